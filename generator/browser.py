@@ -1,0 +1,72 @@
+"""Finding and launching Chromium.
+
+The browser is looked up in this order: the GUIDEGEN_CHROMIUM environment
+variable, the browser Playwright manages itself, then the system's Chromium
+(Debian's package puts the real binary in /usr/lib/chromium; /usr/bin/chromium
+is a wrapper script that adds flags of its own).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from playwright.sync_api import Browser, Playwright
+
+ENV_VAR = "GUIDEGEN_CHROMIUM"
+
+SYSTEM_CANDIDATES = (
+    "/usr/lib/chromium/chromium",
+    "/usr/bin/chromium",
+    "/usr/bin/chromium-browser",
+    "/usr/bin/google-chrome",
+)
+
+# Quiet and offline: no sync, no component downloads, no first-run UI, and
+# font hinting off so glyphs render the same on every machine.
+LAUNCH_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--font-render-hinting=none",
+    "--disable-lcd-text",
+    "--force-color-profile=srgb",
+)
+
+
+class BrowserNotFound(Exception):
+    pass
+
+
+def find_chromium(playwright: Playwright) -> str:
+    from_env = os.environ.get(ENV_VAR)
+    if from_env:
+        if Path(from_env).is_file():
+            return from_env
+        raise BrowserNotFound(
+            f"{ENV_VAR}={from_env} is not a file; point it at a Chromium binary or unset it"
+        )
+    managed = playwright.chromium.executable_path
+    if managed and Path(managed).is_file():
+        return managed
+    for candidate in SYSTEM_CANDIDATES:
+        if Path(candidate).is_file():
+            return candidate
+    on_path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if on_path:
+        return on_path
+    raise BrowserNotFound(
+        "no Chromium found: install Debian's package (apt-get install chromium "
+        f"fonts-noto-cjk), or set {ENV_VAR} to a Chromium binary"
+    )
+
+
+def launch(playwright: Playwright) -> Browser:
+    return playwright.chromium.launch(
+        executable_path=find_chromium(playwright), args=list(LAUNCH_ARGS), headless=True
+    )

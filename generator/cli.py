@@ -1,0 +1,263 @@
+"""The guidegen command line. Exit codes: 0 ok, 1 a guide failed, 2 bad input."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator import __version__
+from generator.browser import BrowserNotFound
+from generator.config import Config, ConfigError, load_config
+from generator.lint import LintReport, lint
+from generator.model import PLATFORMS
+
+
+class UsageError(Exception):
+    """Bad input: printed as one line, exit code 2."""
+
+
+def _lint_or_fail(config: Config, paths: Sequence[Path] = ()) -> LintReport:
+    report = lint(list(paths) or [config.path("steps_dir")], config, dt.date.today())
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    if report.errors:
+        raise SystemExit(2)
+    return report
+
+
+def cmd_lint(args: argparse.Namespace, config: Config) -> int:
+    paths = [Path(p) for p in args.paths] or [config.path("steps_dir")]
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or folder")
+    report = lint(paths, config, dt.date.today())
+    for problem in report.problems:
+        print(problem)
+    errors, warnings = len(report.errors), len(report.warnings)
+    if errors:
+        print(f"{errors} errors, {warnings} warnings in {report.files} files", file=sys.stderr)
+        return 2
+    print(f"{report.files} guides OK ({warnings} warnings)")
+    return 0
+
+
+def cmd_shop(args: argparse.Namespace, config: Config) -> int:
+    from generator.server import serve
+
+    with serve(config.path("shop_dir"), args.port) as url:
+        print(f"serving {url}", flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            return 0
+
+
+def _jobs(args: argparse.Namespace, config: Config) -> list:
+    from generator.capture import plan
+
+    report = _lint_or_fail(config)
+    known = {g.id for g in report.guides}
+    for wanted in args.guide:
+        if wanted not in known:
+            raise UsageError(f"--guide {wanted}: no such guide; known: {', '.join(sorted(known))}")
+    jobs = plan(
+        report.guides, config, guide_ids=args.guide, platforms=args.platform, langs=args.lang
+    )
+    if not jobs:
+        raise UsageError("nothing to run: the filters match no guide, platform and language")
+    return jobs
+
+
+def cmd_capture(args: argparse.Namespace, config: Config) -> int:
+    from generator.capture import capture
+
+    failures = capture(config, _jobs(args, config), base_url=args.base_url)
+    return _report_failures(config, failures)
+
+
+def _report_failures(config: Config, failures: Sequence) -> int:
+    from generator.files import write_atomic
+
+    folder = config.root / ".guidegen" / "failures"
+    for failure in failures:
+        shot = None
+        if failure.screenshot:
+            name = f"{failure.guide}-step{failure.step}-{failure.platform}-{failure.lang}.png"
+            write_atomic(folder / name, failure.screenshot)
+            shot = str((folder / name).relative_to(config.root))
+        print(failure.line(shot), file=sys.stderr)
+    if failures:
+        print(f"{len(failures)} guide runs failed", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, config: Config) -> int:
+    from generator.capture import execute
+    from generator.progress import progress
+
+    jobs = _jobs(args, config)
+    failures = []
+    trace_dir = config.root / ".guidegen" / "traces"
+    trace_dir.mkdir(parents=True, exist_ok=True)
+    with progress(len(jobs), "checking") as bar:
+        for outcome in execute(
+            config, jobs, shoot=False, base_url=args.base_url, trace_dir=trace_dir
+        ):
+            if outcome.failure is not None:
+                failures.append(outcome.failure)
+            bar.advance(("FAILED " if outcome.failure else "ok ") + outcome.job.name)
+    code = _report_failures(config, failures)
+    if not code:
+        print(f"{len(jobs)} guide runs OK")
+    return code
+
+
+def cmd_render(args: argparse.Namespace, config: Config) -> int:
+    from generator.render import render
+
+    report = _lint_or_fail(config)
+    missing = render(config, report.guides)
+    for name in missing:
+        print(f"warning: no screenshot {name}; run guidegen capture", file=sys.stderr)
+    print(f"rendered {len(report.guides)} guides in {len(config.languages)} languages")
+    return 0
+
+
+def _mkdocs_files(config: Config) -> list[Path]:
+    files = [config.root / "mkdocs.yml"]
+    files += [config.root / f"mkdocs.{lang}.yml" for lang in config.languages[1:]]
+    for path in files:
+        if not path.is_file():
+            raise UsageError(f"{path}: missing MkDocs configuration")
+    return files
+
+
+def cmd_build(args: argparse.Namespace, config: Config) -> int:
+    cmd_render(args, config)
+    site = config.path("site_dir")
+    # Built beside the old site and swapped in at the end, so a failed build
+    # leaves the previous site whole.
+    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=config.root))
+    try:
+        for index, mkdocs_file in enumerate(_mkdocs_files(config)):
+            target = staging if index == 0 else staging / config.languages[index]
+            result = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "mkdocs",
+                    "build",
+                    "--strict",
+                    "--quiet",
+                    "-f",
+                    str(mkdocs_file),
+                    "-d",
+                    str(target),
+                ],
+                cwd=config.root,
+                capture_output=True,
+                text=True,
+            )
+            if result.returncode != 0:
+                sys.stderr.write(result.stdout + result.stderr)
+                print(f"mkdocs build failed for {mkdocs_file.name}", file=sys.stderr)
+                return 1
+        if site.exists():
+            shutil.rmtree(site)
+        staging.rename(site)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+    print(f"site built: {site / 'index.html'}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="guidegen",
+        description="Turn YAML guides into an illustrated help site, checked in a real browser.",
+    )
+    top.add_argument("--version", action="version", version=f"guidegen {__version__}")
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("lint", help="validate guides; path:line:col per problem, exit 2 on errors")
+    p.add_argument(
+        "paths", nargs="*", metavar="PATH", help="guide files or folders (default: steps/)"
+    )
+    p.set_defaults(func=cmd_lint)
+
+    p = sub.add_parser("shop", help="serve the app under test (the mock shop) on 127.0.0.1")
+    p.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    p.set_defaults(func=cmd_shop)
+
+    def filters(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--guide",
+            action="append",
+            default=[],
+            metavar="ID",
+            help="only this guide (repeatable)",
+        )
+        p.add_argument(
+            "--platform",
+            action="append",
+            default=[],
+            choices=PLATFORMS,
+            help="only this platform (repeatable)",
+        )
+        p.add_argument(
+            "--lang",
+            action="append",
+            default=[],
+            metavar="L",
+            help="only this language (repeatable)",
+        )
+        p.add_argument(
+            "--base-url",
+            default=None,
+            metavar="URL",
+            help="run against this app instead of serving the shop",
+        )
+
+    p = sub.add_parser("capture", help="run guides and write their screenshots")
+    filters(p)
+    p.set_defaults(func=cmd_capture)
+
+    p = sub.add_parser("check", help="run every guide; write nothing; exit 1 on drift")
+    filters(p)
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("render", help="write the guide pages into docs/")
+    p.set_defaults(func=cmd_render)
+
+    p = sub.add_parser("build", help="render, then mkdocs build --strict into site/")
+    p.set_defaults(func=cmd_build)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        config = load_config()
+        for lang in getattr(args, "lang", []):
+            if lang not in config.languages:
+                raise UsageError(f"--lang {lang}: not one of {', '.join(config.languages)}")
+        return int(args.func(args, config))
+    except (UsageError, ConfigError, BrowserNotFound) as error:
+        print(f"guidegen: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

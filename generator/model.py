@@ -1,0 +1,366 @@
+"""The guide model: plain, typed, immutable data. No I/O here.
+
+The JSON Schema in ``generator/schema/guide.schema.json`` is generated from
+these classes, so every field's description is also the editors' reference.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    RootModel,
+    StringConstraints,
+    Tag,
+)
+
+Platform = Literal["ios", "android", "web"]
+PLATFORMS: tuple[Platform, ...] = ("ios", "android", "web")
+PHONES: frozenset[str] = frozenset({"ios", "android"})
+
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=64)]
+LangCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
+
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+CIRCLED_RE = re.compile(f"[{CIRCLED}]")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Localized(RootModel[dict[LangCode, Annotated[str, StringConstraints(min_length=1)]]]):
+    """Text in every language the site declares, keyed by language code."""
+
+    model_config = ConfigDict(frozen=True)
+
+    def get(self, lang: str) -> str:
+        return self.root[lang]
+
+
+def _text_kind(value: object) -> str:
+    return "plain" if isinstance(value, str) else "localized"
+
+
+Text = Annotated[
+    Annotated[str, Tag("plain")] | Annotated[Localized, Tag("localized")],
+    Discriminator(_text_kind),
+]
+"""A value that is the same in every language (a plain string) or localized."""
+
+
+def text_in(value: Text, lang: str) -> str:
+    return value if isinstance(value, str) else value.get(lang)
+
+
+class RoleTarget(Strict):
+    """An element found by its accessible role and name, as a screen reader would."""
+
+    role: str = Field(description="ARIA role, e.g. button, link, tab, textbox.")
+    name: Text = Field(description="Accessible name; localized when the UI is.")
+    exact: bool = Field(default=False, description="Match the whole name, not a part.")
+
+
+class TextTarget(Strict):
+    """An element found by the text it shows."""
+
+    text: Text = Field(description="Visible text; localized when the UI is.")
+    exact: bool = Field(default=False, description="Match the whole text, not a part.")
+
+
+class TestIdTarget(Strict):
+    """An element found by its test id (data-testid)."""
+
+    testid: str = Field(min_length=1, description="The element's data-testid.")
+
+
+def _target_kind(value: object) -> str | None:
+    if isinstance(value, str | BaseModel):
+        return {str: "testid-string", TestIdTarget: "testid", RoleTarget: "role"}.get(
+            type(value), "text"
+        )
+    if isinstance(value, dict):
+        for key in ("role", "text", "testid"):
+            if key in value:
+                return key
+    return None
+
+
+Target = Annotated[
+    Annotated[str, Tag("testid-string"), StringConstraints(min_length=1)]
+    | Annotated[TestIdTarget, Tag("testid")]
+    | Annotated[RoleTarget, Tag("role")]
+    | Annotated[TextTarget, Tag("text")],
+    Discriminator(
+        _target_kind,
+        custom_error_type="invalid_target",
+        custom_error_message="a target is a test id, or a mapping with role+name, text or testid",
+    ),
+    Field(
+        description=(
+            "The element an action works on: a test id as a plain string, "
+            "or {testid}, {role, name} or {text}."
+        )
+    ),
+]
+
+
+class FillArgs(Strict):
+    target: Target
+    value: Text = Field(description="What to type into the field.")
+
+
+class SelectArgs(Strict):
+    target: Target
+    option: Text = Field(description="The label of the option to choose.")
+
+
+class ExpectTextArgs(Strict):
+    target: Target
+    text: Text = Field(description="Text the element must contain.")
+
+
+class Tap(Strict):
+    """Tap (phones) or click (web) an element. Marked with the next circled number."""
+
+    tap: Target
+
+
+class Click(Strict):
+    """Same as tap; reads better in web-only guides. Marked."""
+
+    click: Target
+
+
+class Fill(Strict):
+    """Type text into a field. Marked."""
+
+    fill: FillArgs
+
+
+class Select(Strict):
+    """Choose an option of a select box. Marked."""
+
+    select: SelectArgs
+
+
+class Highlight(Strict):
+    """Put the next circled number on an element without acting on it. Marked."""
+
+    highlight: Target
+
+
+class ScrollTo(Strict):
+    """Scroll until the element is in view. Not marked."""
+
+    scroll_to: Target = Field(alias="scroll-to")
+
+
+class Goto(Strict):
+    """Open a path (relative to the app's base URL). Not marked."""
+
+    goto: str = Field(min_length=1)
+
+
+class ExpectVisible(Strict):
+    """Fail the guide unless the element is visible. Not marked."""
+
+    expect_visible: Target = Field(alias="expect-visible")
+
+
+class ExpectAbsent(Strict):
+    """Fail the guide if the element is visible. Not marked."""
+
+    expect_absent: Target = Field(alias="expect-absent")
+
+
+class ExpectText(Strict):
+    """Fail the guide unless the element contains the text. Not marked."""
+
+    expect_text: ExpectTextArgs = Field(alias="expect-text")
+
+
+class WaitFor(Strict):
+    """Wait until the element is visible. Not marked."""
+
+    wait_for: Target = Field(alias="wait-for")
+
+
+class Blur(Strict):
+    """Blur the element in this and every later image of the guide (personal data)."""
+
+    blur: Target
+
+
+class Mask(Strict):
+    """Cover the element with a solid box in this and every later image of the guide."""
+
+    mask: Target
+
+
+ACTION_TYPES: dict[str, type[Strict]] = {
+    "tap": Tap,
+    "click": Click,
+    "fill": Fill,
+    "select": Select,
+    "highlight": Highlight,
+    "scroll-to": ScrollTo,
+    "goto": Goto,
+    "expect-visible": ExpectVisible,
+    "expect-absent": ExpectAbsent,
+    "expect-text": ExpectText,
+    "wait-for": WaitFor,
+    "blur": Blur,
+    "mask": Mask,
+}
+
+
+def _action_kind(value: object) -> str | None:
+    if isinstance(value, BaseModel):
+        return action_name(value)  # type: ignore[arg-type]
+    if isinstance(value, dict) and len(value) == 1:
+        key = next(iter(value))
+        return key if key in ACTION_TYPES else None
+    return None
+
+
+Action = Annotated[
+    Annotated[Tap, Tag("tap")]
+    | Annotated[Click, Tag("click")]
+    | Annotated[Fill, Tag("fill")]
+    | Annotated[Select, Tag("select")]
+    | Annotated[Highlight, Tag("highlight")]
+    | Annotated[ScrollTo, Tag("scroll-to")]
+    | Annotated[Goto, Tag("goto")]
+    | Annotated[ExpectVisible, Tag("expect-visible")]
+    | Annotated[ExpectAbsent, Tag("expect-absent")]
+    | Annotated[ExpectText, Tag("expect-text")]
+    | Annotated[WaitFor, Tag("wait-for")]
+    | Annotated[Blur, Tag("blur")]
+    | Annotated[Mask, Tag("mask")],
+    Discriminator(
+        _action_kind,
+        custom_error_type="invalid_action",
+        custom_error_message="an action is a mapping with exactly one known key",
+    ),
+]
+
+MARKED_ACTIONS = (Tap, Click, Fill, Select, Highlight)
+
+
+def action_name(action: BaseModel) -> str:
+    """The YAML key of an action, e.g. 'tap' or 'expect-visible'."""
+    (field_name,) = type(action).model_fields
+    return field_name.replace("_", "-")
+
+
+def action_target(action: Action) -> Target | None:
+    value = getattr(action, next(iter(type(action).model_fields)))
+    if isinstance(value, FillArgs | SelectArgs | ExpectTextArgs):
+        return value.target
+    if isinstance(action, Goto):
+        return None
+    return value
+
+
+def is_marked(action: Action) -> bool:
+    return isinstance(action, MARKED_ACTIONS)
+
+
+class Override(Strict):
+    """Per-platform replacement of a step's text, actions, note or warning."""
+
+    text: Localized | None = None
+    actions: tuple[Action, ...] | None = None
+    note: Localized | None = None
+    warning: Localized | None = None
+
+
+class Step(Strict):
+    id: Id | None = Field(
+        default=None, description="Stable name for the step's image; default step-N."
+    )
+    text: Localized = Field(
+        description=(
+            "What the reader does. Circled numbers ①②… refer to the marked actions "
+            "in order; {tap} becomes タップ/tap on phones and クリック/click on the web."
+        )
+    )
+    actions: tuple[Action, ...] = ()
+    note: Localized | None = Field(default=None, description="Shown as a note below the step.")
+    warning: Localized | None = Field(default=None, description="Shown as a warning.")
+    only: tuple[Platform, ...] | None = Field(
+        default=None, description="Show and run this step only on these platforms."
+    )
+    ios: Override | None = None
+    android: Override | None = None
+    web: Override | None = None
+
+
+class Fact(Strict):
+    """A policy fact the guide rests on, shown with its source."""
+
+    text: Localized
+    source: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
+    checked: dt.date = Field(description="When a person last checked the source (YYYY-MM-DD).")
+
+
+class Guide(Strict):
+    id: Id = Field(description="Equals the file name without .yml.")
+    title: Localized = Field(description="The task, as the reader would say it.")
+    summary: Localized
+    scenario: Id | None = Field(
+        default=None, description="The app state (fixture) the run starts from."
+    )
+    platforms: tuple[Platform, ...] = Field(default=PLATFORMS)
+    related: tuple[Id, ...] = ()
+    prerequisites: tuple[Localized, ...] = ()
+    facts: tuple[Fact, ...] = ()
+    redact: tuple[Target, ...] = Field(
+        default=(), description="Elements blurred in every image of the guide."
+    )
+    steps: tuple[Step, ...] = Field(min_length=1)
+
+
+class PlatformStep(Strict):
+    """A step as it runs and reads on one platform, overrides applied."""
+
+    id: str
+    number: int
+    text: Localized
+    actions: tuple[Action, ...]
+    note: Localized | None
+    warning: Localized | None
+
+
+def steps_for(guide: Guide, platform: Platform) -> tuple[PlatformStep, ...]:
+    """The guide's steps on one platform, in reading order, numbered from 1."""
+    result: list[PlatformStep] = []
+    for index, step in enumerate(guide.steps, start=1):
+        if step.only is not None and platform not in step.only:
+            continue
+        override = getattr(step, platform)
+        text, actions, note, warning = step.text, step.actions, step.note, step.warning
+        if override is not None:
+            text = override.text or text
+            actions = override.actions if override.actions is not None else actions
+            note = override.note or note
+            warning = override.warning or warning
+        result.append(
+            PlatformStep(
+                id=step.id or f"step-{index}",
+                number=len(result) + 1,
+                text=text,
+                actions=actions,
+                note=note,
+                warning=warning,
+            )
+        )
+    return tuple(result)
