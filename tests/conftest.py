@@ -1,0 +1,53 @@
+"""Shared fixtures: one real Chromium per test session, and the runner's fixture app."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Playwright, sync_playwright
+
+from generator.browser import launch
+from generator.config import Config, load_config
+from generator.server import serve
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_APP = Path(__file__).resolve().parent / "fixtures" / "app"
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as instance:
+        yield instance
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    chromium = launch(playwright)
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    with serve(FIXTURE_APP) as url:
+        yield url
+
+
+@pytest.fixture
+def app_config(tmp_path: Path) -> Config:
+    """A configuration that runs guides against the fixture app."""
+    return Config(
+        root=tmp_path,
+        languages=("en",),
+        start_url="/index.html",
+        ready="body[data-ready='true']",
+        clock="2026-11-26T10:00:00+09:00",
+        timeout_ms=2000,
+    )
+
+
+@pytest.fixture(scope="session")
+def project_config() -> Config:
+    return load_config(ROOT)

@@ -1,0 +1,137 @@
+"""guidegen capture and check as real subprocesses, on a small project in tmp_path."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from PIL import Image
+
+from tests.conftest import FIXTURE_APP
+
+GUIDE = """\
+id: demo
+title: {en: Demo}
+summary: {en: Send a message.}
+platforms: [ios, web]
+steps:
+  - text: {en: "①{Tap} Next."}
+    actions:
+      - tap: next
+  - text: {en: "①Type a message and ②{tap} Send."}
+    actions:
+      - fill: {target: message, value: hello}
+      - tap: {role: button, name: Send}
+"""
+
+
+def project(tmp_path: Path, start_url: str = "/index.html") -> Path:
+    shutil.copytree(FIXTURE_APP, tmp_path / "app")
+    (tmp_path / "steps").mkdir()
+    (tmp_path / "steps" / "demo.yml").write_text(GUIDE)
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.guidegen]\n"
+        'languages = ["en"]\n'
+        'shop_dir = "app"\n'
+        f'start_url = "{start_url}"\n'
+        "ready = \"body[data-ready='true']\"\n"
+        "timeout_ms = 2000\n"
+    )
+    return tmp_path
+
+
+def guidegen(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CI": "true"}
+    return subprocess.run(
+        [sys.executable, "-m", "generator.cli", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+
+
+def test_capture_writes_annotated_images_raw_frames_and_boxes(tmp_path):
+    root = project(tmp_path)
+    result = guidegen(root, "capture")
+    assert result.returncode == 0, result.stderr
+    assert "[2/2] captured demo › web/en" in result.stdout
+    folder = root / "screenshots/en/ios/demo"
+    image = Image.open(folder / "step-2.png")
+    assert image.text["guidegen:device"] == "iPhone 13"
+    assert image.size == (390 * 3, 664 * 3)
+    meta = json.loads((folder / "frames.json").read_text())
+    assert meta["device"] == "iPhone 13" and meta["scale"] == 3
+    step_2 = meta["steps"][1]
+    assert [m["number"] for m in step_2["frames"][0]["marks"]] == [1, 2]
+    raw = Image.open(io.BytesIO((folder / step_2["frames"][0]["raw"]).read_bytes()))
+    assert raw.size == image.size
+    # Step 1 taps Next, which opens a new screen: one frame, marked on Next.
+    assert len(meta["steps"][0]["frames"]) == 1
+    web = Image.open(root / "screenshots/en/web/demo/step-1.png")
+    assert web.size == (1280, 800)
+
+
+def test_check_writes_no_image_and_passes(tmp_path):
+    root = project(tmp_path)
+    result = guidegen(root, "check")
+    assert result.returncode == 0, result.stderr
+    assert "2 guide runs OK" in result.stdout
+    assert not (root / "screenshots").exists()
+
+
+def test_check_names_guide_step_platform_and_language_on_drift(tmp_path):
+    # The app renames its Send button: the guide's role target no longer matches.
+    root = project(tmp_path)
+    app = root / "app" / "index.html"
+    app.write_text(app.read_text().replace(">Send</button>", ">Submit</button>"))
+    result = guidegen(root, "check", "--platform", "ios")
+    assert result.returncode == 1
+    line = result.stderr.splitlines()[0]
+    assert line.startswith(
+        "demo › step 2 › ios/en: tap role button named 'Send' — "
+        "no element with role button named 'Send' (screen: form); screenshot: "
+    )
+    shot = line.rsplit("screenshot: ", 1)[1]
+    assert (root / shot).read_bytes().startswith(b"\x89PNG")
+    assert list((root / ".guidegen/traces").glob("demo-ios-en.zip"))
+    assert "Traceback" not in result.stderr
+
+
+def test_capture_keeps_earlier_images_when_a_run_fails(tmp_path):
+    root = project(tmp_path)
+    assert guidegen(root, "capture", "--platform", "web").returncode == 0
+    before = (root / "screenshots/en/web/demo/step-1.png").read_bytes()
+    app = root / "app" / "index.html"
+    app.write_text(app.read_text().replace('data-testid="next"', 'data-testid="nxt"'))
+    result = guidegen(root, "capture", "--platform", "web")
+    assert result.returncode == 1
+    assert (root / "screenshots/en/web/demo/step-1.png").read_bytes() == before
+
+
+def test_bad_filters_are_usage_errors(tmp_path):
+    root = project(tmp_path)
+    result = guidegen(root, "capture", "--guide", "nope")
+    assert result.returncode == 2
+    assert result.stderr.strip() == "guidegen: --guide nope: no such guide; known: demo"
+    result = guidegen(root, "check", "--lang", "xx")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_missing_browser_is_explained(tmp_path):
+    root = project(tmp_path)
+    env_result = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "check"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "GUIDEGEN_CHROMIUM": str(tmp_path / "no-such-chromium")},
+    )
+    assert env_result.returncode == 2
+    assert "GUIDEGEN_CHROMIUM=" in env_result.stderr and "is not a file" in env_result.stderr

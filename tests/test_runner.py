@@ -1,0 +1,114 @@
+"""The runner against a tiny fixture app: frames, marks, redactions, failures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Playwright
+
+from generator.config import Config
+from generator.model import Guide
+from generator.runner import GuideFailed, Run, run_guide
+
+
+def guide(*steps: dict[str, Any], **extra: Any) -> Guide:
+    return Guide.model_validate(
+        {"id": "g", "title": {"en": "T"}, "summary": {"en": "S"}, "steps": list(steps), **extra}
+    )
+
+
+def run(
+    browser: Browser, playwright: Playwright, config: Config, url: str, g: Guide, platform="ios"
+) -> Run:
+    return run_guide(browser, playwright, config, g, platform, "en", url)
+
+
+def test_a_tap_that_changes_screen_starts_a_new_frame(browser, playwright, app_config, app_url):
+    g = guide(
+        {
+            "text": {"en": "①{tap} Next, ②type, ③send"},
+            "actions": [
+                {"tap": "next"},
+                {"fill": {"target": "message", "value": "hello"}},
+                {"tap": "send"},
+            ],
+        },
+        {"text": {"en": "Done"}, "actions": [{"expect-text": {"target": "sent", "text": "hello"}}]},
+    )
+    result = run(browser, playwright, app_config, app_url, g)
+    first, second = result.steps
+    assert [[m.number for m in f.marks] for f in first.frames] == [[1], [2, 3]]
+    assert len(second.frames) == 1 and second.frames[0].marks == ()
+    assert all(f.png.startswith(b"\x89PNG") for s in result.steps for f in s.frames)
+    assert result.device == "iPhone 13" and result.scale == 3 and result.viewport == (390, 664)
+
+
+def test_marks_are_boxed_where_the_element_is(browser, playwright, app_config, app_url):
+    g = guide({"text": {"en": "①"}, "actions": [{"highlight": "next"}]})
+    page_run = run(browser, playwright, app_config, app_url, g, "web")
+    (frame,) = page_run.steps[0].frames
+    (mark,) = frame.marks
+    assert 0 < mark.box.y < 300 and mark.box.width > 20 and mark.box.height > 20
+
+
+def test_a_far_target_is_scrolled_into_view(browser, playwright, app_config, app_url):
+    g = guide({"text": {"en": "①"}, "actions": [{"highlight": "far"}]})
+    (frame,) = run(browser, playwright, app_config, app_url, g).steps[0].frames
+    assert 0 <= frame.marks[0].box.y < 664
+
+
+def test_blur_records_the_box_of_personal_data(browser, playwright, app_config, app_url):
+    g = guide({"text": {"en": "look"}, "actions": [{"blur": "secret"}]})
+    (frame,) = run(browser, playwright, app_config, app_url, g).steps[0].frames
+    assert [r.style for r in frame.redactions] == ["blur"]
+
+
+def test_clock_is_frozen_at_the_configured_time(browser, playwright, app_config, app_url):
+    g = guide(
+        {
+            "text": {"en": "x"},
+            "actions": [{"expect-text": {"target": "today", "text": "2026-11-26"}}],
+        }
+    )
+    run(browser, playwright, app_config, app_url, g)
+
+
+@pytest.mark.parametrize(
+    ("action", "reason"),
+    [
+        ({"tap": "missing"}, "no element with test id 'missing'"),
+        ({"tap": {"role": "button", "name": "Nope"}}, "no element with role button named 'Nope'"),
+        ({"tap": "dup"}, "2 elements match test id 'dup'"),
+        ({"expect-absent": "message"}, "test id 'message' is visible but should be absent"),
+    ],
+)
+def test_a_failure_names_guide_step_platform_action_and_screen(
+    browser, playwright, app_config, app_url, action, reason
+):
+    g = guide(
+        {"text": {"en": "①"}, "actions": [{"tap": "next"}]},
+        {"text": {"en": "x"}, "actions": [action]},
+    )
+    with pytest.raises(GuideFailed) as caught:
+        run(browser, playwright, app_config, app_url, g, "android")
+    failure = caught.value.failure
+    assert (failure.guide, failure.step, failure.platform, failure.lang) == (
+        "g",
+        2,
+        "android",
+        "en",
+    )
+    assert reason in failure.reason
+    assert failure.screen == "form"
+    assert failure.screenshot and failure.screenshot.startswith(b"\x89PNG")
+    line = failure.line("shot.png")
+    assert line.startswith("g › step 2 › android/en: ")
+    assert line.endswith("(screen: form); screenshot: shot.png")
+
+
+def test_the_same_run_gives_the_same_pixels(browser, playwright, app_config, app_url):
+    g = guide({"text": {"en": "①"}, "actions": [{"tap": "next"}]})
+    first = run(browser, playwright, app_config, app_url, g)
+    second = run(browser, playwright, app_config, app_url, g)
+    assert first.steps[0].frames[0].png == second.steps[0].frames[0].png
