@@ -1,15 +1,42 @@
-"""Check guides beyond their shape: ids, marks against text, cross references."""
+"""Check guides beyond their shape: ids, translations, marks, cross references, facts.
+
+The checks read the plain data with its positions rather than the model, so a
+guide with a shape error still gets every other problem reported in the same
+run. Only the circled-number check needs the model (it counts valid actions
+per platform after overrides).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import json
+import os
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import generator
 from generator.config import Config
-from generator.load import Loaded, Problem, load_guide
-from generator.model import CIRCLED, CIRCLED_RE, Guide, is_marked, steps_for
+from generator.load import Loaded, Loc, Problem, load_guide, suggest, where
+from generator.model import (
+    CIRCLED,
+    CIRCLED_RE,
+    ID_PATTERN,
+    PLATFORMS,
+    Guide,
+    is_marked,
+    steps_for,
+)
+
+SCHEMA_FILE = Path(generator.__file__).parent / "schema" / "guide.schema.json"
+MODELINE = "# yaml-language-server: $schema="
+PLACEHOLDERS = ("tap", "Tap")
+PLACEHOLDER_RE = re.compile(r"\{([^{}\s]*)\}")
+STALE_AFTER = dt.timedelta(days=365)
+_ID_RE = re.compile(ID_PATTERN)
+_LANG_RE = re.compile(r"^[a-z]{2}$")
 
 
 @dataclass(frozen=True)
@@ -31,61 +58,400 @@ def guide_files(paths: Sequence[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.glob("*.yml")))
+            files.extend(sorted(path.glob("*.yml")))
         else:
             files.append(path)
     return files
 
 
-def _check_guide(loaded: Loaded, config: Config) -> list[Problem]:
-    guide = loaded.guide
-    assert guide is not None
-    name = str(loaded.path)
-    at = loaded.positions.of
-    problems: list[Problem] = []
-    if guide.id != loaded.path.stem:
-        problems.append(
-            Problem(
-                name,
-                *at(("id",)),
-                f"id '{guide.id}' differs from the file name "
-                f"'{loaded.path.stem}'; rename one of them",
+def _misnamed(paths: Sequence[Path]) -> list[Problem]:
+    """Guides saved as .yaml would be skipped without a word; say so."""
+    return [
+        Problem(str(p), 1, 1, f"ignored: guides end in .yml; rename it to {p.stem}.yml", "warning")
+        for path in paths
+        if path.is_dir()
+        for p in sorted(path.glob("*.yaml"))
+    ]
+
+
+def known_scenarios(config: Config) -> tuple[frozenset[str] | None, list[Problem]]:
+    """The scenario names the app offers, or None when the project declares none yet."""
+    if not config.scenarios:
+        return None, []
+    path = config.root / config.scenarios
+    if not path.is_file():
+        return None, []
+    try:
+        table = json.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        return None, [Problem(str(path), 1, 1, f"cannot read the scenarios: {error}")]
+    if not isinstance(table, dict):
+        return None, [Problem(str(path), 1, 1, "scenarios must be a JSON object keyed by name")]
+    return frozenset(table), []
+
+
+class _Checker:
+    """Collects the problems of one loaded guide."""
+
+    def __init__(
+        self,
+        loaded: Loaded,
+        config: Config,
+        known_ids: frozenset[str],
+        scenarios: frozenset[str] | None,
+        today: dt.date,
+    ) -> None:
+        self.loaded = loaded
+        self.data: dict[str, Any] = loaded.data
+        self.config = config
+        self.known_ids = known_ids
+        self.scenarios = scenarios
+        self.today = today
+        self.name = str(loaded.path)
+        self.problems: list[Problem] = []
+
+    def add(self, loc: Loc, message: str, *, key: bool = False, warning: bool = False) -> None:
+        line, column = self.loaded.positions.of(loc, key=key)
+        severity = "warning" if warning else "error"
+        self.problems.append(Problem(self.name, line, column, message, severity))
+
+    def run(self) -> list[Problem]:
+        self.modeline()
+        self.identity()
+        self.platforms()
+        self.step_ids()
+        self.texts()
+        self.related()
+        self.scenario()
+        self.facts()
+        if self.loaded.guide is not None:
+            self.marks(self.loaded.guide)
+        return self.problems
+
+    def modeline(self) -> None:
+        lines = self.loaded.source.splitlines()
+        relative = Path(os.path.relpath(SCHEMA_FILE, self.loaded.path.resolve().parent))
+        wanted = MODELINE + relative.as_posix()
+        for number, line in enumerate(lines, start=1):
+            if line.startswith(MODELINE):
+                target = line[len(MODELINE) :].strip()
+                if "://" not in target and not (self.loaded.path.parent / target).is_file():
+                    message = f"schema '{target}' not found; write '{wanted}'"
+                    self.problems.append(
+                        Problem(self.name, number, len(MODELINE) + 1, message, "warning")
+                    )
+                return
+        message = f"no schema line; add '{wanted}' at the top so editors can autocomplete"
+        self.problems.append(Problem(self.name, 1, 1, message, "warning"))
+
+    def identity(self) -> None:
+        guide_id = self.data.get("id")
+        stem = self.loaded.path.stem
+        if isinstance(guide_id, str) and _ID_RE.match(guide_id) and guide_id != stem:
+            self.add(
+                ("id",),
+                f"id '{guide_id}' differs from the file name '{stem}'; "
+                f"rename the file to {guide_id}.yml or set id: {stem}",
             )
-        )
-    for platform in guide.platforms:
-        for step in steps_for(guide, platform):
-            marks = sum(1 for action in step.actions if is_marked(action))
-            for lang in config.languages:
-                text = step.text.root.get(lang, "")
-                found = "".join(CIRCLED_RE.findall(text))
-                if found != CIRCLED[:marks]:
-                    index = next(
-                        i
-                        for i, s in enumerate(guide.steps, start=1)
-                        if (s.id or f"step-{i}") == step.id
+
+    def guide_platforms(self) -> tuple[str, ...]:
+        listed = self.data.get("platforms", PLATFORMS)
+        if not isinstance(listed, list | tuple):
+            return PLATFORMS
+        return tuple(p for p in listed if p in PLATFORMS)
+
+    def steps(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        steps = self.data.get("steps")
+        if isinstance(steps, list):
+            yield from ((i, s) for i, s in enumerate(steps) if isinstance(s, dict))
+
+    def platforms(self) -> None:
+        listed = self.data.get("platforms")
+        if isinstance(listed, list):
+            seen: set[str] = set()
+            for index, platform in enumerate(listed):
+                if platform in seen:
+                    self.add(("platforms", index), f"platform '{platform}' is listed twice")
+                seen.add(platform)
+        guide_platforms = self.guide_platforms()
+        shown = ", ".join(guide_platforms)
+        for index, step in self.steps():
+            only = step.get("only")
+            if isinstance(only, list):
+                if not only:
+                    self.add(
+                        ("steps", index, "only"),
+                        "'only: []' hides the step everywhere; "
+                        "list its platforms or remove the step",
                     )
-                    problems.append(
-                        Problem(
-                            name,
-                            *at(("steps", index - 1, "text")),
-                            f"step {step.number} on {platform} has {marks} marked actions but "
-                            f"its {lang} text numbers '{found}'; write {CIRCLED[:marks] or 'none'}",
+                for position, platform in enumerate(only):
+                    if platform in PLATFORMS and platform not in guide_platforms:
+                        self.add(
+                            ("steps", index, "only", position),
+                            f"platform '{platform}' is not one of the guide's platforms "
+                            f"({shown}); remove it or add it to 'platforms'",
                         )
+            for platform in PLATFORMS:
+                if step.get(platform) is None:
+                    continue
+                if platform not in guide_platforms:
+                    self.add(
+                        ("steps", index, platform),
+                        f"override for '{platform}', which is not one of the guide's platforms "
+                        f"({shown}); remove it or add it to 'platforms'",
+                        key=True,
                     )
-    return problems
+                elif isinstance(only, list) and platform not in only:
+                    self.add(
+                        ("steps", index, platform),
+                        f"override for '{platform}', but the step has 'only: "
+                        f"[{', '.join(map(str, only))}]'; the override never applies",
+                        key=True,
+                    )
+
+    def step_ids(self) -> None:
+        first: dict[str, int] = {}
+        for index, step in self.steps():
+            explicit = step.get("id")
+            step_id = explicit if isinstance(explicit, str) else f"step-{index + 1}"
+            if step_id in first:
+                loc: Loc = ("steps", index, "id") if isinstance(explicit, str) else ("steps", index)
+                line = self.loaded.positions.of(("steps", first[step_id]))[0]
+                self.add(
+                    loc,
+                    f"duplicate step id '{step_id}' (first: the step on line {line}); "
+                    "step ids name the images, so give each step its own",
+                )
+            else:
+                first[step_id] = index
+
+    def localized(self) -> Iterator[tuple[Loc, Any, bool]]:
+        """Every text that may be localized: (loc, value, read by readers?)."""
+        data = self.data
+        for key in ("title", "summary"):
+            yield (key,), data.get(key), True
+        for key, reader in (("prerequisites", True), ("redact", False)):
+            items = data.get(key)
+            if isinstance(items, list):
+                for index, item in enumerate(items):
+                    if reader:
+                        yield (key, index), item, True
+                    else:
+                        yield from _target_texts((key, index), item)
+        facts = data.get("facts")
+        if isinstance(facts, list):
+            for index, fact in enumerate(facts):
+                if isinstance(fact, dict):
+                    yield ("facts", index, "text"), fact.get("text"), True
+        for index, step in self.steps():
+            yield from _step_texts(("steps", index), step)
+            for platform in PLATFORMS:
+                override = step.get(platform)
+                if isinstance(override, dict):
+                    yield from _step_texts(("steps", index, platform), override)
+
+    def texts(self) -> None:
+        languages = self.config.languages
+        for loc, value, reader in self.localized():
+            if isinstance(value, dict):
+                for lang in value:
+                    if _LANG_RE.match(lang) and lang not in languages:
+                        self.add(
+                            (*loc, lang),
+                            f"unknown language '{lang}'{suggest(lang, list(languages))}",
+                            key=True,
+                        )
+                missing = [lang for lang in languages if lang not in value]
+                if missing:
+                    self.add(
+                        loc,
+                        f"missing {', '.join(missing)} translation of {where(loc)}; "
+                        f"add {missing[0]}: …",
+                    )
+                if reader:
+                    for lang, text in value.items():
+                        if isinstance(text, str):
+                            self.placeholders((*loc, lang), text)
+
+    def placeholders(self, loc: Loc, text: str) -> None:
+        allowed = ", ".join(f"{{{p}}}" for p in PLACEHOLDERS)
+        for match in PLACEHOLDER_RE.finditer(text):
+            word = match.group(1)
+            if word in PLACEHOLDERS:
+                continue
+            hint = suggest(word, list(PLACEHOLDERS))
+            if hint.startswith(";"):
+                hint = f"; only {allowed} are replaced (write the word itself otherwise)"
+            line, column = self._inside(loc, match.group(0))
+            self.problems.append(
+                Problem(self.name, line, column, f"unknown placeholder '{match.group(0)}'{hint}")
+            )
+
+    def _inside(self, loc: Loc, needle: str) -> tuple[int, int]:
+        """The position of needle within the text at loc when it sits on the same line."""
+        line, column = self.loaded.positions.of(loc)
+        lines = self.loaded.source.splitlines()
+        if 0 < line <= len(lines):
+            found = lines[line - 1].find(needle, column - 1)
+            if found >= 0:
+                return line, found + 1
+        return line, column
+
+    def related(self) -> None:
+        related = self.data.get("related")
+        if not isinstance(related, list):
+            return
+        own = self.data.get("id")
+        seen: set[str] = set()
+        for index, other in enumerate(related):
+            if not isinstance(other, str) or not _ID_RE.match(other):
+                continue
+            loc = ("related", index)
+            if other == own:
+                self.add(loc, f"the guide lists itself as related; remove '{other}'")
+            elif other in seen:
+                self.add(loc, f"related guide '{other}' is listed twice")
+            elif other not in self.known_ids:
+                choices = sorted(self.known_ids - {own})
+                hint = suggest(other, choices) if choices else ""
+                if not hint.startswith(" ("):
+                    hint = f"; no {other}.yml among the guides"
+                self.add(loc, f"unknown related guide '{other}'{hint}")
+            seen.add(other)
+
+    def scenario(self) -> None:
+        scenario = self.data.get("scenario")
+        if self.scenarios is None or not isinstance(scenario, str):
+            return
+        if scenario not in self.scenarios and _ID_RE.match(scenario):
+            hint = suggest(scenario, sorted(self.scenarios))
+            self.add(("scenario",), f"unknown scenario '{scenario}'{hint}")
+
+    def facts(self) -> None:
+        facts = self.data.get("facts")
+        if not isinstance(facts, list):
+            return
+        for index, fact in enumerate(facts):
+            checked = fact.get("checked") if isinstance(fact, dict) else None
+            if isinstance(checked, str):
+                try:
+                    checked = dt.date.fromisoformat(checked)
+                except ValueError:
+                    continue
+            if not isinstance(checked, dt.date) or isinstance(checked, dt.datetime):
+                continue
+            loc = ("facts", index, "checked")
+            if checked > self.today:
+                self.add(
+                    loc,
+                    f"fact checked on {checked}, which is in the future (today is "
+                    f"{self.today}); write the day you read the source",
+                )
+            elif self.today - checked > STALE_AFTER:
+                self.add(
+                    loc,
+                    f"fact last checked on {checked}, over a year ago; read the source again "
+                    "and update 'checked'",
+                    warning=True,
+                )
+
+    def marks(self, guide: Guide) -> None:
+        # One problem per step, text and language, naming every platform it
+        # concerns, rather than the same line three times.
+        found: dict[tuple[Loc, str, str, int], list[str]] = {}
+        for platform in guide.platforms:
+            shown = steps_for(guide, platform)
+            if not shown:
+                self.add(
+                    ("platforms",),
+                    f"no step is shown on {platform}; list it in a step's 'only' "
+                    "or remove it from 'platforms'",
+                )
+            for step in shown:
+                index = _step_index(guide, step.id)
+                override = getattr(guide.steps[index], platform)
+                text_loc: Loc = ("steps", index, "text")
+                if override is not None and override.text is not None:
+                    text_loc = ("steps", index, platform, "text")
+                count = sum(1 for action in step.actions if is_marked(action))
+                for lang in self.config.languages:
+                    text = step.text.root.get(lang)
+                    if text is None:
+                        continue
+                    written = "".join(dict.fromkeys(CIRCLED_RE.findall(text)))
+                    if count > len(CIRCLED) or written != CIRCLED[:count]:
+                        found.setdefault((text_loc, lang, written, count), []).append(platform)
+        for (loc, lang, written, count), platforms in found.items():
+            on = ", ".join(platforms)
+            if count > len(CIRCLED):
+                message = f"{count} marked actions on {on}, over the {len(CIRCLED)} that can "
+                message += "be numbered; split the step"
+            else:
+                message = (
+                    f"the {lang} text numbers {written or 'nothing'} but the step has "
+                    f"{count} marked action{'s' if count != 1 else ''} on {on}; "
+                    f"number them {CIRCLED[:count] or 'not at all'}"
+                )
+            self.add((*loc, lang), message)
+
+
+def _step_index(guide: Guide, step_id: str) -> int:
+    for index, step in enumerate(guide.steps):
+        if (step.id or f"step-{index + 1}") == step_id:
+            return index
+    raise LookupError(step_id)
+
+
+def _target_texts(loc: Loc, target: Any) -> Iterator[tuple[Loc, Any, bool]]:
+    if isinstance(target, dict):
+        for key in ("name", "text"):
+            if key in target:
+                yield (*loc, key), target[key], False
+
+
+def _step_texts(loc: Loc, step: dict[str, Any]) -> Iterator[tuple[Loc, Any, bool]]:
+    for key in ("text", "note", "warning"):
+        if key in step:
+            yield (*loc, key), step[key], True
+    actions = step.get("actions")
+    if not isinstance(actions, list):
+        return
+    for index, action in enumerate(actions):
+        if not isinstance(action, dict) or len(action) != 1:
+            continue
+        ((name, value),) = action.items()
+        where_: Loc = (*loc, "actions", index, name)
+        if name in ("fill", "select", "expect-text") and isinstance(value, dict):
+            for key in ("value", "option", "text"):
+                if key in value:
+                    yield (*where_, key), value[key], False
+            yield from _target_texts((*where_, "target"), value.get("target"))
+        else:
+            yield from _target_texts(where_, value)
+
+
+def _known_ids(config: Config, loaded: Sequence[Loaded]) -> frozenset[str]:
+    folder = config.path("steps_dir")
+    ids = {p.stem for p in folder.glob("*.yml")} if folder.is_dir() else set()
+    ids |= {str(x.data["id"]) for x in loaded if isinstance(x.data, dict) and "id" in x.data}
+    return frozenset(ids)
 
 
 def lint(paths: Sequence[Path], config: Config, today: dt.date | None = None) -> LintReport:
+    """Load and check every guide under paths; all problems of all files in one report."""
+    today = today or dt.date.today()
     files = guide_files(paths)
+    loaded = [load_guide(path) for path in files]
+    scenarios, problems = known_scenarios(config)
+    problems.extend(_misnamed(paths))
+    known = _known_ids(config, loaded)
     guides: list[Guide] = []
-    problems: list[Problem] = []
-    for path in files:
-        loaded = load_guide(path)
-        problems.extend(loaded.problems)
-        if loaded.guide is None:
+    for item in loaded:
+        problems.extend(item.problems)
+        if not isinstance(item.data, dict):
             continue
-        found = _check_guide(loaded, config)
+        found = _Checker(item, config, known, scenarios, today).run()
         problems.extend(found)
-        if not any(p.severity == "error" for p in found):
-            guides.append(loaded.guide)
+        if item.guide is not None and not any(p.severity == "error" for p in found):
+            guides.append(item.guide)
     return LintReport(tuple(guides), tuple(sorted(set(problems))), len(files))

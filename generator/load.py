@@ -1,13 +1,16 @@
 """Read a guide file into the model, keeping the line and column of every node.
 
 Every problem becomes a ``Problem`` with a location and a hint; nothing here
-raises on bad input. YAML is read with the safe loader, aliases are refused
-(no alias bombs) and duplicate keys are errors.
+raises on bad input. YAML is read with the safe loader, tags and aliases are
+refused (no object construction, no alias bombs), nesting is bounded and
+duplicate keys are errors.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,9 +18,14 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from generator.model import ACTION_TYPES, Guide
+from generator import model as m
 
 MAX_BYTES = 1_000_000
+# Far deeper than any guide (about 8 levels) yet shallow enough that the
+# recursive composer never meets Python's recursion limit.
+MAX_DEPTH = 40
+# A file with thousands of shape errors is the wrong file; the first ones say so.
+MAX_PROBLEMS = 50
 
 Loc = tuple[str | int, ...]
 
@@ -56,10 +64,12 @@ class Positions:
 @dataclass(frozen=True)
 class Loaded:
     path: Path
-    guide: Guide | None
+    guide: m.Guide | None
     data: Any
     positions: Positions
     problems: tuple[Problem, ...]
+    source: str = ""
+    """The decoded text, empty when it could not be read as text."""
 
 
 class _Refused(Exception):
@@ -73,22 +83,65 @@ def _mark(mark: yaml.Mark | None) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
+class _GuideLoader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases, explicit tags and deep nesting while composing.
+
+    Checking before a node is composed means a billion-laughs document is
+    stopped at its first alias, before anything could be expanded.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(
+                event.start_mark,
+                f"alias '*{event.anchor}' is not supported in guides; write the value out",
+            )
+        tag = getattr(event, "tag", None)
+        if tag not in (None, "!"):
+            raise _Refused(event.start_mark, f"tag '{tag}' is not supported in guides; remove it")
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise _Refused(
+                    event.start_mark, f"nested deeper than {MAX_DEPTH} levels; a guide never is"
+                )
+            return super().compose_node(parent, index)  # type: ignore[arg-type]
+        finally:
+            self.depth -= 1
+
+
+def _scalar(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return loader.construct_object(node)
+    # PyYAML's implicit resolvers raise whatever the Python constructor raises
+    # (a date of 2026-02-30, an integer of 5000 digits), so any failure here
+    # is a value the editor has to fix, not a bug of ours.
+    except Exception as error:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise _Refused(
+            node.start_mark, f"cannot read {node.value!r}: {reason}; put it in quotes if it is text"
+        ) from None
+
+
 def _convert(loader: yaml.SafeLoader, node: yaml.Node, loc: Loc, positions: Positions) -> Any:
     positions.values[loc] = _mark(node.start_mark)
     if isinstance(node, yaml.MappingNode):
-        result: dict[Any, Any] = {}
+        result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise _Refused(key_node.start_mark, "a key must be a plain word, not a list or map")
-            key = loader.construct_object(key_node)
-            if not isinstance(key, str | int | bool) or key is None:
-                raise _Refused(key_node.start_mark, "a key must be a plain word")
-            key = str(key) if not isinstance(key, str) else key
+            # The key as written: YAML 1.1 would read `on:` as true and `1:` as 1.
+            key = key_node.value
             if key in result:
                 first = positions.keys[(*loc, key)]
                 raise _Refused(
                     key_node.start_mark,
-                    f"duplicate key '{key}' (first at line {first[0]}); keep one of them",
+                    f"duplicate key '{key}' (first on line {first[0]}); keep one of them",
                 )
             positions.keys[(*loc, key)] = _mark(key_node.start_mark)
             result[key] = _convert(loader, value_node, (*loc, key), positions)
@@ -98,165 +151,273 @@ def _convert(loader: yaml.SafeLoader, node: yaml.Node, loc: Loc, positions: Posi
             _convert(loader, item, (*loc, index), positions)
             for index, item in enumerate(node.value)
         ]
-    return loader.construct_object(node)
+    return _scalar(loader, node)  # type: ignore[arg-type]
 
 
-def _refuse_aliases(text: str) -> None:
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
-        if isinstance(event, yaml.AliasEvent):
-            raise _Refused(
-                event.start_mark,
-                f"alias '*{event.anchor}' is not supported in guides; write the value out",
-            )
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
-def parse(path: Path, raw: bytes) -> tuple[Any, Positions, list[Problem]]:
-    """YAML bytes to plain data and positions, or the problems that stop it."""
-    name = str(path)
-    positions = Positions()
+def decode(name: str, raw: bytes) -> tuple[str | None, list[Problem]]:
+    """Guide bytes to text, or the problem that stops it."""
     if len(raw) > MAX_BYTES:
         message = f"file is {len(raw):,} bytes, over the {MAX_BYTES:,} limit; split the guide"
-        return None, positions, [Problem(name, 1, 1, message)]
+        return None, [Problem(name, 1, 1, message)]
     if b"\0" in raw:
-        return None, positions, [Problem(name, 1, 1, "file is binary, not YAML text")]
+        message = "file is binary (or UTF-16), not YAML text; save it as UTF-8"
+        return None, [Problem(name, 1, 1, message)]
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        return None, positions, [Problem(name, line, column, "not UTF-8 text; save as UTF-8")]
-    if not text.strip() or all(
-        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
-    ):
-        message = "file is empty; a guide needs id, title, summary and steps"
-        return None, positions, [Problem(name, 1, 1, message)]
+        column = len(raw[raw.rfind(b"\n", 0, error.start) + 1 : error.start].decode()) + 1
+        return None, [Problem(name, line, column, "not UTF-8 text; save the file as UTF-8")]
+
+
+def parse(path: Path, text: str) -> tuple[Any, Positions, list[Problem]]:
+    """YAML text to plain data and positions, or the problems that stop it."""
+    name = str(path)
+    positions = Positions()
+    empty = "file is empty; a guide needs id, title, summary and steps"
+    if all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+        return None, positions, [Problem(name, 1, 1, empty)]
+    loader = _GuideLoader(text)
     try:
-        _refuse_aliases(text)
-        loader = yaml.SafeLoader(text)
-        try:
-            node = loader.get_single_node()
-        finally:
-            loader.dispose()
+        node = loader.get_single_node()
+        if node is None:
+            return None, positions, [Problem(name, 1, 1, empty)]
         data = _convert(loader, node, (), positions)
     except _Refused as refused:
         return None, positions, [Problem(name, *_mark(refused.mark), refused.message)]
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        what = (error.problem or error.context or "invalid YAML").strip()
         if "expected a single document" in (error.context or ""):
-            what = "more than one YAML document; keep one guide per file"
+            what = "more than one YAML document; keep one guide per file and remove the '---'"
         else:
-            what = f"invalid YAML: {what}; check indentation and quoting"
+            what = " ".join((error.problem or error.context or "not YAML").split())
+            what = f"invalid YAML: {what}; check the indentation and quoting"
         return None, positions, [Problem(name, *_mark(mark), what)]
-    except (yaml.YAMLError, RecursionError, ValueError) as error:
-        return None, positions, [Problem(name, 1, 1, f"invalid YAML: {error}")]
+    except yaml.reader.ReaderError as error:
+        line, column = _line_col(text, error.position)
+        what = f"character U+{error.character:04X} is not allowed in YAML; remove it"
+        return None, positions, [Problem(name, line, column, what)]
+    except yaml.YAMLError as error:
+        reason = " ".join(str(error).split())
+        return None, positions, [Problem(name, 1, 1, f"invalid YAML: {reason}")]
+    finally:
+        loader.dispose()
     if not isinstance(data, dict):
-        message = "a guide is a mapping with id, title, summary and steps"
-        return None, positions, [Problem(name, 1, 1, message)]
+        message = f"a guide is a mapping with id, title, summary and steps, not {_kind(data)}"
+        return None, positions, [Problem(name, *positions.of(()), message)]
     return data, positions, []
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dt.date):
+        return "a date"
+    if isinstance(value, int | float):
+        return "a number"
+    return "text"
 
 
 def _allowed_keys(model: type[BaseModel]) -> list[str]:
     return [f.alias or n for n, f in model.model_fields.items()]
 
 
-def _suggest(word: str, choices: list[str]) -> str:
+def suggest(word: str, choices: list[str]) -> str:
+    """' (did you mean ...?)' for a near miss, else the list of choices."""
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else f"; allowed: {', '.join(choices)}"
 
 
-def _parent_model(data: Any, loc: Loc) -> type[BaseModel] | None:
-    """Which model a mapping at loc is read as (for listing the allowed keys)."""
-    from generator import model as m
-
-    names = [part for part in loc if isinstance(part, str)]
-    if not names:
-        return m.Guide
-    table: dict[str, type[BaseModel]] = {
-        "steps": m.Step,
-        "facts": m.Fact,
-        "ios": m.Override,
-        "android": m.Override,
-        "web": m.Override,
-        "fill": m.FillArgs,
-        "select": m.SelectArgs,
-        "expect-text": m.ExpectTextArgs,
-    }
-    last = loc[-1]
-    if isinstance(last, int) and names[-1] in table:
-        return table[names[-1]]
-    if isinstance(last, str) and last in table:
-        return table[last]
-    return None
+TARGET_KEYS = ["testid", "role", "name", "text", "exact"]
+_ARGS = {"fill": m.FillArgs, "select": m.SelectArgs, "expect-text": m.ExpectTextArgs}
+_OVERRIDES = {"ios", "android", "web"}
 
 
-def _walk(data: Any, loc: Loc) -> Loc:
+def _allowed_at(loc: Loc) -> list[str]:
+    """The keys a mapping at loc may have, for 'did you mean' hints."""
+    if not loc:
+        return _allowed_keys(m.Guide)
+    last, parent = loc[-1], (loc[-2] if len(loc) > 1 else None)
+    if isinstance(last, int):
+        table: dict[object, type[BaseModel]] = {"steps": m.Step, "facts": m.Fact}
+        return _allowed_keys(table[parent]) if parent in table else TARGET_KEYS
+    if last in _OVERRIDES and isinstance(parent, int):
+        return _allowed_keys(m.Override)
+    if last in _ARGS and isinstance(parent, int):
+        return _allowed_keys(_ARGS[last])
+    return TARGET_KEYS
+
+
+def _walk(data: Any, loc: tuple[Any, ...]) -> Loc:
     """Map pydantic's error location (with union tags) onto the data's own path."""
     real: list[str | int] = []
     node = data
     for part in loc:
-        if (isinstance(node, dict) and part in node) or (isinstance(node, list) and isinstance(part, int) and part < len(node)):
+        in_dict = isinstance(node, dict) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if in_dict or in_list:
             node = node[part]
             real.append(part)
     return tuple(real)
 
 
-def _describe(error: Any, data: Any, positions: Positions, name: str) -> Problem:
-    kind = error["type"]
-    loc = tuple(p for p in error["loc"] if p != "__root__")
-    real = _walk(data, loc)
-    where = ".".join(str(p) for p in real) or "the guide"
+def where(loc: Loc) -> str:
+    """A location as editors read it: steps[2].actions[1]."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return text.lstrip(".") or "the guide"
+
+
+_LOCALIZED_FIELDS = {"title", "summary", "text", "note", "warning"}
+
+
+def _field(loc: Loc) -> str:
+    names = [p for p in loc if isinstance(p, str)]
+    return names[-1] if names else "guide"
+
+
+def _message(error: Any, real: Loc) -> tuple[Loc, bool, str]:
+    """(where to point, at the key?, message) for one pydantic error."""
+    kind, value, raw_loc = error["type"], error.get("input"), error["loc"]
+    name = _field(real)
+    if "[key]" in raw_loc:
+        key = str(raw_loc[raw_loc.index("[key]") - 1])
+        return (*real, key), True, f"language code '{key}' must be two lowercase letters, like ja"
     if kind == "extra_forbidden":
-        key = str(loc[-1])
-        model = _parent_model(data, real)
-        hint = _suggest(key, _allowed_keys(model)) if model else "; remove it"
-        return Problem(name, *positions.of((*real, key), key=True), f"unknown key '{key}'{hint}")
+        key = str(raw_loc[-1])
+        parent = real[:-1] if real and real[-1] == key else real
+        return (*parent, key), True, f"unknown key '{key}'{suggest(key, _allowed_at(parent))}"
     if kind == "missing":
-        key = str(loc[-1])
-        return Problem(name, *positions.of(real), f"missing key '{key}' in {where}; add it")
+        key = str(raw_loc[-1])
+        return real, False, f"missing key '{key}' in {where(real)}; add it"
     if kind == "invalid_action":
-        value = error["input"]
         if isinstance(value, dict) and len(value) == 1:
             word = str(next(iter(value)))
-            hint = _suggest(word, list(ACTION_TYPES))
-            return Problem(
-                name, *positions.of((*real, word), key=True), f"unknown action '{word}'{hint}"
-            )
-        message = "an action is a mapping with one key, e.g. '- tap: order-history'"
-        return Problem(name, *positions.of(real), message)
+            hint = suggest(word, list(m.ACTION_TYPES))
+            return (*real, word), True, f"unknown action '{word}'{hint}"
+        if isinstance(value, dict) and value:
+            keys = ", ".join(f"'{k}'" for k in value)
+            message = f"an action has exactly one key, not {keys}; make one list item of each"
+            return real, False, message
+        return real, False, "an action is a mapping with one key, e.g. '- tap: order-history'"
+    if kind == "invalid_target":
+        if isinstance(value, dict):
+            keys = [str(k) for k in value]
+            hint = suggest(keys[0], ["testid", "role", "text"]) if keys else ""
+            return real, False, f"a target needs 'testid', 'role' (with 'name') or 'text'{hint}"
+        return (
+            real,
+            False,
+            f"a target is a test id or a mapping with role+name or text, not {_kind(value)}",
+        )
     if kind == "literal_error" and "'ios'" in error["msg"]:
-        message = f"unknown platform {error['input']!r}; use ios, android or web"
-        return Problem(name, *positions.of(real), message)
+        hint = suggest(str(value), list(m.PLATFORMS))
+        return real, False, f"unknown platform '{value}'{hint}"
     if kind == "string_pattern_mismatch" and "a-z0-9" in error["msg"]:
-        message = f"{where} {error['input']!r} must be lowercase letters, digits and single hyphens"
-        return Problem(name, *positions.of(real), message)
-    message = f"{where}: {error['msg'].lower()}"
-    return Problem(name, *positions.of(real), message)
+        path_like = isinstance(value, str) and ("/" in value or "\\" in value or ".." in value)
+        why = " (it names files, so no paths)" if path_like else ""
+        return (
+            real,
+            False,
+            (
+                f"{name} {value!r} must be lowercase letters, digits and single hyphens{why}, "
+                "like 'contact-seller'"
+            ),
+        )
+    if kind == "string_pattern_mismatch" and name == "source":
+        return real, False, f"source {value!r} must be a web address starting with https://"
+    if kind in {"dict_type", "model_type", "model_attributes_type"}:
+        if name in _LOCALIZED_FIELDS or "prerequisites" in real:
+            example = "{ja: …, en: …}"
+            return real, False, f"'{name}' must give the text per language, e.g. {example}"
+        return real, False, f"'{name}' must be a mapping of keys and values, not {_kind(value)}"
+    if kind == "string_type":
+        hint = "; put it in quotes" if not isinstance(value, dict | list) else ""
+        return real, False, f"'{name}' must be text, not {_kind(value)}{hint}"
+    if kind in {"tuple_type", "list_type"}:
+        return real, False, f"'{name}' must be a list ('- item' lines), not {_kind(value)}"
+    if kind == "too_short" and name == "steps":
+        return real, False, "a guide needs at least one step under 'steps'"
+    if kind == "string_too_short":
+        return real, False, f"'{name}' is empty; write the text or remove the key"
+    if kind == "string_too_long":
+        return real, False, f"'{name}' is too long: {error['msg'].lower()}"
+    if kind.startswith("date"):
+        return real, False, f"'{name}' must be a date like 2026-11-26, not {value!r}"
+    if kind == "bool_type" or kind == "bool_parsing":
+        return real, False, f"'{name}' must be true or false, not {value!r}"
+    return real, False, f"{where(real)}: {error['msg'].lower()}"
 
 
-def validate(name: str, data: Any, positions: Positions) -> tuple[Guide | None, list[Problem]]:
+def validate(name: str, data: Any, positions: Positions) -> tuple[m.Guide | None, list[Problem]]:
     try:
-        return Guide.model_validate(data), []
+        return m.Guide.model_validate(data), []
     except ValidationError as error:
         errors = error.errors()
-        deep = [e["loc"] for e in errors]
-        kept = [
-            e
-            for e in errors
-            if not (e["type"] == "too_short" and any(len(d) > len(e["loc"]) for d in deep))
-        ]
-        problems = {_describe(e, data, positions, name) for e in kept}
-        return None, sorted(problems)
+        deeper = [e["loc"] for e in errors]
+        problems: set[Problem] = set()
+        for e in errors:
+            # An empty list that pydantic also reports item by item says nothing new.
+            if e["type"] == "too_short" and any(len(d) > len(e["loc"]) for d in deeper):
+                continue
+            real = _walk(data, tuple(p for p in e["loc"] if p != "__root__"))
+            loc, at_key, message = _message(e, real)
+            problems.add(Problem(name, *positions.of(loc, key=at_key), message))
+        ordered = sorted(problems)
+        if len(ordered) > MAX_PROBLEMS:
+            rest = len(ordered) - MAX_PROBLEMS
+            more = ordered[MAX_PROBLEMS]
+            note = f"{rest} more problems not shown; fix the ones above first"
+            ordered = [*ordered[:MAX_PROBLEMS], Problem(name, more.line, more.column, note)]
+        return None, ordered
+
+
+_ONE_LINE = re.compile(r"\s+")
+
+
+def _tidy(problem: Problem) -> Problem:
+    """One problem, one line: YAML values can carry newlines into messages."""
+    message = _ONE_LINE.sub(" ", problem.message).strip()
+    if message == problem.message:
+        return problem
+    return Problem(problem.path, problem.line, problem.column, message, problem.severity)
+
+
+def load_bytes(path: Path, raw: bytes) -> Loaded:
+    """Load a guide from its bytes; path names it in problems and is not read."""
+    name = str(path)
+    text, problems = decode(name, raw)
+    if text is None:
+        return Loaded(path, None, None, Positions(), tuple(problems))
+    data, positions, problems = parse(path, text)
+    if not problems:
+        guide, problems = validate(name, data, positions)
+        if guide is not None:
+            return Loaded(path, guide, data, positions, (), text)
+    return Loaded(path, None, data, positions, tuple(_tidy(p) for p in problems), text)
 
 
 def load_guide(path: Path) -> Loaded:
     try:
+        if path.stat().st_size > MAX_BYTES:
+            # Not read at all: the size alone says it is no guide.
+            size = path.stat().st_size
+            message = f"file is {size:,} bytes, over the {MAX_BYTES:,} limit; split the guide"
+            return Loaded(path, None, None, Positions(), (Problem(str(path), 1, 1, message),))
         raw = path.read_bytes()
     except OSError as error:
-        problem = Problem(str(path), 1, 1, f"cannot read file: {error.strerror}")
+        problem = Problem(str(path), 1, 1, f"cannot read file: {error.strerror or error}")
         return Loaded(path, None, None, Positions(), (problem,))
-    data, positions, problems = parse(path, raw)
-    if problems:
-        return Loaded(path, None, data, positions, tuple(problems))
-    guide, problems = validate(str(path), data, positions)
-    return Loaded(path, guide, data, positions, tuple(problems))
+    return load_bytes(path, raw)
