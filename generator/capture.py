@@ -8,7 +8,11 @@ redaction, so images can be redrawn and compared without a browser.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import queue
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -79,6 +83,51 @@ def app_url(config: Config, base_url: str | None = None) -> Iterator[str]:
         yield url
 
 
+def _worker(
+    config: Config,
+    url: str,
+    todo: queue.Queue[Job],
+    done: queue.Queue[Outcome | BaseException | None],
+    stop: threading.Event,
+    shoot: bool,
+    trace_dir: Path | None,
+) -> None:
+    try:
+        with sync_playwright() as playwright:
+            browser = launch(playwright)
+            try:
+                while not stop.is_set():
+                    try:
+                        job = todo.get_nowait()
+                    except queue.Empty:
+                        break
+                    trace = None
+                    if trace_dir is not None:
+                        trace = str(trace_dir / f"{job.guide.id}-{job.platform}-{job.lang}.zip")
+                    try:
+                        run = run_guide(
+                            browser,
+                            playwright,
+                            config,
+                            job.guide,
+                            job.platform,
+                            job.lang,
+                            url,
+                            shoot=shoot,
+                            trace_path=trace,
+                        )
+                    except GuideFailed as failed:
+                        done.put(Outcome(job, None, failed.failure))
+                    else:
+                        done.put(Outcome(job, run, None))
+            finally:
+                browser.close()
+    except BaseException as error:  # handed to the main thread, which re-raises it
+        done.put(error)
+    finally:
+        done.put(None)
+
+
 def execute(
     config: Config,
     jobs: Sequence[Job],
@@ -86,33 +135,44 @@ def execute(
     shoot: bool,
     base_url: str | None = None,
     trace_dir: Path | None = None,
+    workers: int | None = None,
 ) -> Iterator[Outcome]:
-    """Run each job in one browser, yielding its run or its failure as it ends."""
-    with app_url(config, base_url) as url, sync_playwright() as playwright:
-        browser = launch(playwright)
+    """Run jobs in parallel, yielding each run or failure as it ends.
+
+    Each worker thread has its own browser: Playwright's sync API is bound to
+    the thread that started it. Every job gets a fresh browser context.
+    """
+    if not jobs:
+        return
+    count = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    todo: queue.Queue[Job] = queue.Queue()
+    for job in jobs:
+        todo.put(job)
+    done: queue.Queue[Outcome | BaseException | None] = queue.Queue()
+    stop = threading.Event()
+    with app_url(config, base_url) as url:
+        threads = [
+            threading.Thread(
+                target=_worker, args=(config, url, todo, done, stop, shoot, trace_dir), daemon=True
+            )
+            for _ in range(count)
+        ]
+        for thread in threads:
+            thread.start()
         try:
-            for job in jobs:
-                trace = None
-                if trace_dir is not None:
-                    trace = str(trace_dir / f"{job.guide.id}-{job.platform}-{job.lang}.zip")
-                try:
-                    run = run_guide(
-                        browser,
-                        playwright,
-                        config,
-                        job.guide,
-                        job.platform,
-                        job.lang,
-                        url,
-                        shoot=shoot,
-                        trace_path=trace,
-                    )
-                except GuideFailed as failed:
-                    yield Outcome(job, None, failed.failure)
+            running = count
+            while running:
+                item = done.get()
+                if item is None:
+                    running -= 1
+                elif isinstance(item, BaseException):
+                    raise item
                 else:
-                    yield Outcome(job, run, None)
+                    yield item
         finally:
-            browser.close()
+            stop.set()
+            for thread in threads:
+                thread.join()
 
 
 def _box(box: object) -> list[float]:
@@ -167,16 +227,121 @@ def write_run(config: Config, run: Run) -> list[Path]:
     return changed
 
 
-def capture(config: Config, jobs: Sequence[Job], base_url: str | None = None) -> list[Failure]:
-    """Capture every job, writing images as each run succeeds; return the failures."""
+MANIFEST = "manifest.json"
+# Files whose change alters what a capture produces. The rest of the package
+# (the CLI, rendering, linting) can change without recapturing anything.
+CODE_FILES = ("annotate.py", "browser.py", "capture.py", "model.py", "runner.py")
+APP_SUFFIXES = frozenset({".html", ".css", ".js", ".mjs", ".json", ".svg", ".woff2"})
+
+
+def code_hash() -> str:
+    digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).parent
+    for name in CODE_FILES:
+        digest.update((package / name).read_bytes())
+    return digest.hexdigest()
+
+
+def app_hash(config: Config) -> str:
+    """A hash of the app's UI files: HTML, CSS, scripts, data and images."""
+    digest = hashlib.sha256()
+    root = config.path("shop_dir")
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        if path.suffix.lower() in APP_SUFFIXES:
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def job_key(job: Job) -> str:
+    return f"{job.lang}/{job.platform}/{job.guide.id}"
+
+
+def fingerprint(config: Config, job: Job, app: str, code: str) -> str:
+    """Everything a job's images depend on, hashed."""
+    device = config.devices[job.platform]
+    facts = {
+        "guide": job.guide.model_dump(mode="json", by_alias=True),
+        "platform": job.platform,
+        "lang": job.lang,
+        "device": [device.descriptor, device.viewport],
+        "run": [config.start_url, config.ready, config.clock, config.timezone],
+        "app": app,
+        "code": code,
+    }
+    return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()
+
+
+def read_manifest(config: Config) -> dict[str, str]:
+    path = config.path("screenshots_dir") / MANIFEST
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def write_manifest(config: Config, manifest: dict[str, str]) -> None:
+    text = json.dumps(manifest, indent=1, sort_keys=True) + "\n"
+    write_atomic(config.path("screenshots_dir") / MANIFEST, text.encode())
+
+
+def fingerprints(config: Config, jobs: Sequence[Job], base_url: str | None) -> dict[str, str]:
+    """Each job's fingerprint; none when the app is elsewhere and cannot be hashed."""
+    if base_url or config.base_url:
+        return {}
+    app, code = app_hash(config), code_hash()
+    return {job_key(job): fingerprint(config, job, app, code) for job in jobs}
+
+
+def outdated(config: Config, jobs: Sequence[Job], prints: dict[str, str]) -> list[Job]:
+    """The jobs whose images are missing or were made from something else."""
+    manifest = read_manifest(config)
+    return [
+        job
+        for job in jobs
+        if job_key(job) not in prints
+        or manifest.get(job_key(job)) != prints[job_key(job)]
+        or not (guide_dir(config, job.guide.id, job.platform, job.lang) / "frames.json").is_file()
+    ]
+
+
+@dataclass(frozen=True)
+class CaptureResult:
+    captured: int
+    skipped: int
+    changed: int
+    failures: tuple[Failure, ...]
+
+
+def capture(
+    config: Config,
+    jobs: Sequence[Job],
+    *,
+    base_url: str | None = None,
+    force: bool = False,
+    workers: int | None = None,
+) -> CaptureResult:
+    """Capture the jobs whose inputs changed (all with force), writing images as
+    each run succeeds; a failed run leaves that job's earlier images as they were."""
+    prints = fingerprints(config, jobs, base_url)
+    todo = list(jobs) if force else outdated(config, jobs, prints)
     failures: list[Failure] = []
-    with progress(len(jobs), "capturing") as bar:
-        for outcome in execute(config, jobs, shoot=True, base_url=base_url):
+    changed = 0
+    if not todo:
+        return CaptureResult(0, len(jobs), 0, ())
+    manifest = read_manifest(config)
+    with progress(len(todo), "capturing") as bar:
+        for outcome in execute(config, todo, shoot=True, base_url=base_url, workers=workers):
             if outcome.run is not None:
-                changed = write_run(config, outcome.run)
-                bar.advance(f"captured {outcome.job.name}: {len(changed)} files changed")
+                written = write_run(config, outcome.run)
+                changed += len(written)
+                if job_key(outcome.job) in prints:
+                    manifest[job_key(outcome.job)] = prints[job_key(outcome.job)]
+                    write_manifest(config, manifest)
+                bar.advance(f"captured {outcome.job.name}: {len(written)} files changed")
             else:
                 assert outcome.failure is not None
                 failures.append(outcome.failure)
                 bar.advance(f"FAILED {outcome.job.name}")
-    return failures
+    return CaptureResult(len(todo) - len(failures), len(jobs) - len(todo), changed, tuple(failures))

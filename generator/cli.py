@@ -79,8 +79,14 @@ def _jobs(args: argparse.Namespace, config: Config) -> list:
 def cmd_capture(args: argparse.Namespace, config: Config) -> int:
     from generator.capture import capture
 
-    failures = capture(config, _jobs(args, config), base_url=args.base_url)
-    return _report_failures(config, failures)
+    result = capture(
+        config, _jobs(args, config), base_url=args.base_url, force=args.force, workers=args.workers
+    )
+    print(
+        f"captured {result.captured}, up to date {result.skipped}, failed {len(result.failures)};"
+        f" {result.changed} files changed"
+    )
+    return _report_failures(config, result.failures)
 
 
 def _report_failures(config: Config, failures: Sequence) -> int:
@@ -110,7 +116,12 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
     trace_dir.mkdir(parents=True, exist_ok=True)
     with progress(len(jobs), "checking") as bar:
         for outcome in execute(
-            config, jobs, shoot=False, base_url=args.base_url, trace_dir=trace_dir
+            config,
+            jobs,
+            shoot=False,
+            base_url=args.base_url,
+            trace_dir=trace_dir,
+            workers=args.workers,
         ):
             if outcome.failure is not None:
                 failures.append(outcome.failure)
@@ -222,6 +233,13 @@ def parser() -> argparse.ArgumentParser:
             help="only this language (repeatable)",
         )
         p.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            metavar="N",
+            help="parallel browsers (default: one per core)",
+        )
+        p.add_argument(
             "--base-url",
             default=None,
             metavar="URL",
@@ -230,6 +248,9 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("capture", help="run guides and write their screenshots")
     filters(p)
+    p.add_argument(
+        "--force", action="store_true", help="recapture everything, ignoring the manifest"
+    )
     p.set_defaults(func=cmd_capture)
 
     p = sub.add_parser("check", help="run every guide; write nothing; exit 1 on drift")

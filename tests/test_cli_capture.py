@@ -61,7 +61,8 @@ def test_capture_writes_annotated_images_raw_frames_and_boxes(tmp_path):
     root = project(tmp_path)
     result = guidegen(root, "capture")
     assert result.returncode == 0, result.stderr
-    assert "[2/2] captured demo › web/en" in result.stdout
+    assert "captured demo › web/en" in result.stdout
+    assert "captured demo › ios/en" in result.stdout
     folder = root / "screenshots/en/ios/demo"
     image = Image.open(folder / "step-2.png")
     assert image.text["guidegen:device"] == "iPhone 13"
@@ -93,7 +94,7 @@ def test_check_names_guide_step_platform_and_language_on_drift(tmp_path):
     app.write_text(app.read_text().replace(">Send</button>", ">Submit</button>"))
     result = guidegen(root, "check", "--platform", "ios")
     assert result.returncode == 1
-    line = result.stderr.splitlines()[0]
+    (line,) = [ln for ln in result.stderr.splitlines() if ln.startswith("demo › ")]
     assert line.startswith(
         "demo › step 2 › ios/en: tap role button named 'Send' — "
         "no element with role button named 'Send' (screen: form); screenshot: "
@@ -119,7 +120,7 @@ def test_bad_filters_are_usage_errors(tmp_path):
     root = project(tmp_path)
     result = guidegen(root, "capture", "--guide", "nope")
     assert result.returncode == 2
-    assert result.stderr.strip() == "guidegen: --guide nope: no such guide; known: demo"
+    assert result.stderr.splitlines()[-1] == "guidegen: --guide nope: no such guide; known: demo"
     result = guidegen(root, "check", "--lang", "xx")
     assert result.returncode == 2 and "Traceback" not in result.stderr
 
@@ -135,3 +136,43 @@ def test_missing_browser_is_explained(tmp_path):
     )
     assert env_result.returncode == 2
     assert "GUIDEGEN_CHROMIUM=" in env_result.stderr and "is not a file" in env_result.stderr
+
+
+def test_a_second_capture_starts_no_browser_and_writes_nothing(tmp_path):
+    root = project(tmp_path)
+    assert guidegen(root, "capture").returncode == 0
+    stamps = {p: p.stat().st_mtime_ns for p in (root / "screenshots").rglob("*")}
+    # With no browser to be found, only a run that starts none can succeed.
+    env = {**os.environ, "CI": "true", "GUIDEGEN_CHROMIUM": str(tmp_path / "none")}
+    result = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "capture"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "captured 0, up to date 2, failed 0" in result.stdout
+    assert stamps == {p: p.stat().st_mtime_ns for p in (root / "screenshots").rglob("*")}
+
+
+def test_only_the_changed_guide_platform_is_recaptured(tmp_path):
+    root = project(tmp_path)
+    assert guidegen(root, "capture").returncode == 0
+    guide = root / "steps/demo.yml"
+    guide.write_text(guide.read_text().replace("platforms: [ios, web]", "platforms: [web, ios]"))
+    result = guidegen(root, "capture")
+    assert "captured 2, up to date 0" in result.stdout  # the definition changed for both
+    app = root / "app" / "index.html"
+    app.write_text(app.read_text().replace("padding: 16px", "padding: 20px"))
+    result = guidegen(root, "capture", "--platform", "web")
+    assert "captured 1, up to date 0" in result.stdout
+    result = guidegen(root, "capture")
+    assert "captured 1, up to date 1" in result.stdout
+
+
+def test_force_recaptures_everything(tmp_path):
+    root = project(tmp_path)
+    assert guidegen(root, "capture").returncode == 0
+    result = guidegen(root, "capture", "--force")
+    assert "captured 2, up to date 0, failed 0; 0 files changed" in result.stdout
