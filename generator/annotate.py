@@ -115,5 +115,5 @@ def png_bytes(image: Image.Image, info: dict[str, str]) -> bytes:
     for key, value in sorted(info.items()):
         meta.add_text(key, value)
     out = io.BytesIO()
-    image.save(out, format="PNG", pnginfo=meta, optimize=True)
+    image.save(out, format="PNG", pnginfo=meta)
     return out.getvalue()

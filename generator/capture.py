@@ -12,21 +12,26 @@ import hashlib
 import json
 import os
 import queue
+import shutil
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import oxipng
 from playwright.sync_api import sync_playwright
 
 from generator import __version__
 from generator.annotate import compose, png_bytes
 from generator.browser import launch
+from generator.compare import StepImages, Tolerance, Verdict, diff_image, judge
 from generator.config import Config
 from generator.files import write_atomic
 from generator.model import PHONES, Guide, Platform
 from generator.progress import progress
+from generator.report import Item, Results, write_images, write_report
 from generator.runner import Failure, GuideFailed, Run, run_guide
 from generator.server import serve
 
@@ -179,26 +184,29 @@ def _box(box: object) -> list[float]:
     return [round(getattr(box, k), 2) for k in ("x", "y", "width", "height")]
 
 
-def write_run(config: Config, run: Run) -> list[Path]:
-    """Write a run's annotated images, raw frames and frames.json; return what changed."""
-    folder = guide_dir(config, run.guide, run.platform, run.lang)
-    changed: list[Path] = []
-    steps = []
+def optimise(png: bytes, enabled: bool = True) -> bytes:
+    """Smaller PNG, same pixels; comparisons decode, so they never see the difference."""
+    return oxipng.optimize_from_memory(png, level=2) if enabled else png
+
+
+def step_images(run: Run) -> list[StepImages]:
+    """Each step's raw frames, drawn image and frames.json entry, in memory."""
+    result = []
     for shot in run.steps:
-        frames = []
-        for index, frame in enumerate(shot.frames, start=1):
-            raw = folder / "raw" / f"{shot.step.id}-{index}.png"
-            if write_atomic(raw, frame.png):
-                changed.append(raw)
-            frames.append(
+        entry = {
+            "id": shot.step.id,
+            "number": shot.step.number,
+            "frames": [
                 {
-                    "raw": raw.relative_to(folder).as_posix(),
+                    "raw": f"raw/{shot.step.id}-{index}.png",
                     "marks": [{"number": m.number, "box": _box(m.box)} for m in frame.marks],
                     "redactions": [
                         {"style": r.style, "box": _box(r.box)} for r in frame.redactions
                     ],
                 }
-            )
+                for index, frame in enumerate(shot.frames, start=1)
+            ],
+        }
         image = compose(shot.frames, run.scale, side_by_side=run.platform in PHONES)
         info = {
             "Software": f"guidegen {__version__}",
@@ -208,23 +216,98 @@ def write_run(config: Config, run: Run) -> list[Path]:
             "guidegen:platform": run.platform,
             "guidegen:lang": run.lang,
         }
-        path = folder / f"{shot.step.id}.png"
-        if write_atomic(path, png_bytes(image, info)):
-            changed.append(path)
-        steps.append({"id": shot.step.id, "number": shot.step.number, "frames": frames})
-    meta = {
-        "guide": run.guide,
-        "platform": run.platform,
-        "lang": run.lang,
-        "device": run.device,
-        "scale": run.scale,
-        "viewport": list(run.viewport),
-        "steps": steps,
-    }
-    text = json.dumps(meta, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-    if write_atomic(folder / "frames.json", text.encode()):
-        changed.append(folder / "frames.json")
-    return changed
+        raw = tuple(frame.png for frame in shot.frames)
+        result.append(StepImages(shot.step.id, raw, png_bytes(image, info), entry))
+    return result
+
+
+def read_committed(folder: Path) -> tuple[dict[str, Any], dict[str, StepImages]]:
+    """The committed frames.json of a job folder and its steps' images."""
+    try:
+        meta = json.loads((folder / "frames.json").read_text("utf-8"))
+        entries = meta["steps"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}, {}
+    steps = {}
+    for entry in entries:
+        raws = [folder / frame["raw"] for frame in entry["frames"]]
+        image = folder / f"{entry['id']}.png"
+        present = image.is_file() and all(r.is_file() for r in raws)
+        steps[entry["id"]] = StepImages(
+            entry["id"],
+            tuple(r.read_bytes() for r in raws) if present else (),
+            image.read_bytes() if present else b"",
+            entry,
+        )
+    return meta, steps
+
+
+@dataclass(frozen=True)
+class JobResult:
+    verdicts: tuple[Verdict, ...]
+    fresh: dict[str, StepImages]
+    old: dict[str, StepImages]
+    written: tuple[Path, ...]
+
+
+def step_key(run: Run, step: str) -> str:
+    return f"{run.lang}/{run.platform}/{run.guide}/{step}"
+
+
+def settle_run(
+    config: Config, run: Run, tolerance: Tolerance, *, write: bool, force: bool, prune: bool
+) -> JobResult:
+    """Compare a run with the committed images; write what changed when asked.
+
+    Below the tolerance the committed bytes stay as they are, so a capture
+    never churns files for invisible rendering noise. With force, everything
+    is written.
+    """
+    folder = guide_dir(config, run.guide, run.platform, run.lang)
+    meta, old = read_committed(folder)
+    fresh = {images.step: images for images in step_images(run)}
+    verdicts = [
+        judge(step_key(run, step), images, old.get(step), tolerance)
+        for step, images in fresh.items()
+    ]
+    orphans = sorted(set(old) - set(fresh))
+    verdicts += [Verdict(step_key(run, step), "orphaned") for step in orphans]
+    written: list[Path] = []
+    if write:
+        entries = []
+        for verdict, (step, images) in zip(verdicts, fresh.items(), strict=False):
+            if force or verdict.needs_writing:
+                for frame, png in zip(images.entry["frames"], images.raw, strict=True):
+                    if write_atomic(folder / frame["raw"], optimise(png, config.optimise)):
+                        written.append(folder / frame["raw"])
+                if write_atomic(
+                    folder / f"{step}.png", optimise(images.annotated, config.optimise)
+                ):
+                    written.append(folder / f"{step}.png")
+                entries.append(images.entry)
+            else:
+                entries.append(old[step].entry)
+        if prune:
+            for step in orphans:
+                for frame in old[step].entry.get("frames", []):
+                    (folder / frame["raw"]).unlink(missing_ok=True)
+                (folder / f"{step}.png").unlink(missing_ok=True)
+        else:
+            entries += [old[step].entry for step in orphans]
+        new_meta = {
+            "guide": run.guide,
+            "platform": run.platform,
+            "lang": run.lang,
+            "device": run.device,
+            "scale": run.scale,
+            "viewport": list(run.viewport),
+            "steps": entries,
+        }
+        if new_meta != meta:
+            text = json.dumps(new_meta, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+            if write_atomic(folder / "frames.json", text.encode()):
+                written.append(folder / "frames.json")
+    return JobResult(tuple(verdicts), fresh, old, tuple(written))
 
 
 MANIFEST = "manifest.json"
@@ -306,42 +389,117 @@ def outdated(config: Config, jobs: Sequence[Job], prints: dict[str, str]) -> lis
     ]
 
 
+def shard(jobs: Sequence[Job], index: int, count: int) -> list[Job]:
+    """Shard index (1-based) of count: every count-th job in key order, so shards
+    differ by at most one job and together are exactly the whole."""
+    ordered = sorted(jobs, key=job_key)
+    return ordered[index - 1 :: count]
+
+
+def tolerance_for(config: Config, guide: Guide) -> Tolerance:
+    own = guide.compare
+    return Tolerance(
+        threshold=own.threshold if own and own.threshold is not None else config.threshold,
+        budget=own.budget if own and own.budget is not None else config.budget,
+    )
+
+
+def orphaned_folders(config: Config, universe: Sequence[Job]) -> list[Path]:
+    """Committed job folders that no guide, platform and language makes any more."""
+    wanted = {guide_dir(config, j.guide.id, j.platform, j.lang) for j in universe}
+    root = config.path("screenshots_dir")
+    return sorted(p.parent for p in root.glob("*/*/*/frames.json") if p.parent not in wanted)
+
+
 @dataclass(frozen=True)
 class CaptureResult:
     captured: int
     skipped: int
     changed: int
     failures: tuple[Failure, ...]
+    results: Results
+
+
+def _report_item(verdict: Verdict, job: JobResult, folder: Path | None) -> Item:
+    step = verdict.key.rsplit("/", 1)[1]
+    names: dict[str, str] = {}
+    if folder is not None and verdict.status != "unchanged":
+        old = job.old.get(step)
+        new = job.fresh.get(step)
+        images = {
+            "before": old.annotated if old else b"",
+            "after": new.annotated if new else b"",
+        }
+        if old and new and old.annotated:
+            images["diff"] = diff_image(old.annotated, new.annotated, Tolerance())
+        names = write_images(folder, verdict.key, images)
+    return Item(verdict.key, verdict.status, verdict.changed_pixels, verdict.total_pixels, **names)
 
 
 def capture(
     config: Config,
     jobs: Sequence[Job],
     *,
-    base_url: str | None = None,
+    check: bool = False,
     force: bool = False,
+    prune: bool = False,
+    base_url: str | None = None,
     workers: int | None = None,
+    report_dir: Path | None = None,
+    universe: Sequence[Job] = (),
 ) -> CaptureResult:
-    """Capture the jobs whose inputs changed (all with force), writing images as
-    each run succeeds; a failed run leaves that job's earlier images as they were."""
+    """Capture jobs and settle them against the committed images.
+
+    Update (the default) runs only jobs whose inputs changed (all with force)
+    and writes what changed beyond the tolerance, as each run succeeds: a
+    failed run leaves that job's images as they were. Check runs every job,
+    writes no screenshot, and reports what would change. universe is every
+    job of the project, for finding orphaned folders.
+    """
     prints = fingerprints(config, jobs, base_url)
-    todo = list(jobs) if force else outdated(config, jobs, prints)
+    todo = list(jobs) if (force or check) else outdated(config, jobs, prints)
     failures: list[Failure] = []
+    items: list[Item] = []
     changed = 0
-    if not todo:
-        return CaptureResult(0, len(jobs), 0, ())
     manifest = read_manifest(config)
-    with progress(len(todo), "capturing") as bar:
-        for outcome in execute(config, todo, shoot=True, base_url=base_url, workers=workers):
-            if outcome.run is not None:
-                written = write_run(config, outcome.run)
-                changed += len(written)
-                if job_key(outcome.job) in prints:
-                    manifest[job_key(outcome.job)] = prints[job_key(outcome.job)]
-                    write_manifest(config, manifest)
-                bar.advance(f"captured {outcome.job.name}: {len(written)} files changed")
-            else:
-                assert outcome.failure is not None
-                failures.append(outcome.failure)
-                bar.advance(f"FAILED {outcome.job.name}")
-    return CaptureResult(len(todo) - len(failures), len(jobs) - len(todo), changed, tuple(failures))
+    for folder in orphaned_folders(config, universe) if universe else []:
+        key = folder.relative_to(config.path("screenshots_dir")).as_posix() + "/*"
+        items.append(Item(key, "orphaned"))
+        if prune and not check:
+            shutil.rmtree(folder)
+    if todo:
+        with progress(len(todo), "checking" if check else "capturing") as bar:
+            for outcome in execute(config, todo, shoot=True, base_url=base_url, workers=workers):
+                if outcome.run is None:
+                    assert outcome.failure is not None
+                    failures.append(outcome.failure)
+                    bar.advance(f"FAILED {outcome.job.name}")
+                    continue
+                key = job_key(outcome.job)
+                settled = settle_run(
+                    config,
+                    outcome.run,
+                    tolerance_for(config, outcome.job.guide),
+                    write=not check,
+                    force=force,
+                    prune=prune,
+                )
+                changed += len(settled.written)
+                items += [_report_item(v, settled, report_dir) for v in settled.verdicts]
+                if key in prints:
+                    manifest[key] = prints[key]
+                    if not check:
+                        write_manifest(config, manifest)
+                moved = sum(1 for v in settled.verdicts if v.status != "unchanged")
+                verb = "checked" if check else "captured"
+                bar.advance(f"{verb} {outcome.job.name}: {moved} images differ")
+    results = Results(
+        tuple(items),
+        {job_key(j): prints[job_key(j)] for j in jobs if job_key(j) in prints},
+        tuple(f.line() for f in failures),
+    )
+    if report_dir is not None:
+        write_report(report_dir, results)
+    return CaptureResult(
+        len(todo) - len(failures), len(jobs) - len(todo), changed, tuple(failures), results
+    )

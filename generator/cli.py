@@ -60,7 +60,7 @@ def cmd_shop(args: argparse.Namespace, config: Config) -> int:
             return 0
 
 
-def _jobs(args: argparse.Namespace, config: Config) -> list:
+def _jobs(args: argparse.Namespace, config: Config) -> tuple[list, list]:
     from generator.capture import plan
 
     report = _lint_or_fail(config)
@@ -73,20 +73,75 @@ def _jobs(args: argparse.Namespace, config: Config) -> list:
     )
     if not jobs:
         raise UsageError("nothing to run: the filters match no guide, platform and language")
-    return jobs
+    return jobs, plan(report.guides, config)
+
+
+def _shard(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    try:
+        index, count = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise UsageError(f"--shard {text}: write it as i/n, e.g. 2/3") from None
+    if not 1 <= index <= count:
+        raise UsageError(f"--shard {text}: i must be between 1 and n")
+    return index, count
 
 
 def cmd_capture(args: argparse.Namespace, config: Config) -> int:
-    from generator.capture import capture
+    from generator.capture import capture, shard
 
+    jobs, universe = _jobs(args, config)
+    chosen = _shard(args.shard)
+    if chosen:
+        jobs = shard(jobs, *chosen)
+    if args.check and (args.prune or args.force):
+        raise UsageError("--check writes nothing: it does not go with --prune or --force")
+    report = Path(args.report) if args.report else config.root / ".guidegen" / "report"
     result = capture(
-        config, _jobs(args, config), base_url=args.base_url, force=args.force, workers=args.workers
+        config,
+        jobs,
+        check=args.check,
+        force=args.force,
+        prune=args.prune,
+        base_url=args.base_url,
+        workers=args.workers,
+        report_dir=report,
+        universe=universe if not (args.guide or args.platform or args.lang) else (),
     )
+    counts: dict[str, int] = {}
+    for item in result.results.items:
+        counts[item.status] = counts.get(item.status, 0) + 1
+    verb = "checked" if args.check else "captured"
     print(
-        f"captured {result.captured}, up to date {result.skipped}, failed {len(result.failures)};"
-        f" {result.changed} files changed"
+        f"{verb} {result.captured}, up to date {result.skipped}, failed {len(result.failures)}; "
+        + ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+        + f"; {result.changed} files written"
     )
-    return _report_failures(config, result.failures)
+    print(f"report: {report / 'index.html'}")
+    code = _report_failures(config, result.failures)
+    if args.check and result.results.dirty:
+        for item in result.results.items:
+            if item.status != "unchanged":
+                print(f"{item.status}: {item.key}", file=sys.stderr)
+        return 1
+    return code
+
+
+def cmd_merge(args: argparse.Namespace, config: Config) -> int:
+    from generator.capture import read_manifest, write_manifest
+    from generator.report import merge
+
+    folders = [Path(p) for p in args.reports]
+    for folder in folders:
+        if not (folder / "results.json").is_file():
+            raise UsageError(f"{folder}: no results.json; pass the --report folder of each shard")
+    merged = merge(folders, Path(args.out))
+    manifest = read_manifest(config)
+    manifest.update(merged.manifest)
+    write_manifest(config, manifest)
+    print(f"merged {len(folders)} reports: {len(merged.items)} images; report: {args.out}")
+    return 1 if merged.dirty and args.check else 0
 
 
 def _report_failures(config: Config, failures: Sequence) -> int:
@@ -110,7 +165,7 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
     from generator.capture import execute
     from generator.progress import progress
 
-    jobs = _jobs(args, config)
+    jobs, _ = _jobs(args, config)
     failures = []
     trace_dir = config.root / ".guidegen" / "traces"
     trace_dir.mkdir(parents=True, exist_ok=True)
@@ -153,6 +208,8 @@ def _mkdocs_files(config: Config) -> list[Path]:
 
 
 def cmd_build(args: argparse.Namespace, config: Config) -> int:
+    from generator.search import rewrite_index
+
     cmd_render(args, config)
     site = config.path("site_dir")
     # Built beside the old site and swapped in at the end, so a failed build
@@ -182,6 +239,9 @@ def cmd_build(args: argparse.Namespace, config: Config) -> int:
                 sys.stderr.write(result.stdout + result.stderr)
                 print(f"mkdocs build failed for {mkdocs_file.name}", file=sys.stderr)
                 return 1
+            search_index = target / "search" / "search_index.json"
+            if search_index.is_file():
+                rewrite_index(search_index)
         if site.exists():
             shutil.rmtree(site)
         staging.rename(site)
@@ -249,9 +309,37 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("capture", help="run guides and write their screenshots")
     filters(p)
     p.add_argument(
-        "--force", action="store_true", help="recapture everything, ignoring the manifest"
+        "--force",
+        action="store_true",
+        help="recapture and rewrite everything, ignoring the manifest and the tolerance",
     )
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--check",
+        action="store_true",
+        help="capture into memory, compare with the committed images, write none; "
+        "exit 1 when any changed beyond the tolerance",
+    )
+    mode.add_argument(
+        "--update",
+        action="store_true",
+        help="write only images that changed beyond the tolerance (the default)",
+    )
+    p.add_argument("--prune", action="store_true", help="delete orphaned images")
+    p.add_argument("--shard", metavar="i/n", help="run only shard i of n (1-based)")
+    p.add_argument(
+        "--report", metavar="DIR", help="where to write the report (default: .guidegen/report)"
+    )
+
     p.set_defaults(func=cmd_capture)
+
+    p = sub.add_parser("merge", help="merge shard reports into one report and manifest")
+    p.add_argument("reports", nargs="+", metavar="DIR", help="each shard's --report folder")
+    p.add_argument("--out", required=True, metavar="DIR", help="where to write the merged report")
+    p.add_argument(
+        "--check", action="store_true", help="exit 1 when the merged report shows any change"
+    )
+    p.set_defaults(func=cmd_merge)
 
     p = sub.add_parser("check", help="run every guide; write nothing; exit 1 on drift")
     filters(p)

@@ -50,6 +50,9 @@ class Config:
     clock: str = "2026-01-01T00:00:00+00:00"
     timezone: str = "Asia/Tokyo"
     timeout_ms: int = 5000
+    threshold: int = 24
+    budget: int = 40
+    optimise: bool = True
     devices: dict[Platform, Device] = field(default_factory=lambda: dict(DEVICES))
 
     def path(self, name: str) -> Path:

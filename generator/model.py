@@ -312,6 +312,17 @@ class Fact(Strict):
     checked: dt.date = Field(description="When a person last checked the source (YYYY-MM-DD).")
 
 
+class CompareSettings(Strict):
+    """How different a recaptured image may be before it counts as changed."""
+
+    threshold: int | None = Field(
+        default=None, ge=0, le=255, description="Largest per-channel colour difference ignored."
+    )
+    budget: int | None = Field(
+        default=None, ge=0, description="How many pixels may differ beyond the threshold."
+    )
+
+
 class Guide(Strict):
     id: Id = Field(description="Equals the file name without .yml.")
     title: Localized = Field(description="The task, as the reader would say it.")
@@ -325,6 +336,9 @@ class Guide(Strict):
     facts: tuple[Fact, ...] = ()
     redact: tuple[Target, ...] = Field(
         default=(), description="Elements blurred in every image of the guide."
+    )
+    compare: CompareSettings | None = Field(
+        default=None, description="This guide's own screenshot comparison tolerance."
     )
     steps: tuple[Step, ...] = Field(min_length=1)
 

@@ -30,7 +30,9 @@ steps:
 """
 
 
-def project(tmp_path: Path, start_url: str = "/index.html") -> Path:
+def project(tmp_path: Path, start_url: str = "/index.html", optimise: bool = False) -> Path:
+    """A small project running against the fixture app. PNG optimisation is
+    off unless asked for: it is slow, and one test covers it."""
     shutil.copytree(FIXTURE_APP, tmp_path / "app")
     (tmp_path / "steps").mkdir()
     (tmp_path / "steps" / "demo.yml").write_text(GUIDE)
@@ -41,6 +43,7 @@ def project(tmp_path: Path, start_url: str = "/index.html") -> Path:
         f'start_url = "{start_url}"\n'
         "ready = \"body[data-ready='true']\"\n"
         "timeout_ms = 2000\n"
+        f"optimise = {'true' if optimise else 'false'}\n"
     )
     return tmp_path
 
@@ -175,4 +178,17 @@ def test_force_recaptures_everything(tmp_path):
     root = project(tmp_path)
     assert guidegen(root, "capture").returncode == 0
     result = guidegen(root, "capture", "--force")
-    assert "captured 2, up to date 0, failed 0; 0 files changed" in result.stdout
+    assert "captured 2, up to date 0, failed 0" in result.stdout
+    assert "; 0 files written" in result.stdout  # same pixels, same bytes: nothing rewritten
+
+
+def test_written_pngs_are_optimised_without_changing_a_pixel(tmp_path):
+    plain = project(tmp_path / "plain")
+    optimised = project(tmp_path / "optimised", optimise=True)
+    for root in (plain, optimised):
+        assert guidegen(root, "capture", "--platform", "web").returncode == 0
+    for name in ("step-1.png", "raw/step-1-1.png"):
+        a = plain / "screenshots/en/web/demo" / name
+        b = optimised / "screenshots/en/web/demo" / name
+        assert b.stat().st_size < a.stat().st_size
+        assert Image.open(a).convert("RGB").tobytes() == Image.open(b).convert("RGB").tobytes()

@@ -1,0 +1,125 @@
+"""Compare screenshots by decoded pixels, and draw what changed.
+
+Two images match when at most ``budget`` pixels differ by more than
+``threshold`` in some colour channel. The encoding never matters: a PNG
+optimised differently but with the same pixels is the same image.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from PIL import Image, ImageChops
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    threshold: int = 24
+    """Largest colour difference (0-255, per channel) that is not a change."""
+    budget: int = 40
+    """How many pixels may differ beyond the threshold before an image has changed."""
+
+
+@dataclass(frozen=True)
+class Difference:
+    changed_pixels: int
+    total_pixels: int
+    size_changed: bool
+
+    def beyond(self, tolerance: Tolerance) -> bool:
+        return self.size_changed or self.changed_pixels > tolerance.budget
+
+
+def decode(png: bytes) -> Image.Image:
+    return Image.open(io.BytesIO(png)).convert("RGB")
+
+
+def _changed_mask(old: Image.Image, new: Image.Image, threshold: int) -> Image.Image:
+    """A black-and-white image: white where a pixel changed beyond the threshold."""
+    red, green, blue = ImageChops.difference(old, new).split()
+    largest = ImageChops.lighter(ImageChops.lighter(red, green), blue)
+    return largest.point(lambda value: 255 if value > threshold else 0)
+
+
+def difference(old_png: bytes, new_png: bytes, tolerance: Tolerance) -> Difference:
+    old, new = decode(old_png), decode(new_png)
+    total = new.width * new.height
+    if old.size != new.size:
+        return Difference(total, total, True)
+    mask = _changed_mask(old, new, tolerance.threshold)
+    return Difference(mask.histogram()[255], total, False)
+
+
+def diff_image(old_png: bytes, new_png: bytes, tolerance: Tolerance) -> bytes:
+    """The new image faded to grey, with changed pixels in solid magenta."""
+    old, new = decode(old_png), decode(new_png)
+    if old.size != new.size:
+        old = old.resize(new.size)
+    mask = _changed_mask(old, new, tolerance.threshold)
+    faded = Image.blend(new.convert("L").convert("RGB"), Image.new("RGB", new.size, "white"), 0.6)
+    faded.paste(Image.new("RGB", new.size, (255, 0, 200)), mask=mask)
+    out = io.BytesIO()
+    faded.save(out, format="PNG")
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class StepImages:
+    """One step's images on one platform and language: raw frames, drawn image, boxes."""
+
+    step: str
+    raw: tuple[bytes, ...]
+    annotated: bytes
+    entry: dict  # the step's frames.json entry: marks and redactions per frame
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What happened to one step image. Status is one of:
+
+    unchanged, changed (the UI looks different), annotation (same UI, marks or
+    their drawing differ), new (no committed image), missing (listed in
+    frames.json but the file is gone), orphaned (committed, no step makes it).
+    """
+
+    key: str
+    status: str
+    changed_pixels: int = 0
+    total_pixels: int = 0
+
+    @property
+    def needs_writing(self) -> bool:
+        return self.status in ("changed", "annotation", "new", "missing")
+
+
+def _boxes(entry: dict) -> list:
+    return [
+        [[m["number"], [round(v) for v in m["box"]]] for m in frame["marks"]]
+        + [[r["style"], [round(v) for v in r["box"]]] for r in frame["redactions"]]
+        for frame in entry.get("frames", [])
+    ]
+
+
+def judge(key: str, fresh: StepImages, old: StepImages | None, tolerance: Tolerance) -> Verdict:
+    """Compare a fresh step with the committed one, raw frames first."""
+    if old is None:
+        return Verdict(key, "new")
+    if not old.raw or not old.annotated:
+        return Verdict(key, "missing")
+    if len(old.raw) != len(fresh.raw):
+        total = sum(decode(png).width * decode(png).height for png in fresh.raw)
+        return Verdict(key, "changed", total, total)
+    changed = total = 0
+    size_changed = False
+    for old_png, new_png in zip(old.raw, fresh.raw, strict=True):
+        found = difference(old_png, new_png, tolerance)
+        changed += found.changed_pixels
+        total += found.total_pixels
+        size_changed |= found.size_changed
+    if size_changed or changed > tolerance.budget:
+        return Verdict(key, "changed", changed, total)
+    drawn = difference(old.annotated, fresh.annotated, tolerance)
+    if _boxes(old.entry) != _boxes(fresh.entry) or drawn.beyond(tolerance):
+        return Verdict(key, "annotation", drawn.changed_pixels, drawn.total_pixels)
+    return Verdict(key, "unchanged", changed, total)

@@ -1,0 +1,170 @@
+"""The screenshot report: results.json, an offline HTML page and a Markdown summary.
+
+A report folder holds everything it shows (images are copied in), so it can be
+uploaded as a CI artifact and opened anywhere. Shard reports merge into one.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import shutil
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from generator.files import write_atomic
+
+STATUS_ORDER = ("changed", "annotation", "new", "missing", "orphaned", "unchanged")
+TITLES = {
+    "changed": "Changed (the UI looks different)",
+    "annotation": "Annotation only (same UI, marks moved or drawn differently)",
+    "new": "New",
+    "missing": "Missing from the committed tree",
+    "orphaned": "Orphaned (committed, no guide step makes it)",
+    "unchanged": "Unchanged",
+}
+
+
+@dataclass(frozen=True)
+class Item:
+    key: str
+    status: str
+    changed_pixels: int = 0
+    total_pixels: int = 0
+    before: str = ""
+    after: str = ""
+    diff: str = ""
+
+
+@dataclass(frozen=True)
+class Results:
+    items: tuple[Item, ...] = ()
+    manifest: dict[str, str] = field(default_factory=dict)
+    failures: tuple[str, ...] = ()
+
+    @property
+    def dirty(self) -> bool:
+        return bool(self.failures) or any(i.status != "unchanged" for i in self.items)
+
+
+def image_name(key: str, kind: str) -> str:
+    return "images/" + key.replace("/", "__") + f".{kind}.png"
+
+
+def write_images(folder: Path, key: str, images: dict[str, bytes]) -> dict[str, str]:
+    names = {}
+    for kind, png in images.items():
+        if png:
+            names[kind] = image_name(key, kind)
+            write_atomic(folder / names[kind], png)
+    return names
+
+
+def _sorted(items: Iterable[Item]) -> tuple[Item, ...]:
+    unique = {item.key: item for item in items}
+    return tuple(sorted(unique.values(), key=lambda i: (STATUS_ORDER.index(i.status), i.key)))
+
+
+def _percent(item: Item) -> str:
+    if not item.total_pixels:
+        return ""
+    return f"{item.changed_pixels:,} px ({100 * item.changed_pixels / item.total_pixels:.2f}%)"
+
+
+def summary_markdown(results: Results) -> str:
+    counts = {s: sum(1 for i in results.items if i.status == s) for s in STATUS_ORDER}
+    lines = ["## Screenshots", ""]
+    lines.append(
+        " · ".join(f"{counts[s]} {s}" for s in STATUS_ORDER if counts[s]) or "no screenshots"
+    )
+    if results.failures:
+        lines += ["", f"### {len(results.failures)} guide runs failed", ""]
+        lines += [f"- `{line}`" for line in results.failures]
+    for status in STATUS_ORDER[:-1]:
+        shown = [i for i in results.items if i.status == status]
+        if shown:
+            lines += ["", f"### {TITLES[status]}", ""]
+            lines += [f"- `{i.key}` {_percent(i)}".rstrip() for i in shown]
+    return "\n".join(lines) + "\n"
+
+
+def summary_html(results: Results) -> str:
+    esc = html.escape
+    parts = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
+        "<title>Screenshot report</title><style>",
+        "body{font-family:'Noto Sans CJK JP',sans-serif;margin:24px;color:#202124}",
+        "h2{margin-top:32px}figure{margin:0}img{max-width:100%;border:1px solid #ccc}",
+        ".row{display:grid;grid-template-columns:repeat(3,1fr);gap:12px;margin:8px 0 24px}",
+        "figcaption{font-size:13px;color:#555}code{background:#f1f3f4;padding:1px 4px}",
+        "</style></head><body><h1>Screenshot report</h1>",
+    ]
+    counts = {s: sum(1 for i in results.items if i.status == s) for s in STATUS_ORDER}
+    parts.append("<p>" + esc(", ".join(f"{counts[s]} {s}" for s in STATUS_ORDER)) + "</p>")
+    if results.failures:
+        parts.append(f"<h2>{len(results.failures)} guide runs failed</h2><ul>")
+        parts += [f"<li><code>{esc(line)}</code></li>" for line in results.failures]
+        parts.append("</ul>")
+    for status in STATUS_ORDER[:-1]:
+        shown = [i for i in results.items if i.status == status]
+        if not shown:
+            continue
+        parts.append(f"<h2>{esc(TITLES[status])} ({len(shown)})</h2>")
+        for item in shown:
+            parts.append(f"<h3><code>{esc(item.key)}</code> {esc(_percent(item))}</h3>")
+            cells = [("before", item.before), ("after", item.after), ("diff", item.diff)]
+            figures = [
+                f"<figure><img src='{esc(src)}' alt='{esc(kind)}: {esc(item.key)}'>"
+                f"<figcaption>{kind}</figcaption></figure>"
+                for kind, src in cells
+                if src
+            ]
+            if figures:
+                parts.append("<div class='row'>" + "".join(figures) + "</div>")
+    parts.append("</body></html>\n")
+    return "".join(parts)
+
+
+def write_report(folder: Path, results: Results) -> None:
+    results = Results(
+        _sorted(results.items),
+        dict(sorted(results.manifest.items())),
+        tuple(sorted(results.failures)),
+    )
+    data = {
+        "items": [asdict(i) for i in results.items],
+        "manifest": results.manifest,
+        "failures": list(results.failures),
+    }
+    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    write_atomic(folder / "results.json", text.encode())
+    write_atomic(folder / "summary.md", summary_markdown(results).encode())
+    write_atomic(folder / "index.html", summary_html(results).encode())
+
+
+def read_results(folder: Path) -> Results:
+    data = json.loads((folder / "results.json").read_text("utf-8"))
+    return Results(
+        tuple(Item(**item) for item in data["items"]),
+        dict(data["manifest"]),
+        tuple(data["failures"]),
+    )
+
+
+def merge(folders: Sequence[Path], out: Path) -> Results:
+    """One report from shard reports: items, manifest and failures united."""
+    items: list[Item] = []
+    manifest: dict[str, str] = {}
+    failures: list[str] = []
+    for folder in folders:
+        results = read_results(folder)
+        items += results.items
+        manifest.update(results.manifest)
+        failures += results.failures
+        if (folder / "images").is_dir() and folder.resolve() != out.resolve():
+            shutil.copytree(folder / "images", out / "images", dirs_exist_ok=True)
+    merged = Results(_sorted(items), manifest, tuple(sorted(set(failures))))
+    write_report(out, merged)
+    return merged

@@ -1,0 +1,165 @@
+"""Screenshot regeneration for CI: --check, --update, tolerance, prune, shards, report."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+
+from PIL import Image
+
+from generator.server import serve
+from tests.test_cli_capture import guidegen, project
+
+SECOND_GUIDE = """\
+id: second
+title: {en: Second}
+summary: {en: Only looks.}
+platforms: [ios, web]
+steps:
+  - text: {en: "①This is Next."}
+    actions:
+      - highlight: next
+"""
+
+
+def captured(tmp_path: Path) -> Path:
+    root = project(tmp_path)
+    (root / "steps" / "second.yml").write_text(SECOND_GUIDE)
+    result = guidegen(root, "capture")
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted((root / "screenshots").rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_check_passes_and_writes_nothing_when_the_ui_is_the_same(tmp_path):
+    root = captured(tmp_path)
+    before = tree(root)
+    result = guidegen(root, "capture", "--check")
+    assert result.returncode == 0, result.stderr
+    assert "checked 4, up to date 0, failed 0; 6 unchanged; 0 files written" in result.stdout
+    assert tree(root) == before
+
+
+def test_a_css_change_is_caught_and_update_rewrites_exactly_those_images(tmp_path):
+    root = captured(tmp_path)
+    before = tree(root)
+    app = root / "app" / "index.html"
+    # The Send button turns red: only the steps that show the form change.
+    app.write_text(
+        app.read_text().replace(".tall {", "[data-testid=send] { background: #c00; }\n  .tall {")
+    )
+    result = guidegen(root, "capture", "--check")
+    assert result.returncode == 1
+    changed = sorted(
+        ln.split(": ", 1)[1] for ln in result.stderr.splitlines() if ln.startswith("changed: ")
+    )
+    assert changed == ["en/ios/demo/step-2", "en/web/demo/step-2"]
+    assert tree(root) == before  # check wrote nothing
+    report = json.loads((root / ".guidegen/report/results.json").read_text())
+    assert sorted(i["key"] for i in report["items"] if i["status"] == "changed") == changed
+
+    result = guidegen(root, "capture", "--update")
+    assert result.returncode == 0, result.stderr
+    after = tree(root)
+    rewritten = sorted(k for k in after if after[k] != before.get(k))
+    images = sorted(
+        k.removeprefix("screenshots/").removesuffix(".png")
+        for k in rewritten
+        if k.endswith(".png") and "/raw/" not in k
+    )
+    assert images == changed
+    assert guidegen(root, "capture", "--check").returncode == 0
+
+
+def test_a_one_pixel_difference_stays_under_the_budget(tmp_path):
+    root = captured(tmp_path)
+    raw = root / "screenshots/en/web/second/raw/step-1-1.png"
+    image = Image.open(raw).convert("RGB")
+    r, g, b = image.getpixel((700, 500))
+    image.putpixel((700, 500), ((r + 60) % 256, g, b))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    raw.write_bytes(out.getvalue())
+    before = tree(root)
+    result = guidegen(root, "capture", "--check")
+    assert result.returncode == 0, result.stderr
+    result = guidegen(root, "capture", "--force", "--guide", "second")
+    assert result.returncode == 0
+    # --force rewrites; --update after a tiny difference must not.
+    raw.write_bytes(out.getvalue())
+    (root / "screenshots/manifest.json").unlink()
+    result = guidegen(root, "capture", "--update")
+    assert result.returncode == 0
+    assert raw.read_bytes() == before["screenshots/en/web/second/raw/step-1-1.png"]
+
+
+def test_orphans_are_reported_and_pruned(tmp_path):
+    root = captured(tmp_path)
+    (root / "steps" / "second.yml").unlink()
+    guide = root / "steps" / "demo.yml"
+    guide.write_text(guide.read_text().split('  - text: {en: "①Type')[0])
+    result = guidegen(root, "capture", "--check")
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert "orphaned: en/ios/demo/step-2" in lines
+    assert "orphaned: en/web/second/*" in lines
+    assert guidegen(root, "capture", "--prune").returncode == 0
+    assert not (root / "screenshots/en/ios/demo/step-2.png").exists()
+    assert not (root / "screenshots/en/web/second").exists()
+    assert (root / "screenshots/en/ios/demo/step-1.png").exists()
+    assert guidegen(root, "capture", "--check").returncode == 0
+
+
+def test_three_shards_merged_equal_the_whole(tmp_path):
+    root = captured(tmp_path)
+    whole = guidegen(root, "capture", "--check", "--report", "whole")
+    assert whole.returncode == 0
+    for index in (1, 2, 3):
+        result = guidegen(
+            root, "capture", "--check", "--shard", f"{index}/3", "--report", f"shard{index}"
+        )
+        assert result.returncode == 0, result.stderr
+    shard_items = [
+        json.loads((root / f"shard{i}/results.json").read_text())["items"] for i in (1, 2, 3)
+    ]
+    assert sorted(len(items) for items in shard_items)[0] >= 1
+    merged = guidegen(root, "merge", "shard1", "shard2", "shard3", "--out", "merged")
+    assert merged.returncode == 0, merged.stderr
+    assert json.loads((root / "merged/results.json").read_text()) == json.loads(
+        (root / "whole/results.json").read_text()
+    )
+
+
+def test_bad_shard_is_a_usage_error(tmp_path):
+    root = project(tmp_path)
+    result = guidegen(root, "capture", "--shard", "4/3")
+    assert result.returncode == 2 and "--shard 4/3" in result.stderr
+
+
+def test_the_html_report_opens_with_every_image(tmp_path, browser):
+    root = captured(tmp_path)
+    app = root / "app" / "index.html"
+    app.write_text(app.read_text().replace("padding: 16px", "padding: 40px"))
+    (root / "steps" / "third.yml").write_text(SECOND_GUIDE.replace("second", "third"))
+    assert guidegen(root, "capture", "--check").returncode == 1
+    report = root / ".guidegen/report"
+    assert "### Changed" in (report / "summary.md").read_text()
+    with serve(report) as url:
+        page = browser.new_page()
+        page.goto(url + "index.html")
+        images = page.locator("img")
+        assert images.count() >= 6
+        widths = page.evaluate("[...document.images].map(i => i.complete && i.naturalWidth)")
+        assert all(widths), widths
+        assert page.get_by_role("heading", name="New (2)").is_visible()
+        page.close()
+    shutil.rmtree(report)
