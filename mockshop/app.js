@@ -220,7 +220,10 @@ function searchScreen(q) {
   const { S } = ctx;
   const query = (q.get('q') || '').trim();
   const needle = query.toLowerCase();
-  const hits = CATALOG.filter((p) => tr(p.name).toLowerCase().includes(needle));
+  // Either language's name matches, so a search typed in English works on the Japanese site.
+  const hits = CATALOG.filter((p) =>
+    Object.values(p.name).some((name) => name.toLowerCase().includes(needle)),
+  );
   const cards = hits
     .map(
       (p) =>
