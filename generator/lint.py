@@ -374,12 +374,15 @@ class _Checker:
                 if override is not None and override.text is not None:
                     text_loc = ("steps", index, platform, "text")
                 count = sum(1 for action in step.actions if is_marked(action))
+                if count > len(CIRCLED):
+                    found.setdefault((text_loc, "", "", count), []).append(platform)
+                    continue
                 for lang in self.config.languages:
                     text = step.text.root.get(lang)
                     if text is None:
                         continue
                     written = "".join(dict.fromkeys(CIRCLED_RE.findall(text)))
-                    if count > len(CIRCLED) or written != CIRCLED[:count]:
+                    if written != CIRCLED[:count]:
                         found.setdefault((text_loc, lang, written, count), []).append(platform)
         for (loc, lang, written, count), platforms in found.items():
             on = ", ".join(platforms)
@@ -392,7 +395,7 @@ class _Checker:
                     f"{count} marked action{'s' if count != 1 else ''} on {on}; "
                     f"number them {CIRCLED[:count] or 'not at all'}"
                 )
-            self.add((*loc, lang), message)
+            self.add((*loc, lang) if lang else loc, message)
 
 
 def _step_index(guide: Guide, step_id: str) -> int:

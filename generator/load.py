@@ -13,10 +13,11 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, RootModel, ValidationError
 
 from generator import model as m
 
@@ -103,7 +104,10 @@ class _GuideLoader(yaml.SafeLoader):
             )
         tag = getattr(event, "tag", None)
         if tag not in (None, "!"):
-            raise _Refused(event.start_mark, f"tag '{tag}' is not supported in guides; remove it")
+            written = tag.replace("tag:yaml.org,2002:", "!!")
+            raise _Refused(
+                event.start_mark, f"tag '{written}' is not supported in guides; remove it"
+            )
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
@@ -123,9 +127,11 @@ def _scalar(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
     # is a value the editor has to fix, not a bug of ours.
     except Exception as error:
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise _Refused(
-            node.start_mark, f"cannot read {node.value!r}: {reason}; put it in quotes if it is text"
-        ) from None
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            message = f"{node.value!r} is not a real date ({reason}); write YYYY-MM-DD"
+        else:
+            message = f"cannot read {shorten(node.value)}; put it in quotes if it is text"
+        raise _Refused(node.start_mark, message) from None
 
 
 def _convert(loader: yaml.SafeLoader, node: yaml.Node, loc: Loc, positions: Positions) -> Any:
@@ -182,8 +188,11 @@ def parse(path: Path, text: str) -> tuple[Any, Positions, list[Problem]]:
     empty = "file is empty; a guide needs id, title, summary and steps"
     if all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         return None, positions, [Problem(name, 1, 1, empty)]
-    loader = _GuideLoader(text)
+    loader: _GuideLoader | None = None
     try:
+        # The reader checks every character as soon as it is made, so even
+        # making the loader can fail.
+        loader = _GuideLoader(text)
         node = loader.get_single_node()
         if node is None:
             return None, positions, [Problem(name, 1, 1, empty)]
@@ -194,6 +203,8 @@ def parse(path: Path, text: str) -> tuple[Any, Positions, list[Problem]]:
         mark = error.problem_mark or error.context_mark
         if "expected a single document" in (error.context or ""):
             what = "more than one YAML document; keep one guide per file and remove the '---'"
+        elif error.problem == "expected ',' or '}', but got '{'":
+            what = "invalid YAML: a '{' inside a {…} mapping; put text like {tap} in quotes"
         else:
             what = " ".join((error.problem or error.context or "not YAML").split())
             what = f"invalid YAML: {what}; check the indentation and quoting"
@@ -206,11 +217,18 @@ def parse(path: Path, text: str) -> tuple[Any, Positions, list[Problem]]:
         reason = " ".join(str(error).split())
         return None, positions, [Problem(name, 1, 1, f"invalid YAML: {reason}")]
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if not isinstance(data, dict):
         message = f"a guide is a mapping with id, title, summary and steps, not {_kind(data)}"
         return None, positions, [Problem(name, *positions.of(()), message)]
     return data, positions, []
+
+
+def shorten(value: object, limit: int = 40) -> str:
+    """repr of a value from the file, cut so that one line stays readable."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 4]}…{text[-3:]}"
 
 
 def _kind(value: Any) -> str:
@@ -233,34 +251,85 @@ def _allowed_keys(model: type[BaseModel]) -> list[str]:
     return [f.alias or n for n, f in model.model_fields.items()]
 
 
-def suggest(word: str, choices: list[str]) -> str:
+def suggest(word: str, choices: list[str], cutoff: float = 0.6) -> str:
     """' (did you mean ...?)' for a near miss, else the list of choices."""
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=cutoff)
     return f" (did you mean '{close[0]}'?)" if close else f"; allowed: {', '.join(choices)}"
 
 
-TARGET_KEYS = ["testid", "role", "name", "text", "exact"]
-_ARGS = {"fill": m.FillArgs, "select": m.SelectArgs, "expect-text": m.ExpectTextArgs}
-_OVERRIDES = {"ios", "android", "web"}
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The mapping models a field's type may hold, through Optional, tuple and Annotated."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _models_in(get_args(annotation)[0])
+    if origin in (Union, UnionType, tuple, list):
+        return [model for arg in get_args(annotation) for model in _models_in(arg)]
+    is_model = isinstance(annotation, type) and issubclass(annotation, BaseModel)
+    return [annotation] if is_model and not issubclass(annotation, RootModel) else []
 
 
-def _allowed_at(loc: Loc) -> list[str]:
-    """The keys a mapping at loc may have, for 'did you mean' hints."""
-    if not loc:
-        return _allowed_keys(m.Guide)
-    last, parent = loc[-1], (loc[-2] if len(loc) > 1 else None)
-    if isinstance(last, int):
-        table: dict[object, type[BaseModel]] = {"steps": m.Step, "facts": m.Fact}
-        return _allowed_keys(table[parent]) if parent in table else TARGET_KEYS
-    if last in _OVERRIDES and isinstance(parent, int):
-        return _allowed_keys(m.Override)
-    if last in _ARGS and isinstance(parent, int):
-        return _allowed_keys(_ARGS[last])
-    return TARGET_KEYS
+def _pick(models: list[type[BaseModel]], node: Any) -> type[BaseModel] | None:
+    """The union member a mapping was meant as: the one sharing most keys with it."""
+    if not models:
+        return None
+    keys = set(node) if isinstance(node, dict) else set()
+    return max(models, key=lambda model: len(keys & set(_allowed_keys(model))))
+
+
+def _model_at(data: Any, loc: Loc) -> type[BaseModel] | None:
+    """Which model the mapping at loc is read as, found from the model's own types."""
+    current: type[BaseModel] | None = m.Guide
+    annotation: Any = None
+    node = data
+    for part in loc:
+        if isinstance(part, str):
+            if current is None:
+                return None
+            fields = {f.alias or n: f for n, f in current.model_fields.items()}
+            if part not in fields:
+                return None
+            annotation = fields[part].annotation
+        node = node[part] if isinstance(node, dict | list) else None
+        current = _pick(_models_in(annotation), node)
+    return current
+
+
+_ARGS_ACTIONS = {"fill", "select", "expect-text", "goto"}
+_TARGET_TAGS = {"testid-string", "testid", "role", "text"}
+_TARGET_FIELDS = {name for name in m.ACTION_TYPES if name not in _ARGS_ACTIONS} | {"target"}
+_TEXT_FIELDS = {"name", "text", "value", "option"}
+
+
+def _strip_tags(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Drop the union tags pydantic puts in error locations ('tap', 'role', 'localized').
+
+    A tag follows exactly the places that hold a union (an action list item,
+    a target, a text), so it is recognised by position, not by name alone:
+    'text' is a tag after a target but a real key after a step.
+    """
+    out: list[Any] = []
+    tags: set[str] = set()
+    for part in loc:
+        if part in tags:
+            tags = set()
+            continue
+        out.append(part)
+        before = out[-2] if len(out) > 1 else None
+        redact_item = isinstance(part, int) and before == "redact"
+        target_field = part in _TARGET_FIELDS and (part == "target" or isinstance(before, int))
+        if isinstance(part, int) and before == "actions":
+            tags = set(m.ACTION_TYPES)
+        elif redact_item or target_field:
+            tags = _TARGET_TAGS
+        elif part in _TEXT_FIELDS:
+            tags = {"plain", "localized"}
+        else:
+            tags = set()
+    return tuple(out)
 
 
 def _walk(data: Any, loc: tuple[Any, ...]) -> Loc:
-    """Map pydantic's error location (with union tags) onto the data's own path."""
+    """The longest prefix of an error location that exists in the data."""
     real: list[str | int] = []
     node = data
     for part in loc:
@@ -288,9 +357,9 @@ def _field(loc: Loc) -> str:
     return names[-1] if names else "guide"
 
 
-def _message(error: Any, real: Loc) -> tuple[Loc, bool, str]:
+def _message(error: Any, data: Any, real: Loc) -> tuple[Loc, bool, str]:
     """(where to point, at the key?, message) for one pydantic error."""
-    kind, value, raw_loc = error["type"], error.get("input"), error["loc"]
+    kind, value, raw_loc = error["type"], error.get("input"), _strip_tags(error["loc"])
     name = _field(real)
     if "[key]" in raw_loc:
         key = str(raw_loc[raw_loc.index("[key]") - 1])
@@ -298,7 +367,9 @@ def _message(error: Any, real: Loc) -> tuple[Loc, bool, str]:
     if kind == "extra_forbidden":
         key = str(raw_loc[-1])
         parent = real[:-1] if real and real[-1] == key else real
-        return (*parent, key), True, f"unknown key '{key}'{suggest(key, _allowed_at(parent))}"
+        model = _model_at(data, parent)
+        hint = suggest(key, _allowed_keys(model)) if model else "; remove it"
+        return (*parent, key), True, f"unknown key '{key}'{hint}"
     if kind == "missing":
         key = str(raw_loc[-1])
         return real, False, f"missing key '{key}' in {where(real)}; add it"
@@ -323,8 +394,9 @@ def _message(error: Any, real: Loc) -> tuple[Loc, bool, str]:
             f"a target is a test id or a mapping with role+name or text, not {_kind(value)}",
         )
     if kind == "literal_error" and "'ios'" in error["msg"]:
-        hint = suggest(str(value), list(m.PLATFORMS))
-        return real, False, f"unknown platform '{value}'{hint}"
+        # Platform names are short: at 0.6 'windows' would suggest 'ios'.
+        hint = suggest(str(value), list(m.PLATFORMS), cutoff=0.7)
+        return real, False, f"unknown platform {shorten(value)}{hint}"
     if kind == "string_pattern_mismatch" and "a-z0-9" in error["msg"]:
         path_like = isinstance(value, str) and ("/" in value or "\\" in value or ".." in value)
         why = " (it names files, so no paths)" if path_like else ""
@@ -332,17 +404,19 @@ def _message(error: Any, real: Loc) -> tuple[Loc, bool, str]:
             real,
             False,
             (
-                f"{name} {value!r} must be lowercase letters, digits and single hyphens{why}, "
-                "like 'contact-seller'"
+                f"{name} {shorten(value)} must be lowercase letters, digits and single "
+                f"hyphens{why}, like 'contact-seller'"
             ),
         )
     if kind == "string_pattern_mismatch" and name == "source":
-        return real, False, f"source {value!r} must be a web address starting with https://"
+        return real, False, f"source {shorten(value)} must be a web address starting with https://"
     if kind in {"dict_type", "model_type", "model_attributes_type"}:
         if name in _LOCALIZED_FIELDS or "prerequisites" in real:
             example = "{ja: …, en: …}"
             return real, False, f"'{name}' must give the text per language, e.g. {example}"
         return real, False, f"'{name}' must be a mapping of keys and values, not {_kind(value)}"
+    if kind == "string_type" and value is None:
+        return real, False, f"'{name}' is empty; write the text or remove the key"
     if kind == "string_type":
         hint = "; put it in quotes" if not isinstance(value, dict | list) else ""
         return real, False, f"'{name}' must be text, not {_kind(value)}{hint}"
@@ -355,9 +429,9 @@ def _message(error: Any, real: Loc) -> tuple[Loc, bool, str]:
     if kind == "string_too_long":
         return real, False, f"'{name}' is too long: {error['msg'].lower()}"
     if kind.startswith("date"):
-        return real, False, f"'{name}' must be a date like 2026-11-26, not {value!r}"
+        return real, False, f"'{name}' must be a date like 2026-11-26, not {shorten(value)}"
     if kind == "bool_type" or kind == "bool_parsing":
-        return real, False, f"'{name}' must be true or false, not {value!r}"
+        return real, False, f"'{name}' must be true or false, not {shorten(value)}"
     return real, False, f"{where(real)}: {error['msg'].lower()}"
 
 
@@ -367,13 +441,23 @@ def validate(name: str, data: Any, positions: Positions) -> tuple[m.Guide | None
     except ValidationError as error:
         errors = error.errors()
         deeper = [e["loc"] for e in errors]
+        extra: dict[tuple[Any, ...], list[str]] = {}
+        for e in errors:
+            if e["type"] == "extra_forbidden":
+                loc = _strip_tags(e["loc"])
+                extra.setdefault(loc[:-1], []).append(str(loc[-1]))
         problems: set[Problem] = set()
         for e in errors:
             # An empty list that pydantic also reports item by item says nothing new.
             if e["type"] == "too_short" and any(len(d) > len(e["loc"]) for d in deeper):
                 continue
-            real = _walk(data, tuple(p for p in e["loc"] if p != "__root__"))
-            loc, at_key, message = _message(e, real)
+            # A misspelt key is also a missing one; "did you mean" already says it.
+            if e["type"] == "missing":
+                loc = _strip_tags(e["loc"])
+                if difflib.get_close_matches(str(loc[-1]), extra.get(loc[:-1], []), cutoff=0.6):
+                    continue
+            real = _walk(data, _strip_tags(e["loc"]))
+            loc, at_key, message = _message(e, data, real)
             problems.add(Problem(name, *positions.of(loc, key=at_key), message))
         ordered = sorted(problems)
         if len(ordered) > MAX_PROBLEMS:
