@@ -2,72 +2,123 @@
 
 Pages go to ``docs/<lang>/guides/<id>.md`` and their images are copied to
 ``docs/<lang>/assets/screenshots/``; both are generated and git-ignored.
+
+Everything a page needs is plain Markdown written here, before the build (no
+MkDocs hooks), so the same ``mkdocs.yml`` also builds with Zensical.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
+import json
 import re
-import shutil
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from PIL import Image
 
 from generator.config import Config
 from generator.files import write_atomic
 from generator.model import CIRCLED_RE, Guide, Localized, PlatformStep, steps_for
 
-HEADINGS = {
+WORDS = {
     "ja": {
         "before": "始める前に",
+        "steps": "手順",
         "facts": "この手順の根拠",
         "checked": "最終確認",
         "source": "出典",
         "related": "関連するガイド",
         "step": "手順",
+        "screen": " の画面",
+        "marks": "画像の印",
+        "note": "補足",
+        "warning": "注意",
     },
     "en": {
         "before": "Before you start",
+        "steps": "Steps",
         "facts": "What this guide rests on",
         "checked": "last reviewed",
         "source": "source",
         "related": "Related guides",
         "step": "Step",
+        "screen": " screen",
+        "marks": "marked",
+        "note": "Note",
+        "warning": "Warning",
     },
 }
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}#|!])")
+# Block syntax that only means something at the start of a line: list markers,
+# an ordered-list number, and pymdownx.tabbed's "===" (which "\" cannot escape).
+_LINE_START = re.compile(r"^(\d+)([.)])|^([-+])(?=\s|$)|^=")
+
+
+def words(lang: str) -> dict[str, str]:
+    return WORDS.get(lang, WORDS["en"])
 
 
 def escape(text: str) -> str:
-    """YAML text as literal Markdown: HTML escaped, Markdown syntax neutralised."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+    """YAML text as literal inline Markdown: HTML escaped, Markdown syntax neutralised.
+
+    Whitespace runs (including newlines from block scalars) become one space, so
+    the text stays one paragraph and cannot start a code block or a new list.
+    """
+    flat = " ".join(text.split())
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(flat, quote=False))
+    return _LINE_START.sub(_escape_line_start, escaped)
 
 
-def _words(config: Config, platform: str, lang: str) -> dict[str, str]:
+def title_text(text: str) -> str:
+    """A page title: escaped, and unable to end the <title> element.
+
+    Material writes the title into <title> through Jinja's striptags, which
+    decodes entities again, so an escaped "</title>" would come back as a real
+    end tag. An invisible word joiner after "<" keeps it text.
+    """
+    return escape(text).replace("&lt;/", "&lt;\u2060/")
+
+
+def _escape_line_start(match: re.Match[str]) -> str:
+    if match.group(1):
+        return f"{match.group(1)}\\{match.group(2)}"
+    if match.group(3):
+        return f"\\{match.group(3)}"
+    return "&#61;"
+
+
+def _verbs(config: Config, platform: str, lang: str) -> dict[str, str]:
     verb = config.devices[platform].verb[lang]  # type: ignore[index]
     return {"{tap}": verb, "{Tap}": verb[:1].upper() + verb[1:]}
 
 
 def step_text(text: str, config: Config, platform: str, lang: str) -> str:
-    for placeholder, word in _words(config, platform, lang).items():
+    for placeholder, word in _verbs(config, platform, lang).items():
         text = text.replace(placeholder, word)
     return text
 
 
 def alt_text(step: PlatformStep, config: Config, platform: str, lang: str) -> str:
-    label = HEADINGS.get(lang, HEADINGS["en"])["step"]
-    words = step_text(step.text.get(lang), config, platform, lang)
-    marks = CIRCLED_RE.findall(words)
-    plain = CIRCLED_RE.sub("", words)
-    suffix = f" ({' '.join(marks)})" if marks else ""
-    return f"{label} {step.number}: {plain}{suffix}".replace('"', "'")
+    """What the step's image shows, for readers who cannot see it.
 
-
-@dataclass(frozen=True)
-class Page:
-    path: Path
-    text: str
+    The step text names the marked elements; the circled numbers are kept in it
+    and listed at the end, so a screen-reader user hears which mark is which.
+    """
+    w = words(lang)
+    device = config.devices[platform].label[lang]  # type: ignore[index]
+    text = " ".join(step_text(step.text.get(lang), config, platform, lang).split())
+    marks = CIRCLED_RE.findall(text)
+    if lang == "ja":
+        head = f"{w['step']} {step.number}{w['screen']}（{device}）"
+        tail = f"（{w['marks']}: {''.join(marks)}）" if marks else ""
+    else:
+        head = f"{w['step']} {step.number}{w['screen']} ({device})"
+        tail = f" ({w['marks']} {' '.join(marks)})" if marks else ""
+    return f"{head}: {text}{tail}"
 
 
 def _indent(block: str, spaces: int) -> str:
@@ -78,24 +129,36 @@ def _indent(block: str, spaces: int) -> str:
 def _admonition(kind: str, text: Localized | None, lang: str) -> str:
     if text is None:
         return ""
-    return f"!!! {kind}\n\n    {escape(text.get(lang))}\n"
+    return f'!!! {kind} "{words(lang)[kind]}"\n\n    {escape(text.get(lang))}\n'
 
 
-def _image_name(platform: str, guide: str, step: str) -> str:
+def image_name(platform: str, guide: str, step: str) -> str:
     return f"assets/screenshots/{platform}/{guide}/{step}.png"
 
 
+def _image(path: str, alt: str, size: tuple[int, int] | None) -> str:
+    """A lazy-loaded step image that links to itself: the lightbox in site.js
+    opens it in place, and without JavaScript the link still shows it full size."""
+    attrs = "loading=lazy decoding=async"
+    if size:
+        # Reserves the image's space before it loads, so the steps don't jump.
+        attrs += f" width={size[0]} height={size[1]}"
+    return f"[![{escape(alt)}](../{path}){{ {attrs} }}](../{path}){{ .gg-zoom }}"
+
+
 def platform_section(
-    guide: Guide, platform: str, lang: str, config: Config, images: set[str]
+    guide: Guide,
+    platform: str,
+    lang: str,
+    config: Config,
+    images: Mapping[str, tuple[int, int] | None],
 ) -> str:
     items = []
     for step in steps_for(guide, platform):  # type: ignore[arg-type]
-        body = escape(step_text(step.text.get(lang), config, platform, lang))
-        parts = [body]
-        image = _image_name(platform, guide.id, step.id)
-        if image in images:
-            alt = escape(alt_text(step, config, platform, lang))
-            parts.append(f"![{alt}](../{image}){{ loading=lazy }}")
+        parts = [escape(step_text(step.text.get(lang), config, platform, lang))]
+        name = image_name(platform, guide.id, step.id)
+        if name in images:
+            parts.append(_image(name, alt_text(step, config, platform, lang), images[name]))
         parts.append(_admonition("note", step.note, lang))
         parts.append(_admonition("warning", step.warning, lang))
         block = "\n\n".join(part.rstrip() for part in parts if part)
@@ -103,37 +166,88 @@ def platform_section(
     return "\n\n".join(items)
 
 
-def guide_page(guide: Guide, lang: str, config: Config, images: set[str]) -> str:
-    words = HEADINGS.get(lang, HEADINGS["en"])
+def review_date(day: dt.date, lang: str) -> str:
+    if lang == "ja":
+        return f"{day.year}年{day.month}月{day.day}日"
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def _source_link(url: str, label: str) -> str:
+    host = urlsplit(url).hostname or url
+    # The URL is already free of whitespace (the model checks it); brackets and
+    # parentheses are percent-encoded so they cannot end the Markdown link early.
+    safe = quote(url, safe=":/?#@!$&'*+,;=%-._~")
+    return f"[{label}: {escape(host)}]({safe})"
+
+
+def guide_page(
+    guide: Guide,
+    lang: str,
+    config: Config,
+    images: Mapping[str, tuple[int, int] | None],
+    guides: Mapping[str, Guide] | None = None,
+) -> str:
+    """One guide as a Material page: summary, prerequisites, a tab per platform
+    (linked across the site by their labels), facts with sources, related guides."""
+    w = words(lang)
+    # The description lands unescaped in a <meta> attribute, so it is HTML-escaped
+    # here; JSON quoting makes it a valid YAML string whatever it contains.
+    description = json.dumps(html.escape(" ".join(guide.summary.get(lang).split())))
     out = [
-        f"<!-- Generated by guidegen from {config.steps_dir}/{guide.id}.yml: "
-        "edit that file, not this page. -->",
-        f"# {escape(guide.title.get(lang))}",
+        "---\n"
+        f"# Generated by guidegen from {config.steps_dir}/{guide.id}.yml:"
+        " edit that file, not this page.\n"
+        f"description: {description}\n"
+        "---",
+        f"# {title_text(guide.title.get(lang))}",
         escape(guide.summary.get(lang)),
     ]
     if guide.prerequisites:
         lines = "\n".join(f"    - {escape(p.get(lang))}" for p in guide.prerequisites)
-        out.append(f'!!! info "{words["before"]}"\n\n{lines}')
+        out.append(f'!!! info "{w["before"]}"\n\n{lines}')
+    tabs = []
     for platform in config.platforms:
         if platform not in guide.platforms:
             continue
         label = config.devices[platform].label[lang]
         section = platform_section(guide, platform, lang, config, images)
-        out.append(f'=== "{label}"\n\n{_indent(section, 4)}')
+        tabs.append(f'=== "{label}"\n\n{_indent(section, 4)}')
+    out.append(f"## {w['steps']}\n\n" + "\n\n".join(tabs))
     if guide.facts:
         facts = [
             f"- {escape(f.text.get(lang))} "
-            f"([{words['source']}]({f.source}), {words['checked']}: {f.checked.isoformat()})"
+            f"({_source_link(f.source, w['source'])}; "
+            f"{w['checked']}: {review_date(f.checked, lang)})"
             for f in guide.facts
         ]
-        out.append(f"## {words['facts']}\n\n" + "\n".join(facts))
+        out.append(f"## {w['facts']}\n\n" + "\n".join(facts))
+    related = [guides[r] for r in guide.related if guides and r in guides]
+    if related:
+        links = [
+            f"- [{escape(r.title.get(lang))}]({r.id}.md): {escape(r.summary.get(lang))}"
+            for r in related
+        ]
+        out.append(f"## {w['related']}\n\n" + "\n".join(links))
     return "\n\n".join(out) + "\n"
 
 
-def copy_images(config: Config, guides: Sequence[Guide], lang: str) -> set[str]:
-    """Copy each guide's captured step images into the language's docs folder."""
+def _size(path: Path) -> tuple[int, int] | None:
+    try:
+        with Image.open(path) as image:
+            return image.size
+    except OSError:
+        return None
+
+
+def copy_images(
+    config: Config, guides: Sequence[Guide], lang: str
+) -> dict[str, tuple[int, int] | None]:
+    """Copy each guide's captured step images into the language's docs folder.
+
+    Returns the copied images with their pixel size (None when unreadable).
+    """
     docs = config.path("docs_dir") / lang
-    found: set[str] = set()
+    found: dict[str, tuple[int, int] | None] = {}
     for guide in guides:
         for platform in guide.platforms:
             for step in steps_for(guide, platform):
@@ -142,32 +256,36 @@ def copy_images(config: Config, guides: Sequence[Guide], lang: str) -> set[str]:
                 )
                 if not source.is_file():
                     continue
-                name = _image_name(platform, guide.id, step.id)
+                name = image_name(platform, guide.id, step.id)
                 write_atomic(docs / name, source.read_bytes())
-                found.add(name)
+                found[name] = _size(source)
     return found
+
+
+def _remove_stale(folder: Path, wanted: set[Path]) -> None:
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*"), reverse=True):
+        if path.is_file() and path not in wanted:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
 
 
 def render(config: Config, guides: Sequence[Guide]) -> list[str]:
     """Write every guide page in every language; return the images that are missing."""
     missing: list[str] = []
+    by_id = {g.id: g for g in guides}
     for lang in config.languages:
         docs = config.path("docs_dir") / lang
         images = copy_images(config, guides, lang)
         for guide in guides:
             for platform in guide.platforms:
                 for step in steps_for(guide, platform):
-                    if _image_name(platform, guide.id, step.id) not in images:
+                    if image_name(platform, guide.id, step.id) not in images:
                         missing.append(f"{lang}/{platform}/{guide.id}/{step.id}.png")
-            page = guide_page(guide, lang, config, images)
+            page = guide_page(guide, lang, config, images, by_id)
             write_atomic(docs / "guides" / f"{guide.id}.md", page.encode())
-        wanted = {f"{g.id}.md" for g in guides}
-        for stale in (docs / "guides").glob("*.md"):
-            if stale.name not in wanted:
-                stale.unlink()
+        _remove_stale(docs / "guides", {docs / "guides" / f"{g.id}.md" for g in guides})
+        _remove_stale(docs / "assets" / "screenshots", {docs / name for name in images})
     return missing
-
-
-def clean_site(site: Path) -> None:
-    if site.is_dir():
-        shutil.rmtree(site)

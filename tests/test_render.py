@@ -46,17 +46,20 @@ def test_yaml_text_cannot_inject_html_or_markdown():
 
 def test_a_page_has_a_tab_per_platform_with_numbered_steps_and_images(tmp_path):
     c = config(tmp_path)
-    images = {"assets/screenshots/ios/demo/step-1.png"}
+    images = {"assets/screenshots/ios/demo/step-1.png": (780, 844)}
     page = guide_page(make_guide(), "ja", c, images)
     assert '=== "iPhone"' in page and '=== "Android"' in page and '=== "パソコン"' in page
     assert "1. ①ボタンをタップします。" in page
     assert "1. ①ボタンをクリックします。" in page
     assert (
-        "![手順 1: ボタンをタップします。 (①)](../assets/screenshots/ios/demo/step-1.png)" in page
+        "[![手順 1 の画面（iPhone）: ①ボタンをタップします。（画像の印: ①）]"
+        "(../assets/screenshots/ios/demo/step-1.png)"
+        "{ loading=lazy decoding=async width=780 height=844 }]"
+        "(../assets/screenshots/ios/demo/step-1.png){ .gg-zoom }" in page
     )
     assert page.count("![") == 1
     assert "2. 完了" in page  # the web-only step is numbered 2 on the web only
-    assert "!!! note" in page
+    assert '!!! note "補足"' in page
 
 
 def test_render_writes_pages_and_copies_only_captured_images(tmp_path):
@@ -69,4 +72,71 @@ def test_render_writes_pages_and_copies_only_captured_images(tmp_path):
         b"\x89PNG fake"
     )
     assert "ja/ios/demo/step-1.png" in missing and "en/ios/demo/step-1.png" not in missing
-    assert (tmp_path / "docs/ja/guides/demo.md").read_text().startswith("<!-- Generated")
+    assert (tmp_path / "docs/ja/guides/demo.md").read_text().startswith("---\n# Generated")
+
+
+def test_yaml_text_cannot_start_block_syntax():
+    assert escape("1. one") == r"1\. one"
+    assert escape("- item") == r"\- item"
+    assert escape('=== "tab"') == '&#61;== "tab"'
+    assert escape("line one\n\n    code?\n# heading") == r"line one code? \# heading"
+
+
+def test_raw_html_in_every_field_is_rendered_as_text(tmp_path):
+    evil = "<script>alert(1)</script>"
+    guide = make_guide(
+        title={"ja": f"</title>{evil}", "en": "t"},
+        summary={"ja": f'"><img src=x onerror=alert(1)>{evil}', "en": "s"},
+        prerequisites=[{"ja": evil, "en": "p"}],
+    )
+    page = guide_page(guide, "ja", config(tmp_path), {})
+    assert "<script>" not in page and "<img" not in page and "</title>" not in page
+    assert "# &lt;\u2060/title&gt;&lt;script&gt;alert(1)&lt;\u2060/script&gt;" in page
+    # The front matter description lands in an attribute: quotes are escaped too.
+    assert 'description: "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;' in page
+
+
+def test_facts_show_their_source_and_review_date(tmp_path):
+    guide = make_guide(
+        facts=[
+            {
+                "text": {"ja": "返金されます。", "en": "You get a refund."},
+                "source": "https://help.example.com/a_(b)?q=[1]",
+                "checked": "2026-11-26",
+            }
+        ]
+    )
+    ja = guide_page(guide, "ja", config(tmp_path), {})
+    en = guide_page(guide, "en", config(tmp_path), {})
+    assert "## この手順の根拠" in ja
+    assert (
+        "- 返金されます。 ([出典: help.example.com]"
+        "(https://help.example.com/a_%28b%29?q=%5B1%5D); 最終確認: 2026年11月26日)"
+    ) in ja
+    assert "last reviewed: November 26, 2026" in en
+
+
+def test_related_guides_link_by_title_and_skip_unknown_ids(tmp_path):
+    other = make_guide(id="other", title={"ja": "別のガイド", "en": "Other"})
+    guide = make_guide(related=["other", "missing"])
+    page = guide_page(guide, "ja", config(tmp_path), {}, {"other": other, "demo": guide})
+    assert "## 関連するガイド\n\n- [別のガイド](other.md): 概要" in page
+    assert "missing" not in page
+
+
+def test_prerequisites_and_tabs_follow_the_guide(tmp_path):
+    guide = make_guide(
+        platforms=["web"], prerequisites=[{"ja": "ログインしていること", "en": "Signed in"}]
+    )
+    page = guide_page(guide, "en", config(tmp_path), {})
+    assert '!!! info "Before you start"\n\n    - Signed in' in page
+    assert '=== "Computer"' in page and '=== "iPhone"' not in page
+
+
+def test_render_removes_images_of_steps_that_are_gone(tmp_path):
+    c = config(tmp_path)
+    stale = tmp_path / "docs/ja/assets/screenshots/ios/demo/old-step.png"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"old")
+    render(c, [make_guide()])
+    assert not stale.exists()

@@ -1,0 +1,91 @@
+/* The help site's own behaviour: a language switcher that stays on the same
+ * page, and a lightbox for step images. Plain DOM, no framework, so it also
+ * works with Zensical; every feature degrades to an ordinary link. */
+(function () {
+  "use strict";
+
+  /* The site's root URL, from the relative "base" Material writes into every page. */
+  function siteRoot() {
+    var config = document.getElementById("__config");
+    var base = ".";
+    if (config) {
+      try {
+        base = JSON.parse(config.textContent).base || ".";
+      } catch (error) {
+        base = ".";
+      }
+    }
+    return new URL(base.replace(/\/?$/, "/"), location.href);
+  }
+
+  /* Each language is built from the same file names, so the page at the same
+   * path under the other language's root is this page in that language. */
+  function pointLanguageLinksHere() {
+    var root = siteRoot();
+    if (location.href.indexOf(root.href) !== 0) return;
+    var path = location.pathname.slice(root.pathname.length) + location.hash;
+    var links = document.querySelectorAll("a.md-select__link[hreflang], link[rel=alternate][hreflang]");
+    links.forEach(function (link) {
+      var other = new URL(link.getAttribute("href"), location.href);
+      link.setAttribute("href", new URL(path, other).href);
+      if (link.tagName === "A" && link.hreflang === document.documentElement.lang) {
+        link.setAttribute("aria-current", "true");
+      }
+    });
+  }
+
+  /* Material also intercepts clicks on language links and sends the reader to
+   * the other language's home page unless a sitemap with absolute URLs says
+   * otherwise; our links already point at the right page, so keep them ours. */
+  document.addEventListener(
+    "click",
+    function (event) {
+      if (event.target instanceof Element && event.target.closest("a.md-select__link[hreflang]")) {
+        event.stopPropagation();
+      }
+    },
+    true
+  );
+
+  var dialog = null;
+
+  function lightbox() {
+    if (dialog) return dialog;
+    dialog = document.createElement("dialog");
+    dialog.className = "gg-lightbox";
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "gg-lightbox__close";
+    close.textContent = "×";
+    close.setAttribute("aria-label", document.documentElement.lang === "ja" ? "閉じる" : "Close");
+    var image = document.createElement("img");
+    dialog.append(close, image);
+    /* A click anywhere closes it: on the image, the backdrop or the button. */
+    dialog.addEventListener("click", function () {
+      dialog.close();
+    });
+    document.body.append(dialog);
+    return dialog;
+  }
+
+  document.addEventListener("click", function (event) {
+    if (!(event.target instanceof Element) || event.button !== 0) return;
+    if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    var link = event.target.closest("a.gg-zoom");
+    if (!link) return;
+    var thumbnail = link.querySelector("img");
+    if (!thumbnail || typeof HTMLDialogElement === "undefined") return;
+    event.preventDefault();
+    var box = lightbox();
+    var image = box.querySelector("img");
+    image.src = link.href;
+    image.alt = thumbnail.alt;
+    box.showModal();
+  });
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", pointLanguageLinksHere);
+  } else {
+    pointLanguageLinksHere();
+  }
+})();

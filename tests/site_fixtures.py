@@ -1,0 +1,141 @@
+"""Fixtures and helpers for the tests of the built help site.
+
+The site is built once per test session from a copy of the project (so the
+tests never touch the working tree's site/ or docs/), with the screenshots that
+are committed, and served on 127.0.0.1. Every browser context made here aborts
+any request that leaves that server, and records it, so a page that would need
+the network fails its test instead of passing on a developer's laptop.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright
+
+from generator.server import serve
+
+ROOT = Path(__file__).resolve().parent.parent
+COPIED = ("steps", "screenshots", "docs", "mockshop")
+COPIED_FILES = ("mkdocs.yml", "mkdocs.en.yml", "pyproject.toml")
+
+
+@dataclass
+class Site:
+    root: Path
+    url: str
+    external: list[str] = field(default_factory=list)
+
+    def pages(self) -> list[str]:
+        """Every page of the site, as paths relative to its root (ja and en/)."""
+        found = []
+        for index in sorted((self.root / "site").rglob("index.html")):
+            relative = index.parent.relative_to(self.root / "site").as_posix()
+            if relative.startswith(("assets", "search")):
+                continue
+            found.append("" if relative == "." else relative + "/")
+        return found
+
+    def context(self, browser: Browser, **options: object) -> BrowserContext:
+        context = browser.new_context(**options)
+        context.route("**/*", self._only_local)
+        return context
+
+    def _only_local(self, route) -> None:  # type: ignore[no-untyped-def]
+        if route.request.url.startswith(self.url) or route.request.url.startswith("data:"):
+            route.continue_()
+        else:
+            self.external.append(route.request.url)
+            route.abort()
+
+
+def build_copy(target: Path) -> Path:
+    """Copy what a build reads into target and run ``guidegen build`` there."""
+    for name in COPIED:
+        if (ROOT / name).exists():
+            shutil.copytree(
+                ROOT / name,
+                target / name,
+                symlinks=True,
+                ignore=shutil.ignore_patterns("__pycache__"),
+            )
+    for name in COPIED_FILES:
+        shutil.copy2(ROOT / name, target / name)
+    result = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "build"],
+        cwd=target,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if result.returncode != 0:
+        raise AssertionError(f"guidegen build failed:\n{result.stdout}\n{result.stderr}")
+    return target / "site"
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    root = tmp_path_factory.mktemp("project")
+    build_copy(root)
+    with serve(root / "site") as url:
+        yield Site(root=root, url=url)
+
+
+@pytest.fixture(scope="session")
+def devices(playwright: Playwright) -> dict[str, dict]:
+    return {
+        "phone": dict(playwright.devices["iPhone 13"]),
+        "desktop": {"viewport": {"width": 1280, "height": 800}},
+    }
+
+
+# Runs Material's own search worker on the page's index, as the search box
+# does, and returns for each query the pages of its results, best first.
+_SEARCH_JS = """
+async (queries) => {
+  const config = JSON.parse(document.getElementById("__config").textContent);
+  const base = new URL(config.base.replace(/\\/?$/, "/"), location.href);
+  const index = await (await fetch(new URL("search/search_index.json", base))).json();
+  const worker = new Worker(new URL(config.search, location.href));
+  const ask = (message) => new Promise((resolve) => {
+    worker.onmessage = (event) => resolve(event.data);
+    worker.postMessage(message);
+  });
+  await ask({type: 0, data: {...index, options: {suggest: false}}});
+  const answers = {};
+  for (const query of queries) {
+    const result = await ask({type: 2, data: query});
+    answers[query] = result.data.items.map((group) => group[0].location.split("#")[0]);
+  }
+  worker.terminate();
+  return answers;
+}
+"""
+
+
+def search(page: Page, queries: list[str]) -> dict[str, list[str]]:
+    return page.evaluate(_SEARCH_JS, queries)
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def pages_containing(index_path: Path, query: str) -> set[str]:
+    """The pages whose title or text contains the query, as a reader sees them."""
+    docs = json.loads(index_path.read_text("utf-8"))["docs"]
+    wanted = query.lower()
+    found = set()
+    for doc in docs:
+        text = html.unescape(_TAG.sub("", doc.get("title", "") + " " + doc.get("text", "")))
+        if wanted in text.lower():
+            found.add(doc["location"].split("#")[0])
+    return found

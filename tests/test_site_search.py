@@ -1,0 +1,170 @@
+"""Search on the built site, in real Chromium: Japanese recall and the search box."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from playwright.sync_api import Browser, Page
+
+from tests.site_fixtures import ROOT, Site, pages_containing, search
+
+# Words a reader would type, taken from the guides and the site's own pages:
+# screen names and labels the guides tell the reader to tap, and the nouns and
+# verbs of their text. Compounds are here on purpose: Material's segmenter
+# splits them when indexing but not when searching.
+QUERIES_JA = [
+    "出品者",
+    "返信",
+    "保証",
+    "連絡",
+    "確認",
+    "送信済み",
+    "送信",
+    "メッセージ",
+    "メッセージセンター",
+    "アカウント",
+    "アカウントサービス",
+    "注文履歴",
+    "注文の詳細",
+    "注文",
+    "販売元",
+    "出荷元",
+    "マーケットプレイス保証",
+    "マーケットプレイス",
+    "申請",
+    "返品リクエスト",
+    "返品",
+    "返金",
+    "2週間",
+    "数日",
+    "破損",
+    "不具合",
+    "部品",
+    "不足",
+    "商品",
+    "タップ",
+    "クリック",
+    "出品者/購入者の連絡",
+    "購入者",
+    "メッセージアシスタント",
+    "問い合わせ",
+    "メール",
+    "メールアドレス",
+    "氏名",
+    "住所",
+    "発送",
+    "販売",
+    "商品代金",
+    "理由",
+    "注文に関する問題",
+    "届いた",
+    "誰が売った",
+    "出品者に連絡する",
+    "送ったメッセージ",
+    "送信済みのメッセージ",
+    "スクロール",
+]
+
+_LOCALIZED_KEYS = {"title", "summary", "text", "note", "warning", "prerequisites", "facts"}
+_WORD = re.compile(r"[ァ-ヴー]{2,}|[一-龥々]{2,}[ぁ-ん]{0,2}")
+
+
+def _japanese(node: object, key: str = "") -> list[str]:
+    if isinstance(node, dict):
+        if "ja" in node and key in _LOCALIZED_KEYS:
+            return [str(node["ja"])]
+        return [text for k, v in node.items() for text in _japanese(v, str(k))]
+    if isinstance(node, list):
+        return [text for item in node for text in _japanese(item, key)]
+    return []
+
+
+def guide_words(steps: Path) -> list[str]:
+    """Katakana words and kanji compounds (with their okurigana) of every guide."""
+    found: dict[str, None] = {}
+    for path in sorted(steps.glob("*.yml")):
+        for text in _japanese(yaml.safe_load(path.read_text("utf-8"))):
+            for word in _WORD.findall(text.replace("{tap}", "タップ")):
+                found[word] = None
+    return list(found)
+
+
+@pytest.fixture(scope="module")
+def ja_page(site: Site, browser: Browser):
+    context = site.context(browser)
+    page = context.new_page()
+    page.goto(site.url)
+    yield page
+    context.close()
+
+
+def test_the_build_rewrote_the_japanese_index_only(site: Site) -> None:
+    ja = json.loads((site.root / "site/search/search_index.json").read_text("utf-8"))
+    en = json.loads((site.root / "site/en/search/search_index.json").read_text("utf-8"))
+    assert "keys_text" in ja["config"]["fields"]
+    assert all("keys_text" in doc for doc in ja["docs"])
+    assert en["config"]["lang"] == ["en"] and "keys_text" not in en["config"]["fields"]
+
+
+def test_japanese_search_finds_every_word_of_every_page(site: Site, ja_page: Page) -> None:
+    queries = list(dict.fromkeys(QUERIES_JA + guide_words(site.root / "steps")))
+    index = site.root / "site/search/search_index.json"
+    expected = {q: pages_containing(index, q) for q in queries}
+    present = [q for q in QUERIES_JA if expected[q]]
+    assert len(present) >= 40, f"only {len(present)} of the listed words are on the site"
+    results = search(ja_page, [q for q in queries if expected[q]])
+    missed = {q: sorted(expected[q] - set(pages)) for q, pages in results.items()}
+    missed = {q: pages for q, pages in missed.items() if pages}
+    assert not missed, f"pages not found: {missed}"
+
+
+def _titles(index: Path) -> dict[str, str]:
+    docs = json.loads(index.read_text("utf-8"))["docs"]
+    return {d["location"]: d["title"] for d in docs if "#" not in d["location"]}
+
+
+def _search_box(site: Site, browser: Browser, root: str, query: str) -> list[str]:
+    """The pages the search box lists for a query, in order, relative to the root."""
+    context = site.context(browser, viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(site.url + root)
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.press_sequentially(query)
+    items = page.locator(".md-search-result__item > a.md-search-result__link")
+    items.first.wait_for()
+    hrefs = items.evaluate_all("links => links.map(a => a.href)")
+    context.close()
+    return [href.removeprefix(site.url + root).split("#")[0] for href in hrefs]
+
+
+@pytest.mark.parametrize(
+    ("root", "query", "title_word"),
+    [
+        ("", "出品者", "出品者"),
+        ("", "返信", "返信"),
+        ("", "保証", "保証"),
+        ("en/", "seller", "seller"),
+        ("en/", "claim", "claim"),
+    ],
+)
+def test_the_search_box_lists_the_guides_about_the_word_first(
+    site: Site, browser: Browser, root: str, query: str, title_word: str
+) -> None:
+    titles = _titles(site.root / "site" / root / "search/search_index.json")
+    about = {loc for loc, title in titles.items() if title_word in title.lower()}
+    assert about, f"no page title contains {title_word!r}"
+    listed = _search_box(site, browser, root, query)
+    assert listed[: len(about)] and set(listed[: len(about)]) == about, (
+        f"{query}: expected {sorted(about)} first, got {listed}"
+    )
+
+
+def test_guides_of_the_project_are_searched(site: Site) -> None:
+    steps = sorted(p.stem for p in (ROOT / "steps").glob("*.yml"))
+    titles = _titles(site.root / "site/search/search_index.json")
+    assert {f"guides/{s}/" for s in steps} <= set(titles)
