@@ -219,6 +219,8 @@ def parse(path: Path, text: str) -> tuple[Any, Positions, list[Problem]]:
     finally:
         if loader is not None:
             loader.dispose()
+    if data is None:
+        return None, positions, [Problem(name, 1, 1, empty)]
     if not isinstance(data, dict):
         message = f"a guide is a mapping with id, title, summary and steps, not {_kind(data)}"
         return None, positions, [Problem(name, *positions.of(()), message)]
