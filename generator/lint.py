@@ -135,7 +135,7 @@ class _Checker:
         for number, line in enumerate(lines, start=1):
             if line.startswith(MODELINE):
                 target = line[len(MODELINE) :].strip()
-                if "://" not in target and not (self.loaded.path.parent / target).is_file():
+                if "://" not in target and not _is_file(self.loaded.path.parent / target):
                     message = f"schema '{target}' not found; write '{wanted}'"
                     self.problems.append(
                         Problem(self.name, number, len(MODELINE) + 1, message, "warning")
@@ -170,6 +170,8 @@ class _Checker:
         if isinstance(listed, list):
             seen: set[str] = set()
             for index, platform in enumerate(listed):
+                if not isinstance(platform, str):
+                    continue
                 if platform in seen:
                     self.add(("platforms", index), f"platform '{platform}' is listed twice")
                 seen.add(platform)
@@ -301,7 +303,7 @@ class _Checker:
         related = self.data.get("related")
         if not isinstance(related, list):
             return
-        own = self.data.get("id")
+        own = self.data.get("id") if isinstance(self.data.get("id"), str) else None
         seen: set[str] = set()
         for index, other in enumerate(related):
             if not isinstance(other, str) or not _ID_RE.match(other):
@@ -398,6 +400,13 @@ class _Checker:
             self.add((*loc, lang) if lang else loc, message)
 
 
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a name too long for the file system is no schema either
+        return False
+
+
 def _step_index(guide: Guide, step_id: str) -> int:
     for index, step in enumerate(guide.steps):
         if (step.id or f"step-{index + 1}") == step_id:
@@ -436,7 +445,11 @@ def _step_texts(loc: Loc, step: dict[str, Any]) -> Iterator[tuple[Loc, Any, bool
 def _known_ids(config: Config, loaded: Sequence[Loaded]) -> frozenset[str]:
     folder = config.path("steps_dir")
     ids = {p.stem for p in folder.glob("*.yml")} if folder.is_dir() else set()
-    ids |= {str(x.data["id"]) for x in loaded if isinstance(x.data, dict) and "id" in x.data}
+    ids |= {
+        x.data["id"]
+        for x in loaded
+        if isinstance(x.data, dict) and isinstance(x.data.get("id"), str)
+    }
     return frozenset(ids)
 
 
