@@ -166,7 +166,7 @@ class ScrollTo(Strict):
 class Goto(Strict):
     """Open a path (relative to the app's base URL). Not marked."""
 
-    goto: str = Field(min_length=1)
+    goto: str = Field(min_length=1, description="The path to open, e.g. /orders.")
 
 
 class ExpectVisible(Strict):
@@ -277,13 +277,17 @@ def is_marked(action: Action) -> bool:
 class Override(Strict):
     """Per-platform replacement of a step's text, actions, note or warning."""
 
-    text: Localized | None = None
-    actions: tuple[Action, ...] | None = None
-    note: Localized | None = None
-    warning: Localized | None = None
+    text: Localized | None = Field(default=None, description="Replaces the step's text.")
+    actions: tuple[Action, ...] | None = Field(
+        default=None, description="Replaces all of the step's actions."
+    )
+    note: Localized | None = Field(default=None, description="Replaces the step's note.")
+    warning: Localized | None = Field(default=None, description="Replaces the step's warning.")
 
 
 class Step(Strict):
+    """One numbered step: what the reader reads and what the browser does."""
+
     id: Id | None = Field(
         default=None, description="Stable name for the step's image; default step-N."
     )
@@ -293,22 +297,30 @@ class Step(Strict):
             "in order; {tap} becomes タップ/tap on phones and クリック/click on the web."
         )
     )
-    actions: tuple[Action, ...] = ()
+    actions: tuple[Action, ...] = Field(
+        default=(),
+        description=(
+            "What the browser does, in order. tap, click, fill, select and highlight "
+            "put the next circled number on their element."
+        ),
+    )
     note: Localized | None = Field(default=None, description="Shown as a note below the step.")
     warning: Localized | None = Field(default=None, description="Shown as a warning.")
     only: tuple[Platform, ...] | None = Field(
         default=None, description="Show and run this step only on these platforms."
     )
-    ios: Override | None = None
-    android: Override | None = None
-    web: Override | None = None
+    ios: Override | None = Field(default=None, description="What differs in the iPhone app.")
+    android: Override | None = Field(default=None, description="What differs in the Android app.")
+    web: Override | None = Field(default=None, description="What differs on a computer.")
 
 
 class Fact(Strict):
     """A policy fact the guide rests on, shown with its source."""
 
-    text: Localized
-    source: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
+    text: Localized = Field(description="The fact, as the reader should know it.")
+    source: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] = Field(
+        description="The web page that states the fact."
+    )
     checked: dt.date = Field(description="When a person last checked the source (YYYY-MM-DD).")
 
 
@@ -324,23 +336,31 @@ class CompareSettings(Strict):
 
 
 class Guide(Strict):
+    """One how-to guide: one file in steps/."""
+
     id: Id = Field(description="Equals the file name without .yml.")
     title: Localized = Field(description="The task, as the reader would say it.")
-    summary: Localized
+    summary: Localized = Field(description="One or two sentences shown under the title.")
     scenario: Id | None = Field(
         default=None, description="The app state (fixture) the run starts from."
     )
-    platforms: tuple[Platform, ...] = Field(default=PLATFORMS)
-    related: tuple[Id, ...] = ()
-    prerequisites: tuple[Localized, ...] = ()
-    facts: tuple[Fact, ...] = ()
+    platforms: tuple[Platform, ...] = Field(
+        default=PLATFORMS, description="Where the guide applies: ios, android, web."
+    )
+    related: tuple[Id, ...] = Field(default=(), description="Ids of guides to link to.")
+    prerequisites: tuple[Localized, ...] = Field(
+        default=(), description="What the reader needs before starting."
+    )
+    facts: tuple[Fact, ...] = Field(
+        default=(), description="Policy facts the guide rests on, each with its source."
+    )
     redact: tuple[Target, ...] = Field(
         default=(), description="Elements blurred in every image of the guide."
     )
     compare: CompareSettings | None = Field(
         default=None, description="This guide's own screenshot comparison tolerance."
     )
-    steps: tuple[Step, ...] = Field(min_length=1)
+    steps: tuple[Step, ...] = Field(min_length=1, description="The steps, in reading order.")
 
 
 class PlatformStep(Strict):
