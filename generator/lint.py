@@ -19,7 +19,7 @@ from typing import Any
 
 import generator
 from generator.config import Config
-from generator.load import Loaded, Loc, Problem, load_guide, suggest, where
+from generator.load import Loaded, Loc, Problem, cap, load_guide, suggest, where
 from generator.model import (
     CIRCLED,
     CIRCLED_RE,
@@ -361,7 +361,7 @@ class _Checker:
         # One problem per step, text and language, naming every platform it
         # concerns, rather than the same line three times.
         found: dict[tuple[Loc, str, str, int], list[str]] = {}
-        for platform in guide.platforms:
+        for platform in dict.fromkeys(guide.platforms):
             shown = steps_for(guide, platform)
             if not shown:
                 self.add(
@@ -463,11 +463,9 @@ def lint(paths: Sequence[Path], config: Config, today: dt.date | None = None) ->
     known = _known_ids(config, loaded)
     guides: list[Guide] = []
     for item in loaded:
-        problems.extend(item.problems)
-        if not isinstance(item.data, dict):
-            continue
-        found = _Checker(item, config, known, scenarios, today).run()
-        problems.extend(found)
+        checked = isinstance(item.data, dict)
+        found = _Checker(item, config, known, scenarios, today).run() if checked else []
+        problems.extend(cap([*item.problems, *found]))
         if item.guide is not None and not any(p.severity == "error" for p in found):
             guides.append(item.guide)
     return LintReport(tuple(guides), tuple(sorted(set(problems))), len(files))

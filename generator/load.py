@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import stat
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import UnionType
@@ -437,6 +439,16 @@ def _message(error: Any, data: Any, real: Loc) -> tuple[Loc, bool, str]:
     return real, False, f"{where(real)}: {error['msg'].lower()}"
 
 
+def cap(problems: Iterable[Problem]) -> list[Problem]:
+    """The problems in file order, the first MAX_PROBLEMS of them and a note on the rest."""
+    ordered = sorted(set(problems))
+    if len(ordered) <= MAX_PROBLEMS:
+        return ordered
+    more = ordered[MAX_PROBLEMS]
+    note = f"{len(ordered) - MAX_PROBLEMS} more problems not shown; fix the ones above first"
+    return [*ordered[:MAX_PROBLEMS], Problem(more.path, more.line, more.column, note)]
+
+
 def validate(name: str, data: Any, positions: Positions) -> tuple[m.Guide | None, list[Problem]]:
     try:
         return m.Guide.model_validate(data), []
@@ -461,13 +473,7 @@ def validate(name: str, data: Any, positions: Positions) -> tuple[m.Guide | None
             real = _walk(data, _strip_tags(e["loc"]))
             loc, at_key, message = _message(e, data, real)
             problems.add(Problem(name, *positions.of(loc, key=at_key), message))
-        ordered = sorted(problems)
-        if len(ordered) > MAX_PROBLEMS:
-            rest = len(ordered) - MAX_PROBLEMS
-            more = ordered[MAX_PROBLEMS]
-            note = f"{rest} more problems not shown; fix the ones above first"
-            ordered = [*ordered[:MAX_PROBLEMS], Problem(name, more.line, more.column, note)]
-        return None, ordered
+        return None, cap(problems)
 
 
 _ONE_LINE = re.compile(r"\s+")
@@ -496,14 +502,18 @@ def load_bytes(path: Path, raw: bytes) -> Loaded:
 
 
 def load_guide(path: Path) -> Loaded:
+    def refused(message: str) -> Loaded:
+        return Loaded(path, None, None, Positions(), (Problem(str(path), 1, 1, message),))
+
     try:
-        if path.stat().st_size > MAX_BYTES:
-            # Not read at all: the size alone says it is no guide.
-            size = path.stat().st_size
-            message = f"file is {size:,} bytes, over the {MAX_BYTES:,} limit; split the guide"
-            return Loaded(path, None, None, Positions(), (Problem(str(path), 1, 1, message),))
+        info = path.stat()
+        # Checked before reading: a pipe would block and a huge file is no guide.
+        if not stat.S_ISREG(info.st_mode):
+            return refused("not a regular file; a guide is a .yml file")
+        if info.st_size > MAX_BYTES:
+            size = info.st_size
+            return refused(f"file is {size:,} bytes, over the {MAX_BYTES:,} limit; split the guide")
         raw = path.read_bytes()
     except OSError as error:
-        problem = Problem(str(path), 1, 1, f"cannot read file: {error.strerror or error}")
-        return Loaded(path, None, None, Positions(), (problem,))
+        return refused(f"cannot read file: {error.strerror or error}")
     return load_bytes(path, raw)

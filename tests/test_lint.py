@@ -24,7 +24,7 @@ import pytest
 
 from generator.config import Config
 from generator.lint import MODELINE, SCHEMA_FILE, lint
-from generator.load import MAX_BYTES
+from generator.load import MAX_BYTES, MAX_PROBLEMS
 
 ROOT = Path(__file__).resolve().parent.parent
 BROKEN = ROOT / "tests" / "broken"
@@ -285,3 +285,10 @@ def test_report_keeps_only_clean_guides(tmp_path: Path) -> None:
     assert [g.id for g in report.guides] == ["good"]
     assert report.files == 2
     assert len(report.errors) == 1
+
+
+def test_problems_per_file_are_capped(tmp_path: Path) -> None:
+    steps = "steps:\n" + "".join(f"  - text: {{ja: 手順{i}}}\n" for i in range(80))
+    problems = _lint_text(tmp_path, {"a.yml": _guide("a", steps=steps)})
+    assert len(problems) == MAX_PROBLEMS + 1
+    assert problems[-1] == "a.yml:56:11: 30 more problems not shown; fix the ones above first"

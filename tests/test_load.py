@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -164,7 +165,12 @@ def test_unreadable_paths(tmp_path: Path) -> None:
         "cannot read file: No such file or directory"
     ]
     assert [p.message for p in load_guide(tmp_path).problems] == [
-        "cannot read file: Is a directory"
+        "not a regular file; a guide is a .yml file"
+    ]
+    fifo = tmp_path / "pipe.yml"
+    os.mkfifo(fifo)
+    assert [p.message for p in load_guide(fifo).problems] == [
+        "not a regular file; a guide is a .yml file"
     ]
 
 
