@@ -415,6 +415,9 @@ def _message(error: Any, data: Any, real: Loc) -> tuple[Loc, bool, str]:
     if kind == "string_pattern_mismatch" and name == "source":
         return real, False, f"source {shorten(value)} must be a web address starting with https://"
     if kind in {"dict_type", "model_type", "model_attributes_type"}:
+        if error["loc"][-1] == "localized":
+            example = "{ja: …, en: …}"
+            return real, False, f"'{name}' must be text, or text per language like {example}"
         if name in _LOCALIZED_FIELDS or "prerequisites" in real:
             example = "{ja: …, en: …}"
             return real, False, f"'{name}' must give the text per language, e.g. {example}"

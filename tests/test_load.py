@@ -192,3 +192,13 @@ def test_parse_returns_plain_data() -> None:
     assert problems == [] and data == {"a": [1, {"b": "c"}]}
     assert positions.values[("a", 1, "b")] == (1, 12)
     assert positions.of(("a", 1, "b", "deeper")) == (1, 12)
+
+
+def test_text_or_localized_says_both_are_allowed() -> None:
+    text = GUIDE.replace("value: こんにちは", "value: 3").replace(
+        "title: {ja: 題, en: Title}", "title: 題"
+    )
+    assert load(text) == [
+        "g.yml:2:8: 'title' must give the text per language, e.g. {ja: …, en: …}",
+        "g.yml:13:37: 'value' must be text, or text per language like {ja: …, en: …}",
+    ]
