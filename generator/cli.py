@@ -166,22 +166,39 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
     from generator.progress import progress
 
     jobs, _ = _jobs(args, config)
-    failures = []
-    trace_dir = config.root / ".guidegen" / "traces"
-    trace_dir.mkdir(parents=True, exist_ok=True)
+    failed = []
     with progress(len(jobs), "checking") as bar:
         for outcome in execute(
-            config,
-            jobs,
-            shoot=False,
-            base_url=args.base_url,
-            trace_dir=trace_dir,
-            workers=args.workers,
+            config, jobs, shoot=False, base_url=args.base_url, workers=args.workers
         ):
             if outcome.failure is not None:
-                failures.append(outcome.failure)
+                failed.append(outcome)
             bar.advance(("FAILED " if outcome.failure else "ok ") + outcome.job.name)
+    # Tracing slows every run, so only failed runs are run again with a trace.
+    trace_dir = config.root / ".guidegen" / "traces"
+    failures = []
+    if failed:
+        trace_dir.mkdir(parents=True, exist_ok=True)
+        again = {
+            (o.job.guide.id, o.job.platform, o.job.lang): o
+            for o in execute(
+                config,
+                [o.job for o in failed],
+                shoot=False,
+                base_url=args.base_url,
+                trace_dir=trace_dir,
+                workers=1,
+            )
+        }
+        for outcome in failed:
+            job = outcome.job
+            rerun = again[(job.guide.id, job.platform, job.lang)]
+            failures.append(rerun.failure or outcome.failure)
     code = _report_failures(config, failures)
+    for failure in failures:
+        trace = trace_dir / f"{failure.guide}-{failure.platform}-{failure.lang}.zip"
+        if trace.is_file():
+            print(f"trace: {trace.relative_to(config.root)}", file=sys.stderr)
     if not code:
         print(f"{len(jobs)} guide runs OK")
     return code

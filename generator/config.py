@@ -49,7 +49,7 @@ class Config:
     ready: str = ""
     clock: str = "2026-01-01T00:00:00+00:00"
     timezone: str = "Asia/Tokyo"
-    timeout_ms: int = 5000
+    timeout_ms: int = 10000
     threshold: int = 24
     budget: int = 40
     optimise: bool = True

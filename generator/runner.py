@@ -51,6 +51,11 @@ SCREEN_JS = """() => {
 }"""
 
 
+# A page load waits on the server and a cold browser, not on the app's UI, so
+# it gets more time than finding an element.
+NAVIGATION_TIMEOUT_MS = 30_000
+
+
 @dataclass(frozen=True)
 class Box:
     """A rectangle in CSS pixels of the viewport."""
@@ -273,7 +278,10 @@ class _Session:
             assert element is not None
             element.scroll_into_view_if_needed()
         elif isinstance(action, Goto):
-            page.goto(self.base_url.rstrip("/") + "/" + action.goto.lstrip("/"))
+            page.goto(
+                self.base_url.rstrip("/") + "/" + action.goto.lstrip("/"),
+                timeout=NAVIGATION_TIMEOUT_MS,
+            )
         elif isinstance(action, ExpectAbsent):
             target = action.expect_absent
             try:
@@ -403,7 +411,7 @@ def run_guide(
     try:
         page.clock.set_fixed_time(dt.datetime.fromisoformat(config.clock))
         start = config.start_url.format(platform=platform, lang=lang, scenario=guide.scenario or "")
-        page.goto(base_url.rstrip("/") + "/" + start.lstrip("/"))
+        page.goto(base_url.rstrip("/") + "/" + start.lstrip("/"), timeout=NAVIGATION_TIMEOUT_MS)
         session.settle()
         for step in steps_for(guide, platform):
             number, action = step.number, f"step {step.number}"
