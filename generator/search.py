@@ -34,7 +34,7 @@ from pathlib import Path
 
 from generator.files import write_atomic
 
-SUFFIX_CAP = 20
+SUFFIX_CAP = 16
 MARK = "_"
 # Whitespace, hyphens and ASCII and Japanese punctuation. Written so that the
 # same pattern means the same in Python here and in JavaScript in the browser.

@@ -28,6 +28,22 @@ ROOT = Path(__file__).resolve().parent.parent
 COPIED = ("steps", "screenshots", "docs", "mockshop")
 COPIED_FILES = ("mkdocs.yml", "mkdocs.en.yml", "pyproject.toml")
 
+# Added to the copy only: a guide whose text tries to inject HTML and script.
+ESCAPE_CHECK = """\
+id: escape-check
+title:
+  ja: "</title><script>window.pwned=1</script>"
+  en: "</title><script>window.pwned=1</script>"
+summary:
+  ja: "<b>bold</b> <img src=x onerror=window.pwned=2>"
+  en: "<b>bold</b> <img src=x onerror=window.pwned=2>"
+platforms: [web]
+steps:
+  - text:
+      ja: "<script>window.pwned=3</script> [link](javascript:window.pwned=4)"
+      en: "<script>window.pwned=3</script> [link](javascript:window.pwned=4)"
+"""
+
 
 @dataclass
 class Site:
@@ -70,6 +86,7 @@ def build_copy(target: Path) -> Path:
             )
     for name in COPIED_FILES:
         shutil.copy2(ROOT / name, target / name)
+    (target / "steps" / "escape-check.yml").write_text(ESCAPE_CHECK, "utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "generator.cli", "build"],
         cwd=target,

@@ -83,9 +83,45 @@
     box.showModal();
   });
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", pointLanguageLinksHere);
-  } else {
+  /* Material's search overlay is a dialog without a name; screen readers
+   * announce it by the search field's own label. */
+  function nameSearchDialog() {
+    var dialog = document.querySelector(".md-search[role=dialog]");
+    var input = document.querySelector(".md-search__input");
+    if (dialog && input && !dialog.hasAttribute("aria-label")) {
+      dialog.setAttribute("aria-label", input.getAttribute("aria-label") || input.placeholder);
+    }
+  }
+
+  /* Tab labels per platform, as generator/config.py names them. */
+  var PLATFORM_TABS = {
+    ja: { ios: "iPhone", android: "Android", web: "パソコン" },
+    en: { ios: "iPhone", android: "Android", web: "Computer" }
+  };
+
+  /* A first-time reader sees the tab of the device they are reading on; once
+   * they pick a tab, Material remembers it and shows it on every page. Runs
+   * before the first layout, so the other tabs' lazy images never load. */
+  function showThisDevicesTab() {
+    if (typeof __md_get === "function" && __md_get("__tabs")) return;
+    var labels = PLATFORM_TABS[document.documentElement.lang] || PLATFORM_TABS.en;
+    var agent = navigator.userAgent;
+    var platform = /Android/.test(agent) ? "android" : /iPhone|iPad|iPod/.test(agent) ? "ios" : "web";
+    document.querySelectorAll(".tabbed-set > .tabbed-labels > label").forEach(function (label) {
+      var input = document.getElementById(label.htmlFor);
+      if (input && label.textContent.trim() === labels[platform]) input.checked = true;
+    });
+  }
+
+  function ready() {
     pointLanguageLinksHere();
+    nameSearchDialog();
+  }
+
+  showThisDevicesTab();
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
   }
 })();

@@ -1,0 +1,245 @@
+"""The built help site in real Chromium: tabs, languages, images, layout, accessibility."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page
+
+from tests.site_fixtures import ROOT, Site
+
+pytest_plugins = ("tests.site_fixtures",)
+
+GUIDES = sorted(p.stem for p in (ROOT / "steps").glob("*.yml"))
+MAX_TAB_BYTES = 1_500_000
+
+
+def _guide_platforms(guide: str) -> list[str]:
+    data = yaml.safe_load((ROOT / "steps" / f"{guide}.yml").read_text("utf-8"))
+    return list(data.get("platforms") or ["ios", "android", "web"])
+
+
+def _open(site: Site, browser: Browser, path: str, device: dict | None = None) -> Page:
+    context = site.context(browser, **(device or {}))
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(site.url + path)
+    page.wait_for_load_state("load")
+    page.errors = errors  # type: ignore[attr-defined]
+    return page
+
+
+def _close(page: Page, site: Site) -> None:
+    errors = page.errors  # type: ignore[attr-defined]
+    page.context.close()
+    assert not errors, f"script errors: {errors}"
+    assert not site.external, f"requests left 127.0.0.1: {site.external}"
+
+
+def _selected_tab(page: Page) -> str:
+    return page.locator(".tabbed-set .tabbed-labels label").evaluate_all(
+        """labels => labels.find(l => document.getElementById(l.htmlFor)?.checked)
+                         ?.textContent.trim()"""
+    )
+
+
+def _choose_tab(page: Page, label: str) -> None:
+    page.locator(".tabbed-labels label", has_text=label).first.click()
+
+
+def test_every_page_of_both_languages_is_built(site: Site) -> None:
+    pages = set(site.pages())
+    for root in ("", "en/"):
+        assert {f"{root}", f"{root}about-sellers/"} <= pages
+        assert {f"{root}guides/{g}/" for g in GUIDES} <= pages
+
+
+def test_a_platform_chosen_on_one_guide_is_shown_on_the_next(site: Site, browser: Browser):
+    first, second = "guides/contact-seller/", "guides/check-replies/"
+    page = _open(site, browser, first)
+    _choose_tab(page, "Android")
+    page.goto(site.url + second)
+    assert _selected_tab(page) == "Android"
+    page.reload()
+    assert _selected_tab(page) == "Android", "the choice is remembered across page loads"
+    _close(page, site)
+
+
+@pytest.mark.parametrize("start", ["guides/contact-seller/", "about-sellers/", ""])
+def test_the_language_switcher_keeps_the_page(site: Site, browser: Browser, start: str):
+    page = _open(site, browser, start)
+    page.locator(".md-header__option .md-select button").hover()
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url(site.url + "en/" + start)
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.locator(".md-header__option .md-select button").hover()
+    page.get_by_role("link", name="日本語").click()
+    page.wait_for_url(site.url + start)
+    _close(page, site)
+
+
+def _load_all_images(page: Page) -> list[dict]:
+    """Load every image, also lazy ones in hidden tabs, and describe each."""
+    return page.evaluate(
+        """async () => {
+          const images = [...document.images];
+          for (const image of images) image.loading = "eager";
+          await Promise.all(images.map((image) => image.decode().catch(() => null)));
+          return images.map((image) => ({
+            src: image.currentSrc || image.src,
+            alt: image.getAttribute("alt"),
+            width: image.naturalWidth,
+          }));
+        }"""
+    )
+
+
+def test_every_image_loads_and_has_alt_text(site: Site, browser: Browser) -> None:
+    problems = []
+    count = 0
+    for path in site.pages():
+        page = _open(site, browser, path)
+        for image in _load_all_images(page):
+            count += 1
+            if image["width"] == 0:
+                problems.append(f"{path}: {image['src']} did not load")
+            if not (image["alt"] or "").strip():
+                problems.append(f"{path}: {image['src']} has no alt text")
+        _close(page, site)
+    assert count > 0
+    assert not problems, "\n".join(problems)
+
+
+def test_step_images_are_lazy_and_open_in_a_lightbox(site: Site, browser: Browser) -> None:
+    page = _open(site, browser, "guides/contact-seller/")
+    first = page.locator(".tabbed-block img").first
+    assert first.get_attribute("loading") == "lazy"
+    assert "①" in (first.get_attribute("alt") or "")
+    first.scroll_into_view_if_needed()
+    first.click()
+    dialog = page.locator("dialog.gg-lightbox")
+    assert dialog.evaluate("d => d.open")
+    assert dialog.locator("img").evaluate("i => i.naturalWidth") > 0
+    page.keyboard.press("Escape")
+    assert not dialog.evaluate("d => d.open")
+    assert page.url == site.url + "guides/contact-seller/", "the image opened in place"
+    _close(page, site)
+
+
+@pytest.mark.parametrize("device_name", ["phone", "desktop"])
+def test_no_page_scrolls_sideways(site: Site, browser: Browser, devices, device_name) -> None:
+    wide = []
+    for path in site.pages():
+        page = _open(site, browser, path, devices[device_name])
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        if overflow > 0:
+            wide.append(f"{path}: {overflow}px too wide")
+        _close(page, site)
+    assert not wide, "\n".join(wide)
+
+
+def test_axe_finds_no_serious_or_critical_violation(site: Site, browser: Browser) -> None:
+    axe = Axe()
+    found = []
+    for path in site.pages():
+        page = _open(site, browser, path)
+        for violation in axe.run(page).response["violations"]:
+            if violation["impact"] in ("serious", "critical"):
+                targets = [node["target"] for node in violation["nodes"]][:3]
+                found.append(f"{path}: {violation['id']} ({violation['impact']}) {targets}")
+        _close(page, site)
+    assert not found, "\n".join(found)
+
+
+def test_the_home_flow_diagram_renders_offline(site: Site, browser: Browser) -> None:
+    for root in ("", "en/"):
+        page = _open(site, browser, root)
+        diagram = page.locator("div.mermaid")
+        diagram.wait_for()
+        assert diagram.bounding_box()["height"] > 200
+        # The text version under the diagram links every box's guide.
+        links = page.locator("article ol a").evaluate_all("as => as.map(a => a.href)")
+        for guide in ("contact-seller", "check-sent", "check-replies", "file-claim"):
+            assert f"{site.url}{root}guides/{guide}/" in links
+        _close(page, site)
+
+
+def test_the_flow_diagram_links_each_box_to_its_guide(site: Site) -> None:
+    for root in ("", "en/"):
+        source = (site.root / "site" / root / "index.html").read_text("utf-8")
+        targets = re.findall(r'click \w+ "([^"]+)"', source)
+        assert len(targets) == 5
+        for target in targets:
+            assert (site.root / "site" / root / target / "index.html").is_file(), target
+
+
+def test_guide_text_with_html_is_shown_as_text(site: Site, browser: Browser) -> None:
+    page = _open(site, browser, "guides/escape-check/")
+    assert page.evaluate("() => window.pwned") is None
+    # An invisible word joiner keeps "</" from closing <title>; readers don't see it.
+    assert page.locator("h1").inner_text().replace("\u2060", "").startswith("</title><script>")
+    assert "<b>bold</b>" in page.locator("article").inner_text()
+    assert page.title().replace("\u2060", "").startswith("</title><script>")
+    _close(page, site)
+
+
+DEVICES = {"ios": "iPhone 13", "android": "Pixel 7"}
+
+
+def _first_visit(site: Site, browser: Browser, playwright, path: str, platform: str) -> dict:
+    """What a first-time reader on the platform's device downloads, reading to the end."""
+    device = (
+        dict(playwright.devices[DEVICES[platform]])
+        if platform in DEVICES
+        else {"viewport": {"width": 1280, "height": 800}}
+    )
+    context = site.context(browser, **device)
+    page = context.new_page()
+    sizes: dict[str, int] = {}
+    page.on("response", lambda r: sizes.__setitem__(r.url, int(r.headers["content-length"])))
+    page.goto(site.url + path)
+    tab = _selected_tab(page)
+    height = page.evaluate("() => document.body.scrollHeight")
+    for _ in range(0, height, 300):
+        page.mouse.wheel(0, 300)
+    page.wait_for_function(
+        "() => [...document.images].filter(i => i.checkVisibility()).every(i => i.complete)"
+    )
+    context.close()
+    return {"tab": tab, "sizes": sizes}
+
+
+@pytest.mark.parametrize("guide", GUIDES)
+def test_a_guide_page_weighs_under_the_budget_per_tab(
+    site: Site, browser: Browser, playwright, guide: str
+) -> None:
+    for platform in _guide_platforms(guide):
+        visit = _first_visit(site, browser, playwright, f"guides/{guide}/", platform)
+        weight = sum(visit["sizes"].values())
+        images = [url for url in visit["sizes"] if "/assets/screenshots/" in url]
+        print(f"{guide} {platform}: {weight / 1e6:.2f} MB, {len(images)} images")
+        assert all(f"/screenshots/{platform}/" in url for url in images), (
+            f"{guide} on {platform} ({visit['tab']} tab) also loaded {images}"
+        )
+        assert weight < MAX_TAB_BYTES, f"{guide} on {platform}: {weight} bytes"
+
+
+def test_a_first_time_reader_sees_the_tab_of_their_device(
+    site: Site, browser: Browser, playwright
+) -> None:
+    for platform, label in (("ios", "iPhone"), ("android", "Android"), ("web", "パソコン")):
+        visit = _first_visit(site, browser, playwright, "guides/contact-seller/", platform)
+        assert visit["tab"] == label
+
+
+def test_readable_japanese_anchors(site: Site) -> None:
+    html = (site.root / "site/guides/contact-seller/index.html").read_text("utf-8")
+    assert 'id="手順"' in html
+    assert 'id="この手順の根拠"' in html
+    assert not re.search(r'id="_\d+"', html)
