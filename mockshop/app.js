@@ -460,7 +460,7 @@ function assistantScreen(order) {
     if (a.step === 'write') {
       tail = `<form class="composer" data-form="assistant" data-order="${esc(order.id)}">
         <label for="assistant-message-input" class="composer-label">${esc(S.assistantInputLabel)}</label>
-        <textarea id="assistant-message-input" rows="3" ${tid('assistant-message-input')} placeholder="${esc(S.assistantInputPlaceholder)}" ${a.error ? 'aria-invalid="true" aria-describedby="assistant-error"' : ''}></textarea>
+        <textarea id="assistant-message-input" rows="2" ${tid('assistant-message-input')} placeholder="${esc(S.assistantInputPlaceholder)}" ${a.error ? 'aria-invalid="true" aria-describedby="assistant-error"' : ''}></textarea>
         ${a.error ? `<p id="assistant-error" class="error" role="alert" ${tid('assistant-error')}>${esc(S.assistantEmpty)}</p>` : ''}
         <button type="submit" class="btn btn-primary btn-block" ${tid('assistant-send')}>${esc(S.assistantSend)}</button>
       </form>`;
@@ -482,7 +482,8 @@ function assistantScreen(order) {
     tab: 'account',
     crumbs: [c.account, c.orders, c.order(order.id)],
     body,
-    scrollToEnd: a.step === 'sent',
+    // Keep the newest bubble and the controls in view, as chat apps do.
+    scrollToEnd: a.step !== 'choose',
   };
 }
 
@@ -858,10 +859,17 @@ function phoneChrome(view) {
   const parent = view.crumbs.at(-1);
   const ios = ctx.platform === 'ios';
   let back = '<span class="nav-side"></span>';
+  let fits = true;
   // Tab roots (home, account, cart, menu) have no back button, as in the apps.
   if (parent && !['home', 'account', 'cart', 'menu'].includes(view.screen)) {
+    // Like UIKit: the previous screen's title, or plain "Back" when it would not fit.
+    const [labelMax, titleMax] = ctx.lang === 'ja' ? [5, 8] : [10, 16];
+    fits = parent.label.length <= labelMax && view.title.length <= titleMax;
+    const label = fits
+      ? `<span class="sr-only">${esc(S.back)}: </span><span class="nav-back-label">${esc(parent.label)}</span>`
+      : `<span class="nav-back-label">${esc(S.back)}</span>`;
     back = ios
-      ? link('nav-back', parent.href, `${ICONS.back(22)}<span class="sr-only">${esc(S.back)}: </span><span class="nav-back-label">${esc(parent.label)}</span>`, 'nav-back')
+      ? link('nav-back', parent.href, `${ICONS.back(22)}${label}`, 'nav-back')
       : link('nav-back', parent.href, ICONS.arrowBack(24), 'nav-back icon-btn', `aria-label="${esc(S.back)}"`);
   }
   const brandTitle = view.screen === 'home';
@@ -871,7 +879,7 @@ function phoneChrome(view) {
   const search = view.homeSearch ? siteSearch(view.searchValue) : '';
   return `<div class="shell" data-screen="${esc(view.screen)}">
     <header class="appbar${brandTitle ? ' appbar-brand' : ''}">
-      <div class="appbar-row">${brandTitle ? '' : back}${title}${ios && !brandTitle ? '<span class="nav-side"></span>' : ''}</div>
+      <div class="appbar-row${fits ? '' : ' short-back'}">${brandTitle ? '' : back}${title}${ios && !brandTitle ? '<span class="nav-side"></span>' : ''}</div>
       ${search}
     </header>
     <main class="content">${view.body}</main>
@@ -900,7 +908,7 @@ function webChrome(view) {
       ${link('tab-menu', '#/menu', `${ICONS.menu(20)}<span>${esc(S.allMenu)}</span>`, 'subnav-menu')}
       <span class="subnav-promo">${esc(S.promo)}</span>
     </nav>
-    <main class="page page-${esc(view.screen)}">${trail}<h1 class="page-title">${esc(view.title)}</h1>${view.body}</main>
+    <main class="page page-${esc(view.screen)}">${trail}<h1 class="${view.screen === 'home' ? 'sr-only' : 'page-title'}">${esc(view.title)}</h1>${view.body}</main>
     <footer class="site-footer"><p>${esc(S.footer)}</p></footer>
   </div>`;
 }

@@ -43,7 +43,7 @@ const PRODUCTS = {
   lamp: `<rect x="28" y="74" width="40" height="6" rx="3" fill="#3c4650"/><path d="M46 74 40 44 60 26" fill="none" stroke="#3c4650" stroke-width="4" stroke-linecap="round"/>
     <path d="M52 20 74 30 66 40z" fill="#f0b429"/><circle cx="66" cy="38" r="3" fill="#fff4c2"/>`,
   tote: `<path d="M36 34a12 12 0 0 1 24 0" fill="none" stroke="#7a6a4f" stroke-width="4"/><rect x="24" y="34" width="48" height="44" rx="4" fill="#d8c9a8"/>
-    <path d="M36 56l8 8 16-16" fill="none" stroke="#2f6b4f" stroke-width="3"/>`,
+    <rect x="24" y="52" width="48" height="8" fill="#2f6b4f"/><rect x="24" y="64" width="48" height="3" fill="#2f6b4f"/>`,
   plant: `<path d="M48 52c-10-6-14-16-10-26 8 4 12 14 10 26zM48 52c8-8 18-10 26-6-4 8-14 12-26 6z" fill="#3f8f5e"/><path d="M48 52c-8-2-18 0-22 6 8 4 18 2 22-6z" fill="#57a774"/>
     <path d="M32 56h32l-4 22H36z" fill="#c8734a"/>`,
   candle: `<rect x="34" y="40" width="28" height="38" rx="4" fill="#efe3cf"/><path d="M48 40v-6" stroke="#333" stroke-width="2"/><path d="M48 20c5 6 5 10 0 14-5-4-5-8 0-14z" fill="#f5a623"/>`,

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from PIL import Image
 from playwright.sync_api import Browser, Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,6 +95,13 @@ SHOTS: list[Shot] = [
 ]
 
 
+def shrink(path: Path) -> None:
+    """Palette PNG: previews are for looking at, and this makes them several times smaller."""
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    small.save(path, optimize=True)
+
+
 def context_options(browser: Browser, platform: str) -> dict:
     del browser
     return {"locale": "ja-JP", "timezone_id": "Asia/Tokyo", "reduced_motion": "reduce"}
@@ -116,6 +124,7 @@ def capture(browser: Browser, devices: dict, base: str, platform: str) -> list[P
         path = OUT / platform / f"{stem}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(path), animations="disabled", caret="hide")
+        shrink(path)
         written.append(path)
         context.close()
     return written
