@@ -11,8 +11,12 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from playwright.sync_api import Browser, Playwright
+# Playwright is imported only for type checking here, so that commands that
+# never start a browser (lint, render) do not pay for importing it.
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Playwright
 
 ENV_VAR = "GUIDEGEN_CHROMIUM"
 

@@ -1,0 +1,125 @@
+"""Docs as tests: every guide on every platform and language, against the real shop.
+
+Each (guide, platform, language) is one test running the same runner as
+``guidegen check``, so a guide that drifted from the UI fails here by name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from generator.capture import step_images
+from generator.config import Config, load_config
+from generator.lint import lint
+from generator.model import Guide
+from generator.runner import GuideFailed, run_guide
+from generator.server import serve
+from tests.conftest import ROOT
+
+CONFIG = load_config(ROOT)
+GUIDES = lint([CONFIG.path("steps_dir")], CONFIG, dt.date.today()).guides
+CASES = [
+    pytest.param(guide, platform, lang, id=f"{guide.id}-{platform}-{lang}")
+    for guide in GUIDES
+    for platform in guide.platforms
+    for lang in CONFIG.languages
+]
+
+
+@pytest.fixture(scope="module")
+def shop_url() -> Iterator[str]:
+    with serve(CONFIG.path("shop_dir")) as url:
+        yield url
+
+
+def test_every_guide_in_steps_is_valid():
+    files = sorted(p.stem for p in CONFIG.path("steps_dir").glob("*.yml"))
+    assert files == sorted(g.id for g in GUIDES)
+    assert {"contact-seller", "check-replies", "check-sent", "file-claim"} <= set(files)
+
+
+@pytest.mark.parametrize(("guide", "platform", "lang"), CASES)
+def test_guide_runs(browser, playwright, shop_url, guide: Guide, platform, lang):
+    try:
+        run_guide(browser, playwright, CONFIG, guide, platform, lang, shop_url, shoot=False)
+    except GuideFailed as failed:
+        pytest.fail(failed.failure.line(), pytrace=False)
+
+
+def _guide(name: str) -> Guide:
+    return next(g for g in GUIDES if g.id == name)
+
+
+@pytest.mark.parametrize("platform", ["ios", "android", "web"])
+def test_three_runs_give_identical_bytes(browser, playwright, shop_url, platform):
+    guide = _guide("check-sent")
+    images = [
+        step_images(run_guide(browser, playwright, CONFIG, guide, platform, "ja", shop_url))
+        for _ in range(3)
+    ]
+    first = [(s.raw, s.annotated) for s in images[0]]
+    assert all(len(raw) >= 1 for raw, _ in first)
+    for other in images[1:]:
+        assert [(s.raw, s.annotated) for s in other] == first
+
+
+def copy_project(target: Path) -> Path:
+    for name in ("steps", "mockshop"):
+        shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("preview"))
+    shutil.copy(ROOT / "pyproject.toml", target / "pyproject.toml")
+    return target
+
+
+def test_check_catches_a_renamed_button(tmp_path):
+    root = copy_project(tmp_path)
+    app = root / "mockshop" / "app.js"
+    code = app.read_text()
+    assert code.count("link('contact-seller',") == 1
+    app.write_text(code.replace("link('contact-seller',", "link('message-seller',"))
+    result = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "check", "--guide", "contact-seller"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CI": "true"},
+        timeout=600,
+    )
+    assert result.returncode == 1
+    failures = sorted(ln for ln in result.stderr.splitlines() if " › step " in ln)
+    assert len(failures) == 6  # three platforms × two languages
+    expected = (
+        "contact-seller › step 3 › android/en: tap 'contact-seller' — "
+        "no element with test id 'contact-seller' (screen: order-detail); screenshot: "
+    )
+    line = next(ln for ln in failures if ln.startswith("contact-seller › step 3 › android/en"))
+    assert line.startswith(expected)
+    shot = root / line.rsplit("screenshot: ", 1)[1]
+    assert shot.read_bytes().startswith(b"\x89PNG")
+    assert (root / ".guidegen/traces/contact-seller-android-en.zip").is_file()
+    assert not (root / "screenshots").exists()  # check writes no screenshot
+    assert "Traceback" not in result.stderr
+
+
+def test_check_passes_on_the_real_shop_for_one_guide(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "check", "--guide", "check-sent", "--lang", "en"],
+        cwd=copy_project(tmp_path),
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CI": "true"},
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "3 guide runs OK" in result.stdout
+
+
+def test_config_is_the_projects(tmp_path):
+    assert isinstance(CONFIG, Config) and CONFIG.languages == ("ja", "en")
