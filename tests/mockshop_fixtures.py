@@ -127,6 +127,15 @@ def visible_testids(page: Page) -> list[str]:
     )
 
 
+def untagged_controls(page: Page) -> list[str]:
+    """Interactive elements without a data-testid (there should be none)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('a[href], button, input, select, textarea')]
+            .filter((el) => !el.dataset.testid)
+            .map((el) => el.outerHTML.slice(0, 80))"""
+    )
+
+
 # Actions that bring a freshly loaded route to a screen that needs clicks.
 def _assistant_write(page: Page) -> None:
     tap(page, "assistant-choice-damaged")

@@ -20,6 +20,7 @@ from tests.mockshop_fixtures import (
     close,
     screen,
     tap,
+    untagged_controls,
     visible_testids,
 )
 
@@ -386,6 +387,7 @@ def _screen_ids(shop: Shop, platform: str, lang: str, entry: Screen) -> tuple[st
     if act:
         act(page)
     assert page.evaluate("document.documentElement.lang") == lang
+    assert not untagged_controls(page), f"{platform}/{lang}: {untagged_controls(page)}"
     return screen(page), visible_testids(page)
 
 
