@@ -1,0 +1,149 @@
+"""Capture benchmark: guidegen against a bare Playwright script doing the same work.
+
+Prints, from one run on one machine:
+- the full capture of every guide (guidegen capture --force, in a copy of the
+  project, so the working tree is untouched);
+- a bare Playwright script doing the same navigations, actions and
+  screenshots with nothing around it (one browser, one context per run,
+  sequential);
+- their ratio; guidegen with one worker too, for a like-for-like ratio;
+- a no-op incremental run (nothing changed: no browser should start);
+- the cost per screenshot.
+The last line is machine-readable: ratio=<x> noop_s=<y> shots=<n>.
+
+Run: .venv/bin/python bench/capture.py
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from generator.browser import launch  # noqa: E402
+from generator.capture import plan  # noqa: E402
+from generator.config import load_config  # noqa: E402
+from generator.lint import lint  # noqa: E402
+from generator.model import (  # noqa: E402
+    Fill,
+    Highlight,
+    ScrollTo,
+    Select,
+    action_target,
+    is_marked,
+    steps_for,
+    text_in,
+)
+from generator.runner import context_options  # noqa: E402
+from generator.server import serve  # noqa: E402
+
+
+def copy_project(target: Path) -> None:
+    for name in ("steps", "mockshop"):
+        shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("preview"))
+    shutil.copy(ROOT / "pyproject.toml", target / "pyproject.toml")
+
+
+def guidegen(root: Path, *args: str) -> float:
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "generator.cli", *args],
+        cwd=root,
+        check=True,
+        capture_output=True,
+        env={**os.environ, "CI": "true"},
+    )
+    return time.perf_counter() - start
+
+
+def bare(config, jobs) -> tuple[float, int]:  # type: ignore[no-untyped-def]
+    """The same runs written as a plain script: locate, act, screenshot."""
+    shots = 0
+    with serve(config.path("shop_dir")) as url, sync_playwright() as playwright:
+        start = time.perf_counter()
+        browser = launch(playwright)
+        for job in jobs:
+            context = browser.new_context(
+                **context_options(config, playwright, job.platform, job.lang)
+            )
+            page = context.new_page()
+            page.clock.set_fixed_time(dt.datetime.fromisoformat(config.clock))
+            start_url = config.start_url.format(
+                platform=job.platform, lang=job.lang, scenario=job.guide.scenario or ""
+            )
+            page.goto(url + start_url.lstrip("/"))
+            page.wait_for_selector(config.ready, state="attached")
+            for step in steps_for(job.guide, job.platform):
+                marked = False
+                for action in step.actions:
+                    target = action_target(action)
+                    element = page.get_by_test_id(target) if isinstance(target, str) else None
+                    if element is None:
+                        continue
+                    if isinstance(action, ScrollTo):
+                        element.scroll_into_view_if_needed()
+                        continue
+                    if not is_marked(action):
+                        element.wait_for()
+                        continue
+                    marked = True
+                    element.scroll_into_view_if_needed()
+                    element.bounding_box()
+                    if isinstance(action, Fill):
+                        element.fill(text_in(action.fill.value, job.lang))
+                    elif isinstance(action, Select):
+                        element.select_option(label=text_in(action.select.option, job.lang))
+                    page.screenshot(animations="disabled", caret="hide")
+                    shots += 1
+                    if isinstance(action, Fill | Select | Highlight):
+                        continue
+                    if job.platform == "web":
+                        element.click()
+                    else:
+                        element.tap()
+                if not marked:
+                    page.screenshot(animations="disabled", caret="hide")
+                    shots += 1
+            context.close()
+        browser.close()
+        return time.perf_counter() - start, shots
+
+
+def main() -> None:
+    config = load_config(ROOT)
+    guides = lint([config.path("steps_dir")], config).guides
+    jobs = plan(guides, config)
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        copy_project(root)
+        bare_s, shots = bare(config, jobs)
+        full_s = guidegen(root, "capture", "--force")
+        noop_s = guidegen(root, "capture")
+        shutil.rmtree(root / "screenshots")
+        one_worker_s = guidegen(root, "capture", "--force", "--workers", "1")
+    ratio = full_s / bare_s
+    print(f"runs (guide × platform × language): {len(jobs)}")
+    print(f"screenshots:                       {shots}")
+    print(f"bare Playwright script:            {bare_s:7.1f} s")
+    print(f"guidegen capture --force:          {full_s:7.1f} s   ratio {ratio:.2f}")
+    print(
+        f"guidegen capture, 1 worker:        {one_worker_s:7.1f} s   ratio "
+        f"{one_worker_s / bare_s:.2f}"
+    )
+    print(f"no-op incremental capture:         {noop_s:7.2f} s")
+    print(f"per screenshot (guidegen):         {full_s / shots:7.3f} s")
+    print(f"ratio={ratio:.2f} noop_s={noop_s:.2f} shots={shots}")
+
+
+if __name__ == "__main__":
+    main()
