@@ -26,13 +26,13 @@ from playwright.sync_api import sync_playwright
 from generator import __version__
 from generator.annotate import compose, png_bytes
 from generator.browser import launch
-from generator.compare import StepImages, Tolerance, Verdict, diff_image, judge
+from generator.compare import StepImages, Tolerance, Verdict, decode, diff_image, judge
 from generator.config import Config
 from generator.files import write_atomic
 from generator.model import PHONES, Guide, Platform
 from generator.progress import progress
 from generator.report import Item, Results, write_images, write_report
-from generator.runner import Failure, GuideFailed, Run, run_guide
+from generator.runner import Box, Failure, Frame, GuideFailed, Mark, Redaction, Run, run_guide
 from generator.server import serve
 
 
@@ -189,6 +189,25 @@ def optimise(png: bytes, enabled: bool = True) -> bytes:
     return oxipng.optimize_from_memory(png, level=2) if enabled else png
 
 
+def png_info(device: str, guide: str, step: str, platform: str, lang: str) -> dict[str, str]:
+    """Text chunks of a step image: what made it, on which device, for which step."""
+    return {
+        "Software": f"guidegen {__version__}",
+        "guidegen:device": device,
+        "guidegen:guide": guide,
+        "guidegen:step": step,
+        "guidegen:platform": platform,
+        "guidegen:lang": lang,
+    }
+
+
+def decode_equal(path: Path, png: bytes) -> bool:
+    """Whether the file at path shows exactly png's pixels (its encoding aside)."""
+    if not path.is_file():
+        return False
+    return decode(path.read_bytes()).tobytes() == decode(png).tobytes()
+
+
 def step_images(run: Run) -> list[StepImages]:
     """Each step's raw frames, drawn image and frames.json entry, in memory."""
     result = []
@@ -208,14 +227,7 @@ def step_images(run: Run) -> list[StepImages]:
             ],
         }
         image = compose(shot.frames, run.scale, side_by_side=run.platform in PHONES)
-        info = {
-            "Software": f"guidegen {__version__}",
-            "guidegen:device": run.device,
-            "guidegen:guide": run.guide,
-            "guidegen:step": shot.step.id,
-            "guidegen:platform": run.platform,
-            "guidegen:lang": run.lang,
-        }
+        info = png_info(run.device, run.guide, shot.step.id, run.platform, run.lang)
         raw = tuple(frame.png for frame in shot.frames)
         result.append(StepImages(shot.step.id, raw, png_bytes(image, info), entry))
     return result
@@ -503,3 +515,42 @@ def capture(
     return CaptureResult(
         len(todo) - len(failures), len(jobs) - len(todo), changed, tuple(failures), results
     )
+
+
+def _frames_from_meta(folder: Path, entry: dict[str, Any]) -> list[Frame]:
+    def box(values: list[float]) -> Box:
+        return Box(*values)
+
+    return [
+        Frame(
+            (folder / frame["raw"]).read_bytes(),
+            tuple(Mark(m["number"], box(m["box"])) for m in frame["marks"]),
+            tuple(Redaction(r["style"], box(r["box"])) for r in frame["redactions"]),
+        )
+        for frame in entry["frames"]
+    ]
+
+
+def redraw(config: Config) -> list[Path]:
+    """Draw every step image again from its raw frames and boxes, with no browser.
+
+    For a change of annotation style: the UI is not run, so nothing but the
+    drawing can change. Returns the images whose bytes changed.
+    """
+    changed = []
+    for meta_path in sorted(config.path("screenshots_dir").glob("*/*/*/frames.json")):
+        folder = meta_path.parent
+        meta = json.loads(meta_path.read_text("utf-8"))
+        for entry in meta["steps"]:
+            frames = _frames_from_meta(folder, entry)
+            image = compose(frames, meta["scale"], side_by_side=meta["platform"] in PHONES)
+            info = png_info(
+                meta["device"], meta["guide"], entry["id"], meta["platform"], meta["lang"]
+            )
+            png = png_bytes(image, info)
+            target = folder / f"{entry['id']}.png"
+            if decode_equal(target, png):
+                continue
+            if write_atomic(target, optimise(png, config.optimise)):
+                changed.append(target)
+    return changed

@@ -128,6 +128,16 @@ def cmd_capture(args: argparse.Namespace, config: Config) -> int:
     return code
 
 
+def cmd_redraw(args: argparse.Namespace, config: Config) -> int:
+    from generator.capture import redraw
+
+    changed = redraw(config)
+    for path in changed:
+        print(f"redrawn {path.relative_to(config.root)}")
+    print(f"{len(changed)} images redrawn")
+    return 0
+
+
 def cmd_merge(args: argparse.Namespace, config: Config) -> int:
     from generator.capture import read_manifest, write_manifest
     from generator.report import merge
@@ -349,6 +359,11 @@ def parser() -> argparse.ArgumentParser:
     )
 
     p.set_defaults(func=cmd_capture)
+
+    p = sub.add_parser(
+        "redraw", help="draw step images again from raw frames and boxes, without a browser"
+    )
+    p.set_defaults(func=cmd_redraw)
 
     p = sub.add_parser("merge", help="merge shard reports into one report and manifest")
     p.add_argument("reports", nargs="+", metavar="DIR", help="each shard's --report folder")

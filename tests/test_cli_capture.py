@@ -192,3 +192,24 @@ def test_written_pngs_are_optimised_without_changing_a_pixel(tmp_path):
         b = optimised / "screenshots/en/web/demo" / name
         assert b.stat().st_size < a.stat().st_size
         assert Image.open(a).convert("RGB").tobytes() == Image.open(b).convert("RGB").tobytes()
+
+
+def test_redraw_restores_step_images_from_raw_frames_without_a_browser(tmp_path):
+    root = project(tmp_path)
+    assert guidegen(root, "capture").returncode == 0
+    image = root / "screenshots/en/ios/demo/step-2.png"
+    drawn = image.read_bytes()
+    Image.new("RGB", (10, 10)).save(image)
+    (root / "screenshots/en/web/demo/step-1.png").unlink()
+    env = {**os.environ, "GUIDEGEN_CHROMIUM": str(tmp_path / "none")}
+    result = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "redraw"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "2 images redrawn" in result.stdout
+    assert image.read_bytes() == drawn
+    assert (root / "screenshots/en/web/demo/step-1.png").is_file()
