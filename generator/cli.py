@@ -234,16 +234,18 @@ def _mkdocs_files(config: Config) -> list[Path]:
     return files
 
 
-def cmd_build(args: argparse.Namespace, config: Config) -> int:
+def build_site(config: Config) -> str | None:
+    """mkdocs build --strict of every language into site_dir; None when it
+    succeeded, else what went wrong. The pages must be rendered already."""
     from generator.search import rewrite_index
 
-    cmd_render(args, config)
     site = config.path("site_dir")
+    mkdocs_files = _mkdocs_files(config)
     # Built beside the old site and swapped in at the end, so a failed build
     # leaves the previous site whole.
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=config.root))
     try:
-        for index, mkdocs_file in enumerate(_mkdocs_files(config)):
+        for index, mkdocs_file in enumerate(mkdocs_files):
             target = staging if index == 0 else staging / config.languages[index]
             result = subprocess.run(
                 [
@@ -263,9 +265,7 @@ def cmd_build(args: argparse.Namespace, config: Config) -> int:
                 text=True,
             )
             if result.returncode != 0:
-                sys.stderr.write(result.stdout + result.stderr)
-                print(f"mkdocs build failed for {mkdocs_file.name}", file=sys.stderr)
-                return 1
+                return result.stdout + result.stderr + f"mkdocs build failed for {mkdocs_file.name}"
             search_index = target / "search" / "search_index.json"
             if search_index.is_file():
                 rewrite_index(search_index)
@@ -275,8 +275,43 @@ def cmd_build(args: argparse.Namespace, config: Config) -> int:
     finally:
         if staging.exists():
             shutil.rmtree(staging)
-    print(f"site built: {site / 'index.html'}")
+    return None
+
+
+def cmd_build(args: argparse.Namespace, config: Config) -> int:
+    cmd_render(args, config)
+    failed = build_site(config)
+    if failed is not None:
+        print(failed, file=sys.stderr)
+        return 1
+    print(f"site built: {config.path('site_dir') / 'index.html'}")
     return 0
+
+
+def cmd_new(args: argparse.Namespace, config: Config) -> int:
+    from generator.scaffold import ScaffoldError, new_guide
+
+    try:
+        path = new_guide(config, args.id, args.scenario, args.platforms)
+    except ScaffoldError as error:
+        raise UsageError(str(error)) from None
+    shown = path.relative_to(config.root) if path.is_relative_to(config.root) else path
+    print(f"wrote {shown}")
+    print(f"next: fill in its steps, then run guidegen serve (or guidegen lint {shown})")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, config: Config) -> int:
+    from generator.preview import preview
+
+    return preview(
+        config,
+        port=args.port,
+        platforms=args.platform,
+        langs=args.lang,
+        recapture=not args.no_capture,
+        base_url=args.base_url,
+    )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -382,6 +417,38 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="render, then mkdocs build --strict into site/")
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("new", help="write a commented starter guide into steps/")
+    p.add_argument("id", metavar="ID", help="the guide's id and file name, e.g. check-orders")
+    p.add_argument("--scenario", metavar="S", help="the app state the guide starts from")
+    p.add_argument(
+        "--platforms",
+        metavar="LIST",
+        help=f"comma-separated, some of {','.join(PLATFORMS)} (default: all)",
+    )
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser(
+        "serve", help="live preview: rebuild and recapture a guide when it changes, reload"
+    )
+    p.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    p.add_argument(
+        "--platform",
+        action="append",
+        default=[],
+        choices=PLATFORMS,
+        help="recapture only this platform (repeatable)",
+    )
+    p.add_argument(
+        "--lang", action="append", default=[], metavar="L", help="recapture only this language"
+    )
+    p.add_argument(
+        "--no-capture", action="store_true", help="never recapture; show the images there are"
+    )
+    p.add_argument(
+        "--base-url", default=None, metavar="URL", help="capture against this app instead"
+    )
+    p.set_defaults(func=cmd_serve)
     return top
 
 

@@ -1,10 +1,18 @@
-"""Project configuration: the ``[tool.guidegen]`` table of pyproject.toml."""
+"""Project configuration: the ``[tool.guidegen]`` table of pyproject.toml.
+
+Every key is optional; the defaults below serve the bundled example. Device
+profiles can be overridden per platform in ``[tool.guidegen.devices.PLATFORM]``.
+Each field's ``help`` is the text of the configuration reference that
+``python -m generator.reference`` writes into the editors' pages.
+"""
 
 from __future__ import annotations
 
+import re
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 from generator.model import PLATFORMS, Platform
 
@@ -13,10 +21,20 @@ from generator.model import PLATFORMS, Platform
 class Device:
     """How one platform is emulated and named."""
 
-    descriptor: str | None
-    label: dict[str, str]
-    verb: dict[str, str]
-    viewport: tuple[int, int] | None = None
+    descriptor: str | None = field(
+        metadata={
+            "help": 'Playwright device descriptor to emulate (e.g. "iPhone 13", '
+            '"Pixel 7"); "" for a plain desktop browser of the given viewport.'
+        }
+    )
+    label: dict[str, str] = field(metadata={"help": "The platform's tab label, per language."})
+    verb: dict[str, str] = field(
+        metadata={"help": "What {tap} becomes in the guide text, per language."}
+    )
+    viewport: tuple[int, int] | None = field(
+        default=None,
+        metadata={"help": "[width, height] in CSS pixels when there is no descriptor."},
+    )
 
 
 DEVICES: dict[Platform, Device] = {
@@ -33,27 +51,68 @@ DEVICES: dict[Platform, Device] = {
 LOCALES = {"ja": "ja-JP", "en": "en-US"}
 
 
+def _help(text: str, default: Any) -> Any:
+    return field(default=default, metadata={"help": text})
+
+
 @dataclass(frozen=True)
 class Config:
     root: Path
-    languages: tuple[str, ...] = ("ja", "en")
-    platforms: tuple[Platform, ...] = PLATFORMS
-    steps_dir: str = "steps"
-    screenshots_dir: str = "screenshots"
-    docs_dir: str = "docs"
-    site_dir: str = "site"
-    shop_dir: str = "mockshop"
-    base_url: str = ""
-    scenarios: str = ""
-    start_url: str = "/"
-    ready: str = ""
-    clock: str = "2026-01-01T00:00:00+00:00"
-    timezone: str = "Asia/Tokyo"
-    timeout_ms: int = 10000
-    threshold: int = 24
-    budget: int = 40
-    optimise: bool = True
-    devices: dict[Platform, Device] = field(default_factory=lambda: dict(DEVICES))
+    languages: tuple[str, ...] = _help(
+        "Site languages, two-letter codes; the first is the default language.", ("ja", "en")
+    )
+    platforms: tuple[Platform, ...] = _help(
+        "Platforms the site has tabs for, in tab order: ios, android, web.", PLATFORMS
+    )
+    steps_dir: str = _help("Folder of the guides (one .yml file each).", "steps")
+    screenshots_dir: str = _help(
+        "Folder of the captured screenshots and their manifest (committed).", "screenshots"
+    )
+    docs_dir: str = _help("Folder of the MkDocs pages, one subfolder per language.", "docs")
+    site_dir: str = _help("Where `guidegen build` writes the site.", "site")
+    shop_dir: str = _help(
+        "Folder of the app under test, served on 127.0.0.1 during captures; "
+        "its files are hashed so that a change recaptures.",
+        "mockshop",
+    )
+    base_url: str = _help(
+        "URL of an app that is already running (e.g. a staging server); when set, "
+        "shop_dir is not served. `--base-url` overrides it for one run.",
+        "",
+    )
+    scenarios: str = _help(
+        "JSON file whose keys are the app's scenarios (fixtures); lint checks a "
+        "guide's `scenario` against it.",
+        "",
+    )
+    start_url: str = _help(
+        "Path each run opens first, relative to the app's URL; {platform}, {lang} "
+        "and {scenario} are filled in.",
+        "/",
+    )
+    ready: str = _help(
+        "CSS selector that matches once the app has finished rendering; captures "
+        "wait for it instead of sleeping.",
+        "",
+    )
+    clock: str = _help("The frozen time of every run (ISO 8601).", "2026-01-01T00:00:00+00:00")
+    timezone: str = _help("Time zone of every run.", "Asia/Tokyo")
+    timeout_ms: int = _help("How long an action waits for its element, in milliseconds.", 10000)
+    threshold: int = _help(
+        "Largest per-channel colour difference (0–255) that does not count as a change.", 24
+    )
+    budget: int = _help(
+        "How many pixels of an image may differ beyond the threshold before it counts as changed.",
+        40,
+    )
+    optimise: bool = _help("Optimise captured PNGs losslessly (smaller, slower to write).", True)
+    devices: dict[Platform, Device] = field(
+        default_factory=lambda: dict(DEVICES),
+        metadata={
+            "help": "Per-platform device profiles: [tool.guidegen.devices.ios] etc., with "
+            "the keys descriptor, viewport, label and verb."
+        },
+    )
 
     def path(self, name: str) -> Path:
         return self.root / getattr(self, name)
@@ -70,21 +129,115 @@ def find_root(start: Path) -> Path:
     return start
 
 
+_LANG_RE = re.compile(r"^[a-z]{2}$")
+
+
+def _check(where: str, key: str, value: Any, default: Any) -> Any:
+    """value with lists made tuples, or ConfigError naming where.key."""
+    name = f"{where} {key}"
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(f"{name}: expected true or false, got {value!r}")
+        return value
+    if isinstance(default, int):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise ConfigError(f"{name}: expected a whole number ≥ 0, got {value!r}")
+        return value
+    if isinstance(default, str):
+        if not isinstance(value, str):
+            raise ConfigError(f"{name}: expected a string in quotes, got {value!r}")
+        return value
+    if isinstance(default, tuple):
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f'{name}: expected a non-empty list of strings, e.g. ["ja", "en"]')
+        if len(set(value)) != len(value):
+            raise ConfigError(f"{name}: lists an item twice")
+        return tuple(value)
+    return value
+
+
+def _device(where: str, table: Any, base: Device, languages: tuple[str, ...]) -> Device:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: expected a table of descriptor, viewport, label, verb")
+    known = [f.name for f in fields(Device)]
+    for key in table:
+        if key not in known:
+            raise ConfigError(f"{where}: unknown key '{key}'; known keys: {', '.join(known)}")
+    changes: dict[str, Any] = {}
+    if "descriptor" in table:
+        descriptor = table["descriptor"]
+        if not isinstance(descriptor, str):
+            raise ConfigError(f'{where} descriptor: expected a device name such as "iPhone 13"')
+        changes["descriptor"] = descriptor or None
+    if "viewport" in table:
+        viewport = table["viewport"]
+        if (
+            not isinstance(viewport, list)
+            or len(viewport) != 2
+            or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in viewport)
+        ):
+            raise ConfigError(f"{where} viewport: expected [width, height], e.g. [1280, 800]")
+        changes["viewport"] = (viewport[0], viewport[1])
+    for key in ("label", "verb"):
+        if key in table:
+            words = table[key]
+            if not isinstance(words, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) and v for k, v in words.items()
+            ):
+                raise ConfigError(
+                    f'{where} {key}: expected a table such as {{ ja = "…", en = "…" }}'
+                )
+            changes[key] = {**getattr(base, key), **words}
+    device = replace(base, **changes)
+    if device.descriptor is None and device.viewport is None:
+        raise ConfigError(f"{where}: give a descriptor or a viewport")
+    for key in ("label", "verb"):
+        missing = [lang for lang in languages if lang not in getattr(device, key)]
+        if missing:
+            raise ConfigError(f"{where} {key}: missing {', '.join(missing)}")
+    return device
+
+
+def parse_table(root: Path, table: dict[str, Any], source: str = "[tool.guidegen]") -> Config:
+    """A Config from a [tool.guidegen] table, or ConfigError naming the bad key."""
+    options = {f.name: f for f in fields(Config) if f.name != "root"}
+    unknown = sorted(set(table) - set(options))
+    if unknown:
+        raise ConfigError(
+            f"{source}: unknown key '{unknown[0]}'; known keys: {', '.join(sorted(options))}"
+        )
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        if key != "devices":
+            values[key] = _check(source, key, value, options[key].default)
+    languages = values.get("languages", options["languages"].default)
+    for lang in languages:
+        if not _LANG_RE.match(lang):
+            raise ConfigError(f"{source} languages: '{lang}' is not a two-letter code")
+    for platform in values.get("platforms", ()):
+        if platform not in PLATFORMS:
+            raise ConfigError(
+                f"{source} platforms: unknown platform '{platform}'; known: {', '.join(PLATFORMS)}"
+            )
+    devices = dict(DEVICES)
+    overrides = table.get("devices", {})
+    if not isinstance(overrides, dict):
+        raise ConfigError(f"{source} devices: expected tables such as [tool.guidegen.devices.ios]")
+    for platform, device in overrides.items():
+        where = f"[tool.guidegen.devices.{platform}]"
+        if platform not in PLATFORMS:
+            raise ConfigError(f"{where}: unknown platform; known: {', '.join(PLATFORMS)}")
+        devices[platform] = _device(where, device, DEVICES[platform], languages)
+    return Config(root=root, devices=devices, **values)
+
+
 def load_config(start: Path | None = None) -> Config:
     root = find_root((start or Path.cwd()).resolve())
     pyproject = root / "pyproject.toml"
-    table: dict[str, object] = {}
+    table: dict[str, Any] = {}
     if pyproject.is_file():
         try:
             table = tomllib.loads(pyproject.read_text("utf-8")).get("tool", {}).get("guidegen", {})
         except tomllib.TOMLDecodeError as error:
             raise ConfigError(f"{pyproject}: {error}") from None
-    known = {f.name for f in fields(Config)} - {"root", "devices"}
-    unknown = sorted(set(table) - known)
-    if unknown:
-        raise ConfigError(
-            f"{pyproject}: unknown key '{unknown[0]}' in [tool.guidegen]; "
-            f"known keys: {', '.join(sorted(known))}"
-        )
-    values = {k: tuple(v) if isinstance(v, list) else v for k, v in table.items()}
-    return Config(root=root, **values)  # type: ignore[arg-type]
+    return parse_table(root, table, f"{pyproject}: [tool.guidegen]")
