@@ -51,6 +51,18 @@ SCREEN_JS = """() => {
 }"""
 
 
+# In view is not enough: a fixed bar (a phone's tab bar) can cover an element
+# that the viewport contains. Then it is scrolled to the middle of the screen.
+REVEAL_JS = """(element) => {
+  const r = element.getBoundingClientRect();
+  const x = r.left + r.width / 2, y = r.top + r.height / 2;
+  const hit = y >= 0 && y < innerHeight && x >= 0 && x < innerWidth
+    ? document.elementFromPoint(x, y) : null;
+  if (!hit || !(hit === element || element.contains(hit))) {
+    element.scrollIntoView({block: "center", inline: "nearest"});
+  }
+}"""
+
 # A page load waits on the server and a cold browser, not on the app's UI, so
 # it gets more time than finding an element.
 NAVIGATION_TIMEOUT_MS = 30_000
@@ -226,6 +238,11 @@ class _Session:
             )
         return found
 
+    def reveal(self, element: Locator) -> None:
+        """Scroll the element into view, and to the middle when something covers it."""
+        element.scroll_into_view_if_needed()
+        element.evaluate(REVEAL_JS)
+
     def settle(self) -> None:
         if self.config.ready:
             self.page.wait_for_selector(
@@ -276,7 +293,7 @@ class _Session:
             element.select_option(label=text_in(action.select.option, self.lang))
         elif isinstance(action, ScrollTo):
             assert element is not None
-            element.scroll_into_view_if_needed()
+            self.reveal(element)
         elif isinstance(action, Goto):
             page.goto(
                 self.base_url.rstrip("/") + "/" + action.goto.lstrip("/"),
@@ -353,7 +370,7 @@ class _StepRun:
             return
         assert element is not None and target is not None
         self.number += 1
-        element.scroll_into_view_if_needed()
+        session.reveal(element)
         box = session.box(element)
         if box is None:
             raise _ActionFailed(f"{describe_target(target, session.lang)} has no size on screen")

@@ -58,6 +58,15 @@ def test_a_far_target_is_scrolled_into_view(browser, playwright, app_config, app
     assert 0 <= frame.marks[0].box.y < 664
 
 
+def test_a_target_covered_by_a_fixed_bar_is_scrolled_clear_of_it(
+    browser, playwright, app_config, app_url
+):
+    g = guide({"text": {"en": "①"}, "actions": [{"highlight": "under-bar"}]})
+    (frame,) = run(browser, playwright, app_config, app_url, g).steps[0].frames
+    box = frame.marks[0].box
+    assert box.y + box.height <= 664 - 120
+
+
 def test_blur_records_the_box_of_personal_data(browser, playwright, app_config, app_url):
     g = guide({"text": {"en": "look"}, "actions": [{"blur": "secret"}]})
     (frame,) = run(browser, playwright, app_config, app_url, g).steps[0].frames
