@@ -166,6 +166,34 @@ def platform_section(
     return "\n\n".join(items)
 
 
+# Picks the tab before the browser lays the tabs out, so a reader's platform is
+# the only one whose lazy images load: the one they chose before (Material keeps
+# it in localStorage, most recent first), else the device they read on. Material
+# itself restores the choice only after the page has loaded, when the first
+# tab's images have already been fetched.
+_CHOOSE_TAB = """<script>
+(function (labels, set) {
+  var agent = navigator.userAgent;
+  var device = /Android/.test(agent) ? "android" : /iPhone|iPad|iPod/.test(agent) ? "ios" : "web";
+  var chosen = (typeof __md_get === "function" && __md_get("__tabs")) || [];
+  var wanted = chosen.concat([labels[device]]);
+  var inputs = {};
+  set.querySelectorAll(":scope > .tabbed-labels > label").forEach(function (label) {
+    inputs[label.textContent.trim()] = document.getElementById(label.htmlFor);
+  });
+  for (var i = 0; i < wanted.length; i++) {
+    if (inputs[wanted[i]]) { inputs[wanted[i]].checked = true; return; }
+  }
+})(LABELS, document.currentScript.previousElementSibling);
+</script>"""
+
+
+def _choose_tab_script(config: Config, lang: str) -> str:
+    labels = {p: config.devices[p].label[lang] for p in config.platforms}
+    # Labels come from the configuration, not YAML; still, nothing in them may end the script.
+    return _CHOOSE_TAB.replace("LABELS", json.dumps(labels).replace("</", "<\\/"))
+
+
 def review_date(day: dt.date, lang: str) -> str:
     if lang == "ja":
         return f"{day.year}年{day.month}月{day.day}日"
@@ -213,6 +241,7 @@ def guide_page(
         section = platform_section(guide, platform, lang, config, images)
         tabs.append(f'=== "{label}"\n\n{_indent(section, 4)}')
     out.append(f"## {w['steps']}\n\n" + "\n\n".join(tabs))
+    out.append(_choose_tab_script(config, lang))
     if guide.facts:
         facts = [
             f"- {escape(f.text.get(lang))} "

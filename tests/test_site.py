@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from html import unescape
+from urllib.parse import unquote
 
 import pytest
 import yaml
@@ -116,7 +118,7 @@ def test_every_image_loads_and_has_alt_text(site: Site, browser: Browser) -> Non
 
 def test_step_images_are_lazy_and_open_in_a_lightbox(site: Site, browser: Browser) -> None:
     page = _open(site, browser, "guides/contact-seller/")
-    first = page.locator(".tabbed-block img").first
+    first = page.locator(".tabbed-block img").filter(visible=True).first
     assert first.get_attribute("loading") == "lazy"
     assert "①" in (first.get_attribute("alt") or "")
     first.scroll_into_view_if_needed()
@@ -243,3 +245,28 @@ def test_readable_japanese_anchors(site: Site) -> None:
     assert 'id="手順"' in html
     assert 'id="この手順の根拠"' in html
     assert not re.search(r'id="_\d+"', html)
+
+
+def _ids(html: str) -> set[str]:
+    return {unquote(i) for i in re.findall(r'\sid="([^"]+)"', html)}
+
+
+def test_no_broken_links_or_anchors(site: Site) -> None:
+    root = site.root / "site"
+    broken = []
+    for page in sorted(root.rglob("*.html")):
+        html = page.read_text("utf-8")
+        for href in re.findall(r'<a [^>]*href="([^"]+)"', html):
+            href = unescape(href)
+            if re.match(r"^[a-z]+:", href) or href.startswith("/"):
+                continue  # other sites, and the language roots of extra.alternate
+            path, _, anchor = href.partition("#")
+            target = (page.parent / path).resolve() if path else page
+            if target.is_dir():
+                target = target / "index.html"
+            where = f"{page.relative_to(root)} -> {href}"
+            if not target.is_file():
+                broken.append(where)
+            elif anchor and unquote(anchor) not in _ids(target.read_text("utf-8")):
+                broken.append(f"{where} (no such anchor)")
+    assert not broken, "\n".join(broken)
