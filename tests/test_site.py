@@ -162,6 +162,8 @@ def test_axe_finds_no_serious_or_critical_violation(site: Site, browser: Browser
 def test_the_home_flow_diagram_renders_offline(site: Site, browser: Browser) -> None:
     for root in ("", "en/"):
         page = _open(site, browser, root)
+        first = page.locator("article :is(h1, h2, p)").first
+        assert first.evaluate("e => e.tagName") == "H1", "front matter leaked into the page"
         diagram = page.locator("div.mermaid")
         diagram.wait_for()
         assert diagram.bounding_box()["height"] > 200
