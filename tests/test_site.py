@@ -272,3 +272,9 @@ def test_no_broken_links_or_anchors(site: Site) -> None:
             elif anchor and unquote(anchor) not in _ids(target.read_text("utf-8")):
                 broken.append(f"{where} (no such anchor)")
     assert not broken, "\n".join(broken)
+
+
+@pytest.mark.parametrize("config", ["mkdocs.yml", "mkdocs.en.yml"])
+def test_every_guide_is_in_the_navigation(config: str) -> None:
+    listed = set(re.findall(r"guides/([a-z0-9-]+)\.md", (ROOT / config).read_text("utf-8")))
+    assert set(GUIDES) <= listed, f"add {sorted(set(GUIDES) - listed)} to nav in {config}"
