@@ -1,0 +1,48 @@
+"""A copy of the real project in a temporary folder, for tests that write into it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def copy_project(target: Path) -> Path:
+    """steps/, the shop (without its previews), the configuration, the hand-written
+    pages and the committed screenshots; PNG optimisation off, as it is slow."""
+    for name in ("steps", "screenshots"):
+        shutil.copytree(ROOT / name, target / name)
+    shutil.copytree(
+        ROOT / "mockshop", target / "mockshop", ignore=shutil.ignore_patterns("preview")
+    )
+
+    def generated(folder: str, names: list[str]) -> list[str]:
+        return [
+            n for n in names if n == "guides" or (n == "screenshots" and folder.endswith("assets"))
+        ]
+
+    shutil.copytree(ROOT / "docs", target / "docs", ignore=generated)
+    shutil.copytree(ROOT / "generator" / "schema", target / "generator" / "schema")
+    for config in ROOT.glob("mkdocs*.yml"):
+        shutil.copy(config, target / config.name)
+    pyproject = (ROOT / "pyproject.toml").read_text("utf-8")
+    assert "[tool.guidegen]\n" in pyproject
+    pyproject = pyproject.replace("[tool.guidegen]\n", "[tool.guidegen]\noptimise = false\n")
+    (target / "pyproject.toml").write_text(pyproject, "utf-8")
+    return target
+
+
+def guidegen(root: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator.cli", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        # Safe path: the copy's generator/schema folder must not shadow the package.
+        env={**os.environ, "CI": "true", "PYTHONSAFEPATH": "1"},
+        timeout=timeout,
+    )

@@ -1,0 +1,77 @@
+"""[tool.guidegen]: defaults that serve the bundled example, device overrides, and
+errors that name the key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.config import DEVICES, ConfigError, load_config
+from tests.editor_project import guidegen
+
+
+def write(tmp_path: Path, table: str) -> Path:
+    (tmp_path / "pyproject.toml").write_text("[tool.guidegen]\n" + table, "utf-8")
+    return tmp_path
+
+
+def test_the_projects_configuration_serves_the_bundled_example(project_config):
+    assert project_config.languages == ("ja", "en")
+    assert project_config.shop_dir == "mockshop" and project_config.base_url == ""
+    assert project_config.devices == DEVICES
+    assert project_config.threshold == 24 and project_config.budget == 40
+
+
+def test_device_overrides_change_only_what_they_name(tmp_path):
+    config = load_config(
+        write(
+            tmp_path,
+            'timeout_ms = 15000\n[tool.guidegen.devices.ios]\ndescriptor = "iPhone 15"\n'
+            "[tool.guidegen.devices.web]\nviewport = [1440, 900]\n"
+            '[tool.guidegen.devices.android]\nlabel = { en = "Android phone" }\n',
+        )
+    )
+    assert config.timeout_ms == 15000
+    assert config.devices["ios"].descriptor == "iPhone 15"
+    assert config.devices["ios"].label == DEVICES["ios"].label
+    assert config.devices["web"].viewport == (1440, 900)
+    assert config.devices["web"].descriptor is None
+    assert config.devices["android"].label == {"ja": "Android", "en": "Android phone"}
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ("lanugages = ['ja']\n", "unknown key 'lanugages'"),
+        ("timeout_ms = '10'\n", "timeout_ms: expected a whole number"),
+        ("optimise = 1\n", "optimise: expected true or false"),
+        ("languages = ['ja', 'ja']\n", "languages: lists an item twice"),
+        ("languages = ['japanese']\n", "'japanese' is not a two-letter code"),
+        ("platforms = ['tv']\n", "unknown platform 'tv'"),
+        ("base_url = 3\n", "base_url: expected a string"),
+        ("[tool.guidegen.devices.tv]\ndescriptor = 'x'\n", "devices.tv]: unknown platform"),
+        ("[tool.guidegen.devices.ios]\nmodel = 'x'\n", "devices.ios]: unknown key 'model'"),
+        (
+            "[tool.guidegen.devices.web]\nviewport = [0, 800]\n",
+            "viewport: expected [width, height]",
+        ),
+        ("[tool.guidegen.devices.ios]\ndescriptor = 13\n", "descriptor: expected a device name"),
+        ("[tool.guidegen.devices.web]\nverb = 'click'\n", "verb: expected a table"),
+    ],
+)
+def test_bad_values_name_their_key(tmp_path, table, message):
+    with pytest.raises(ConfigError, match=None) as error:
+        load_config(write(tmp_path, table))
+    assert message in str(error.value)
+    assert "pyproject.toml" in str(error.value) or "[tool.guidegen.devices." in str(error.value)
+
+
+def test_a_bad_configuration_is_one_line_and_exit_2(tmp_path):
+    root = write(tmp_path, "[tool.guidegen.devices.web]\nviewport = 'wide'\n")
+    result = guidegen(root, "lint")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "guidegen: [tool.guidegen.devices.web] viewport: expected [width, height], "
+        "e.g. [1280, 800]\n"
+    )

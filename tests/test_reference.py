@@ -1,0 +1,64 @@
+"""The editors' format reference: fresh, and complete against the schema and the configuration."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import fields
+
+import pytest
+
+from generator.config import Config, Device
+from generator.reference import COMMAND, CONFIG_EXAMPLES, EXAMPLES, reference, reference_path
+from generator.schema import guide_schema
+
+
+def _sections(text: str) -> dict[str, str]:
+    """Each section's body, keyed by its explicit anchor."""
+    parts = re.split(r"^#{2,3} .*\{#([a-z]+)\}$", text, flags=re.M)
+    return dict(zip(parts[1::2], parts[2::2], strict=True))
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_committed_reference_is_fresh(project_config, lang):
+    path = reference_path(project_config, lang)
+    assert path.read_text("utf-8") == reference(lang, project_config.languages), (
+        f"{path} is stale: run {COMMAND}"
+    )
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_every_schema_key_has_a_row_in_its_section(project_config, lang):
+    schema = guide_schema(project_config.languages)
+    sections = _sections(reference(lang, project_config.languages))
+    definitions = {"Guide": schema, **schema["definitions"]}
+    for name, definition in definitions.items():
+        body = sections[name.lower()]
+        for key, node in definition["properties"].items():
+            row = next((line for line in body.splitlines() if line.startswith(f"| `{key}` |")), "")
+            assert row, f"{name}.{key} missing from the reference"
+            description = node.get("description")
+            if description:
+                assert description.replace("|", "\\|") in row
+
+
+def test_every_configuration_key_is_documented(project_config):
+    sections = _sections(reference("en", project_config.languages))
+    for option in fields(Config):
+        if option.name != "root":
+            assert f"| `{option.name}` |" in sections["configuration"]
+            assert option.metadata["help"]
+    for option in fields(Device):
+        assert f"| `{option.name}` |" in sections["devices"]
+
+
+def test_examples_name_real_keys_and_fit_in_a_code_span(project_config):
+    schema = guide_schema(project_config.languages)
+    definitions = {"Guide": schema, **schema["definitions"]}
+    real = {f"{n}.{k}" for n, d in definitions.items() for k in d["properties"]}
+    real = {k for k in real if not k.startswith("Localized.")} | {"Localized.*"}
+    assert set(EXAMPLES) == real
+    config_keys = {f.name for f in fields(Config)} - {"root"}
+    config_keys |= {f"devices.{f.name}" for f in fields(Device)}
+    assert set(CONFIG_EXAMPLES) == config_keys
+    for example in [*EXAMPLES.values(), *CONFIG_EXAMPLES.values()]:
+        assert "`" not in example and "|" not in example
