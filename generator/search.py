@@ -83,5 +83,9 @@ def rewrite_index(path: Path) -> bool:
         doc["keys_title"] = " ".join(keys(doc.get("title", "")))
         doc["keys_text"] = " ".join(keys(doc.get("text", "")))
     data = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+    # The temporary file behind write_atomic is private (0600); a web server
+    # running as another user must still be able to read the index.
+    mode = path.stat().st_mode
     write_atomic(path, data.encode())
+    path.chmod(mode)
     return True
