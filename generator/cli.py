@@ -244,6 +244,7 @@ def build_site(config: Config) -> str | None:
     # Built beside the old site and swapped in at the end, so a failed build
     # leaves the previous site whole.
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=config.root))
+    staging.chmod(0o755)  # mkdtemp's 0700 would hide the site from a web server's user
     try:
         for index, mkdocs_file in enumerate(mkdocs_files):
             target = staging if index == 0 else staging / config.languages[index]
