@@ -403,9 +403,10 @@ def reference(lang: str, languages: Sequence[str] = ("ja", "en")) -> str:
     """The reference page in lang (headings and introductions; descriptions are English)."""
     words = WORDS.get(lang, WORDS["en"])
     lines = [
-        f"<!-- {words['generated']} -->",
-        "",
+        # The title comes first: MkDocs names the page in the nav after it.
         f"# {words['title']}",
+        "",
+        f"<!-- {words['generated']} -->",
         "",
         words["intro"],
         "",
