@@ -10,14 +10,16 @@ MkDocs hooks), so the same ``mkdocs.yml`` also builds with Zensical.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
+import io
 import json
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from PIL import Image
+from PIL import Image, PngImagePlugin
 
 from generator.config import Config
 from generator.files import write_atomic
@@ -286,9 +288,36 @@ def copy_images(
                 if not source.is_file():
                     continue
                 name = image_name(platform, guide.id, step.id)
-                write_atomic(docs / name, source.read_bytes())
-                found[name] = _size(source)
+                png = site_image(config, source)
+                write_atomic(docs / name, png)
+                found[name] = _size(docs / name)
     return found
+
+
+def site_image(config: Config, source: Path) -> bytes:
+    """The step image as the site serves it: the same size, in 256 colours.
+
+    App screens are flat colour and text, so a palette keeps them looking the
+    same at under half the bytes, which matters to a reader on a phone. The
+    committed capture stays lossless for pixel comparison. Results are cached
+    by the source's hash, so a rebuild converts only new or changed images.
+    """
+    raw = source.read_bytes()
+    cache = config.root / ".guidegen" / "cache" / "site" / f"{hashlib.sha256(raw).hexdigest()}.png"
+    if cache.is_file():
+        return cache.read_bytes()
+    with Image.open(io.BytesIO(raw)) as image:
+        info = {k: v for k, v in image.text.items() if isinstance(v, str)}
+        palette = image.convert("RGB").quantize(
+            256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
+        )
+    meta = PngImagePlugin.PngInfo()
+    for key, value in sorted(info.items()):
+        meta.add_text(key, value)
+    out = io.BytesIO()
+    palette.save(out, format="PNG", pnginfo=meta, optimize=True)
+    write_atomic(cache, out.getvalue())
+    return out.getvalue()
 
 
 def _remove_stale(folder: Path, wanted: set[Path]) -> None:

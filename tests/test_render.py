@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
+from PIL import Image, PngImagePlugin
+
+from generator.compare import Tolerance, difference
 from generator.config import Config
 from generator.model import Guide
-from generator.render import escape, guide_page, render, step_text
+from generator.render import escape, guide_page, render, site_image, step_text
 from generator.search import keys, rewrite_index
+from tests.conftest import ROOT
 
 
 def make_guide(**extra) -> Guide:
@@ -64,15 +69,36 @@ def test_a_page_has_a_tab_per_platform_with_numbered_steps_and_images(tmp_path):
     assert '!!! note "補足"' in page
 
 
+def png_with_gradient() -> bytes:
+    image = Image.new("RGB", (300, 200), "white")
+    for x in range(300):
+        for y in range(0, 200, 7):
+            image.putpixel((x, y), (x % 256, y, 120))
+    info = PngImagePlugin.PngInfo()
+    info.add_text("guidegen:device", "iPhone 13")
+    out = io.BytesIO()
+    image.save(out, format="PNG", pnginfo=info)
+    return out.getvalue()
+
+
+def test_site_images_are_palette_pngs_that_look_the_same_and_weigh_less(tmp_path):
+    source = ROOT / "screenshots/ja/ios/contact-seller/contact.png"
+    served = site_image(config(tmp_path), source)
+    assert len(served) < len(source.read_bytes()) * 0.7
+    # No pixel moves by more than the comparison's own default threshold.
+    assert difference(source.read_bytes(), served, Tolerance(budget=0)).changed_pixels == 0
+    assert site_image(config(tmp_path), source) == served  # cached, same bytes
+
+
 def test_render_writes_pages_and_copies_only_captured_images(tmp_path):
     c = config(tmp_path)
     shot = tmp_path / "screenshots/en/ios/demo/step-1.png"
     shot.parent.mkdir(parents=True)
-    shot.write_bytes(b"\x89PNG fake")
+    shot.write_bytes(png_with_gradient())
     missing = render(c, [make_guide()])
-    assert (tmp_path / "docs/en/assets/screenshots/ios/demo/step-1.png").read_bytes() == (
-        b"\x89PNG fake"
-    )
+    served = Image.open(tmp_path / "docs/en/assets/screenshots/ios/demo/step-1.png")
+    assert served.mode == "P" and served.size == (300, 200)
+    assert served.text["guidegen:device"] == "iPhone 13"
     assert "ja/ios/demo/step-1.png" in missing and "en/ios/demo/step-1.png" not in missing
     assert (tmp_path / "docs/ja/guides/demo.md").read_text().startswith("---\n# Generated")
 
