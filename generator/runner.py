@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwrig
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from generator.config import LOCALES, Config
+from generator.config import LOCALES, Config, ConfigError
 from generator.model import (
     Blur,
     Click,
@@ -177,6 +177,11 @@ def describe_action(action: Any, lang: str) -> str:
 def context_options(config: Config, playwright: Playwright, platform: Platform, lang: str) -> dict:
     device = config.devices[platform]
     if device.descriptor:
+        if device.descriptor not in playwright.devices:
+            raise ConfigError(
+                f"[tool.guidegen.devices.{platform}] descriptor: '{device.descriptor}' is not a "
+                "Playwright device; use a name such as 'iPhone 13' or 'Pixel 7'"
+            )
         options = dict(playwright.devices[device.descriptor])
         options.pop("default_browser_type", None)
     else:

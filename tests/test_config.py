@@ -75,3 +75,23 @@ def test_a_bad_configuration_is_one_line_and_exit_2(tmp_path):
         "guidegen: [tool.guidegen.devices.web] viewport: expected [width, height], "
         "e.g. [1280, 800]\n"
     )
+
+
+def test_an_unknown_device_descriptor_is_one_line_and_exit_2(tmp_path):
+    root = write(
+        tmp_path,
+        "shop_dir = 'app'\n[tool.guidegen.devices.ios]\ndescriptor = 'iPhone 99'\n",
+    )
+    (root / "app").mkdir()
+    (root / "steps").mkdir()
+    (root / "steps" / "one.yml").write_text(
+        "id: one\ntitle: {ja: a, en: a}\nsummary: {ja: a, en: a}\nplatforms: [ios]\n"
+        "steps:\n  - text: {ja: a, en: a}\n"
+    )
+    result = guidegen(root, "check")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        "guidegen: [tool.guidegen.devices.ios] descriptor: 'iPhone 99' is not a Playwright "
+        "device; use a name such as 'iPhone 13' or 'Pixel 7'"
+    )
+    assert "Traceback" not in result.stderr
