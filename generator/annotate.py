@@ -109,11 +109,11 @@ def compose(frames: Sequence[Frame], scale: float, *, side_by_side: bool) -> Ima
     return canvas
 
 
-def png_bytes(image: Image.Image, info: dict[str, str]) -> bytes:
+def png_bytes(image: Image.Image, info: dict[str, str], compress_level: int = 6) -> bytes:
     """PNG bytes with text metadata and nothing time-dependent in them."""
     meta = PngImagePlugin.PngInfo()
     for key, value in sorted(info.items()):
         meta.add_text(key, value)
     out = io.BytesIO()
-    image.save(out, format="PNG", pnginfo=meta)
+    image.save(out, format="PNG", pnginfo=meta, compress_level=compress_level)
     return out.getvalue()

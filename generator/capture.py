@@ -14,7 +14,7 @@ import os
 import queue
 import shutil
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +52,7 @@ class Outcome:
     job: Job
     run: Run | None
     failure: Failure | None
+    settled: Any = None  # what the caller's `then` made of the run, in the worker
 
 
 def plan(
@@ -96,6 +97,7 @@ def _worker(
     stop: threading.Event,
     shoot: bool,
     trace_dir: Path | None,
+    then: Callable[[Job, Run], Any] | None,
 ) -> None:
     try:
         with sync_playwright() as playwright:
@@ -124,7 +126,8 @@ def _worker(
                     except GuideFailed as failed:
                         done.put(Outcome(job, None, failed.failure))
                     else:
-                        done.put(Outcome(job, run, None))
+                        settled = then(job, run) if then is not None else None
+                        done.put(Outcome(job, run, None, settled))
             finally:
                 browser.close()
     except BaseException as error:  # handed to the main thread, which re-raises it
@@ -141,11 +144,14 @@ def execute(
     base_url: str | None = None,
     trace_dir: Path | None = None,
     workers: int | None = None,
+    then: Callable[[Job, Run], Any] | None = None,
 ) -> Iterator[Outcome]:
     """Run jobs in parallel, yielding each run or failure as it ends.
 
     Each worker thread has its own browser: Playwright's sync API is bound to
     the thread that started it. Every job gets a fresh browser context.
+    `then`, when given, runs in the worker on each successful run (drawing
+    and comparing images there overlaps with the other workers' browsing).
     """
     if not jobs:
         return
@@ -158,7 +164,9 @@ def execute(
     with app_url(config, base_url) as url:
         threads = [
             threading.Thread(
-                target=_worker, args=(config, url, todo, done, stop, shoot, trace_dir), daemon=True
+                target=_worker,
+                args=(config, url, todo, done, stop, shoot, trace_dir, then),
+                daemon=True,
             )
             for _ in range(count)
         ]
@@ -184,9 +192,14 @@ def _box(box: object) -> list[float]:
     return [round(getattr(box, k), 2) for k in ("x", "y", "width", "height")]
 
 
+# oxipng's lowest preset already saves about 30% over zlib's default; each
+# higher one costs several times the CPU for a few percent more.
+OXIPNG_LEVEL = 0
+
+
 def optimise(png: bytes, enabled: bool = True) -> bytes:
     """Smaller PNG, same pixels; comparisons decode, so they never see the difference."""
-    return oxipng.optimize_from_memory(png, level=2) if enabled else png
+    return oxipng.optimize_from_memory(png, level=OXIPNG_LEVEL) if enabled else png
 
 
 def png_info(device: str, guide: str, step: str, platform: str, lang: str) -> dict[str, str]:
@@ -208,8 +221,12 @@ def decode_equal(path: Path, png: bytes) -> bool:
     return decode(path.read_bytes()).tobytes() == decode(png).tobytes()
 
 
-def step_images(run: Run) -> list[StepImages]:
-    """Each step's raw frames, drawn image and frames.json entry, in memory."""
+def step_images(run: Run, compress_level: int = 6) -> list[StepImages]:
+    """Each step's raw frames, drawn image and frames.json entry, in memory.
+
+    With optimisation on, oxipng recompresses every PNG anyway, so the first
+    encoding can be the fastest (compress_level 1).
+    """
     result = []
     for shot in run.steps:
         entry = {
@@ -229,7 +246,8 @@ def step_images(run: Run) -> list[StepImages]:
         image = compose(shot.frames, run.scale, side_by_side=run.platform in PHONES)
         info = png_info(run.device, run.guide, shot.step.id, run.platform, run.lang)
         raw = tuple(frame.png for frame in shot.frames)
-        result.append(StepImages(shot.step.id, raw, png_bytes(image, info), entry))
+        drawn = png_bytes(image, info, compress_level)
+        result.append(StepImages(shot.step.id, raw, drawn, entry))
     return result
 
 
@@ -277,7 +295,8 @@ def settle_run(
     """
     folder = guide_dir(config, run.guide, run.platform, run.lang)
     meta, old = read_committed(folder)
-    fresh = {images.step: images for images in step_images(run)}
+    level = 1 if config.optimise else 6
+    fresh = {images.step: images for images in step_images(run, level)}
     verdicts = [
         judge(step_key(run, step), images, old.get(step), tolerance)
         for step, images in fresh.items()
@@ -481,21 +500,22 @@ def capture(
             shutil.rmtree(folder)
     if todo:
         with progress(len(todo), "checking" if check else "capturing") as bar:
-            for outcome in execute(config, todo, shoot=True, base_url=base_url, workers=workers):
+
+            def settle(job: Job, run: Run) -> JobResult:
+                # Each job writes only its own folder, so workers settle in parallel.
+                tolerance = tolerance_for(config, job.guide)
+                return settle_run(config, run, tolerance, write=not check, force=force, prune=prune)
+
+            for outcome in execute(
+                config, todo, shoot=True, base_url=base_url, workers=workers, then=settle
+            ):
                 if outcome.run is None:
                     assert outcome.failure is not None
                     failures.append(outcome.failure)
                     bar.advance(f"FAILED {outcome.job.name}")
                     continue
                 key = job_key(outcome.job)
-                settled = settle_run(
-                    config,
-                    outcome.run,
-                    tolerance_for(config, outcome.job.guide),
-                    write=not check,
-                    force=force,
-                    prune=prune,
-                )
+                settled: JobResult = outcome.settled
                 changed += len(settled.written)
                 items += [_report_item(v, settled, report_dir) for v in settled.verdicts]
                 if key in prints:
@@ -547,7 +567,7 @@ def redraw(config: Config) -> list[Path]:
             info = png_info(
                 meta["device"], meta["guide"], entry["id"], meta["platform"], meta["lang"]
             )
-            png = png_bytes(image, info)
+            png = png_bytes(image, info, 1 if config.optimise else 6)
             target = folder / f"{entry['id']}.png"
             if decode_equal(target, png):
                 continue
