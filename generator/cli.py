@@ -113,10 +113,11 @@ def cmd_capture(args: argparse.Namespace, config: Config) -> int:
     for item in result.results.items:
         counts[item.status] = counts.get(item.status, 0) + 1
     verb = "checked" if args.check else "captured"
+    images = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
     print(
         f"{verb} {result.captured}, up to date {result.skipped}, failed {len(result.failures)}; "
-        + ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
-        + f"; {result.changed} files written"
+        + (f"{images}; " if images else "")
+        + f"{result.changed} files written"
     )
     print(f"report: {report / 'index.html'}")
     code = _report_failures(config, result.failures)

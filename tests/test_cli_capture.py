@@ -155,7 +155,7 @@ def test_a_second_capture_starts_no_browser_and_writes_nothing(tmp_path):
         env=env,
     )
     assert result.returncode == 0, result.stderr
-    assert "captured 0, up to date 2, failed 0" in result.stdout
+    assert "captured 0, up to date 2, failed 0; 0 files written\n" in result.stdout
     assert stamps == {p: p.stat().st_mtime_ns for p in (root / "screenshots").rglob("*")}
 
 
