@@ -18,7 +18,6 @@ the server.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import io
 import json
 import os
@@ -35,7 +34,7 @@ from urllib.parse import urlsplit
 from generator.config import Config
 from generator.lint import LintReport, lint
 from generator.load import Problem
-from generator.server import _Handler, _Server
+from generator.server import Handler, serve
 
 STATUS_PATH = "/__guidegen/status"
 POLL_SECONDS = 0.3
@@ -118,7 +117,7 @@ def inject(page: bytes, version: int) -> bytes:
     return text.encode("utf-8")
 
 
-class _PreviewHandler(_Handler):
+class _PreviewHandler(Handler):
     status: Status
 
     def send_head(self) -> io.BytesIO | None:  # type: ignore[override]
@@ -150,15 +149,8 @@ class _PreviewHandler(_Handler):
 def serve_site(directory: Path, status: Status, port: int = 0) -> Iterator[str]:
     """Serve the built site with the preview script; yield its base URL."""
     handler = type("Handler", (_PreviewHandler,), {"status": status})
-    server = _Server(("127.0.0.1", port), functools.partial(handler, directory=str(directory)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serve(directory, port, handler) as url:
+        yield url
 
 
 Snapshot = dict[Path, tuple[int, int]]

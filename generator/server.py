@@ -26,7 +26,9 @@ TEXT_TYPES = {
 }
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
+class Handler(http.server.SimpleHTTPRequestHandler):
+    """UTF-8 text types, no caching, no request log."""
+
     def guess_type(self, path: str | Path) -> str:
         return TEXT_TYPES.get(Path(path).suffix.lower()) or super().guess_type(path)
 
@@ -44,10 +46,9 @@ class _Server(http.server.ThreadingHTTPServer):
 
 
 @contextlib.contextmanager
-def serve(directory: Path, port: int = 0) -> Iterator[str]:
+def serve(directory: Path, port: int = 0, handler: type[Handler] = Handler) -> Iterator[str]:
     """Serve directory on 127.0.0.1 (a free port unless given); yield its base URL."""
-    handler = functools.partial(_Handler, directory=str(directory))
-    server = _Server(("127.0.0.1", port), handler)
+    server = _Server(("127.0.0.1", port), functools.partial(handler, directory=str(directory)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
