@@ -175,19 +175,28 @@ def platform_section(
 # tab's images have already been fetched.
 _CHOOSE_TAB = """<script>
 (function (labels, set) {
-  var agent = navigator.userAgent;
-  var device = /Android/.test(agent) ? "android" : /iPhone|iPad|iPod/.test(agent) ? "ios" : "web";
-  var chosen = (typeof __md_get === "function" && __md_get("__tabs")) || [];
-  var wanted = chosen.concat([labels[device]]);
-  var inputs = {};
-  set.querySelectorAll(":scope > .tabbed-labels > label").forEach(function (label) {
-    inputs[label.textContent.trim()] = document.getElementById(label.htmlFor);
-  });
-  for (var i = 0; i < wanted.length; i++) {
-    if (inputs[wanted[i]]) { inputs[wanted[i]].checked = true; return; }
+  try {
+    var agent = navigator.userAgent;
+    var device = /Android/.test(agent) ? "android" : /iPhone|iPad|iPod/.test(agent) ? "ios" : "web";
+    var chosen = (typeof __md_get === "function" && __md_get("__tabs")) || [];
+    var wanted = chosen.concat([labels[device]]);
+    var inputs = {};
+    set.querySelectorAll(":scope > .tabbed-labels > label").forEach(function (label) {
+      inputs[label.textContent.trim()] = document.getElementById(label.htmlFor);
+    });
+    for (var i = 0; i < wanted.length; i++) {
+      if (inputs[wanted[i]]) { inputs[wanted[i]].checked = true; break; }
+    }
+  } finally {
+    document.documentElement.classList.remove("gg-choosing-tab");
   }
 })(LABELS, document.currentScript.previousElementSibling);
 </script>"""
+
+# Until the tab is chosen, the tabs' content is hidden (site.css), so that a
+# layout the browser makes while still parsing cannot start loading the first
+# tab's images. Without JavaScript the class is never set and nothing hides.
+_HOLD_TABS = '<script>document.documentElement.classList.add("gg-choosing-tab")</script>'
 
 
 def _choose_tab_script(config: Config, lang: str) -> str:
@@ -242,7 +251,7 @@ def guide_page(
         label = config.devices[platform].label[lang]
         section = platform_section(guide, platform, lang, config, images)
         tabs.append(f'=== "{label}"\n\n{_indent(section, 4)}')
-    out.append(f"## {w['steps']}\n\n" + "\n\n".join(tabs))
+    out.append(f"## {w['steps']}\n\n{_HOLD_TABS}\n\n" + "\n\n".join(tabs))
     out.append(_choose_tab_script(config, lang))
     if guide.facts:
         facts = [
