@@ -12,6 +12,9 @@ from generator.browser import launch
 from generator.config import Config, load_config
 from generator.server import serve
 
+# The built-site fixtures (a session-wide build in a copy of the project).
+pytest_plugins = ("tests.site_fixtures",)
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_APP = Path(__file__).resolve().parent / "fixtures" / "app"
 

@@ -14,11 +14,10 @@ from PIL import Image
 
 from generator.model import steps_for
 from generator.render import step_text
-from tests.site_fixtures import site  # noqa: F401  (the session fixture)
 from tests.test_guides import CONFIG, GUIDES
 
 
-def test_the_built_guide_page_has_each_step_text_and_an_iphone_image(site):  # noqa: F811
+def test_the_built_guide_page_has_each_step_text_and_an_iphone_image(site):
     guide = next(g for g in GUIDES if g.id == "contact-seller")
     page = site.root / "site" / "guides" / "contact-seller" / "index.html"
     text = page.read_text("utf-8")

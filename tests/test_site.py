@@ -13,8 +13,6 @@ from playwright.sync_api import Browser, Page
 
 from tests.site_fixtures import ROOT, Site
 
-pytest_plugins = ("tests.site_fixtures",)
-
 GUIDES = sorted(p.stem for p in (ROOT / "steps").glob("*.yml"))
 MAX_TAB_BYTES = 1_500_000
 

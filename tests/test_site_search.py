@@ -12,8 +12,6 @@ from playwright.sync_api import Browser, Page
 
 from tests.site_fixtures import ROOT, Site, pages_containing, search
 
-pytest_plugins = ("tests.site_fixtures",)
-
 # Words a reader would type, taken from the guides and the site's own pages:
 # screen names and labels the guides tell the reader to tap, and the nouns and
 # verbs of their text. Compounds are here on purpose: Material's segmenter
