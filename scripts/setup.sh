@@ -10,7 +10,9 @@ if [ -z "${GUIDEGEN_CHROMIUM:-}" ] && [ ! -x /usr/lib/chromium/chromium ] \
    && ! command -v chromium >/dev/null 2>&1; then
   need_apt+=(chromium)
 fi
-if ! fc-list 2>/dev/null | grep -q "Noto Sans CJK JP"; then
+# grep reads all of fc-list's output (no -q): an early exit would kill fc-list
+# with SIGPIPE, which pipefail reports as a failure.
+if ! fc-list 2>/dev/null | grep "Noto Sans CJK JP" >/dev/null; then
   need_apt+=(fonts-noto-cjk)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
