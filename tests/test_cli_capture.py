@@ -48,8 +48,8 @@ def project(tmp_path: Path, start_url: str = "/index.html", optimise: bool = Fal
     return tmp_path
 
 
-def guidegen(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CI": "true"}
+def guidegen(root: Path, *args: str, **env_vars: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CI": "true", **env_vars}
     return subprocess.run(
         [sys.executable, "-m", "generator.cli", *args],
         cwd=root,
@@ -130,13 +130,7 @@ def test_bad_filters_are_usage_errors(tmp_path):
 
 def test_missing_browser_is_explained(tmp_path):
     root = project(tmp_path)
-    env_result = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "check"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "GUIDEGEN_CHROMIUM": str(tmp_path / "no-such-chromium")},
-    )
+    env_result = guidegen(root, "check", GUIDEGEN_CHROMIUM=str(tmp_path / "no-such-chromium"))
     assert env_result.returncode == 2
     assert "GUIDEGEN_CHROMIUM=" in env_result.stderr and "is not a file" in env_result.stderr
 
@@ -146,14 +140,7 @@ def test_a_second_capture_starts_no_browser_and_writes_nothing(tmp_path):
     assert guidegen(root, "capture").returncode == 0
     stamps = {p: p.stat().st_mtime_ns for p in (root / "screenshots").rglob("*")}
     # With no browser to be found, only a run that starts none can succeed.
-    env = {**os.environ, "CI": "true", "GUIDEGEN_CHROMIUM": str(tmp_path / "none")}
-    result = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "capture"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        env=env,
-    )
+    result = guidegen(root, "capture", GUIDEGEN_CHROMIUM=str(tmp_path / "none"))
     assert result.returncode == 0, result.stderr
     assert "captured 0, up to date 2, failed 0; 0 files written\n" in result.stdout
     assert stamps == {p: p.stat().st_mtime_ns for p in (root / "screenshots").rglob("*")}
@@ -201,14 +188,7 @@ def test_redraw_restores_step_images_from_raw_frames_without_a_browser(tmp_path)
     drawn = image.read_bytes()
     Image.new("RGB", (10, 10)).save(image)
     (root / "screenshots/en/web/demo/step-1.png").unlink()
-    env = {**os.environ, "GUIDEGEN_CHROMIUM": str(tmp_path / "none")}
-    result = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "redraw"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        env=env,
-    )
+    result = guidegen(root, "redraw", GUIDEGEN_CHROMIUM=str(tmp_path / "none"))
     assert result.returncode == 0, result.stderr
     assert "2 images redrawn" in result.stdout
     assert image.read_bytes() == drawn
