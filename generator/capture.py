@@ -13,15 +13,17 @@ import json
 import os
 import queue
 import shutil
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import oxipng
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from generator import __version__
 from generator.annotate import compose, png_bytes
@@ -34,6 +36,10 @@ from generator.progress import progress
 from generator.report import Item, Results, write_images, write_report
 from generator.runner import Box, Failure, Frame, GuideFailed, Mark, Redaction, Run, run_guide
 from generator.server import serve
+from generator.state import FIX, Damaged, check_png, png_problem, read_frames
+
+# Redraw needs the raw frames, which only a capture makes.
+REDRAW_FIX = "guidegen capture --force for that guide captures it again"
 
 
 @dataclass(frozen=True)
@@ -124,16 +130,37 @@ def _worker(
                             trace_path=trace,
                         )
                     except GuideFailed as failed:
-                        done.put(Outcome(job, None, failed.failure))
+                        done.put(Outcome(job, None, _crashed(job, failed.failure, browser)))
+                    except PlaywrightError:
+                        if browser.is_connected():
+                            raise
+                        done.put(Outcome(job, None, _crashed(job, None, browser)))
                     else:
+                        if stop.is_set():  # interrupted: write nothing more
+                            break
                         settled = then(job, run) if then is not None else None
                         done.put(Outcome(job, run, None, settled))
+                    if not browser.is_connected() and not stop.is_set():
+                        # A crash fails only the run in flight; the next gets a new browser.
+                        browser = launch(playwright)
             finally:
-                browser.close()
+                with suppress(PlaywrightError):
+                    browser.close()
     except BaseException as error:  # handed to the main thread, which re-raises it
-        done.put(error)
+        if not stop.is_set():  # after an interrupt nobody listens, and noise helps no one
+            done.put(error)
     finally:
         done.put(None)
+
+
+def _crashed(job: Job, failure: Failure | None, browser: Browser) -> Failure:
+    """The failure of a run, saying so when the browser itself died under it."""
+    if browser.is_connected() and failure is not None:
+        return failure
+    reason = "the browser crashed or was killed; the other runs go on in a new one"
+    if failure is not None:
+        return replace(failure, reason=reason, screenshot=None)
+    return Failure(job.guide.id, 0, job.platform, job.lang, "open the app", reason, "", None)
 
 
 def execute(
@@ -215,10 +242,11 @@ def png_info(device: str, guide: str, step: str, platform: str, lang: str) -> di
 
 
 def decode_equal(path: Path, png: bytes) -> bool:
-    """Whether the file at path shows exactly png's pixels (its encoding aside)."""
-    if not path.is_file():
+    """Whether the file at path shows exactly png's pixels (its encoding aside);
+    a damaged file shows nothing."""
+    if not path.is_file() or png_problem(old := path.read_bytes()):
         return False
-    return decode(path.read_bytes()).tobytes() == decode(png).tobytes()
+    return decode(old).tobytes() == decode(png).tobytes()
 
 
 def step_images(run: Run, compress_level: int = 6) -> list[StepImages]:
@@ -252,24 +280,59 @@ def step_images(run: Run, compress_level: int = 6) -> list[StepImages]:
 
 
 def read_committed(folder: Path) -> tuple[dict[str, Any], dict[str, StepImages]]:
-    """The committed frames.json of a job folder and its steps' images."""
+    """The committed frames.json of a job folder and its steps' images.
+
+    A damaged frames.json counts as none and a damaged image as missing, each
+    named on stderr, so the capture writes them again; a path leading outside
+    the folder is refused (UnsafePath).
+    """
     try:
-        meta = json.loads((folder / "frames.json").read_text("utf-8"))
-        entries = meta["steps"]
-    except (OSError, ValueError, KeyError, TypeError):
+        meta = read_frames(folder)
+    except Damaged as damage:
+        print(f"guidegen: {damage}", file=sys.stderr, flush=True)
+        return {}, {}
+    if meta is None:
         return {}, {}
     steps = {}
-    for entry in entries:
-        raws = [folder / frame["raw"] for frame in entry["frames"]]
-        image = folder / f"{entry['id']}.png"
-        present = image.is_file() and all(r.is_file() for r in raws)
+    for entry in meta["steps"]:
+        paths = [folder / f"{entry['id']}.png"] + [folder / f["raw"] for f in entry["frames"]]
+        images = [_committed_png(path) for path in paths]
+        present = all(images)
         steps[entry["id"]] = StepImages(
             entry["id"],
-            tuple(r.read_bytes() for r in raws) if present else (),
-            image.read_bytes() if present else b"",
+            tuple(images[1:]) if present else (),
+            images[0] if present else b"",
             entry,
         )
     return meta, steps
+
+
+def _committed_png(path: Path) -> bytes:
+    """The committed image's bytes; empty when it is missing or damaged (said on stderr)."""
+    if not path.is_file():
+        return b""
+    try:
+        return check_png(path)
+    except Damaged as damage:
+        print(f"guidegen: {damage}", file=sys.stderr, flush=True)
+        return b""
+
+
+def intact(folder: Path) -> bool:
+    """Whether a job folder's frames.json and every image it lists are whole (no
+    pixel is decoded: checksums only). Raises UnsafePath for a crafted file."""
+    try:
+        meta = read_frames(folder)
+    except Damaged:
+        return False
+    if meta is None:
+        return False
+    for entry in meta["steps"]:
+        paths = [folder / f"{entry['id']}.png"] + [folder / f["raw"] for f in entry["frames"]]
+        for path in paths:
+            if not path.is_file() or png_problem(path.read_bytes(), full=False):
+                return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -400,6 +463,13 @@ def write_manifest(config: Config, manifest: dict[str, str]) -> None:
     write_atomic(config.path("screenshots_dir") / MANIFEST, text.encode())
 
 
+def update_manifest(config: Config, entries: dict[str, str]) -> None:
+    """Set entries in the manifest as it is on disk now, keeping every other key."""
+    manifest = read_manifest(config)
+    manifest.update(entries)
+    write_manifest(config, manifest)
+
+
 def fingerprints(config: Config, jobs: Sequence[Job], base_url: str | None) -> dict[str, str]:
     """Each job's fingerprint; none when the app is elsewhere and cannot be hashed."""
     if base_url or config.base_url:
@@ -416,7 +486,7 @@ def outdated(config: Config, jobs: Sequence[Job], prints: dict[str, str]) -> lis
         for job in jobs
         if job_key(job) not in prints
         or manifest.get(job_key(job)) != prints[job_key(job)]
-        or not (guide_dir(config, job.guide.id, job.platform, job.lang) / "frames.json").is_file()
+        or not intact(guide_dir(config, job.guide.id, job.platform, job.lang))
     ]
 
 
@@ -492,7 +562,6 @@ def capture(
     failures: list[Failure] = []
     items: list[Item] = []
     changed = 0
-    manifest = read_manifest(config)
     for folder in orphaned_folders(config, universe) if universe else []:
         key = folder.relative_to(config.path("screenshots_dir")).as_posix() + "/*"
         items.append(Item(key, "orphaned"))
@@ -518,10 +587,8 @@ def capture(
                 settled: JobResult = outcome.settled
                 changed += len(settled.written)
                 items += [_report_item(v, settled, report_dir) for v in settled.verdicts]
-                if key in prints:
-                    manifest[key] = prints[key]
-                    if not check:
-                        write_manifest(config, manifest)
+                if key in prints and not check:
+                    update_manifest(config, {key: prints[key]})
                 moved = sum(1 for v in settled.verdicts if v.status != "unchanged")
                 verb = "checked" if check else "captured"
                 bar.advance(f"{verb} {outcome.job.name}: {moved} images differ")
@@ -543,7 +610,7 @@ def _frames_from_meta(folder: Path, entry: dict[str, Any]) -> list[Frame]:
 
     return [
         Frame(
-            (folder / frame["raw"]).read_bytes(),
+            check_png(folder / frame["raw"], REDRAW_FIX),
             tuple(Mark(m["number"], box(m["box"])) for m in frame["marks"]),
             tuple(Redaction(r["style"], box(r["box"])) for r in frame["redactions"]),
         )
@@ -560,7 +627,11 @@ def redraw(config: Config) -> list[Path]:
     changed = []
     for meta_path in sorted(config.path("screenshots_dir").glob("*/*/*/frames.json")):
         folder = meta_path.parent
-        meta = json.loads(meta_path.read_text("utf-8"))
+        try:
+            meta = read_frames(folder)
+        except Damaged as damage:
+            raise Damaged(str(damage).replace(FIX, REDRAW_FIX)) from None
+        assert meta is not None
         for entry in meta["steps"]:
             frames = _frames_from_meta(folder, entry)
             image = compose(frames, meta["scale"], side_by_side=meta["platform"] in PHONES)

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from generator.files import write_atomic
+from generator.safepath import BadFile, inside, regular_files, shown
 
 STATUS_ORDER = ("changed", "annotation", "new", "missing", "orphaned", "unchanged")
 TITLES = {
@@ -144,13 +145,53 @@ def write_report(folder: Path, results: Results) -> None:
     write_atomic(folder / "index.html", summary_html(results).encode())
 
 
+READ_FIX = "pass the --report folder a guidegen capture wrote"
+
+
 def read_results(folder: Path) -> Results:
-    data = json.loads((folder / "results.json").read_text("utf-8"))
-    return Results(
-        tuple(Item(**item) for item in data["items"]),
-        dict(data["manifest"]),
-        tuple(data["failures"]),
+    """A report's results.json, checked key by key: it may come from another machine."""
+    path = folder / "results.json"
+
+    def expect(ok: bool, key: str, what: str) -> None:
+        if not ok:
+            raise BadFile(f"{shown(path)}: {key} must be {what}; {READ_FIX}")
+
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise BadFile(f"{shown(path)}: not valid JSON ({error}); {READ_FIX}") from None
+    expect(isinstance(data, dict), "the file", "an object")
+    items, manifest = data.get("items"), data.get("manifest", {})
+    failures = data.get("failures", [])
+    expect(isinstance(items, list), "items", "a list")
+    expect(
+        isinstance(manifest, dict) and all(isinstance(v, str) for v in manifest.values()),
+        "manifest",
+        "an object of strings",
     )
+    expect(
+        isinstance(failures, list) and all(isinstance(f, str) for f in failures),
+        "failures",
+        "a list of strings",
+    )
+    checked = []
+    for index, item in enumerate(items):
+        at = f"items[{index}]"
+        known = set(Item.__dataclass_fields__)
+        expect(isinstance(item, dict) and set(item) <= known, at, "an item")
+        expect(isinstance(item.get("key"), str), f"{at}.key", "a string")
+        expect(item.get("status") in STATUS_ORDER, f"{at}.status", " or ".join(STATUS_ORDER))
+        for name in ("changed_pixels", "total_pixels"):
+            value = item.get(name, 0)
+            ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+            expect(ok, f"{at}.{name}", "a count")
+        for name in ("before", "after", "diff"):
+            value = item.get(name, "")
+            expect(isinstance(value, str), f"{at}.{name}", "a path")
+            if value:
+                inside(folder, value, path, f"{at}.{name}", READ_FIX)
+        checked.append(Item(**item))
+    return Results(tuple(checked), dict(manifest), tuple(failures))
 
 
 def merge(folders: Sequence[Path], out: Path) -> Results:
@@ -164,6 +205,8 @@ def merge(folders: Sequence[Path], out: Path) -> Results:
         manifest.update(results.manifest)
         failures += results.failures
         if (folder / "images").is_dir() and folder.resolve() != out.resolve():
+            # Only regular files: a link could copy any file of the machine into the report.
+            regular_files(folder / "images", "a report holds only the images guidegen wrote")
             shutil.copytree(folder / "images", out / "images", dirs_exist_ok=True)
     merged = Results(_sorted(items), manifest, tuple(sorted(set(failures))))
     write_report(out, merged)
