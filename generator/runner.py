@@ -101,6 +101,23 @@ MEASURE_JS = """async ({marks, redactions, focus, details}) => {
     return REPLACED.test(el.tagName) || edge || s.boxShadow !== 'none'
       || s.backgroundImage !== 'none' || !/^rgba\\(.*, 0\\)$|^transparent$/.test(s.backgroundColor);
   };
+  // Text cut off by an ancestor's overflow (an ellipsis) shows only inside it.
+  const clips = new Map();
+  const clipOf = (el) => {
+    if (!el || el === document.documentElement) return new DOMRect(0, 0, W, H);
+    if (clips.has(el)) return clips.get(el);
+    const outer = clipOf(el.parentElement);
+    let result = outer;
+    const s = getComputedStyle(el);
+    if (s.overflowX !== 'visible' || s.overflowY !== 'visible') {
+      const r = el.getBoundingClientRect();
+      const left = Math.max(outer.left, r.left), top = Math.max(outer.top, r.top);
+      const right = Math.min(outer.right, r.right), bottom = Math.min(outer.bottom, r.bottom);
+      result = new DOMRect(left, top, Math.max(right - left, 0), Math.max(bottom - top, 0));
+    }
+    clips.set(el, result);
+    return result;
+  };
   const lines = (root) => {
     const found = [];
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
@@ -109,7 +126,14 @@ MEASURE_JS = """async ({marks, redactions, focus, details}) => {
       const parent = node.parentElement;
       if (!/\\S/.test(node.data) || !parent || !shown(parent)) continue;
       range.selectNodeContents(node);
-      for (const r of range.getClientRects()) found.push({r, parent});
+      const bounds = clipOf(parent);
+      for (const r of range.getClientRects()) {
+        const left = Math.max(r.left, bounds.left), top = Math.max(r.top, bounds.top);
+        const right = Math.min(r.right, bounds.right), bottom = Math.min(r.bottom, bounds.bottom);
+        if (right > left && bottom > top) {
+          found.push({r: new DOMRect(left, top, right - left, bottom - top), parent});
+        }
+      }
     }
     return found;
   };
@@ -174,8 +198,9 @@ MEASURE_JS = """async ({marks, redactions, focus, details}) => {
     if (c) text.push(outward(c));
   }
   const bars = [], elements = [];
-  const BAR = 'header,nav,footer,[role=banner],[role=tablist],[role=navigation],'
-    + '[role=contentinfo]';
+  // A page's footer says nothing about the screen; a footer fixed to the
+  // bottom (a phone's tab bar) is caught as fixed.
+  const BAR = 'header,nav,[role=banner],[role=tablist],[role=navigation]';
   const CONTROL = '[role=button],[role=tab],[role=img],[role=switch],[role=checkbox],[role=radio]';
   for (const el of document.body.querySelectorAll('*')) {
     if (!shown(el)) continue;

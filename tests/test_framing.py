@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import subprocess
+import sys
 
 from generator.frames import Box, CropRule, Frame, Mark, Redaction
 from generator.framing import BADGE, STROKE, crop_region, outline_for, place_marks
@@ -119,3 +121,15 @@ def test_a_full_width_row_gets_its_badge_where_no_text_is():
 def test_placement_is_the_same_every_time():
     marked = frame(Box(120, 118, 100, 24), Box(120, 150, 100, 24), text=(Box(0, 0, 50, 10),))
     assert place_marks(marked, Box(0, 0, *PHONE)) == place_marks(marked, Box(0, 0, *PHONE))
+
+
+def test_drawing_rendering_linting_and_redrawing_never_load_playwright():
+    # A fresh interpreter: this test session has imported Playwright already.
+    code = (
+        "import sys\n"
+        "import generator.annotate, generator.capture, generator.cli, generator.frames\n"
+        "import generator.framing, generator.lint, generator.render\n"
+        "assert not [m for m in sys.modules if m.startswith('playwright')], 'playwright loaded'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
