@@ -97,6 +97,7 @@ class Frame:
     text: tuple[Box, ...] = ()  # text on the screen, one rectangle per line
     bars: tuple[Box, ...] = ()  # title bars, tab bars and other fixed bars
     elements: tuple[Box, ...] = ()  # controls and pictures a crop must not cut through
+    panels: tuple[Box, ...] = ()  # painted boxes (cards, buttons) a crop keeps whole
     crop: CropRule = CropRule()
 
 
@@ -170,6 +171,7 @@ def frame_from_entry(entry: dict[str, Any], png: bytes) -> Frame:
         text=_boxes(entry.get("text")),
         bars=_boxes(entry.get("bars")),
         elements=_boxes(entry.get("elements")),
+        panels=_boxes(entry.get("panels")),
         crop=CropRule(
             full=rule.get("full") is True,
             element=_box(rule.get("element")),
@@ -212,6 +214,7 @@ def frame_entry(
         "text": [b.values() for b in frame.text],
         "bars": [b.values() for b in frame.bars],
         "elements": [b.values() for b in frame.elements],
+        "panels": [b.values() for b in frame.panels],
         "framing": rule,
         "crop": crop.values(),
         "at": at.values(),

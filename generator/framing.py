@@ -107,7 +107,7 @@ def crop_region(frame: Frame, width: float, height: float) -> Box:
     # larger than half the frame may be cut, or nothing could be cropped.
     solids = [
         b
-        for b in (*frame.text, *frame.elements, *frame.bars)
+        for b in (*frame.text, *frame.elements, *frame.panels, *frame.bars)
         if b.height <= height / 2 and b.width <= width
     ]
     region = _snap(region, solids, bounds)

@@ -75,9 +75,10 @@ REVEAL_JS = """(element) => {
 # Everything a picture needs from the page at a screenshot, in one call: the
 # box of each mark (tightened to what it shows when the element paints no box
 # of its own), each mark's and redaction's container, the lines of text on the
-# screen (DOM Range rects), the screen's bars, and the controls and pictures a
-# crop must not cut through. Generic HTML and ARIA only: no app's names. The
-# lists are bounded and sorted, so that the same screen gives the same data.
+# screen (DOM Range rects), the screen's bars, and the controls, pictures and
+# painted boxes (cards, buttons) a crop must not cut through. Generic HTML and
+# ARIA only: no app's names. The lists are bounded and sorted, so that the same
+# screen gives the same data.
 MEASURE_JS = """async ({marks, redactions, focus, details}) => {
   await document.fonts.ready;
   const W = innerWidth, H = innerHeight;
@@ -197,7 +198,7 @@ MEASURE_JS = """async ({marks, redactions, focus, details}) => {
     const c = shown(field) && clip(field.getBoundingClientRect());
     if (c) text.push(outward(c));
   }
-  const bars = [], elements = [];
+  const bars = [], elements = [], panels = [];
   // A page's footer says nothing about the screen; a footer fixed to the
   // bottom (a phone's tab bar) is caught as fixed.
   const BAR = 'header,nav,[role=banner],[role=tablist],[role=navigation]';
@@ -213,6 +214,10 @@ MEASURE_JS = """async ({marks, redactions, focus, details}) => {
     if ((el.matches(BAR) || fixed) && width >= 0.5 * W && height <= 0.35 * H) bars.push(outward(c));
     if ((REPLACED.test(el.tagName) || el.matches(CONTROL)) && height <= 0.5 * H) {
       elements.push(outward(c));
+    } else if (height <= 0.5 * H && painted(el)) {
+      // Only whole on the screen: a card running off it is cut by the screen anyway.
+      const r = el.getBoundingClientRect();
+      if (r.top >= 0 && r.left >= 0 && r.bottom <= H && r.right <= W) panels.push(outward(c));
     }
   }
   const order = (a, b) => a[1] - b[1] || a[0] - b[0] || a[3] - b[3] || a[2] - b[2];
@@ -223,6 +228,7 @@ MEASURE_JS = """async ({marks, redactions, focus, details}) => {
   };
   return {
     ...result, text: unique(text, 400), bars: unique(bars, 20), elements: unique(elements, 200),
+    panels: unique(panels, 200),
   };
 }"""
 
@@ -510,6 +516,7 @@ class _StepRun:
             text=_boxes(seen.get("text")),
             bars=_boxes(seen.get("bars")),
             elements=_boxes(seen.get("elements")),
+            panels=_boxes(seen.get("panels")),
             crop=self._crop(_box(seen["focus"])),
         )
 
