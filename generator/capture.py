@@ -363,7 +363,15 @@ def settle_run(
 MANIFEST = "manifest.json"
 # Files whose change alters what a capture produces. The rest of the package
 # (the CLI, rendering, linting) can change without recapturing anything.
-CODE_FILES = ("annotate.py", "browser.py", "capture.py", "model.py", "runner.py")
+CODE_FILES = (
+    "annotate.py",
+    "browser.py",
+    "capture.py",
+    "frames.py",
+    "framing.py",
+    "model.py",
+    "runner.py",
+)
 APP_SUFFIXES = frozenset({".html", ".css", ".js", ".mjs", ".json", ".svg", ".woff2"})
 
 
