@@ -21,18 +21,17 @@ from pathlib import Path
 from typing import Any
 
 import oxipng
-from playwright.sync_api import sync_playwright
 
 from generator import __version__
-from generator.annotate import compose, png_bytes
+from generator.annotate import Picture, compose, png_bytes
 from generator.browser import launch
 from generator.compare import StepImages, Tolerance, Verdict, decode, diff_image, judge
 from generator.config import Config
 from generator.files import write_atomic
+from generator.frames import Failure, Frame, Run, frame_entry, frame_from_entry
 from generator.model import PHONES, Guide, Platform
 from generator.progress import progress
 from generator.report import Item, Results, write_images, write_report
-from generator.runner import Box, Failure, Frame, GuideFailed, Mark, Redaction, Run, run_guide
 from generator.server import serve
 
 
@@ -99,6 +98,12 @@ def _worker(
     trace_dir: Path | None,
     then: Callable[[Job, Run], Any] | None,
 ) -> None:
+    # Playwright is imported only where a browser starts, so that redraw,
+    # which shares this module, never loads it.
+    from playwright.sync_api import sync_playwright
+
+    from generator.runner import GuideFailed, run_guide
+
     try:
         with sync_playwright() as playwright:
             browser = launch(playwright)
@@ -188,10 +193,6 @@ def execute(
                 thread.join()
 
 
-def _box(box: object) -> list[float]:
-    return [round(getattr(box, k), 2) for k in ("x", "y", "width", "height")]
-
-
 # oxipng's lowest preset already saves about 30% over zlib's default; each
 # higher one costs several times the CPU for a few percent more.
 OXIPNG_LEVEL = 0
@@ -202,10 +203,14 @@ def optimise(png: bytes, enabled: bool = True) -> bytes:
     return oxipng.optimize_from_memory(png, level=OXIPNG_LEVEL) if enabled else png
 
 
-def png_info(device: str, guide: str, step: str, platform: str, lang: str) -> dict[str, str]:
-    """Text chunks of a step image: what made it, on which device, for which step."""
+def png_info(
+    device: str, guide: str, step: str, platform: str, lang: str, css_width: float
+) -> dict[str, str]:
+    """Text chunks of a step image: what made it, on which device, for which step,
+    and how wide, in the app's CSS pixels, what it shows is."""
     return {
         "Software": f"guidegen {__version__}",
+        "guidegen:css-width": f"{css_width:g}",
         "guidegen:device": device,
         "guidegen:guide": guide,
         "guidegen:step": step,
@@ -229,26 +234,40 @@ def step_images(run: Run, compress_level: int = 6) -> list[StepImages]:
     """
     result = []
     for shot in run.steps:
+        picture = compose(shot.frames, run.scale, side_by_side=run.platform in PHONES)
         entry = {
             "id": shot.step.id,
             "number": shot.step.number,
-            "frames": [
-                {
-                    "raw": f"raw/{shot.step.id}-{index}.png",
-                    "marks": [{"number": m.number, "box": _box(m.box)} for m in frame.marks],
-                    "redactions": [
-                        {"style": r.style, "box": _box(r.box)} for r in frame.redactions
-                    ],
-                }
-                for index, frame in enumerate(shot.frames, start=1)
-            ],
+            "frames": frame_entries(
+                [f"raw/{shot.step.id}-{i}.png" for i in range(1, len(shot.frames) + 1)],
+                shot.frames,
+                picture,
+            ),
         }
-        image = compose(shot.frames, run.scale, side_by_side=run.platform in PHONES)
-        info = png_info(run.device, run.guide, shot.step.id, run.platform, run.lang)
+        info = png_info(
+            run.device, run.guide, shot.step.id, run.platform, run.lang, picture.css_width
+        )
         raw = tuple(frame.png for frame in shot.frames)
-        drawn = png_bytes(image, info, compress_level)
+        drawn = png_bytes(picture.image, info, compress_level)
         result.append(StepImages(shot.step.id, raw, drawn, entry))
     return result
+
+
+def frame_entries(
+    raws: Sequence[str], frames: Sequence[Frame], picture: Picture
+) -> list[dict[str, Any]]:
+    """The frames.json entries of a step's frames, with where the picture put them."""
+    return [
+        frame_entry(
+            frame,
+            raw,
+            crop=drawn.crop,
+            at=at,
+            badges=[p.badge for p in drawn.placements],
+            outlines=[p.outline for p in drawn.placements],
+        )
+        for raw, frame, drawn, at in zip(raws, frames, picture.frames, picture.at, strict=True)
+    ]
 
 
 def read_committed(folder: Path) -> tuple[dict[str, Any], dict[str, StepImages]]:
@@ -344,7 +363,15 @@ def settle_run(
 MANIFEST = "manifest.json"
 # Files whose change alters what a capture produces. The rest of the package
 # (the CLI, rendering, linting) can change without recapturing anything.
-CODE_FILES = ("annotate.py", "browser.py", "capture.py", "model.py", "runner.py")
+CODE_FILES = (
+    "annotate.py",
+    "browser.py",
+    "capture.py",
+    "frames.py",
+    "framing.py",
+    "model.py",
+    "runner.py",
+)
 APP_SUFFIXES = frozenset({".html", ".css", ".js", ".mjs", ".json", ".svg", ".woff2"})
 
 
@@ -538,39 +565,43 @@ def capture(
 
 
 def _frames_from_meta(folder: Path, entry: dict[str, Any]) -> list[Frame]:
-    def box(values: list[float]) -> Box:
-        return Box(*values)
-
     return [
-        Frame(
-            (folder / frame["raw"]).read_bytes(),
-            tuple(Mark(m["number"], box(m["box"])) for m in frame["marks"]),
-            tuple(Redaction(r["style"], box(r["box"])) for r in frame["redactions"]),
-        )
-        for frame in entry["frames"]
+        frame_from_entry(frame, (folder / frame["raw"]).read_bytes()) for frame in entry["frames"]
     ]
 
 
 def redraw(config: Config) -> list[Path]:
     """Draw every step image again from its raw frames and boxes, with no browser.
 
-    For a change of annotation style: the UI is not run, so nothing but the
-    drawing can change. Returns the images whose bytes changed.
+    For a change of annotation style or crop: the UI is not run, so nothing but
+    the drawing can change. The whole raw frames and the page geometry in
+    frames.json are enough to crop again. Returns the images whose bytes changed;
+    frames.json gets the new crops and badges.
     """
     changed = []
     for meta_path in sorted(config.path("screenshots_dir").glob("*/*/*/frames.json")):
         folder = meta_path.parent
         meta = json.loads(meta_path.read_text("utf-8"))
+        entries = []
         for entry in meta["steps"]:
             frames = _frames_from_meta(folder, entry)
-            image = compose(frames, meta["scale"], side_by_side=meta["platform"] in PHONES)
+            picture = compose(frames, meta["scale"], side_by_side=meta["platform"] in PHONES)
             info = png_info(
-                meta["device"], meta["guide"], entry["id"], meta["platform"], meta["lang"]
+                meta["device"],
+                meta["guide"],
+                entry["id"],
+                meta["platform"],
+                meta["lang"],
+                picture.css_width,
             )
-            png = png_bytes(image, info, 1 if config.optimise else 6)
+            png = png_bytes(picture.image, info, 1 if config.optimise else 6)
+            raws = [frame["raw"] for frame in entry["frames"]]
+            entries.append({**entry, "frames": frame_entries(raws, frames, picture)})
             target = folder / f"{entry['id']}.png"
             if decode_equal(target, png):
                 continue
             if write_atomic(target, optimise(png, config.optimise)):
                 changed.append(target)
+        text = json.dumps({**meta, "steps": entries}, ensure_ascii=False, indent=1, sort_keys=True)
+        write_atomic(meta_path, (text + "\n").encode())
     return changed

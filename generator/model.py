@@ -274,6 +274,37 @@ def is_marked(action: Action) -> bool:
     return isinstance(action, MARKED_ACTIONS)
 
 
+class CropArea(Strict):
+    """Crop a step's picture to one element's area, or keep the automatic crop with
+    another padding."""
+
+    element: Target | None = Field(
+        default=None,
+        description=(
+            "Show this element (a container such as a form or a list) and the step's "
+            "marks, instead of the automatic area."
+        ),
+    )
+    padding: int | None = Field(
+        default=None,
+        ge=0,
+        le=400,
+        description="Space kept around what is shown, in CSS pixels; default 16.",
+    )
+
+
+Crop = Annotated[
+    Literal["auto", "full"] | CropArea,
+    Field(
+        description=(
+            "What a step's picture shows: auto (default: the marked elements with their "
+            "containers and a nearby title or tab bar), full (the whole screen), or "
+            "{element: TARGET} and/or {padding: N}."
+        )
+    ),
+]
+
+
 class Override(Strict):
     """Per-platform replacement of a step's text, actions, note or warning."""
 
@@ -283,6 +314,7 @@ class Override(Strict):
     )
     note: Localized | None = Field(default=None, description="Replaces the step's note.")
     warning: Localized | None = Field(default=None, description="Replaces the step's warning.")
+    crop: Crop | None = Field(default=None, description="Replaces the step's crop.")
 
 
 class Step(Strict):
@@ -306,6 +338,9 @@ class Step(Strict):
     )
     note: Localized | None = Field(default=None, description="Shown as a note below the step.")
     warning: Localized | None = Field(default=None, description="Shown as a warning.")
+    crop: Crop | None = Field(
+        default=None, description="What this step's picture shows; default: the guide's crop."
+    )
     only: tuple[Platform, ...] | None = Field(
         default=None, description="Show and run this step only on these platforms."
     )
@@ -360,6 +395,7 @@ class Guide(Strict):
     compare: CompareSettings | None = Field(
         default=None, description="This guide's own screenshot comparison tolerance."
     )
+    crop: Crop = Field(default="auto", description="What every step's picture shows.")
     steps: tuple[Step, ...] = Field(min_length=1, description="The steps, in reading order.")
 
 
@@ -372,6 +408,7 @@ class PlatformStep(Strict):
     actions: tuple[Action, ...]
     note: Localized | None
     warning: Localized | None
+    crop: Crop = "auto"
 
 
 def steps_for(guide: Guide, platform: Platform) -> tuple[PlatformStep, ...]:
@@ -382,7 +419,9 @@ def steps_for(guide: Guide, platform: Platform) -> tuple[PlatformStep, ...]:
             continue
         override = getattr(step, platform)
         text, actions, note, warning = step.text, step.actions, step.note, step.warning
+        crop = step.crop or guide.crop
         if override is not None:
+            crop = override.crop or crop
             text = override.text or text
             actions = override.actions if override.actions is not None else actions
             note = override.note or note
@@ -395,6 +434,7 @@ def steps_for(guide: Guide, platform: Platform) -> tuple[PlatformStep, ...]:
                 actions=actions,
                 note=note,
                 warning=warning,
+                crop=crop,
             )
         )
     return tuple(result)
