@@ -1,9 +1,9 @@
 """Capture: run guides in the browser and write their screenshots.
 
-For every (guide, platform, language) it writes, under
-``screenshots/<lang>/<platform>/<guide>/``: one annotated PNG per step, the
-raw frames in ``raw/``, and ``frames.json`` with the boxes of every mark and
-redaction, so images can be redrawn and compared without a browser.
+For every (guide, platform, language, colour scheme) it writes, in the job's
+folder (``generator.layout``): one annotated PNG per step, the raw frames in
+``raw/``, and ``frames.json`` with the boxes of every mark and redaction, so
+images can be redrawn and compared without a browser.
 """
 
 from __future__ import annotations
@@ -12,10 +12,9 @@ import hashlib
 import json
 import os
 import queue
-import shutil
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,13 +22,13 @@ from typing import Any
 import oxipng
 from playwright.sync_api import sync_playwright
 
-from generator import __version__
+from generator import __version__, layout
 from generator.annotate import compose, png_bytes
 from generator.browser import launch
 from generator.compare import StepImages, Tolerance, Verdict, decode, diff_image, judge
 from generator.config import Config
 from generator.files import write_atomic
-from generator.model import PHONES, Guide, Platform
+from generator.model import PHONES, ColorScheme, Guide, Platform
 from generator.progress import progress
 from generator.report import Item, Results, write_images, write_report
 from generator.runner import Box, Failure, Frame, GuideFailed, Mark, Redaction, Run, run_guide
@@ -41,10 +40,15 @@ class Job:
     guide: Guide
     platform: Platform
     lang: str
+    scheme: ColorScheme = "light"
 
     @property
     def name(self) -> str:
-        return f"{self.guide.id} › {self.platform}/{self.lang}"
+        return f"{self.guide.id} › {self.platform}/{self.lang}" + _scheme_suffix(self.scheme)
+
+
+def _scheme_suffix(scheme: str) -> str:
+    return "" if scheme == "light" else f"/{scheme}"
 
 
 @dataclass(frozen=True)
@@ -62,21 +66,29 @@ def plan(
     guide_ids: Sequence[str] = (),
     platforms: Sequence[str] = (),
     langs: Sequence[str] = (),
+    schemes: Sequence[str] = (),
 ) -> list[Job]:
-    """Every (guide, platform, language) to run, in a stable order, after filters."""
+    """Every (guide, platform, language, colour scheme) to run, in a stable order,
+    after filters. A guide and a platform's device can each narrow the project's
+    colour schemes."""
     return [
-        Job(guide, platform, lang)
+        Job(guide, platform, lang, scheme)
         for guide in sorted(guides, key=lambda g: g.id)
         if not guide_ids or guide.id in guide_ids
         for platform in config.platforms
         if platform in guide.platforms and (not platforms or platform in platforms)
         for lang in config.languages
         if not langs or lang in langs
+        for scheme in config.schemes_for(platform)
+        if (guide.color_schemes is None or scheme in guide.color_schemes)
+        and (not schemes or scheme in schemes)
     ]
 
 
-def guide_dir(config: Config, guide: str, platform: str, lang: str) -> Path:
-    return config.path("screenshots_dir") / lang / platform / guide
+def job_dir(config: Config, job: Job) -> Path:
+    return layout.job_dir(
+        config.path("screenshots_dir"), job.guide.id, job.platform, job.lang, job.scheme
+    )
 
 
 @contextmanager
@@ -110,7 +122,8 @@ def _worker(
                         break
                     trace = None
                     if trace_dir is not None:
-                        trace = str(trace_dir / f"{job.guide.id}-{job.platform}-{job.lang}.zip")
+                        name = layout.trace_name(job.guide.id, job.platform, job.lang, job.scheme)
+                        trace = str(trace_dir / name)
                     try:
                         run = run_guide(
                             browser,
@@ -120,6 +133,7 @@ def _worker(
                             job.platform,
                             job.lang,
                             url,
+                            scheme=job.scheme,
                             shoot=shoot,
                             trace_path=trace,
                         )
@@ -202,7 +216,9 @@ def optimise(png: bytes, enabled: bool = True) -> bytes:
     return oxipng.optimize_from_memory(png, level=OXIPNG_LEVEL) if enabled else png
 
 
-def png_info(device: str, guide: str, step: str, platform: str, lang: str) -> dict[str, str]:
+def png_info(
+    device: str, guide: str, step: str, platform: str, lang: str, scheme: str
+) -> dict[str, str]:
     """Text chunks of a step image: what made it, on which device, for which step."""
     return {
         "Software": f"guidegen {__version__}",
@@ -211,6 +227,7 @@ def png_info(device: str, guide: str, step: str, platform: str, lang: str) -> di
         "guidegen:step": step,
         "guidegen:platform": platform,
         "guidegen:lang": lang,
+        "guidegen:scheme": scheme,
     }
 
 
@@ -234,7 +251,7 @@ def step_images(run: Run, compress_level: int = 6) -> list[StepImages]:
             "number": shot.step.number,
             "frames": [
                 {
-                    "raw": f"raw/{shot.step.id}-{index}.png",
+                    "raw": layout.raw_name(shot.step.id, index),
                     "marks": [{"number": m.number, "box": _box(m.box)} for m in frame.marks],
                     "redactions": [
                         {"style": r.style, "box": _box(r.box)} for r in frame.redactions
@@ -244,7 +261,7 @@ def step_images(run: Run, compress_level: int = 6) -> list[StepImages]:
             ],
         }
         image = compose(shot.frames, run.scale, side_by_side=run.platform in PHONES)
-        info = png_info(run.device, run.guide, shot.step.id, run.platform, run.lang)
+        info = png_info(run.device, run.guide, shot.step.id, run.platform, run.lang, run.scheme)
         raw = tuple(frame.png for frame in shot.frames)
         drawn = png_bytes(image, info, compress_level)
         result.append(StepImages(shot.step.id, raw, drawn, entry))
@@ -254,15 +271,18 @@ def step_images(run: Run, compress_level: int = 6) -> list[StepImages]:
 def read_committed(folder: Path) -> tuple[dict[str, Any], dict[str, StepImages]]:
     """The committed frames.json of a job folder and its steps' images."""
     try:
-        meta = json.loads((folder / "frames.json").read_text("utf-8"))
+        meta = json.loads(layout.frames_file(folder).read_text("utf-8"))
         entries = meta["steps"]
     except (OSError, ValueError, KeyError, TypeError):
         return {}, {}
     steps = {}
     for entry in entries:
-        raws = [folder / frame["raw"] for frame in entry["frames"]]
-        image = folder / f"{entry['id']}.png"
-        present = image.is_file() and all(r.is_file() for r in raws)
+        try:
+            raws = [layout.raw_path(folder, frame["raw"]) for frame in entry["frames"]]
+        except ValueError:  # an edited frames.json naming a file elsewhere: nothing is read
+            raws = []
+        image = layout.step_image(folder, entry["id"])
+        present = bool(raws) and image.is_file() and all(r.is_file() for r in raws)
         steps[entry["id"]] = StepImages(
             entry["id"],
             tuple(r.read_bytes() for r in raws) if present else (),
@@ -281,7 +301,7 @@ class JobResult:
 
 
 def step_key(run: Run, step: str) -> str:
-    return f"{run.lang}/{run.platform}/{run.guide}/{step}"
+    return layout.step_key(run.guide, run.platform, run.lang, run.scheme, step)
 
 
 def settle_run(
@@ -293,7 +313,9 @@ def settle_run(
     never churns files for invisible rendering noise. With force, everything
     is written.
     """
-    folder = guide_dir(config, run.guide, run.platform, run.lang)
+    folder = layout.job_dir(
+        config.path("screenshots_dir"), run.guide, run.platform, run.lang, run.scheme
+    )
     meta, old = read_committed(folder)
     level = 1 if config.optimise else 6
     fresh = {images.step: images for images in step_images(run, level)}
@@ -311,24 +333,25 @@ def settle_run(
                 for frame, png in zip(images.entry["frames"], images.raw, strict=True):
                     if write_atomic(folder / frame["raw"], optimise(png, config.optimise)):
                         written.append(folder / frame["raw"])
-                if write_atomic(
-                    folder / f"{step}.png", optimise(images.annotated, config.optimise)
-                ):
-                    written.append(folder / f"{step}.png")
+                image = layout.step_image(folder, step)
+                if write_atomic(image, optimise(images.annotated, config.optimise)):
+                    written.append(image)
                 entries.append(images.entry)
             else:
                 entries.append(old[step].entry)
         if prune:
             for step in orphans:
                 for frame in old[step].entry.get("frames", []):
-                    (folder / frame["raw"]).unlink(missing_ok=True)
-                (folder / f"{step}.png").unlink(missing_ok=True)
+                    with suppress(ValueError):
+                        layout.raw_path(folder, frame["raw"]).unlink(missing_ok=True)
+                layout.step_image(folder, step).unlink(missing_ok=True)
         else:
             entries += [old[step].entry for step in orphans]
         new_meta = {
             "guide": run.guide,
             "platform": run.platform,
             "lang": run.lang,
+            "scheme": run.scheme,
             "device": run.device,
             "scale": run.scale,
             "viewport": list(run.viewport),
@@ -336,8 +359,8 @@ def settle_run(
         }
         if new_meta != meta:
             text = json.dumps(new_meta, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-            if write_atomic(folder / "frames.json", text.encode()):
-                written.append(folder / "frames.json")
+            if write_atomic(layout.frames_file(folder), text.encode()):
+                written.append(layout.frames_file(folder))
     return JobResult(tuple(verdicts), fresh, old, tuple(written))
 
 
@@ -368,7 +391,7 @@ def app_hash(config: Config) -> str:
 
 
 def job_key(job: Job) -> str:
-    return f"{job.lang}/{job.platform}/{job.guide.id}"
+    return layout.job_key(job.guide.id, job.platform, job.lang, job.scheme)
 
 
 def fingerprint(config: Config, job: Job, app: str, code: str) -> str:
@@ -378,6 +401,7 @@ def fingerprint(config: Config, job: Job, app: str, code: str) -> str:
         "guide": job.guide.model_dump(mode="json", by_alias=True),
         "platform": job.platform,
         "lang": job.lang,
+        "scheme": job.scheme,
         "device": [device.descriptor, device.viewport],
         "run": [config.start_url, config.ready, config.clock, config.timezone],
         "app": app,
@@ -416,7 +440,7 @@ def outdated(config: Config, jobs: Sequence[Job], prints: dict[str, str]) -> lis
         for job in jobs
         if job_key(job) not in prints
         or manifest.get(job_key(job)) != prints[job_key(job)]
-        or not (guide_dir(config, job.guide.id, job.platform, job.lang) / "frames.json").is_file()
+        or not layout.frames_file(job_dir(config, job)).is_file()
     ]
 
 
@@ -436,10 +460,9 @@ def tolerance_for(config: Config, guide: Guide) -> Tolerance:
 
 
 def orphaned_folders(config: Config, universe: Sequence[Job]) -> list[Path]:
-    """Committed job folders that no guide, platform and language makes any more."""
-    wanted = {guide_dir(config, j.guide.id, j.platform, j.lang) for j in universe}
-    root = config.path("screenshots_dir")
-    return sorted(p.parent for p in root.glob("*/*/*/frames.json") if p.parent not in wanted)
+    """Committed job folders that no guide, platform, language and scheme makes any more."""
+    wanted = {job_dir(config, job) for job in universe}
+    return [p for p in layout.job_folders(config.path("screenshots_dir")) if p not in wanted]
 
 
 @dataclass(frozen=True)
@@ -497,7 +520,7 @@ def capture(
         key = folder.relative_to(config.path("screenshots_dir")).as_posix() + "/*"
         items.append(Item(key, "orphaned"))
         if prune and not check:
-            shutil.rmtree(folder)
+            layout.remove_job(folder)
     if todo:
         with progress(len(todo), "checking" if check else "capturing") as bar:
 
@@ -543,7 +566,7 @@ def _frames_from_meta(folder: Path, entry: dict[str, Any]) -> list[Frame]:
 
     return [
         Frame(
-            (folder / frame["raw"]).read_bytes(),
+            layout.raw_path(folder, frame["raw"]).read_bytes(),
             tuple(Mark(m["number"], box(m["box"])) for m in frame["marks"]),
             tuple(Redaction(r["style"], box(r["box"])) for r in frame["redactions"]),
         )
@@ -558,17 +581,21 @@ def redraw(config: Config) -> list[Path]:
     drawing can change. Returns the images whose bytes changed.
     """
     changed = []
-    for meta_path in sorted(config.path("screenshots_dir").glob("*/*/*/frames.json")):
-        folder = meta_path.parent
-        meta = json.loads(meta_path.read_text("utf-8"))
+    for folder in layout.job_folders(config.path("screenshots_dir")):
+        meta = json.loads(layout.frames_file(folder).read_text("utf-8"))
         for entry in meta["steps"]:
             frames = _frames_from_meta(folder, entry)
             image = compose(frames, meta["scale"], side_by_side=meta["platform"] in PHONES)
             info = png_info(
-                meta["device"], meta["guide"], entry["id"], meta["platform"], meta["lang"]
+                meta["device"],
+                meta["guide"],
+                entry["id"],
+                meta["platform"],
+                meta["lang"],
+                meta.get("scheme", "light"),
             )
             png = png_bytes(image, info, 1 if config.optimise else 6)
-            target = folder / f"{entry['id']}.png"
+            target = layout.step_image(folder, entry["id"])
             if decode_equal(target, png):
                 continue
             if write_atomic(target, optimise(png, config.optimise)):

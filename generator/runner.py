@@ -20,6 +20,7 @@ from generator.config import LOCALES, Config, ConfigError
 from generator.model import (
     Blur,
     Click,
+    ColorScheme,
     ExpectAbsent,
     ExpectText,
     Fill,
@@ -112,6 +113,7 @@ class Run:
     scale: float
     viewport: tuple[int, int]
     steps: tuple[StepShot, ...]
+    scheme: ColorScheme = "light"
 
 
 @dataclass(frozen=True)
@@ -124,10 +126,14 @@ class Failure:
     reason: str
     screen: str
     screenshot: bytes | None
+    scheme: ColorScheme = "light"
 
     def line(self, screenshot_path: str | None = None) -> str:
+        where = f"{self.platform}/{self.lang}"
+        if self.scheme != "light":
+            where += f"/{self.scheme}"
         text = (
-            f"{self.guide} › step {self.step} › {self.platform}/{self.lang}: "
+            f"{self.guide} › step {self.step} › {where}: "
             f"{self.action} — {self.reason} (screen: {self.screen})"
         )
         return f"{text}; screenshot: {screenshot_path}" if screenshot_path else text
@@ -174,7 +180,13 @@ def describe_action(action: Any, lang: str) -> str:
     return f"{action_name(action)} {describe_target(target, lang)}"
 
 
-def context_options(config: Config, playwright: Playwright, platform: Platform, lang: str) -> dict:
+def context_options(
+    config: Config,
+    playwright: Playwright,
+    platform: Platform,
+    lang: str,
+    scheme: ColorScheme = "light",
+) -> dict:
     device = config.devices[platform]
     if device.descriptor:
         if device.descriptor not in playwright.devices:
@@ -192,7 +204,7 @@ def context_options(config: Config, playwright: Playwright, platform: Platform, 
         "locale": LOCALES.get(lang, lang),
         "timezone_id": config.timezone,
         "reduced_motion": "reduce",
-        "color_scheme": "light",
+        "color_scheme": scheme,
         "service_workers": "block",
     }
 
@@ -415,11 +427,12 @@ def run_guide(
     lang: str,
     base_url: str,
     *,
+    scheme: ColorScheme = "light",
     shoot: bool = True,
     trace_path: str | None = None,
 ) -> Run:
     """Run every step of guide; raise GuideFailed naming the step that broke."""
-    options = context_options(config, playwright, platform, lang)
+    options = context_options(config, playwright, platform, lang, scheme)
     context: BrowserContext = browser.new_context(**options)
     context.set_default_timeout(config.timeout_ms)
     if trace_path:
@@ -453,6 +466,7 @@ def run_guide(
             reason,
             session.screen(),
             _safe_screenshot(page),
+            scheme,
         )
         raise GuideFailed(failure) from None
     finally:
@@ -468,6 +482,7 @@ def run_guide(
         scale=float(options["device_scale_factor"]),
         viewport=(viewport["width"], viewport["height"]),
         steps=tuple(shots),
+        scheme=scheme,
     )
 
 
