@@ -1,9 +1,9 @@
 """Capture: run guides in the browser and write their screenshots.
 
-For every (guide, platform, language) it writes, under
-``screenshots/<lang>/<platform>/<guide>/``: one annotated PNG per step, the
-raw frames in ``raw/``, and ``frames.json`` with the boxes of every mark and
-redaction, so images can be redrawn and compared without a browser.
+For every (guide, platform, language, colour scheme) it writes, in the job's
+folder (``generator.layout``): one annotated PNG per step, the raw frames in
+``raw/``, and ``frames.json`` with the boxes of every mark and redaction, so
+images can be redrawn and compared without a browser.
 """
 
 from __future__ import annotations
@@ -12,24 +12,23 @@ import hashlib
 import json
 import os
 import queue
-import shutil
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import oxipng
 
-from generator import __version__
+from generator import __version__, layout
 from generator.annotate import Picture, compose, png_bytes
 from generator.browser import launch
 from generator.compare import StepImages, Tolerance, Verdict, decode, diff_image, judge
 from generator.config import Config
 from generator.files import write_atomic
 from generator.frames import Failure, Frame, Run, frame_entry, frame_from_entry
-from generator.model import PHONES, Guide, Platform
+from generator.model import PHONES, ColorScheme, Guide, Platform
 from generator.progress import progress
 from generator.report import Item, Results, write_images, write_report
 from generator.server import serve
@@ -40,10 +39,15 @@ class Job:
     guide: Guide
     platform: Platform
     lang: str
+    scheme: ColorScheme = "light"
 
     @property
     def name(self) -> str:
-        return f"{self.guide.id} › {self.platform}/{self.lang}"
+        return f"{self.guide.id} › {self.platform}/{self.lang}" + _scheme_suffix(self.scheme)
+
+
+def _scheme_suffix(scheme: str) -> str:
+    return "" if scheme == "light" else f"/{scheme}"
 
 
 @dataclass(frozen=True)
@@ -61,21 +65,29 @@ def plan(
     guide_ids: Sequence[str] = (),
     platforms: Sequence[str] = (),
     langs: Sequence[str] = (),
+    schemes: Sequence[str] = (),
 ) -> list[Job]:
-    """Every (guide, platform, language) to run, in a stable order, after filters."""
+    """Every (guide, platform, language, colour scheme) to run, in a stable order,
+    after filters. A guide and a platform's device can each narrow the project's
+    colour schemes."""
     return [
-        Job(guide, platform, lang)
+        Job(guide, platform, lang, scheme)
         for guide in sorted(guides, key=lambda g: g.id)
         if not guide_ids or guide.id in guide_ids
         for platform in config.platforms
         if platform in guide.platforms and (not platforms or platform in platforms)
         for lang in config.languages
         if not langs or lang in langs
+        for scheme in config.schemes_for(platform)
+        if (guide.color_schemes is None or scheme in guide.color_schemes)
+        and (not schemes or scheme in schemes)
     ]
 
 
-def guide_dir(config: Config, guide: str, platform: str, lang: str) -> Path:
-    return config.path("screenshots_dir") / lang / platform / guide
+def job_dir(config: Config, job: Job) -> Path:
+    return layout.job_dir(
+        config.path("screenshots_dir"), job.guide.id, job.platform, job.lang, job.scheme
+    )
 
 
 @contextmanager
@@ -115,7 +127,8 @@ def _worker(
                         break
                     trace = None
                     if trace_dir is not None:
-                        trace = str(trace_dir / f"{job.guide.id}-{job.platform}-{job.lang}.zip")
+                        name = layout.trace_name(job.guide.id, job.platform, job.lang, job.scheme)
+                        trace = str(trace_dir / name)
                     try:
                         run = run_guide(
                             browser,
@@ -125,6 +138,7 @@ def _worker(
                             job.platform,
                             job.lang,
                             url,
+                            scheme=job.scheme,
                             shoot=shoot,
                             trace_path=trace,
                         )
@@ -204,7 +218,7 @@ def optimise(png: bytes, enabled: bool = True) -> bytes:
 
 
 def png_info(
-    device: str, guide: str, step: str, platform: str, lang: str, css_width: float
+    device: str, guide: str, step: str, platform: str, lang: str, scheme: str, css_width: float
 ) -> dict[str, str]:
     """Text chunks of a step image: what made it, on which device, for which step,
     and how wide, in the app's CSS pixels, what it shows is."""
@@ -216,6 +230,7 @@ def png_info(
         "guidegen:step": step,
         "guidegen:platform": platform,
         "guidegen:lang": lang,
+        "guidegen:scheme": scheme,
     }
 
 
@@ -239,13 +254,19 @@ def step_images(run: Run, compress_level: int = 6) -> list[StepImages]:
             "id": shot.step.id,
             "number": shot.step.number,
             "frames": frame_entries(
-                [f"raw/{shot.step.id}-{i}.png" for i in range(1, len(shot.frames) + 1)],
+                [layout.raw_name(shot.step.id, i) for i in range(1, len(shot.frames) + 1)],
                 shot.frames,
                 picture,
             ),
         }
         info = png_info(
-            run.device, run.guide, shot.step.id, run.platform, run.lang, picture.css_width
+            run.device,
+            run.guide,
+            shot.step.id,
+            run.platform,
+            run.lang,
+            run.scheme,
+            picture.css_width,
         )
         raw = tuple(frame.png for frame in shot.frames)
         drawn = png_bytes(picture.image, info, compress_level)
@@ -273,15 +294,18 @@ def frame_entries(
 def read_committed(folder: Path) -> tuple[dict[str, Any], dict[str, StepImages]]:
     """The committed frames.json of a job folder and its steps' images."""
     try:
-        meta = json.loads((folder / "frames.json").read_text("utf-8"))
+        meta = json.loads(layout.frames_file(folder).read_text("utf-8"))
         entries = meta["steps"]
     except (OSError, ValueError, KeyError, TypeError):
         return {}, {}
     steps = {}
     for entry in entries:
-        raws = [folder / frame["raw"] for frame in entry["frames"]]
-        image = folder / f"{entry['id']}.png"
-        present = image.is_file() and all(r.is_file() for r in raws)
+        try:
+            raws = [layout.raw_path(folder, frame["raw"]) for frame in entry["frames"]]
+        except ValueError:  # an edited frames.json naming a file elsewhere: nothing is read
+            raws = []
+        image = layout.step_image(folder, entry["id"])
+        present = bool(raws) and image.is_file() and all(r.is_file() for r in raws)
         steps[entry["id"]] = StepImages(
             entry["id"],
             tuple(r.read_bytes() for r in raws) if present else (),
@@ -300,7 +324,7 @@ class JobResult:
 
 
 def step_key(run: Run, step: str) -> str:
-    return f"{run.lang}/{run.platform}/{run.guide}/{step}"
+    return layout.step_key(run.guide, run.platform, run.lang, run.scheme, step)
 
 
 def settle_run(
@@ -312,7 +336,9 @@ def settle_run(
     never churns files for invisible rendering noise. With force, everything
     is written.
     """
-    folder = guide_dir(config, run.guide, run.platform, run.lang)
+    folder = layout.job_dir(
+        config.path("screenshots_dir"), run.guide, run.platform, run.lang, run.scheme
+    )
     meta, old = read_committed(folder)
     level = 1 if config.optimise else 6
     fresh = {images.step: images for images in step_images(run, level)}
@@ -330,24 +356,25 @@ def settle_run(
                 for frame, png in zip(images.entry["frames"], images.raw, strict=True):
                     if write_atomic(folder / frame["raw"], optimise(png, config.optimise)):
                         written.append(folder / frame["raw"])
-                if write_atomic(
-                    folder / f"{step}.png", optimise(images.annotated, config.optimise)
-                ):
-                    written.append(folder / f"{step}.png")
+                image = layout.step_image(folder, step)
+                if write_atomic(image, optimise(images.annotated, config.optimise)):
+                    written.append(image)
                 entries.append(images.entry)
             else:
                 entries.append(old[step].entry)
         if prune:
             for step in orphans:
                 for frame in old[step].entry.get("frames", []):
-                    (folder / frame["raw"]).unlink(missing_ok=True)
-                (folder / f"{step}.png").unlink(missing_ok=True)
+                    with suppress(ValueError):
+                        layout.raw_path(folder, frame["raw"]).unlink(missing_ok=True)
+                layout.step_image(folder, step).unlink(missing_ok=True)
         else:
             entries += [old[step].entry for step in orphans]
         new_meta = {
             "guide": run.guide,
             "platform": run.platform,
             "lang": run.lang,
+            "scheme": run.scheme,
             "device": run.device,
             "scale": run.scale,
             "viewport": list(run.viewport),
@@ -355,8 +382,8 @@ def settle_run(
         }
         if new_meta != meta:
             text = json.dumps(new_meta, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-            if write_atomic(folder / "frames.json", text.encode()):
-                written.append(folder / "frames.json")
+            if write_atomic(layout.frames_file(folder), text.encode()):
+                written.append(layout.frames_file(folder))
     return JobResult(tuple(verdicts), fresh, old, tuple(written))
 
 
@@ -395,7 +422,7 @@ def app_hash(config: Config) -> str:
 
 
 def job_key(job: Job) -> str:
-    return f"{job.lang}/{job.platform}/{job.guide.id}"
+    return layout.job_key(job.guide.id, job.platform, job.lang, job.scheme)
 
 
 def fingerprint(config: Config, job: Job, app: str, code: str) -> str:
@@ -405,6 +432,7 @@ def fingerprint(config: Config, job: Job, app: str, code: str) -> str:
         "guide": job.guide.model_dump(mode="json", by_alias=True),
         "platform": job.platform,
         "lang": job.lang,
+        "scheme": job.scheme,
         "device": [device.descriptor, device.viewport],
         "run": [config.start_url, config.ready, config.clock, config.timezone],
         "app": app,
@@ -443,7 +471,7 @@ def outdated(config: Config, jobs: Sequence[Job], prints: dict[str, str]) -> lis
         for job in jobs
         if job_key(job) not in prints
         or manifest.get(job_key(job)) != prints[job_key(job)]
-        or not (guide_dir(config, job.guide.id, job.platform, job.lang) / "frames.json").is_file()
+        or not layout.frames_file(job_dir(config, job)).is_file()
     ]
 
 
@@ -463,10 +491,9 @@ def tolerance_for(config: Config, guide: Guide) -> Tolerance:
 
 
 def orphaned_folders(config: Config, universe: Sequence[Job]) -> list[Path]:
-    """Committed job folders that no guide, platform and language makes any more."""
-    wanted = {guide_dir(config, j.guide.id, j.platform, j.lang) for j in universe}
-    root = config.path("screenshots_dir")
-    return sorted(p.parent for p in root.glob("*/*/*/frames.json") if p.parent not in wanted)
+    """Committed job folders that no guide, platform, language and scheme makes any more."""
+    wanted = {job_dir(config, job) for job in universe}
+    return [p for p in layout.job_folders(config.path("screenshots_dir")) if p not in wanted]
 
 
 @dataclass(frozen=True)
@@ -524,7 +551,7 @@ def capture(
         key = folder.relative_to(config.path("screenshots_dir")).as_posix() + "/*"
         items.append(Item(key, "orphaned"))
         if prune and not check:
-            shutil.rmtree(folder)
+            layout.remove_job(folder)
     if todo:
         with progress(len(todo), "checking" if check else "capturing") as bar:
 
@@ -566,7 +593,8 @@ def capture(
 
 def _frames_from_meta(folder: Path, entry: dict[str, Any]) -> list[Frame]:
     return [
-        frame_from_entry(frame, (folder / frame["raw"]).read_bytes()) for frame in entry["frames"]
+        frame_from_entry(frame, layout.raw_path(folder, frame["raw"]).read_bytes())
+        for frame in entry["frames"]
     ]
 
 
@@ -579,8 +607,8 @@ def redraw(config: Config) -> list[Path]:
     frames.json gets the new crops and badges.
     """
     changed = []
-    for meta_path in sorted(config.path("screenshots_dir").glob("*/*/*/frames.json")):
-        folder = meta_path.parent
+    for folder in layout.job_folders(config.path("screenshots_dir")):
+        meta_path = layout.frames_file(folder)
         meta = json.loads(meta_path.read_text("utf-8"))
         entries = []
         for entry in meta["steps"]:
@@ -592,12 +620,13 @@ def redraw(config: Config) -> list[Path]:
                 entry["id"],
                 meta["platform"],
                 meta["lang"],
+                meta.get("scheme", "light"),
                 picture.css_width,
             )
             png = png_bytes(picture.image, info, 1 if config.optimise else 6)
             raws = [frame["raw"] for frame in entry["frames"]]
             entries.append({**entry, "frames": frame_entries(raws, frames, picture)})
-            target = folder / f"{entry['id']}.png"
+            target = layout.step_image(folder, entry["id"])
             if decode_equal(target, png):
                 continue
             if write_atomic(target, optimise(png, config.optimise)):

@@ -15,7 +15,7 @@ from generator import __version__
 from generator.browser import BrowserNotFound
 from generator.config import Config, ConfigError, load_config
 from generator.lint import LintReport, lint
-from generator.model import PLATFORMS
+from generator.model import PLATFORMS, SCHEMES
 
 
 class UsageError(Exception):
@@ -68,10 +68,17 @@ def _jobs(args: argparse.Namespace, config: Config) -> tuple[list, list]:
         if wanted not in known:
             raise UsageError(f"--guide {wanted}: no such guide; known: {', '.join(sorted(known))}")
     jobs = plan(
-        report.guides, config, guide_ids=args.guide, platforms=args.platform, langs=args.lang
+        report.guides,
+        config,
+        guide_ids=args.guide,
+        platforms=args.platform,
+        langs=args.lang,
+        schemes=args.scheme,
     )
     if not jobs:
-        raise UsageError("nothing to run: the filters match no guide, platform and language")
+        raise UsageError(
+            "nothing to run: the filters match no guide, platform, language and colour scheme"
+        )
     return jobs, plan(report.guides, config)
 
 
@@ -106,7 +113,7 @@ def cmd_capture(args: argparse.Namespace, config: Config) -> int:
         base_url=args.base_url,
         workers=args.workers,
         report_dir=report,
-        universe=universe if not (args.guide or args.platform or args.lang) else (),
+        universe=universe if not (args.guide or args.platform or args.lang or args.scheme) else (),
     )
     counts: dict[str, int] = {}
     for item in result.results.items:
@@ -131,7 +138,10 @@ def cmd_capture(args: argparse.Namespace, config: Config) -> int:
 def cmd_redraw(args: argparse.Namespace, config: Config) -> int:
     from generator.capture import redraw
 
-    changed = redraw(config)
+    try:
+        changed = redraw(config)
+    except ValueError as error:
+        raise UsageError(f"{error}; capture that guide again") from None
     for path in changed:
         print(f"redrawn {path.relative_to(config.root)}")
     print(f"{len(changed)} images redrawn")
@@ -155,13 +165,16 @@ def cmd_merge(args: argparse.Namespace, config: Config) -> int:
 
 
 def _report_failures(config: Config, failures: Sequence) -> int:
+    from generator import layout
     from generator.files import write_atomic
 
     folder = config.root / ".guidegen" / "failures"
     for failure in failures:
         shot = None
         if failure.screenshot:
-            name = f"{failure.guide}-step{failure.step}-{failure.platform}-{failure.lang}.png"
+            name = layout.failure_name(
+                failure.guide, failure.step, failure.platform, failure.lang, failure.scheme
+            )
             write_atomic(folder / name, failure.screenshot)
             shot = str((folder / name).relative_to(config.root))
         print(failure.line(shot), file=sys.stderr)
@@ -172,7 +185,8 @@ def _report_failures(config: Config, failures: Sequence) -> int:
 
 
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
-    from generator.capture import execute
+    from generator import layout
+    from generator.capture import execute, job_key
     from generator.progress import progress
 
     jobs, _ = _jobs(args, config)
@@ -190,7 +204,7 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
     if failed:
         trace_dir.mkdir(parents=True, exist_ok=True)
         again = {
-            (o.job.guide.id, o.job.platform, o.job.lang): o
+            job_key(o.job): o
             for o in execute(
                 config,
                 [o.job for o in failed],
@@ -202,11 +216,12 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
         }
         for outcome in failed:
             job = outcome.job
-            rerun = again[(job.guide.id, job.platform, job.lang)]
+            rerun = again[job_key(job)]
             failures.append(rerun.failure or outcome.failure)
     code = _report_failures(config, failures)
     for failure in failures:
-        trace = trace_dir / f"{failure.guide}-{failure.platform}-{failure.lang}.zip"
+        name = layout.trace_name(failure.guide, failure.platform, failure.lang, failure.scheme)
+        trace = trace_dir / name
         if trace.is_file():
             print(f"trace: {trace.relative_to(config.root)}", file=sys.stderr)
     if not code:
@@ -345,6 +360,13 @@ def parser() -> argparse.ArgumentParser:
             default=[],
             metavar="L",
             help="only this language (repeatable)",
+        )
+        p.add_argument(
+            "--scheme",
+            action="append",
+            default=[],
+            choices=SCHEMES,
+            help="only this colour scheme (repeatable)",
         )
         p.add_argument(
             "--workers",

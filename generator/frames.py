@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from generator.model import Platform, PlatformStep
+from generator.model import ColorScheme, Platform, PlatformStep
 
 
 @dataclass(frozen=True)
@@ -116,6 +116,7 @@ class Run:
     scale: float
     viewport: tuple[int, int]
     steps: tuple[StepShot, ...]
+    scheme: ColorScheme = "light"
 
 
 @dataclass(frozen=True)
@@ -128,10 +129,14 @@ class Failure:
     reason: str
     screen: str
     screenshot: bytes | None
+    scheme: ColorScheme = "light"
 
     def line(self, screenshot_path: str | None = None) -> str:
+        where = f"{self.platform}/{self.lang}"
+        if self.scheme != "light":
+            where += f"/{self.scheme}"
         text = (
-            f"{self.guide} › step {self.step} › {self.platform}/{self.lang}: "
+            f"{self.guide} › step {self.step} › {where}: "
             f"{self.action} — {self.reason} (screen: {self.screen})"
         )
         return f"{text}; screenshot: {screenshot_path}" if screenshot_path else text

@@ -25,6 +25,7 @@ from generator.model import (
     CIRCLED_RE,
     ID_PATTERN,
     PLATFORMS,
+    SCHEMES,
     Guide,
     is_marked,
     steps_for,
@@ -119,6 +120,7 @@ class _Checker:
         self.modeline()
         self.identity()
         self.platforms()
+        self.color_schemes()
         self.step_ids()
         self.texts()
         self.related()
@@ -159,6 +161,30 @@ class _Checker:
         if not isinstance(listed, list | tuple):
             return PLATFORMS
         return tuple(p for p in listed if p in PLATFORMS)
+
+    def color_schemes(self) -> None:
+        listed = self.data.get("color_schemes")
+        if not isinstance(listed, list):
+            return
+        if not listed:
+            self.add(
+                ("color_schemes",),
+                "'color_schemes: []' captures no picture; list light and/or dark or remove the key",
+            )
+        captured = ", ".join(self.config.color_schemes)
+        seen: set[str] = set()
+        for index, scheme in enumerate(listed):
+            if not isinstance(scheme, str) or scheme not in SCHEMES:
+                continue
+            if scheme in seen:
+                self.add(("color_schemes", index), f"colour scheme '{scheme}' is listed twice")
+            elif scheme not in self.config.color_schemes:
+                self.add(
+                    ("color_schemes", index),
+                    f"colour scheme '{scheme}' is not captured by this project "
+                    f"(color_schemes in [tool.guidegen]: {captured}); remove it or add it there",
+                )
+            seen.add(scheme)
 
     def steps(self) -> Iterator[tuple[int, dict[str, Any]]]:
         steps = self.data.get("steps")

@@ -23,6 +23,8 @@ from pydantic import (
 Platform = Literal["ios", "android", "web"]
 PLATFORMS: tuple[Platform, ...] = ("ios", "android", "web")
 PHONES: frozenset[str] = frozenset({"ios", "android"})
+ColorScheme = Literal["light", "dark"]
+SCHEMES: tuple[ColorScheme, ...] = ("light", "dark")
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=64)]
@@ -381,6 +383,11 @@ class Guide(Strict):
     )
     platforms: tuple[Platform, ...] = Field(
         default=PLATFORMS, description="Where the guide applies: ios, android, web."
+    )
+    color_schemes: tuple[ColorScheme, ...] | None = Field(
+        default=None,
+        description="Capture only these colour schemes (light, dark) of those the project "
+        "captures; default: all of them.",
     )
     related: tuple[Id, ...] = Field(default=(), description="Ids of guides to link to.")
     prerequisites: tuple[Localized, ...] = Field(

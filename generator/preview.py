@@ -303,15 +303,14 @@ class Preview:
 
     def never_captured(self, report: LintReport) -> set[str]:
         """Guides with no image at all yet, e.g. one just made with guidegen new."""
-        from generator.capture import guide_dir, plan
+        from generator import layout
+        from generator.capture import job_dir, plan
 
         jobs = plan(report.guides, self.config, platforms=self.platforms, langs=self.langs)
         return {
             job.guide.id
             for job in jobs
-            if not (
-                guide_dir(self.config, job.guide.id, job.platform, job.lang) / "frames.json"
-            ).is_file()
+            if not layout.frames_file(job_dir(self.config, job)).is_file()
         }
 
     def safely(self, guides: set[str] | None, *, app: bool = False) -> None:

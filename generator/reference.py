@@ -61,6 +61,7 @@ EXAMPLES: dict[str, str] = {
     "Guide.summary": "summary: {ja: 送ったメッセージは残ります。, en: Sent messages are kept.}",
     "Guide.scenario": "scenario: awaiting-reply",
     "Guide.platforms": "platforms: [ios, android, web]",
+    "Guide.color_schemes": "color_schemes: [light]",
     "Guide.related": "related: [contact-seller, check-replies]",
     "Guide.prerequisites": "prerequisites: [{ja: ログインしていること, en: You are signed in}]",
     "Guide.facts": "facts: [{text: {…}, source: https://example.com/policy, checked: 2026-11-26}]",
@@ -139,11 +140,13 @@ CONFIG_EXAMPLES: dict[str, str] = {
     "threshold": "threshold = 24",
     "budget": "budget = 40",
     "optimise": "optimise = false",
+    "color_schemes": 'color_schemes = ["light", "dark"]',
     "devices": '[tool.guidegen.devices.ios]\ndescriptor = "iPhone 15"',
     "devices.descriptor": 'descriptor = "Pixel 7"',
     "devices.viewport": "viewport = [1440, 900]",
     "devices.label": 'label = { ja = "パソコン", en = "Computer" }',
     "devices.verb": 'verb = { ja = "クリック", en = "click" }',
+    "devices.color_schemes": 'color_schemes = ["light"]',
 }
 
 WORDS = {
@@ -345,6 +348,7 @@ DEVICE_TYPES = {
     "label": "table of text per language",
     "verb": "table of text per language",
     "viewport": "[width, height], whole numbers",
+    "color_schemes": "list of text: light, dark",
 }
 
 

@@ -21,6 +21,7 @@ from urllib.parse import quote, urlsplit
 
 from PIL import Image, PngImagePlugin
 
+from generator import layout
 from generator.config import Config
 from generator.files import write_atomic
 from generator.model import CIRCLED_RE, Guide, Localized, PlatformStep, steps_for
@@ -292,9 +293,10 @@ def copy_images(
     for guide in guides:
         for platform in guide.platforms:
             for step in steps_for(guide, platform):
-                source = (
-                    config.path("screenshots_dir") / lang / platform / guide.id / f"{step.id}.png"
+                folder = layout.job_dir(
+                    config.path("screenshots_dir"), guide.id, platform, lang, "light"
                 )
+                source = layout.step_image(folder, step.id)
                 if not source.is_file():
                     continue
                 name = image_name(platform, guide.id, step.id)
@@ -352,7 +354,8 @@ def render(config: Config, guides: Sequence[Guide]) -> list[str]:
             for platform in guide.platforms:
                 for step in steps_for(guide, platform):
                     if image_name(platform, guide.id, step.id) not in images:
-                        missing.append(f"{lang}/{platform}/{guide.id}/{step.id}.png")
+                        key = layout.step_key(guide.id, platform, lang, "light", step.id)
+                        missing.append(f"{key}.png")
             page = guide_page(guide, lang, config, images, by_id)
             write_atomic(docs / "guides" / f"{guide.id}.md", page.encode())
         _remove_stale(docs / "guides", {docs / "guides" / f"{g.id}.md" for g in guides})

@@ -28,6 +28,7 @@ from generator.frames import Box, CropRule, Failure, Frame, Mark, Redaction, Run
 from generator.model import (
     Blur,
     Click,
+    ColorScheme,
     CropArea,
     ExpectAbsent,
     ExpectText,
@@ -278,7 +279,13 @@ def describe_action(action: Any, lang: str) -> str:
     return f"{action_name(action)} {describe_target(target, lang)}"
 
 
-def context_options(config: Config, playwright: Playwright, platform: Platform, lang: str) -> dict:
+def context_options(
+    config: Config,
+    playwright: Playwright,
+    platform: Platform,
+    lang: str,
+    scheme: ColorScheme = "light",
+) -> dict:
     device = config.devices[platform]
     if device.descriptor:
         if device.descriptor not in playwright.devices:
@@ -296,7 +303,7 @@ def context_options(config: Config, playwright: Playwright, platform: Platform, 
         "locale": LOCALES.get(lang, lang),
         "timezone_id": config.timezone,
         "reduced_motion": "reduce",
-        "color_scheme": "light",
+        "color_scheme": scheme,
         "service_workers": "block",
     }
 
@@ -587,11 +594,12 @@ def run_guide(
     lang: str,
     base_url: str,
     *,
+    scheme: ColorScheme = "light",
     shoot: bool = True,
     trace_path: str | None = None,
 ) -> Run:
     """Run every step of guide; raise GuideFailed naming the step that broke."""
-    options = context_options(config, playwright, platform, lang)
+    options = context_options(config, playwright, platform, lang, scheme)
     context: BrowserContext = browser.new_context(**options)
     context.set_default_timeout(config.timeout_ms)
     if trace_path:
@@ -625,6 +633,7 @@ def run_guide(
             reason,
             session.screen(),
             _safe_screenshot(page),
+            scheme,
         )
         raise GuideFailed(failure) from None
     finally:
@@ -640,6 +649,7 @@ def run_guide(
         scale=float(options["device_scale_factor"]),
         viewport=(viewport["width"], viewport["height"]),
         steps=tuple(shots),
+        scheme=scheme,
     )
 
 
