@@ -25,9 +25,10 @@ from playwright.sync_api import sync_playwright
 
 from generator import __version__
 from generator.annotate import compose, png_bytes
+from generator.appserver import require_reachable, started
 from generator.browser import launch
 from generator.compare import StepImages, Tolerance, Verdict, decode, diff_image, judge
-from generator.config import Config
+from generator.config import Config, ConfigError, Server
 from generator.files import write_atomic
 from generator.model import PHONES, Guide, Platform
 from generator.progress import progress
@@ -81,10 +82,21 @@ def guide_dir(config: Config, guide: str, platform: str, lang: str) -> Path:
 
 @contextmanager
 def app_url(config: Config, base_url: str | None = None) -> Iterator[str]:
-    """The app under test: a given URL, the configured one, or the served shop."""
+    """The app under test: a given URL, the configured one, the app's own server, or
+    the static app folder. AppNotReady before any run when none of them answers."""
     if base_url or config.base_url:
+        require_reachable(base_url or config.base_url)
         yield base_url or config.base_url
         return
+    if config.server is not None:
+        with started(config, config.server) as url:
+            yield url
+        return
+    if not config.shop_dir:
+        raise ConfigError(
+            "no app to run the guides against: set [tool.guidegen.server] (a command that "
+            "starts it), base_url (a running app) or shop_dir (a static app folder)"
+        )
     with serve(config.path("shop_dir")) as url:
         yield url
 
@@ -400,11 +412,28 @@ def write_manifest(config: Config, manifest: dict[str, str]) -> None:
     write_atomic(config.path("screenshots_dir") / MANIFEST, text.encode())
 
 
+def watch_hash(config: Config, server: Server) -> str:
+    """A hash of the server's command and of the files its watch globs match."""
+    digest = hashlib.sha256(server.command.encode() + b"\0")
+    found = {p for pattern in server.watch for p in config.root.glob(pattern) if p.is_file()}
+    for path in sorted(found):
+        digest.update(path.relative_to(config.root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def fingerprints(config: Config, jobs: Sequence[Job], base_url: str | None) -> dict[str, str]:
-    """Each job's fingerprint; none when the app is elsewhere and cannot be hashed."""
+    """Each job's fingerprint; none when the app is elsewhere and cannot be hashed
+    (a URL, or a server without watch globs)."""
     if base_url or config.base_url:
         return {}
-    app, code = app_hash(config), code_hash()
+    if config.server is not None:
+        if not config.server.watch:
+            return {}
+        app = watch_hash(config, config.server)
+    else:
+        app = app_hash(config)
+    code = code_hash()
     return {job_key(job): fingerprint(config, job, app, code) for job in jobs}
 
 

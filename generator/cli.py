@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator import __version__
+from generator.appserver import AppNotReady
 from generator.browser import BrowserNotFound
 from generator.config import Config, ConfigError, load_config
 from generator.lint import LintReport, lint
@@ -173,10 +174,17 @@ def _report_failures(config: Config, failures: Sequence) -> int:
 
 
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
+    from generator.capture import app_url
+
+    jobs, _ = _jobs(args, config)
+    with app_url(config, args.base_url):
+        return _check(args, config, jobs)
+
+
+def _check(args: argparse.Namespace, config: Config, jobs: list) -> int:
     from generator.capture import execute
     from generator.progress import progress
 
-    jobs, _ = _jobs(args, config)
     failed = []
     with progress(len(jobs), "checking") as bar:
         for outcome in execute(
@@ -304,16 +312,21 @@ def cmd_new(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, config: Config) -> int:
+    from generator.capture import app_url
     from generator.preview import preview
 
-    return preview(
-        config,
-        port=args.port,
-        platforms=args.platform,
-        langs=args.lang,
-        recapture=not args.no_capture,
-        base_url=args.base_url,
-    )
+    if args.no_capture:
+        return preview(config, port=args.port, recapture=False, base_url=args.base_url)
+    # Started once for every recapture of the session.
+    with app_url(config, args.base_url):
+        return preview(
+            config,
+            port=args.port,
+            platforms=args.platform,
+            langs=args.lang,
+            recapture=not args.no_capture,
+            base_url=args.base_url,
+        )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -465,6 +478,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, ConfigError, BrowserNotFound) as error:
         print(f"guidegen: {error}", file=sys.stderr)
         return 2
+    except AppNotReady as error:
+        print(f"guidegen: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 
