@@ -311,6 +311,23 @@ def cmd_new(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    from generator.newproject import InitError, init, options_from
+    from generator.scaffold import ScaffoldError
+
+    try:
+        options = options_from(
+            args.dir, args.app_url, args.app_command, args.languages, args.platforms, args.force
+        )
+        written = init(options)
+    except (InitError, ScaffoldError) as error:
+        raise UsageError(str(error)) from None
+    for path in written:
+        print(f"wrote {Path(args.dir) / path}")
+    print(f"next: cd {args.dir} && guidegen lint && guidegen build")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, config: Config) -> int:
     from generator.capture import app_url
     from generator.preview import preview
@@ -443,6 +460,24 @@ def parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_new)
 
+    p = sub.add_parser("init", help="write a complete new docs project for any app into DIR")
+    p.add_argument("dir", metavar="DIR", help="the project folder (empty or new)")
+    app = p.add_mutually_exclusive_group()
+    app.add_argument("--app-url", metavar="URL", help="a running app, e.g. a staging server")
+    app.add_argument(
+        "--app-command",
+        metavar="CMD",
+        help="a command that starts the app; {port} becomes a free port",
+    )
+    p.add_argument("--languages", metavar="LIST", help="comma-separated, first is default (ja,en)")
+    p.add_argument(
+        "--platforms",
+        metavar="LIST",
+        help=f"comma-separated, some of {','.join(PLATFORMS)} (default: all)",
+    )
+    p.add_argument("--force", action="store_true", help="write into a folder that is not empty")
+    p.set_defaults(func=cmd_init, needs_config=False)
+
     p = sub.add_parser(
         "serve", help="live preview: rebuild and recapture a guide when it changes, reload"
     )
@@ -470,6 +505,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
+        if not getattr(args, "needs_config", True):
+            return int(args.func(args))
         config = load_config()
         for lang in getattr(args, "lang", []):
             if lang not in config.languages:

@@ -265,7 +265,10 @@ def _server(table: Any) -> Server:
         if key in table:
             values[key] = _check(where, key, table[key], options[key].default)
     if "watch" in table:
-        values["watch"] = _check(where, "watch", table["watch"], ("*",))
+        watch = table["watch"]
+        if not isinstance(watch, list) or not all(isinstance(g, str) and g for g in watch):
+            raise ConfigError(f'{where} watch: expected a list of globs, e.g. ["app/**/*.py"]')
+        values["watch"] = tuple(watch)
     if "env" in table:
         env = table["env"]
         if not isinstance(env, dict) or not all(isinstance(v, str) for v in env.values()):

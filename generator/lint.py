@@ -31,6 +31,7 @@ from generator.model import (
 )
 
 SCHEMA_FILE = Path(generator.__file__).parent / "schema" / "guide.schema.json"
+PROJECT_SCHEMA = Path(".guidegen") / "guide.schema.json"
 MODELINE = "# yaml-language-server: $schema="
 PLACEHOLDERS = ("tap", "Tap")
 PLACEHOLDER_RE = re.compile(r"\{([^{}\s]*)\}")
@@ -90,6 +91,24 @@ def known_scenarios(config: Config) -> tuple[frozenset[str] | None, list[Problem
     return frozenset(table), []
 
 
+def schema_path(config: Config) -> Path:
+    """The schema guides link to: the package's own when the project is guidegen's
+    source tree, else a copy in the project, which works wherever guidegen is installed."""
+    if SCHEMA_FILE.parents[2] == config.root:
+        return SCHEMA_FILE
+    return config.root / PROJECT_SCHEMA
+
+
+def refresh_schema(config: Config) -> Path:
+    """Write the project's copy of the schema for its languages; return the schema's path."""
+    from generator.schema import write_schema
+
+    path = schema_path(config)
+    if path != SCHEMA_FILE:
+        write_schema(path, config.languages)
+    return path
+
+
 class _Checker:
     """Collects the problems of one loaded guide."""
 
@@ -130,7 +149,8 @@ class _Checker:
 
     def modeline(self) -> None:
         lines = self.loaded.source.splitlines()
-        relative = Path(os.path.relpath(SCHEMA_FILE, self.loaded.path.resolve().parent))
+        schema = schema_path(self.config)
+        relative = Path(os.path.relpath(schema, self.loaded.path.resolve().parent))
         wanted = MODELINE + relative.as_posix()
         for number, line in enumerate(lines, start=1):
             if line.startswith(MODELINE):
@@ -456,6 +476,7 @@ def _known_ids(config: Config, loaded: Sequence[Loaded]) -> frozenset[str]:
 def lint(paths: Sequence[Path], config: Config, today: dt.date | None = None) -> LintReport:
     """Load and check every guide under paths; all problems of all files in one report."""
     today = today or dt.date.today()
+    refresh_schema(config)
     files = guide_files(paths)
     loaded = [load_guide(path) for path in files]
     scenarios, problems = known_scenarios(config)
