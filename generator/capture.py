@@ -14,9 +14,9 @@ import os
 import queue
 import shutil
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,9 @@ from generator.appserver import require_reachable, started
 from generator.browser import launch
 from generator.compare import StepImages, Tolerance, Verdict, decode, diff_image, judge
 from generator.config import Config, ConfigError, Server
+from generator.dialogs import draw as draw_dialog
 from generator.files import write_atomic
+from generator.load import load_guide
 from generator.model import PHONES, Guide, Platform
 from generator.progress import progress
 from generator.report import Item, Results, write_images, write_report
@@ -42,6 +44,7 @@ class Job:
     guide: Guide
     platform: Platform
     lang: str
+    setup: Guide | None = None  # the hidden setup guide (sign-in) run before it
 
     @property
     def name(self) -> str:
@@ -63,10 +66,13 @@ def plan(
     guide_ids: Sequence[str] = (),
     platforms: Sequence[str] = (),
     langs: Sequence[str] = (),
+    setups: Mapping[str, Guide] | None = None,
 ) -> list[Job]:
-    """Every (guide, platform, language) to run, in a stable order, after filters."""
+    """Every (guide, platform, language) to run, in a stable order, after filters;
+    setups are the hidden setup guides by id."""
+    setups = setups or {}
     return [
-        Job(guide, platform, lang)
+        Job(guide, platform, lang, setups.get(guide.setup) if guide.setup else None)
         for guide in sorted(guides, key=lambda g: g.id)
         if not guide_ids or guide.id in guide_ids
         for platform in config.platforms
@@ -101,6 +107,63 @@ def app_url(config: Config, base_url: str | None = None) -> Iterator[str]:
         yield url
 
 
+def step_location(config: Config, guide: str, step_id: str, hidden: bool = False) -> str:
+    """file:line of a guide's step, for messages; "" when the file no longer has it."""
+    path = config.path("steps_dir") / f"{'_' if hidden else ''}{guide}.yml"
+    loaded = load_guide(path)
+    steps = loaded.data.get("steps") if isinstance(loaded.data, dict) else None
+    shown = path.relative_to(config.root) if path.is_relative_to(config.root) else path
+    if not step_id:
+        return f"{shown}:1"
+    for index, step in enumerate(steps if isinstance(steps, list) else []):
+        own = step.get("id") if isinstance(step, dict) else None
+        if (own if isinstance(own, str) else f"step-{index + 1}") == step_id:
+            return f"{shown}:{loaded.positions.of(('steps', index))[0]}"
+    return ""
+
+
+class SetupStates:
+    """Each setup guide's result per platform and language, run once for all workers:
+    the browser storage it leaves (cookies, local storage), or its failure.
+    Kept in memory only: signed-in cookies are never written anywhere."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.locks: dict[tuple[str, str, str], threading.Lock] = {}
+        self.results: dict[tuple[str, str, str], dict[str, Any] | Failure] = {}
+
+    def get(self, key: tuple[str, str, str], run: Callable[[], dict[str, Any] | Failure]) -> Any:
+        with self.lock:
+            own = self.locks.setdefault(key, threading.Lock())
+        with own:
+            if key not in self.results:
+                self.results[key] = run()
+            return self.results[key]
+
+
+def _sign_in(
+    browser: Any, playwright: Any, config: Config, job: Job, url: str
+) -> dict[str, Any] | Failure:
+    assert job.setup is not None
+    kept: dict[str, Any] = {}
+    try:
+        run_guide(
+            browser,
+            playwright,
+            config,
+            job.setup,
+            job.platform,
+            job.lang,
+            url,
+            shoot=False,
+            keep=kept,
+        )
+    except GuideFailed as failed:
+        where = step_location(config, job.setup.id, failed.failure.step_id, hidden=True)
+        return replace(failed.failure, where=where, screenshot=None)
+    return kept["storage_state"]
+
+
 def _worker(
     config: Config,
     url: str,
@@ -110,6 +173,7 @@ def _worker(
     shoot: bool,
     trace_dir: Path | None,
     then: Callable[[Job, Run], Any] | None,
+    states: SetupStates,
 ) -> None:
     try:
         with sync_playwright() as playwright:
@@ -123,6 +187,15 @@ def _worker(
                     trace = None
                     if trace_dir is not None:
                         trace = str(trace_dir / f"{job.guide.id}-{job.platform}-{job.lang}.zip")
+                    state = None
+                    if job.setup is not None:
+                        key = (job.setup.id, job.platform, job.lang)
+                        state = states.get(
+                            key, lambda job=job: _sign_in(browser, playwright, config, job, url)
+                        )
+                        if isinstance(state, Failure):
+                            done.put(Outcome(job, None, state))
+                            continue
                     try:
                         run = run_guide(
                             browser,
@@ -134,9 +207,11 @@ def _worker(
                             url,
                             shoot=shoot,
                             trace_path=trace,
+                            storage_state=state,
                         )
                     except GuideFailed as failed:
-                        done.put(Outcome(job, None, failed.failure))
+                        where = step_location(config, job.guide.id, failed.failure.step_id)
+                        done.put(Outcome(job, None, replace(failed.failure, where=where)))
                     else:
                         settled = then(job, run) if then is not None else None
                         done.put(Outcome(job, run, None, settled))
@@ -173,11 +248,12 @@ def execute(
         todo.put(job)
     done: queue.Queue[Outcome | BaseException | None] = queue.Queue()
     stop = threading.Event()
+    states = SetupStates()
     with app_url(config, base_url) as url:
         threads = [
             threading.Thread(
                 target=_worker,
-                args=(config, url, todo, done, stop, shoot, trace_dir, then),
+                args=(config, url, todo, done, stop, shoot, trace_dir, then, states),
                 daemon=True,
             )
             for _ in range(count)
@@ -251,13 +327,24 @@ def step_images(run: Run, compress_level: int = 6) -> list[StepImages]:
                     "redactions": [
                         {"style": r.style, "box": _box(r.box)} for r in frame.redactions
                     ],
+                    **({"dialog": frame.dialog.as_json()} if frame.dialog else {}),
                 }
                 for index, frame in enumerate(shot.frames, start=1)
             ],
         }
-        image = compose(shot.frames, run.scale, side_by_side=run.platform in PHONES)
+        # A native dialog is not in the screenshot: it is drawn into the raw frame,
+        # so the frame shows what the reader saw and redraw needs no dialog data.
+        frames = [
+            replace(
+                frame, png=draw_dialog(frame.png, frame.dialog, run.platform, run.scale, run.lang)
+            )
+            if frame.dialog is not None and frame.png
+            else frame
+            for frame in shot.frames
+        ]
+        image = compose(frames, run.scale, side_by_side=run.platform in PHONES)
         info = png_info(run.device, run.guide, shot.step.id, run.platform, run.lang)
-        raw = tuple(frame.png for frame in shot.frames)
+        raw = tuple(frame.png for frame in frames)
         drawn = png_bytes(image, info, compress_level)
         result.append(StepImages(shot.step.id, raw, drawn, entry))
     return result
@@ -356,7 +443,7 @@ def settle_run(
 MANIFEST = "manifest.json"
 # Files whose change alters what a capture produces. The rest of the package
 # (the CLI, rendering, linting) can change without recapturing anything.
-CODE_FILES = ("annotate.py", "browser.py", "capture.py", "model.py", "runner.py")
+CODE_FILES = ("annotate.py", "browser.py", "capture.py", "dialogs.py", "model.py", "runner.py")
 APP_SUFFIXES = frozenset({".html", ".css", ".js", ".mjs", ".json", ".svg", ".woff2"})
 
 
@@ -388,6 +475,7 @@ def fingerprint(config: Config, job: Job, app: str, code: str) -> str:
     device = config.devices[job.platform]
     facts = {
         "guide": job.guide.model_dump(mode="json", by_alias=True),
+        "setup": job.setup.model_dump(mode="json", by_alias=True) if job.setup else None,
         "platform": job.platform,
         "lang": job.lang,
         "device": [device.descriptor, device.viewport],

@@ -69,12 +69,18 @@ def _jobs(args: argparse.Namespace, config: Config) -> tuple[list, list]:
     for wanted in args.guide:
         if wanted not in known:
             raise UsageError(f"--guide {wanted}: no such guide; known: {', '.join(sorted(known))}")
+    setups = {g.id: g for g in report.setups}
     jobs = plan(
-        report.guides, config, guide_ids=args.guide, platforms=args.platform, langs=args.lang
+        report.guides,
+        config,
+        guide_ids=args.guide,
+        platforms=args.platform,
+        langs=args.lang,
+        setups=setups,
     )
     if not jobs:
         raise UsageError("nothing to run: the filters match no guide, platform and language")
-    return jobs, plan(report.guides, config)
+    return jobs, plan(report.guides, config, setups=setups)
 
 
 def _shard(text: str | None) -> tuple[int, int] | None:

@@ -265,6 +265,7 @@ class Preview:
             guide_ids=sorted(ids) if ids is not None else (),
             platforms=self.platforms,
             langs=self.langs,
+            setups={g.id: g for g in report.setups},
         )
         if not jobs:
             return 0, []
