@@ -568,6 +568,14 @@ class CaptureResult:
     results: Results
 
 
+def verdict_counts(verdicts: Sequence[Verdict]) -> str:
+    """What a run's images are, e.g. "2 new", "1 changed, 3 unchanged"."""
+    counts: dict[str, int] = {}
+    for verdict in verdicts:
+        counts[verdict.status] = counts.get(verdict.status, 0) + 1
+    return ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no images"
+
+
 def _report_item(verdict: Verdict, job: JobResult, folder: Path | None) -> Item:
     step = verdict.key.rsplit("/", 1)[1]
     names: dict[str, str] = {}
@@ -639,13 +647,25 @@ def capture(
                     manifest[key] = prints[key]
                     if not check:
                         write_manifest(config, manifest)
-                moved = sum(1 for v in settled.verdicts if v.status != "unchanged")
                 verb = "checked" if check else "captured"
-                bar.advance(f"{verb} {outcome.job.name}: {moved} images differ")
+                bar.advance(f"{verb} {outcome.job.name}: {verdict_counts(settled.verdicts)}")
+    shots: dict[str, str] = {}
+    if report_dir is not None:
+        for failure in failures:
+            if failure.screenshot:
+                key = f"failed/{failure.lang}/{failure.platform}/{failure.guide}/{failure.step}"
+                shots.update(
+                    {
+                        failure.line(): write_images(
+                            report_dir, key, {"screen": failure.screenshot}
+                        )["screen"]
+                    }
+                )
     results = Results(
         tuple(items),
         {job_key(j): prints[job_key(j)] for j in jobs if job_key(j) in prints},
         tuple(f.line() for f in failures),
+        shots,
     )
     if report_dir is not None:
         write_report(report_dir, results)

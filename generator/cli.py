@@ -126,6 +126,8 @@ def cmd_capture(args: argparse.Namespace, config: Config) -> int:
         + (f"{images}; " if images else "")
         + f"{result.changed} files written"
     )
+    if not result.captured and not result.failures and result.skipped == len(jobs):
+        print("everything up to date: nothing to run")
     print(f"report: {report / 'index.html'}")
     code = _report_failures(config, result.failures)
     if args.check and result.results.dirty:
