@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator import __version__
+from generator.appserver import AppNotReady
 from generator.browser import BrowserNotFound
 from generator.config import Config, ConfigError, load_config
 from generator.lint import LintReport, lint
@@ -67,6 +68,7 @@ def _jobs(args: argparse.Namespace, config: Config) -> tuple[list, list]:
     for wanted in args.guide:
         if wanted not in known:
             raise UsageError(f"--guide {wanted}: no such guide; known: {', '.join(sorted(known))}")
+    setups = {g.id: g for g in report.setups}
     jobs = plan(
         report.guides,
         config,
@@ -74,12 +76,13 @@ def _jobs(args: argparse.Namespace, config: Config) -> tuple[list, list]:
         platforms=args.platform,
         langs=args.lang,
         schemes=args.scheme,
+        setups=setups,
     )
     if not jobs:
         raise UsageError(
             "nothing to run: the filters match no guide, platform, language and colour scheme"
         )
-    return jobs, plan(report.guides, config)
+    return jobs, plan(report.guides, config, setups=setups)
 
 
 def _shard(text: str | None) -> tuple[int, int] | None:
@@ -125,6 +128,8 @@ def cmd_capture(args: argparse.Namespace, config: Config) -> int:
         + (f"{images}; " if images else "")
         + f"{result.changed} files written"
     )
+    if not result.captured and not result.failures and result.skipped == len(jobs):
+        print("everything up to date: nothing to run")
     print(f"report: {report / 'index.html'}")
     code = _report_failures(config, result.failures)
     if args.check and result.results.dirty:
@@ -185,11 +190,18 @@ def _report_failures(config: Config, failures: Sequence) -> int:
 
 
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
+    from generator.capture import app_url
+
+    jobs, _ = _jobs(args, config)
+    with app_url(config, args.base_url):
+        return _check(args, config, jobs)
+
+
+def _check(args: argparse.Namespace, config: Config, jobs: list) -> int:
     from generator import layout
     from generator.capture import execute, job_key
     from generator.progress import progress
 
-    jobs, _ = _jobs(args, config)
     failed = []
     with progress(len(jobs), "checking") as bar:
         for outcome in execute(
@@ -308,17 +320,39 @@ def cmd_new(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    from generator.newproject import InitError, init, options_from
+    from generator.scaffold import ScaffoldError
+
+    try:
+        options = options_from(
+            args.dir, args.app_url, args.app_command, args.languages, args.platforms, args.force
+        )
+        written = init(options)
+    except (InitError, ScaffoldError) as error:
+        raise UsageError(str(error)) from None
+    for path in written:
+        print(f"wrote {Path(args.dir) / path}")
+    print(f"next: cd {args.dir} && guidegen lint && guidegen build")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, config: Config) -> int:
+    from generator.capture import app_url
     from generator.preview import preview
 
-    return preview(
-        config,
-        port=args.port,
-        platforms=args.platform,
-        langs=args.lang,
-        recapture=not args.no_capture,
-        base_url=args.base_url,
-    )
+    if args.no_capture:
+        return preview(config, port=args.port, recapture=False, base_url=args.base_url)
+    # Started once for every recapture of the session.
+    with app_url(config, args.base_url):
+        return preview(
+            config,
+            port=args.port,
+            platforms=args.platform,
+            langs=args.lang,
+            recapture=not args.no_capture,
+            base_url=args.base_url,
+        )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -454,6 +488,24 @@ def parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_new)
 
+    p = sub.add_parser("init", help="write a complete new docs project for any app into DIR")
+    p.add_argument("dir", metavar="DIR", help="the project folder (empty or new)")
+    app = p.add_mutually_exclusive_group()
+    app.add_argument("--app-url", metavar="URL", help="a running app, e.g. a staging server")
+    app.add_argument(
+        "--app-command",
+        metavar="CMD",
+        help="a command that starts the app; {port} becomes a free port",
+    )
+    p.add_argument("--languages", metavar="LIST", help="comma-separated, first is default (ja,en)")
+    p.add_argument(
+        "--platforms",
+        metavar="LIST",
+        help=f"comma-separated, some of {','.join(PLATFORMS)} (default: all)",
+    )
+    p.add_argument("--force", action="store_true", help="write into a folder that is not empty")
+    p.set_defaults(func=cmd_init, needs_config=False)
+
     p = sub.add_parser(
         "serve", help="live preview: rebuild and recapture a guide when it changes, reload"
     )
@@ -481,6 +533,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
+        if not getattr(args, "needs_config", True):
+            return int(args.func(args))
         config = load_config()
         for lang in getattr(args, "lang", []):
             if lang not in config.languages:
@@ -489,6 +543,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, ConfigError, BrowserNotFound) as error:
         print(f"guidegen: {error}", file=sys.stderr)
         return 2
+    except AppNotReady as error:
+        print(f"guidegen: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from generator.dialogs import Dialog
 from generator.model import ColorScheme, Platform, PlatformStep
 
 
@@ -99,6 +100,7 @@ class Frame:
     elements: tuple[Box, ...] = ()  # controls and pictures a crop must not cut through
     panels: tuple[Box, ...] = ()  # painted boxes (cards, buttons) a crop keeps whole
     crop: CropRule = CropRule()
+    dialog: Dialog | None = None  # a native dialog to draw over png (it is not in a screenshot)
 
 
 @dataclass(frozen=True)
@@ -130,14 +132,20 @@ class Failure:
     screen: str
     screenshot: bytes | None
     scheme: ColorScheme = "light"
+    step_id: str = ""
+    where: str = ""  # file:line of the step, filled in by whoever knows the file
 
     def line(self, screenshot_path: str | None = None) -> str:
-        where = f"{self.platform}/{self.lang}"
+        step = f"step {self.step}"
+        if self.step_id:
+            step += f" '{self.step_id}'"
+        if self.where:
+            step += f" ({self.where})"
+        run = f"{self.platform}/{self.lang}"
         if self.scheme != "light":
-            where += f"/{self.scheme}"
+            run += f"/{self.scheme}"
         text = (
-            f"{self.guide} › step {self.step} › {where}: "
-            f"{self.action} — {self.reason} (screen: {self.screen})"
+            f"{self.guide} › {step} › {run}: {self.action} — {self.reason} (screen: {self.screen})"
         )
         return f"{text}; screenshot: {screenshot_path}" if screenshot_path else text
 

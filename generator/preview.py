@@ -178,8 +178,10 @@ def watched(config: Config) -> Iterator[Path]:
     )
     yield from _files(docs, generated)
     yield from config.root.glob("mkdocs*.yml")
-    if not config.base_url:
+    if not config.base_url and config.shop_dir:
         yield from _files(config.path("shop_dir"))
+    if config.server is not None:
+        yield from (p for pattern in config.server.watch for p in config.root.glob(pattern))
 
 
 def snapshot(config: Config) -> Snapshot:
@@ -263,6 +265,7 @@ class Preview:
             guide_ids=sorted(ids) if ids is not None else (),
             platforms=self.platforms,
             langs=self.langs,
+            setups={g.id: g for g in report.setups},
         )
         if not jobs:
             return 0, []
@@ -327,7 +330,13 @@ class Preview:
         steps = self.config.path("steps_dir")
         shop = self.config.path("shop_dir")
         guides = {p.stem for p in paths if p.parent == steps}
-        app = not self.config.base_url and any(p.is_relative_to(shop) for p in paths)
+        static = bool(self.config.shop_dir) and not self.config.base_url
+        app = static and any(p.is_relative_to(shop) for p in paths)
+        if self.config.server is not None:
+            served = {
+                p for pattern in self.config.server.watch for p in self.config.root.glob(pattern)
+            }
+            app = app or bool(paths & served)
         return guides, app
 
 

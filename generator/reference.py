@@ -141,6 +141,8 @@ CONFIG_EXAMPLES: dict[str, str] = {
     "budget": "budget = 40",
     "optimise": "optimise = false",
     "color_schemes": 'color_schemes = ["light", "dark"]',
+    "guide_index": "guide_index = true",
+    "server": '[tool.guidegen.server]\ncommand = "python app.py {port}"',
     "devices": '[tool.guidegen.devices.ios]\ndescriptor = "iPhone 15"',
     "devices.descriptor": 'descriptor = "Pixel 7"',
     "devices.viewport": "viewport = [1440, 900]",
@@ -361,6 +363,8 @@ def _config_type(default: Any) -> str:
         return "text"
     if isinstance(default, tuple):
         return "list of text"
+    if default is None:
+        return "table"
     return "tables, one per platform"
 
 
@@ -378,6 +382,8 @@ def _config_sections(words: dict[str, str]) -> list[str]:
         )
         if option.name == "devices":
             default = f"[{words['device_defaults']}](#devices)"
+        if option.name == "server":
+            default = words["none"]
         rows.append(
             f"| `{option.name}` | {_config_type(option.default)} | {default} | "
             f"{_cell(option.metadata.get('help', ''))} | {_code(CONFIG_EXAMPLES[option.name])} |"
