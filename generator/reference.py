@@ -53,6 +53,10 @@ ORDER = (
     "WaitFor",
     "Blur",
     "Mask",
+    "AcceptDialog",
+    "DismissDialog",
+    "DialogArgs",
+    "EnvValue",
 )
 
 EXAMPLES: dict[str, str] = {
@@ -60,6 +64,7 @@ EXAMPLES: dict[str, str] = {
     "Guide.title": "title: {ja: 送ったメッセージを確認する, en: Check the messages you sent}",
     "Guide.summary": "summary: {ja: 送ったメッセージは残ります。, en: Sent messages are kept.}",
     "Guide.scenario": "scenario: awaiting-reply",
+    "Guide.setup": "setup: sign-in",
     "Guide.platforms": "platforms: [ios, android, web]",
     "Guide.color_schemes": "color_schemes: [light]",
     "Guide.related": "related: [contact-seller, check-replies]",
@@ -117,6 +122,11 @@ EXAMPLES: dict[str, str] = {
     "WaitFor.wait-for": "- wait-for: message-list",
     "Blur.blur": "- blur: shipping-address",
     "Mask.mask": "- mask: {role: textbox, name: Card number}",
+    "EnvValue.env": "value: {env: LIBRARY_PASSWORD}",
+    "AcceptDialog.accept-dialog": "- accept-dialog: {message: Cancel the reservation}",
+    "DismissDialog.dismiss-dialog": "- dismiss-dialog:",
+    "DialogArgs.message": "message: {ja: 予約を取り消しますか, en: Cancel the reservation}",
+    "DialogArgs.prompt": "prompt: {ja: 来週, en: Next week}",
 }
 
 CONFIG_EXAMPLES: dict[str, str] = {
