@@ -22,8 +22,9 @@ from urllib.parse import quote, urlsplit
 from PIL import Image, PngImagePlugin
 
 from generator.config import Config
+from generator.facts import FILLED_RE, is_public, page_files
 from generator.files import write_atomic
-from generator.model import CIRCLED_RE, Guide, Localized, PlatformStep, steps_for
+from generator.model import CIRCLED_RE, Fact, Guide, Localized, PlatformStep, SharedFact, steps_for
 
 WORDS = {
     "ja": {
@@ -212,11 +213,20 @@ def review_date(day: dt.date, lang: str) -> str:
 
 
 def _source_link(url: str, label: str) -> str:
-    host = urlsplit(url).hostname or url
+    """A link to the source, or its address as text when readers could not open it."""
+    parts = urlsplit(url)
+    host = parts.hostname or url
+    if not is_public(url):
+        return f"{label}: {escape(host + parts.path.rstrip('/'))}"
     # The URL is already free of whitespace (the model checks it); brackets and
     # parentheses are percent-encoded so they cannot end the Markdown link early.
     safe = quote(url, safe=":/?#@!$&'*+,;=%-._~")
     return f"[{label}: {escape(host)}]({safe})"
+
+
+def guide_facts(guide: Guide, shared: Mapping[str, SharedFact]) -> list[Fact]:
+    """The guide's facts in its order, shared ones looked up by id (lint checked them)."""
+    return [shared[item] if isinstance(item, str) else item for item in guide.facts]
 
 
 def guide_page(
@@ -225,6 +235,7 @@ def guide_page(
     config: Config,
     images: Mapping[str, tuple[int, int] | None],
     guides: Mapping[str, Guide] | None = None,
+    shared: Mapping[str, SharedFact] | None = None,
 ) -> str:
     """One guide as a Material page: summary, prerequisites, a tab per platform
     (linked across the site by their labels), facts with sources, related guides."""
@@ -258,7 +269,7 @@ def guide_page(
             f"- {escape(f.text.get(lang))} "
             f"({_source_link(f.source, w['source'])}; "
             f"{w['checked']}: {review_date(f.checked, lang)})"
-            for f in guide.facts
+            for f in guide_facts(guide, shared or {})
         ]
         out.append(f"## {w['facts']}\n\n" + "\n".join(facts))
     related = [guides[r] for r in guide.related if guides and r in guides]
@@ -339,8 +350,39 @@ def _remove_stale(folder: Path, wanted: set[Path]) -> None:
             path.rmdir()
 
 
-def render(config: Config, guides: Sequence[Guide]) -> list[str]:
-    """Write every guide page in every language; return the images that are missing."""
+def fill_facts(text: str, shared: Mapping[str, SharedFact], lang: str) -> str:
+    """A hand-written page with each marked fact's current text between its markers."""
+
+    def current(match: re.Match[str]) -> str:
+        fact = shared.get(match.group("id"))
+        if fact is None:
+            return match.group(0)
+        return f"{match.group('open')}{escape(fact.text.get(lang))}<!-- /fact -->"
+
+    return FILLED_RE.sub(current, text)
+
+
+def render_pages(config: Config, shared: Mapping[str, SharedFact]) -> list[Path]:
+    """Bring the facts on the hand-written pages up to date; return the pages changed."""
+    changed = []
+    docs = config.path("docs_dir")
+    for page in page_files(config):
+        lang = page.relative_to(docs).parts[0]
+        text = page.read_text("utf-8")
+        filled = fill_facts(text, shared, lang)
+        if filled != text:
+            write_atomic(page, filled.encode())
+            changed.append(page)
+    return changed
+
+
+def render(
+    config: Config, guides: Sequence[Guide], shared: Mapping[str, SharedFact] | None = None
+) -> list[str]:
+    """Write every guide page in every language and fill the facts on the hand-written
+    pages; return the images that are missing."""
+    shared = shared or {}
+    render_pages(config, shared)
     missing: list[str] = []
     by_id = {g.id: g for g in guides}
     for lang in config.languages:
@@ -351,7 +393,7 @@ def render(config: Config, guides: Sequence[Guide]) -> list[str]:
                 for step in steps_for(guide, platform):
                     if image_name(platform, guide.id, step.id) not in images:
                         missing.append(f"{lang}/{platform}/{guide.id}/{step.id}.png")
-            page = guide_page(guide, lang, config, images, by_id)
+            page = guide_page(guide, lang, config, images, by_id, shared)
             write_atomic(docs / "guides" / f"{guide.id}.md", page.encode())
         _remove_stale(docs / "guides", {docs / "guides" / f"{g.id}.md" for g in guides})
         _remove_stale(docs / "assets" / "screenshots", {docs / name for name in images})
