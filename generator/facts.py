@@ -29,6 +29,8 @@ FILLED_RE = re.compile(
     r"(?P<open><!-- fact (?P<id>[a-z0-9-]+) -->)(?P<text>.*?)<!-- /fact -->", re.S
 )
 OPEN_RE = re.compile(r"<!-- fact (?P<id>[^\s>]*) -->")
+# Code shows a marker rather than using it (the editors' pages explain them).
+_CODE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?^ {0,3}\1|`[^`\n]+`", re.S | re.M)
 CLOSE = "<!-- /fact -->"
 # Hosts no reader can open (RFC 2606, RFC 6761, mDNS and private names).
 _PRIVATE_SUFFIXES = (".example", ".test", ".invalid", ".localhost", ".local", ".internal")
@@ -149,6 +151,17 @@ def _check(
             )
 
 
+def in_code(text: str) -> list[tuple[int, int]]:
+    """The spans of a Markdown page that are code: fenced blocks and inline code."""
+    return [match.span() for match in _CODE_RE.finditer(text)]
+
+
+def outside_code(
+    matches: Iterator[re.Match[str]], code: list[tuple[int, int]]
+) -> list[re.Match[str]]:
+    return [m for m in matches if not any(start <= m.start() < end for start, end in code)]
+
+
 def page_files(config: Config) -> list[Path]:
     """The hand-written pages of every language (the generated guides/ excluded)."""
     pages: list[Path] = []
@@ -169,7 +182,7 @@ def page_problems(config: Config, facts: FactTable) -> list[Problem]:
             text = page.read_text("utf-8")
         except (OSError, UnicodeDecodeError):
             continue
-        for match in OPEN_RE.finditer(text):
+        for match in outside_code(OPEN_RE.finditer(text), in_code(text)):
             line = text.count("\n", 0, match.start()) + 1
             column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
             fact_id = match.group("id")

@@ -22,7 +22,7 @@ from urllib.parse import quote, urlsplit
 from PIL import Image, PngImagePlugin
 
 from generator.config import Config
-from generator.facts import FILLED_RE, is_public, page_files
+from generator.facts import FILLED_RE, in_code, is_public, outside_code, page_files
 from generator.files import write_atomic
 from generator.model import CIRCLED_RE, Fact, Guide, Localized, PlatformStep, SharedFact, steps_for
 
@@ -353,13 +353,14 @@ def _remove_stale(folder: Path, wanted: set[Path]) -> None:
 def fill_facts(text: str, shared: Mapping[str, SharedFact], lang: str) -> str:
     """A hand-written page with each marked fact's current text between its markers."""
 
-    def current(match: re.Match[str]) -> str:
+    out, done = [], 0
+    for match in outside_code(FILLED_RE.finditer(text), in_code(text)):
         fact = shared.get(match.group("id"))
-        if fact is None:
-            return match.group(0)
-        return f"{match.group('open')}{escape(fact.text.get(lang))}<!-- /fact -->"
-
-    return FILLED_RE.sub(current, text)
+        if fact is not None:
+            filled = f"{match.group('open')}{escape(fact.text.get(lang))}<!-- /fact -->"
+            out += [text[done : match.start()], filled]
+            done = match.end()
+    return "".join([*out, text[done:]])
 
 
 def render_pages(config: Config, shared: Mapping[str, SharedFact]) -> list[Path]:
