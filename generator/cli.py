@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -226,51 +225,36 @@ def cmd_render(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
-def _mkdocs_files(config: Config) -> list[Path]:
-    files = [config.root / "mkdocs.yml"]
-    files += [config.root / f"mkdocs.{lang}.yml" for lang in config.languages[1:]]
-    for path in files:
-        if not path.is_file():
-            raise UsageError(f"{path}: missing MkDocs configuration")
-    return files
-
-
-def build_site(config: Config) -> str | None:
-    """mkdocs build --strict of every language into site_dir; None when it
-    succeeded, else what went wrong. The pages must be rendered already."""
-    from generator.search import rewrite_index
+def build_site(
+    config: Config, engine: str | None = None, site_url: str | None = None
+) -> str | None:
+    """The engine's strict build of every section of the site into site_dir;
+    None when it succeeded, else what went wrong. The pages must be rendered
+    already. engine and site_url default to the configuration's."""
+    from generator.search import rewrite_indexes
+    from generator.sitebuild import SectionMissing, build_section, sections
 
     site = config.path("site_dir")
-    mkdocs_files = _mkdocs_files(config)
+    try:
+        parts = sections(config)
+    except SectionMissing as error:
+        raise UsageError(str(error)) from None
     # Built beside the old site and swapped in at the end, so a failed build
     # leaves the previous site whole.
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=config.root))
     staging.chmod(0o755)  # mkdtemp's 0700 would hide the site from a web server's user
     try:
-        for index, mkdocs_file in enumerate(mkdocs_files):
-            target = staging if index == 0 else staging / config.languages[index]
-            result = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "mkdocs",
-                    "build",
-                    "--strict",
-                    "--quiet",
-                    "-f",
-                    str(mkdocs_file),
-                    "-d",
-                    str(target),
-                ],
-                cwd=config.root,
-                capture_output=True,
-                text=True,
+        for part in parts:
+            target = staging / part.folder
+            failed = build_section(
+                engine or config.engine,
+                part,
+                target,
+                config.site_url if site_url is None else site_url,
             )
-            if result.returncode != 0:
-                return result.stdout + result.stderr + f"mkdocs build failed for {mkdocs_file.name}"
-            search_index = target / "search" / "search_index.json"
-            if search_index.is_file():
-                rewrite_index(search_index)
+            if failed is not None:
+                return failed
+            rewrite_indexes(config, target)
         if site.exists():
             shutil.rmtree(site)
         staging.rename(site)
@@ -282,11 +266,17 @@ def build_site(config: Config) -> str | None:
 
 def cmd_build(args: argparse.Namespace, config: Config) -> int:
     cmd_render(args, config)
-    failed = build_site(config)
+    failed = build_site(config, args.engine, args.site_url)
     if failed is not None:
         print(failed, file=sys.stderr)
         return 1
     print(f"site built: {config.path('site_dir') / 'index.html'}")
+    if not (config.site_url if args.site_url is None else args.site_url):
+        print(
+            "note: no site_url in [tool.guidegen] (or --site-url): sitemap.xml lists no "
+            "pages, and 404.html finds its styles only when the site is at the server's root",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -417,7 +407,19 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("render", help="write the guide pages into docs/")
     p.set_defaults(func=cmd_render)
 
-    p = sub.add_parser("build", help="render, then mkdocs build --strict into site/")
+    p = sub.add_parser("build", help="render, then the site engine's strict build into site/")
+    p.add_argument(
+        "--engine",
+        choices=("mkdocs", "zensical"),
+        default=None,
+        help="the site engine (default: the configuration's engine, mkdocs)",
+    )
+    p.add_argument(
+        "--site-url",
+        default=None,
+        metavar="URL",
+        help="the site's public URL, e.g. https://example.org/help/ (default: site_url)",
+    )
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("new", help="write a commented starter guide into steps/")

@@ -49,6 +49,7 @@ DEVICES: dict[Platform, Device] = {
 }
 
 LOCALES = {"ja": "ja-JP", "en": "en-US"}
+ENGINES = ("mkdocs", "zensical")
 
 
 def _help(text: str, default: Any) -> Any:
@@ -70,6 +71,20 @@ class Config:
     )
     docs_dir: str = _help("Folder of the MkDocs pages, one subfolder per language.", "docs")
     site_dir: str = _help("Where `guidegen build` writes the site.", "site")
+    site_url: str = _help(
+        "The site's public URL, e.g. https://example.org/help/; it may be a sub-path. "
+        "sitemap.xml, canonical links and 404.html need it. `--site-url` overrides it.",
+        "",
+    )
+    engine: str = _help(
+        "The site engine of `guidegen build`: mkdocs or zensical. `--engine` overrides it.",
+        "mkdocs",
+    )
+    search_synonyms: str = _help(
+        "YAML file of the words readers search with, per language, for the words the "
+        "pages use; the search index finds the pages by both.",
+        "search-synonyms.yml",
+    )
     shop_dir: str = _help(
         "Folder of the app under test, served on 127.0.0.1 during captures; "
         "its files are hashed so that a change recaptures.",
@@ -224,6 +239,11 @@ def parse_table(root: Path, table: dict[str, Any], source: str = "[tool.guidegen
             raise ConfigError(
                 f"{source} platforms: unknown platform '{platform}'; known: {', '.join(PLATFORMS)}"
             )
+    if values.get("engine", "mkdocs") not in ENGINES:
+        raise ConfigError(f"{source} engine: expected one of {', '.join(ENGINES)}")
+    site_url = values.get("site_url", "")
+    if site_url and not re.match(r"^https?://[^/\s]+(/\S*)?$", site_url):
+        raise ConfigError(f'{source} site_url: expected a URL such as "https://example.org/help/"')
     devices = dict(DEVICES)
     overrides = table.get("devices", {})
     if not isinstance(overrides, dict):

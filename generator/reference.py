@@ -125,6 +125,9 @@ CONFIG_EXAMPLES: dict[str, str] = {
     "screenshots_dir": 'screenshots_dir = "screenshots"',
     "docs_dir": 'docs_dir = "docs"',
     "site_dir": 'site_dir = "site"',
+    "site_url": 'site_url = "https://example.org/help/"',
+    "engine": 'engine = "zensical"',
+    "search_synonyms": 'search_synonyms = "search-synonyms.yml"',
     "shop_dir": 'shop_dir = "mockshop"',
     "base_url": 'base_url = "https://staging.example.com/"',
     "scenarios": 'scenarios = "mockshop/scenarios.json"',
@@ -454,7 +457,7 @@ def reference(lang: str, languages: Sequence[str] = ("ja", "en")) -> str:
 
 
 def reference_path(config: Config, lang: str) -> Path:
-    return config.path("docs_dir") / lang / "editors" / "reference.md"
+    return config.path("docs_dir") / "editors" / lang / "reference.md"
 
 
 def write_references(config: Config) -> list[Path]:

@@ -25,6 +25,7 @@ from generator.config import Config
 from generator.facts import FILLED_RE, in_code, is_public, outside_code, page_files
 from generator.files import write_atomic
 from generator.model import CIRCLED_RE, Fact, Guide, Localized, PlatformStep, SharedFact, steps_for
+from generator.siteassets import install as install_assets
 
 WORDS = {
     "ja": {
@@ -386,6 +387,7 @@ def render(
     render_pages(config, shared)
     missing: list[str] = []
     by_id = {g.id: g for g in guides}
+    install_assets(config)
     for lang in config.languages:
         docs = config.path("docs_dir") / lang
         images = copy_images(config, guides, lang)
