@@ -245,7 +245,7 @@ def cmd_render(args: argparse.Namespace, config: Config) -> int:
     from generator.render import render
 
     report = _lint_or_fail(config)
-    missing = render(config, report.guides)
+    missing = render(config, report.guides, report.facts)
     for name in missing:
         print(f"warning: no screenshot {name}; run guidegen capture", file=sys.stderr)
     print(f"rendered {len(report.guides)} guides in {len(config.languages)} languages")

@@ -149,6 +149,11 @@ class Config:
         "guide's `scenario` against it.",
         "",
     )
+    facts: str = _help(
+        "YAML file of the facts that guides (`facts: [id, …]`) and hand-written pages "
+        "(`<!-- fact id -->…<!-- /fact -->`) share, each stated once.",
+        "",
+    )
     start_url: str = _help(
         "Path each run opens first, relative to the app's URL; {platform}, {lang} "
         "and {scenario} are filled in.",

@@ -408,9 +408,48 @@ class Fact(Strict):
 
     text: Localized = Field(description="The fact, as the reader should know it.")
     source: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] = Field(
-        description="The web page that states the fact."
+        description=(
+            "The web page that states the fact. A page readers cannot open (a host "
+            "under .example, .test, .invalid, .localhost, .local or .internal) is "
+            "shown as text, not as a link."
+        )
     )
     checked: dt.date = Field(description="When a person last checked the source (YYYY-MM-DD).")
+
+
+class SharedFact(Fact):
+    """A fact stated once in the project's facts file and shown wherever it is named."""
+
+    id: Id = Field(description="The name guides and pages use for the fact, e.g. two-week-rule.")
+    recheck: dt.date | None = Field(
+        default=None,
+        description=(
+            "When to read the source again (YYYY-MM-DD); `guidegen lint` warns from "
+            "that day on. Default: a year after 'checked'."
+        ),
+    )
+
+
+class FactsFile(Strict):
+    """The project's facts file: every shared fact, once."""
+
+    facts: tuple[SharedFact, ...] = Field(description="The facts, each with a unique id.")
+
+
+def _fact_kind(value: object) -> str:
+    return "inline" if isinstance(value, dict | Fact) else "id"
+
+
+FactItem = Annotated[
+    Annotated[Id, Tag("id")] | Annotated[Fact, Tag("inline")],
+    Discriminator(_fact_kind),
+    Field(
+        description=(
+            "The id of a fact in the facts file (preferred: one text everywhere), "
+            "or a fact written out for this guide only."
+        )
+    ),
+]
 
 
 class CompareSettings(Strict):
@@ -454,8 +493,12 @@ class Guide(Strict):
     prerequisites: tuple[Localized, ...] = Field(
         default=(), description="What the reader needs before starting."
     )
-    facts: tuple[Fact, ...] = Field(
-        default=(), description="Policy facts the guide rests on, each with its source."
+    facts: tuple[FactItem, ...] = Field(
+        default=(),
+        description=(
+            "Policy facts the guide rests on: ids of facts in the facts file, "
+            "or facts written out with their source."
+        ),
     )
     redact: tuple[Target, ...] = Field(
         default=(), description="Elements blurred in every image of the guide."

@@ -241,7 +241,7 @@ class Preview:
 
         self.status.update(busy="building the site…")
         started = time.monotonic()
-        render(self.config, report.guides)
+        render(self.config, report.guides, report.facts)
         try:
             failed = build_site(self.config)
         except UsageError as error:

@@ -23,8 +23,9 @@ from PIL import Image, PngImagePlugin
 
 from generator import layout
 from generator.config import Config
+from generator.facts import FILLED_RE, in_code, is_public, outside_code, page_files
 from generator.files import write_atomic
-from generator.model import CIRCLED_RE, Guide, Localized, PlatformStep, steps_for
+from generator.model import CIRCLED_RE, Fact, Guide, Localized, PlatformStep, SharedFact, steps_for
 from generator.siteassets import install as install_assets
 
 WORDS = {
@@ -232,11 +233,20 @@ def review_date(day: dt.date, lang: str) -> str:
 
 
 def _source_link(url: str, label: str) -> str:
-    host = urlsplit(url).hostname or url
+    """A link to the source, or its address as text when readers could not open it."""
+    parts = urlsplit(url)
+    host = parts.hostname or url
+    if not is_public(url):
+        return f"{label}: {escape(host + parts.path.rstrip('/'))}"
     # The URL is already free of whitespace (the model checks it); brackets and
     # parentheses are percent-encoded so they cannot end the Markdown link early.
     safe = quote(url, safe=":/?#@!$&'*+,;=%-._~")
     return f"[{label}: {escape(host)}]({safe})"
+
+
+def guide_facts(guide: Guide, shared: Mapping[str, SharedFact]) -> list[Fact]:
+    """The guide's facts in its order, shared ones looked up by id (lint checked them)."""
+    return [shared[item] if isinstance(item, str) else item for item in guide.facts]
 
 
 def guide_page(
@@ -245,6 +255,7 @@ def guide_page(
     config: Config,
     images: Mapping[str, tuple[int, int] | None],
     guides: Mapping[str, Guide] | None = None,
+    shared: Mapping[str, SharedFact] | None = None,
 ) -> str:
     """One guide as a Material page: summary, prerequisites, a tab per platform
     (linked across the site by their labels), facts with sources, related guides."""
@@ -282,7 +293,7 @@ def guide_page(
             f"- {escape(text(f.text))} "
             f"({_source_link(f.source, w['source'])}; "
             f"{w['checked']}: {review_date(f.checked, lang)})"
-            for f in guide.facts
+            for f in guide_facts(guide, shared or {})
         ]
         out.append(f"## {w['facts']}\n\n" + "\n".join(facts))
     related = [guides[r] for r in guide.related if guides and r in guides]
@@ -380,8 +391,40 @@ def _remove_stale(folder: Path, wanted: set[Path]) -> None:
             path.rmdir()
 
 
-def render(config: Config, guides: Sequence[Guide]) -> list[str]:
-    """Write every guide page in every language; return the images that are missing."""
+def fill_facts(text: str, shared: Mapping[str, SharedFact], lang: str) -> str:
+    """A hand-written page with each marked fact's current text between its markers."""
+
+    out, done = [], 0
+    for match in outside_code(FILLED_RE.finditer(text), in_code(text)):
+        fact = shared.get(match.group("id"))
+        if fact is not None:
+            filled = f"{match.group('open')}{escape(fact.text.get(lang))}<!-- /fact -->"
+            out += [text[done : match.start()], filled]
+            done = match.end()
+    return "".join([*out, text[done:]])
+
+
+def render_pages(config: Config, shared: Mapping[str, SharedFact]) -> list[Path]:
+    """Bring the facts on the hand-written pages up to date; return the pages changed."""
+    changed = []
+    docs = config.path("docs_dir")
+    for page in page_files(config):
+        lang = page.relative_to(docs).parts[0]
+        text = page.read_text("utf-8")
+        filled = fill_facts(text, shared, lang)
+        if filled != text:
+            write_atomic(page, filled.encode())
+            changed.append(page)
+    return changed
+
+
+def render(
+    config: Config, guides: Sequence[Guide], shared: Mapping[str, SharedFact] | None = None
+) -> list[str]:
+    """Write every guide page in every language and fill the facts on the hand-written
+    pages; return the images that are missing."""
+    shared = shared or {}
+    render_pages(config, shared)
     missing: list[str] = []
     by_id = {g.id: g for g in guides}
     install_assets(config)
@@ -394,7 +437,7 @@ def render(config: Config, guides: Sequence[Guide]) -> list[str]:
                     if image_name(platform, guide.id, step.id) not in images:
                         key = layout.step_key(guide.id, platform, lang, "light", step.id)
                         missing.append(f"{key}.png")
-            page = guide_page(guide, lang, config, images, by_id)
+            page = guide_page(guide, lang, config, images, by_id, shared)
             write_atomic(docs / "guides" / f"{guide.id}.md", page.encode())
         pages = {docs / "guides" / f"{g.id}.md" for g in guides}
         if config.guide_index:
