@@ -43,6 +43,8 @@ class Results:
     items: tuple[Item, ...] = ()
     manifest: dict[str, str] = field(default_factory=dict)
     failures: tuple[str, ...] = ()
+    shots: dict[str, str] = field(default_factory=dict)
+    """A failure line's screenshot (the screen when it failed), by line."""
 
     @property
     def dirty(self) -> bool:
@@ -106,7 +108,15 @@ def summary_html(results: Results) -> str:
     parts.append("<p>" + esc(", ".join(f"{counts[s]} {s}" for s in STATUS_ORDER)) + "</p>")
     if results.failures:
         parts.append(f"<h2>{len(results.failures)} guide runs failed</h2><ul>")
-        parts += [f"<li><code>{esc(line)}</code></li>" for line in results.failures]
+        for line in results.failures:
+            shot = results.shots.get(line)
+            image = (
+                f"<figure><img src='{esc(shot)}' alt='the screen when it failed'>"
+                "<figcaption>the screen when it failed</figcaption></figure>"
+                if shot
+                else ""
+            )
+            parts.append(f"<li><code>{esc(line)}</code>{image}</li>")
         parts.append("</ul>")
     for status in STATUS_ORDER[:-1]:
         shown = [i for i in results.items if i.status == status]
@@ -133,11 +143,13 @@ def write_report(folder: Path, results: Results) -> None:
         _sorted(results.items),
         dict(sorted(results.manifest.items())),
         tuple(sorted(results.failures)),
+        dict(sorted(results.shots.items())),
     )
     data = {
         "items": [asdict(i) for i in results.items],
         "manifest": results.manifest,
         "failures": list(results.failures),
+        "shots": results.shots,
     }
     text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     write_atomic(folder / "results.json", text.encode())
@@ -156,24 +168,26 @@ def read_results(folder: Path) -> Results:
         if not ok:
             raise BadFile(f"{shown(path)}: {key} must be {what}; {READ_FIX}")
 
+    def strings(value: object) -> bool:
+        return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+
     try:
         data = json.loads(path.read_bytes().decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as error:
         raise BadFile(f"{shown(path)}: not valid JSON ({error}); {READ_FIX}") from None
     expect(isinstance(data, dict), "the file", "an object")
     items, manifest = data.get("items"), data.get("manifest", {})
-    failures = data.get("failures", [])
+    failures, shots = data.get("failures", []), data.get("shots", {})
     expect(isinstance(items, list), "items", "a list")
-    expect(
-        isinstance(manifest, dict) and all(isinstance(v, str) for v in manifest.values()),
-        "manifest",
-        "an object of strings",
-    )
+    expect(strings(manifest), "manifest", "an object of strings")
+    expect(strings(shots), "shots", "an object of strings")
     expect(
         isinstance(failures, list) and all(isinstance(f, str) for f in failures),
         "failures",
         "a list of strings",
     )
+    for line, shot in shots.items():
+        inside(folder, shot, path, f"shots[{line[:40]!r}]", READ_FIX)
     checked = []
     for index, item in enumerate(items):
         at = f"items[{index}]"
@@ -191,7 +205,7 @@ def read_results(folder: Path) -> Results:
             if value:
                 inside(folder, value, path, f"{at}.{name}", READ_FIX)
         checked.append(Item(**item))
-    return Results(tuple(checked), dict(manifest), tuple(failures))
+    return Results(tuple(checked), dict(manifest), tuple(failures), dict(shots))
 
 
 def merge(folders: Sequence[Path], out: Path) -> Results:
@@ -199,15 +213,17 @@ def merge(folders: Sequence[Path], out: Path) -> Results:
     items: list[Item] = []
     manifest: dict[str, str] = {}
     failures: list[str] = []
+    shots: dict[str, str] = {}
     for folder in folders:
         results = read_results(folder)
         items += results.items
         manifest.update(results.manifest)
         failures += results.failures
+        shots.update(results.shots)
         if (folder / "images").is_dir() and folder.resolve() != out.resolve():
             # Only regular files: a link could copy any file of the machine into the report.
             regular_files(folder / "images", "a report holds only the images guidegen wrote")
             shutil.copytree(folder / "images", out / "images", dirs_exist_ok=True)
-    merged = Results(_sorted(items), manifest, tuple(sorted(set(failures))))
+    merged = Results(_sorted(items), manifest, tuple(sorted(set(failures))), shots)
     write_report(out, merged)
     return merged

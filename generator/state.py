@@ -15,7 +15,8 @@ from typing import Any
 
 from PIL import Image
 
-from generator.safepath import BadFile, inside, shown
+from generator import layout
+from generator.safepath import BadFile, UnsafePath, inside, shown
 
 FIX = "guidegen capture writes it again"
 UNSAFE_FIX = "delete the file and run guidegen capture"
@@ -87,6 +88,7 @@ def read_frames(folder: Path) -> dict[str, Any] | None:
     _expect(isinstance(meta, dict), path, "the file", "an object")
     for key in ("guide", "platform", "lang", "device"):
         _expect(isinstance(meta.get(key), str), path, key, "a string")
+    _expect(meta.get("scheme", "light") in ("light", "dark"), path, "scheme", "light or dark")
     _expect(_number(meta.get("scale")) and 0 < meta["scale"] <= 8, path, "scale", "from 0 to 8")
     steps = meta.get("steps")
     _expect(isinstance(steps, list), path, "steps", "a list")
@@ -100,7 +102,14 @@ def read_frames(folder: Path) -> dict[str, Any] | None:
         for f, frame in enumerate(frames):
             here = f"{where}.frames[{f}]"
             _expect(isinstance(frame, dict), path, here, "an object")
-            inside(folder, frame.get("raw"), path, f"{here}.raw", UNSAFE_FIX)
+            raw = inside(folder, frame.get("raw"), path, f"{here}.raw", UNSAFE_FIX)
+            try:
+                layout.raw_path(folder, raw.relative_to(folder).as_posix())
+            except ValueError:
+                raise UnsafePath(
+                    f"{shown(path)}: {here}.raw {frame['raw']!r:.60} is outside "
+                    f"{shown(folder / layout.RAW)}; {UNSAFE_FIX}"
+                ) from None
             for kind, label in (("marks", "number"), ("redactions", "style")):
                 items = frame.get(kind)
                 _expect(isinstance(items, list), path, f"{here}.{kind}", "a list")
