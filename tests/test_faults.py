@@ -224,7 +224,7 @@ def test_a_browser_crash_fails_only_the_run_in_flight(tmp_path: Path) -> None:
             GUIDEGEN_CHROMIUM=str(wrapper),
         )
     assert result.returncode == 1, result.stderr
-    one_line_error(result, "crash › step 1 › web/en", "browser")
+    one_line_error(result, "crash › step 1 ", "› web/en", "the browser crashed")
     assert "captured demo › web/en" in result.stdout
     assert "captured 1, up to date 0, failed 1" in result.stdout
     report = json.loads((root / ".guidegen/report/results.json").read_text())
