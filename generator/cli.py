@@ -15,7 +15,7 @@ from generator import __version__
 from generator.appserver import AppNotReady
 from generator.browser import BrowserNotFound
 from generator.config import Config, ConfigError, load_config
-from generator.lint import LintReport, lint
+from generator.lint import LintReport, lint, refresh_schema
 from generator.model import PLATFORMS, SCHEMES
 
 
@@ -44,6 +44,8 @@ def cmd_lint(args: argparse.Namespace, config: Config) -> int:
     if errors:
         print(f"{errors} errors, {warnings} warnings in {report.files} files", file=sys.stderr)
         return 2
+    # Written only for guides that pass: bad input leaves the project as it was.
+    refresh_schema(config)
     print(f"{report.files} guides OK ({warnings} warnings)")
     return 0
 

@@ -572,7 +572,6 @@ def _known_ids(config: Config, loaded: Sequence[Loaded]) -> frozenset[str]:
 def lint(paths: Sequence[Path], config: Config, today: dt.date | None = None) -> LintReport:
     """Load and check every guide under paths; all problems of all files in one report."""
     today = today or dt.date.today()
-    refresh_schema(config)
     files = guide_files(paths)
     loaded = [load_guide(path) for path in files]
     scenarios, problems = known_scenarios(config)
