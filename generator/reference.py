@@ -33,6 +33,7 @@ ORDER = (
     "Localized",
     "Fact",
     "CompareSettings",
+    "CropArea",
     "TestIdTarget",
     "RoleTarget",
     "TextTarget",
@@ -52,6 +53,10 @@ ORDER = (
     "WaitFor",
     "Blur",
     "Mask",
+    "AcceptDialog",
+    "DismissDialog",
+    "DialogArgs",
+    "EnvValue",
 )
 
 EXAMPLES: dict[str, str] = {
@@ -59,12 +64,15 @@ EXAMPLES: dict[str, str] = {
     "Guide.title": "title: {ja: 送ったメッセージを確認する, en: Check the messages you sent}",
     "Guide.summary": "summary: {ja: 送ったメッセージは残ります。, en: Sent messages are kept.}",
     "Guide.scenario": "scenario: awaiting-reply",
+    "Guide.setup": "setup: sign-in",
     "Guide.platforms": "platforms: [ios, android, web]",
+    "Guide.color_schemes": "color_schemes: [light]",
     "Guide.related": "related: [contact-seller, check-replies]",
     "Guide.prerequisites": "prerequisites: [{ja: ログインしていること, en: You are signed in}]",
     "Guide.facts": "facts: [two-week-rule, guarantee-refund]",
     "Guide.redact": "redact: [customer-name]",
     "Guide.compare": "compare: {budget: 200}",
+    "Guide.crop": "crop: full",
     "Guide.steps": "steps: [{text: {…}, actions: [{tap: tab-account}]}]",
     "Step.id": "id: open-messages",
     "Step.text": 'text: {ja: ①「送信済み」を{tap}します。, en: "{Tap} ① Sent."}',
@@ -75,10 +83,12 @@ EXAMPLES: dict[str, str] = {
     "Step.ios": "ios: {text: {…}}",
     "Step.android": "android: {actions: [{tap: tab-menu}]}",
     "Step.web": "web: {text: {…}, actions: [{tap: header-orders}]}",
+    "Step.crop": "crop: {element: message-form}",
     "Override.text": "text: {ja: 画面上部の①「注文履歴」を{tap}します。, en: …}",
     "Override.actions": "actions: [{tap: header-orders}]",
     "Override.note": "note: {ja: …, en: …}",
     "Override.warning": "warning: {ja: …, en: …}",
+    "Override.crop": "crop: {padding: 48}",
     "Localized.*": "{ja: 注文履歴, en: Your Orders}",
     "Fact.text": "text: {ja: 返品リクエストから14日…, en: 14 days after a return request…}",
     "Fact.source": "source: https://example.com/help/guarantee",
@@ -91,6 +101,8 @@ EXAMPLES: dict[str, str] = {
     "SharedFact.recheck": "recheck: 2027-05-26",
     "CompareSettings.threshold": "threshold: 32",
     "CompareSettings.budget": "budget: 200",
+    "CropArea.element": "crop: {element: order-summary}",
+    "CropArea.padding": "crop: {padding: 32}",
     "TestIdTarget.testid": "tap: {testid: order-history}",
     "RoleTarget.role": "tap: {role: button, name: {ja: 送信, en: Send}}",
     "RoleTarget.name": "tap: {role: link, name: Help}",
@@ -116,6 +128,11 @@ EXAMPLES: dict[str, str] = {
     "WaitFor.wait-for": "- wait-for: message-list",
     "Blur.blur": "- blur: shipping-address",
     "Mask.mask": "- mask: {role: textbox, name: Card number}",
+    "EnvValue.env": "value: {env: LIBRARY_PASSWORD}",
+    "AcceptDialog.accept-dialog": "- accept-dialog: {message: Cancel the reservation}",
+    "DismissDialog.dismiss-dialog": "- dismiss-dialog:",
+    "DialogArgs.message": "message: {ja: 予約を取り消しますか, en: Cancel the reservation}",
+    "DialogArgs.prompt": "prompt: {ja: 来週, en: Next week}",
 }
 
 CONFIG_EXAMPLES: dict[str, str] = {
@@ -140,11 +157,15 @@ CONFIG_EXAMPLES: dict[str, str] = {
     "threshold": "threshold = 24",
     "budget": "budget = 40",
     "optimise": "optimise = false",
+    "color_schemes": 'color_schemes = ["light", "dark"]',
+    "guide_index": "guide_index = true",
+    "server": '[tool.guidegen.server]\ncommand = "python app.py {port}"',
     "devices": '[tool.guidegen.devices.ios]\ndescriptor = "iPhone 15"',
     "devices.descriptor": 'descriptor = "Pixel 7"',
     "devices.viewport": "viewport = [1440, 900]",
     "devices.label": 'label = { ja = "パソコン", en = "Computer" }',
     "devices.verb": 'verb = { ja = "クリック", en = "click" }',
+    "devices.color_schemes": 'color_schemes = ["light"]',
 }
 
 WORDS = {
@@ -371,6 +392,7 @@ DEVICE_TYPES = {
     "label": "table of text per language",
     "verb": "table of text per language",
     "viewport": "[width, height], whole numbers",
+    "color_schemes": "list of text: light, dark",
 }
 
 
@@ -383,6 +405,8 @@ def _config_type(default: Any) -> str:
         return "text"
     if isinstance(default, tuple):
         return "list of text"
+    if default is None:
+        return "table"
     return "tables, one per platform"
 
 
@@ -400,6 +424,8 @@ def _config_sections(words: dict[str, str]) -> list[str]:
         )
         if option.name == "devices":
             default = f"[{words['device_defaults']}](#devices)"
+        if option.name == "server":
+            default = words["none"]
         rows.append(
             f"| `{option.name}` | {_config_type(option.default)} | {default} | "
             f"{_cell(option.metadata.get('help', ''))} | {_code(CONFIG_EXAMPLES[option.name])} |"
