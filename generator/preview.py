@@ -178,6 +178,8 @@ def watched(config: Config) -> Iterator[Path]:
     )
     yield from _files(docs, generated)
     yield from config.root.glob("mkdocs*.yml")
+    if config.facts and config.path("facts").is_file():
+        yield config.path("facts")
     if not config.base_url and config.shop_dir:
         yield from _files(config.path("shop_dir"))
     if config.server is not None:

@@ -35,6 +35,8 @@ WORDS = {
         "facts": "この手順の根拠",
         "checked": "最終確認",
         "source": "出典",
+        # How a fact's source and date follow it: full-width brackets in Japanese.
+        "aside": "（{source}、{checked}）",
         "related": "関連するガイド",
         "step": "手順",
         "screen": " の画面",
@@ -50,6 +52,7 @@ WORDS = {
         "facts": "What this guide rests on",
         "checked": "last reviewed",
         "source": "source",
+        "aside": " ({source}; {checked})",
         "related": "Related guides",
         "step": "Step",
         "screen": " screen",
@@ -290,9 +293,11 @@ def guide_page(
     out.append(_choose_tab_script(config, lang))
     if guide.facts:
         facts = [
-            f"- {escape(text(f.text))} "
-            f"({_source_link(f.source, w['source'])}; "
-            f"{w['checked']}: {review_date(f.checked, lang)})"
+            f"- {escape(text(f.text))}"
+            + w["aside"].format(
+                source=_source_link(f.source, w["source"]),
+                checked=f"{w['checked']}: {review_date(f.checked, lang)}",
+            )
             for f in guide_facts(guide, shared or {})
         ]
         out.append(f"## {w['facts']}\n\n" + "\n".join(facts))
