@@ -24,6 +24,9 @@ from PIL import Image, PngImagePlugin
 from generator.config import Config
 from generator.files import write_atomic
 from generator.model import CIRCLED_RE, Guide, Localized, PlatformStep, steps_for
+from generator.walkthrough_site import Published
+from generator.walkthrough_site import control as walkthrough_control
+from generator.walkthrough_site import publish as publish_walkthroughs
 
 WORDS = {
     "ja": {
@@ -225,6 +228,7 @@ def guide_page(
     config: Config,
     images: Mapping[str, tuple[int, int] | None],
     guides: Mapping[str, Guide] | None = None,
+    walkthroughs: Mapping[tuple[str, str], Sequence[Published]] | None = None,
 ) -> str:
     """One guide as a Material page: summary, prerequisites, a tab per platform
     (linked across the site by their labels), facts with sources, related guides."""
@@ -250,6 +254,8 @@ def guide_page(
             continue
         label = config.devices[platform].label[lang]
         section = platform_section(guide, platform, lang, config, images)
+        play = walkthrough_control(walkthroughs or {}, platform, guide.id, lang, label)
+        section = f"{play}\n\n{section}" if play else section
         tabs.append(f'=== "{label}"\n\n{_indent(section, 4)}')
     out.append(f"## {w['steps']}\n\n{_HOLD_TABS}\n\n" + "\n\n".join(tabs))
     out.append(_choose_tab_script(config, lang))
@@ -346,12 +352,13 @@ def render(config: Config, guides: Sequence[Guide]) -> list[str]:
     for lang in config.languages:
         docs = config.path("docs_dir") / lang
         images = copy_images(config, guides, lang)
+        walkthroughs = publish_walkthroughs(config, guides, lang, step_text)
         for guide in guides:
             for platform in guide.platforms:
                 for step in steps_for(guide, platform):
                     if image_name(platform, guide.id, step.id) not in images:
                         missing.append(f"{lang}/{platform}/{guide.id}/{step.id}.png")
-            page = guide_page(guide, lang, config, images, by_id)
+            page = guide_page(guide, lang, config, images, by_id, walkthroughs)
             write_atomic(docs / "guides" / f"{guide.id}.md", page.encode())
         _remove_stale(docs / "guides", {docs / "guides" / f"{g.id}.md" for g in guides})
         _remove_stale(docs / "assets" / "screenshots", {docs / name for name in images})
