@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import imageio_ffmpeg
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from generator.files import write_atomic
 
@@ -121,7 +121,12 @@ def _fit(picture: Image.Image, canvas: Canvas) -> Image.Image:
     size = (max(1, round(picture.width * scale)), max(1, round(picture.height * scale)))
     shown = picture.resize(size, Image.Resampling.LANCZOS)
     out = Image.new("RGB", (canvas.width, canvas.height), canvas.background)
-    out.paste(shown, ((canvas.width - size[0]) // 2, (canvas.screen_height - size[1]) // 2))
+    left, top = (canvas.width - size[0]) // 2, (canvas.screen_height - size[1]) // 2
+    out.paste(shown, (left, top))
+    # A thin frame sets a screen of the background's colour apart from it.
+    edge = tuple((c + 128) // 2 for c in canvas.background)
+    outline = (left - 2, top - 2, left + size[0] + 1, top + size[1] + 1)
+    ImageDraw.Draw(out).rectangle(outline, outline=edge, width=2)
     return out
 
 
