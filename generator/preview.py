@@ -35,6 +35,7 @@ from generator.config import Config
 from generator.lint import LintReport, lint
 from generator.load import Problem
 from generator.server import Handler, serve
+from generator.siteassets import FOLDERS as ASSET_FOLDERS
 
 STATUS_PATH = "/__guidegen/status"
 POLL_SECONDS = 0.3
@@ -171,7 +172,9 @@ def watched(config: Config) -> Iterator[Path]:
         yield from (p for p in steps.iterdir() if p.suffix in (".yml", ".yaml"))
     docs = config.path("docs_dir")
     generated = frozenset(
-        docs / lang / sub for lang in config.languages for sub in ("guides", "assets/screenshots")
+        docs / lang / sub
+        for lang in config.languages
+        for sub in ("guides", "assets/screenshots", *(f"assets/{f}" for f in ASSET_FOLDERS))
     )
     yield from _files(docs, generated)
     yield from config.root.glob("mkdocs*.yml")

@@ -24,6 +24,7 @@ from PIL import Image, PngImagePlugin
 from generator.config import Config
 from generator.files import write_atomic
 from generator.model import CIRCLED_RE, Guide, Localized, PlatformStep, steps_for
+from generator.siteassets import install as install_assets
 from generator.walkthrough_site import Published
 from generator.walkthrough_site import control as walkthrough_control
 from generator.walkthrough_site import publish as publish_walkthroughs
@@ -349,6 +350,7 @@ def render(config: Config, guides: Sequence[Guide]) -> list[str]:
     """Write every guide page in every language; return the images that are missing."""
     missing: list[str] = []
     by_id = {g.id: g for g in guides}
+    install_assets(config)
     for lang in config.languages:
         docs = config.path("docs_dir") / lang
         images = copy_images(config, guides, lang)
