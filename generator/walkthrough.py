@@ -267,7 +267,11 @@ def encode(steps: Sequence[Step], canvas: Canvas, max_bytes: int = MAX_BYTES) ->
 
 
 def cache_key(steps: Sequence[Step], canvas: Canvas, max_bytes: int = MAX_BYTES) -> str:
-    """A hash of everything the video depends on, the encoder's version included."""
+    """A hash of everything the video depends on, the encoder's version included.
+
+    Captions are not in the video, only their timing: an edit of a step's text
+    that keeps its timing needs no new encoding (which matters to the preview).
+    """
     recipe = {
         "version": VERSION,
         "ffmpeg": imageio_ffmpeg.get_ffmpeg_version(),
@@ -277,11 +281,11 @@ def cache_key(steps: Sequence[Step], canvas: Canvas, max_bytes: int = MAX_BYTES)
         "canvas": asdict(canvas),
         "steps": [
             {
-                "caption": s.caption,
                 "png": hashlib.sha256(s.png).hexdigest(),
                 "frames": [list(b) for b in s.frames],
+                "counts": counts,
             }
-            for s in steps
+            for s, counts in zip(steps, _frame_counts(steps), strict=True)
         ],
     }
     return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()

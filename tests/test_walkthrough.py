@@ -14,6 +14,7 @@ from PIL import Image
 
 from generator.config import Config
 from generator.model import Guide
+from generator.preview import watched
 from generator.render import guide_page, step_text
 from generator.walkthrough import (
     Canvas,
@@ -119,6 +120,24 @@ def test_the_cache_returns_the_same_video_without_encoding(tmp_path: Path) -> No
     assert again == made
     changed, encoded_changed = encode_cached(tmp_path, STEPS[:1], SMALL)
     assert encoded_changed and changed.video != made.video
+
+
+def test_a_caption_edit_with_the_same_timing_reuses_the_video(tmp_path: Path) -> None:
+    made, _ = encode_cached(tmp_path, STEPS, SMALL)
+    edited = (Step("1. ①ボタンをタッチします。", STEPS[0].png), STEPS[1])
+    again, encoded = encode_cached(tmp_path, edited, SMALL)
+    assert not encoded and again.video == made.video
+    assert "1. ①ボタンをタッチします。" in again.vtt
+
+
+def test_the_preview_does_not_watch_the_walkthroughs_it_writes(tmp_path: Path) -> None:
+    video = tmp_path / "docs" / "ja" / "assets" / "walkthroughs" / "ios" / "demo.mp4"
+    video.parent.mkdir(parents=True)
+    video.write_bytes(b"")
+    page = tmp_path / "docs" / "ja" / "index.md"
+    page.write_text("# Home", "utf-8")
+    found = set(watched(Config(root=tmp_path, languages=("ja",))))
+    assert page in found and video not in found
 
 
 def test_canvases_are_even_and_leave_room_for_captions() -> None:
