@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +25,7 @@ from PIL import Image
 from generator.config import Config
 from generator.files import write_atomic
 from generator.model import Guide, Platform, steps_for
-from generator.walkthrough import Box, Canvas, Step, canvas_for, encode_cached
+from generator.walkthrough import Box, Canvas, Step, Walkthrough, canvas_for, encode_cached
 
 SCHEMES = ("light", "dark")
 
@@ -169,6 +171,19 @@ def job_steps(
     return steps, _canvas(folder, meta, first, dark=scheme == "dark")
 
 
+@dataclass(frozen=True)
+class _Job:
+    platform: str
+    guide: str
+    scheme: str
+    steps: list[Step]
+    canvas: Canvas
+
+    @property
+    def name(self) -> str:
+        return walkthrough_name(self.platform, self.guide, self.scheme)
+
+
 def walkthrough_name(platform: str, guide: str, scheme: str) -> str:
     suffix = "" if scheme == "light" else f"-{scheme}"
     return f"assets/walkthroughs/{platform}/{guide}{suffix}"
@@ -180,39 +195,47 @@ def publish(
     """Make (or take from cache) every walkthrough of one language and write it
     into the docs folder; remove walkthroughs of guides that are gone.
 
-    Prints a line per video encoded now and a total, since a first build
-    encodes them all and takes a while.
+    Encodes on every core (ffmpeg runs one thread per video, so the bytes do
+    not depend on the machine), and prints a line per video encoded now and a
+    total, since a first build encodes them all and takes a while.
     """
     docs = config.path("docs_dir") / lang
     cache = config.root / ".guidegen" / "cache" / "walkthroughs"
-    found: dict[tuple[str, str], list[Published]] = {}
-    wanted: set[Path] = set()
-    made = cached = 0
-    started = time.perf_counter()
+    jobs = []
     for guide in guides:
         for platform in guide.platforms:
             for scheme in SCHEMES:
-                job = job_steps(config, guide, platform, lang, scheme, wording)
-                if job is None:
-                    continue
-                steps, canvas = job
-                name = walkthrough_name(platform, guide.id, scheme)
-                walk, encoded = encode_cached(cache, steps, canvas)
-                if encoded:
-                    made += 1
-                    print(f"walkthrough {lang}/{name}.mp4 encoded", flush=True)
-                else:
-                    cached += 1
-                write_atomic(docs / f"{name}.mp4", walk.video)
-                write_atomic(docs / f"{name}.vtt", walk.vtt.encode())
-                wanted |= {docs / f"{name}.mp4", docs / f"{name}.vtt"}
-                found.setdefault((platform, guide.id), []).append(
-                    Published(scheme, f"{name}.mp4", f"{name}.vtt", walk.width, walk.height)
-                )
+                made = job_steps(config, guide, platform, lang, scheme, wording)
+                if made is not None:
+                    jobs.append(_Job(platform, guide.id, scheme, *made))
+
+    def encode(job: _Job) -> tuple[Walkthrough, bool]:
+        walk, encoded = encode_cached(cache, job.steps, job.canvas)
+        if encoded:
+            print(f"walkthrough {lang}/{job.name}.mp4 encoded", flush=True)
+        return walk, encoded
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        results = list(pool.map(encode, jobs))
+    found: dict[tuple[str, str], list[Published]] = {}
+    wanted: set[Path] = set()
+    for job, (walk, _) in zip(jobs, results, strict=True):
+        video, vtt = docs / f"{job.name}.mp4", docs / f"{job.name}.vtt"
+        write_atomic(video, walk.video)
+        write_atomic(vtt, walk.vtt.encode())
+        wanted |= {video, vtt}
+        found.setdefault((job.platform, job.guide), []).append(
+            Published(job.scheme, f"{job.name}.mp4", f"{job.name}.vtt", walk.width, walk.height)
+        )
     _remove_others(docs / "assets" / "walkthroughs", wanted)
-    if made:
+    encoded = sum(e for _, e in results)
+    if encoded:
         seconds = time.perf_counter() - started
-        print(f"walkthroughs ({lang}): {made} encoded in {seconds:.1f} s, {cached} from cache")
+        print(
+            f"walkthroughs ({lang}): {encoded} encoded in {seconds:.1f} s, "
+            f"{len(results) - encoded} from cache"
+        )
     return found
 
 
