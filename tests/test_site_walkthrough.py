@@ -139,6 +139,25 @@ def test_play_all_steps_loads_nothing_until_pressed_then_plays_with_captions(
     assert played["focused"] and played["controls"]
     assert set(page.requests) >= {played["source"], played["track"]}  # type: ignore[attr-defined]
     assert all("/walkthroughs/ios/" in url for url in page.requests)  # type: ignore[attr-defined]
+    # A reader can jump to the last step: its picture and its caption show.
+    last = page.evaluate(
+        """() => {
+          const v = document.querySelector(".gg-walkthrough video");
+          const cues = v.textTracks[0].cues;
+          const cue = cues[cues.length - 1];
+          v.pause();
+          v.currentTime = (cue.startTime + cue.endTime) / 2;
+          return cue.text;
+        }"""
+    )
+    page.wait_for_function(
+        """(text) => {
+          const v = document.querySelector(".gg-walkthrough video");
+          const active = v.textTracks[0].activeCues;
+          return !v.seeking && v.readyState >= 2 && active.length === 1 && active[0].text === text;
+        }""",
+        arg=last,
+    )
     page.context.close()
     assert not site.external
 
