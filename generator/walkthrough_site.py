@@ -2,10 +2,10 @@
 ``docs/<lang>/assets/walkthroughs/``, and offered in each platform tab behind a
 "play all steps" button that loads nothing until it is pressed.
 
-A capture job's folder (``screenshots/<lang>/<platform>/<guide>/``, and
-``dark/`` inside it for the dark colour scheme) gives the step pictures and
+A capture job's folder (``generator/layout.py``: ``screenshots/<lang>/<platform>/<guide>/``,
+and ``dark/`` inside it for the dark colour scheme) gives the step pictures and
 ``frames.json``; that file is read as untrusted data: only numbers are taken
-from it, and a raw frame's path is used only when it stays inside the folder.
+from it, and a raw frame's path is used only when it stays inside ``raw/``.
 """
 
 from __future__ import annotations
@@ -22,12 +22,11 @@ from typing import Any
 
 from PIL import Image
 
+from generator import layout
 from generator.config import Config
 from generator.files import write_atomic
 from generator.model import Guide, Platform, steps_for
 from generator.walkthrough import Box, Canvas, Step, Walkthrough, canvas_for, encode_cached
-
-SCHEMES = ("light", "dark")
 
 WORDS = {
     "ja": {"play": "すべての手順を再生", "video": "すべての手順の動画", "captions": "日本語"},
@@ -47,11 +46,6 @@ class Published:
     captions: str
     width: int
     height: int
-
-
-def job_folder(config: Config, lang: str, platform: str, guide: str, scheme: str) -> Path:
-    light = config.path("screenshots_dir") / lang / platform / guide
-    return light if scheme == "light" else light / scheme
 
 
 def _meta(folder: Path) -> dict[str, Any]:
@@ -82,8 +76,11 @@ def _raw_size(folder: Path, frame: dict[str, Any]) -> tuple[int, int] | None:
     name = frame.get("raw")
     if not isinstance(name, str):
         return None
-    path = (folder / name).resolve()
-    if not path.is_relative_to(folder.resolve()) or not path.is_file():
+    try:
+        path = layout.raw_path(folder, name)
+    except ValueError:
+        return None
+    if not path.is_file():
         return None
     try:
         with Image.open(path) as image:
@@ -144,7 +141,7 @@ def job_steps(
     config: Config, guide: Guide, platform: str, lang: str, scheme: str, wording: Wording
 ) -> tuple[list[Step], Canvas] | None:
     """The walkthrough's steps for one capture job; None when a picture is missing."""
-    folder = job_folder(config, lang, platform, guide.id, scheme)
+    folder = layout.job_dir(config.path("screenshots_dir"), guide.id, platform, lang, scheme)
     meta = _meta(folder)
     entries = (
         {e.get("id"): e for e in meta.get("steps", []) if isinstance(e, dict)}
@@ -204,7 +201,9 @@ def publish(
     jobs = []
     for guide in guides:
         for platform in guide.platforms:
-            for scheme in SCHEMES:
+            for scheme in config.schemes_for(platform):
+                if guide.color_schemes is not None and scheme not in guide.color_schemes:
+                    continue
                 made = job_steps(config, guide, platform, lang, scheme, wording)
                 if made is not None:
                     jobs.append(_Job(platform, guide.id, scheme, *made))
@@ -262,7 +261,8 @@ def control(
     when the button is pressed, so nothing is fetched before.
     """
     by_scheme = {p.scheme: p for p in walks.get((platform, guide), ())}
-    light = by_scheme.get("light")
+    # The light one by default; a project that captures only dark has that one.
+    light = by_scheme.get("light") or by_scheme.get("dark")
     if light is None:
         return ""
     w = WORDS.get(lang, WORDS["en"])
@@ -277,7 +277,7 @@ def control(
         "data-title": title,
     }
     dark = by_scheme.get("dark")
-    if dark is not None:
+    if dark is not None and dark is not light:
         attrs |= {"data-video-dark": dark.video, "data-captions-dark": dark.captions}
     attributes = " ".join(f'{k}="{html.escape(v)}"' for k, v in attrs.items())
     return (

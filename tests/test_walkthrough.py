@@ -232,7 +232,7 @@ def test_publish_writes_light_and_dark_and_removes_stale_ones(tmp_path: Path) ->
     light = tmp_path / "screenshots" / "ja" / "ios" / "demo"
     write_job(light, {"one": [{"raw": "raw/one-1.png"}], "two": [{"raw": "raw/two-1.png"}]})
     write_job(light / "dark", {"one": [{"raw": "raw/one-1.png"}]})
-    config = Config(root=tmp_path, languages=("ja",))
+    config = Config(root=tmp_path, languages=("ja",), color_schemes=("light", "dark"))
     stale = tmp_path / "docs" / "ja" / "assets" / "walkthroughs" / "web" / "gone.mp4"
     stale.parent.mkdir(parents=True)
     stale.write_bytes(b"old")
@@ -261,10 +261,22 @@ def test_the_control_escapes_its_text_and_names_both_schemes() -> None:
     assert 'data-video-dark="assets/walkthroughs/ios/demo-dark.mp4"' in html
     assert ">Play all steps</button>" in html and "<video" not in html
     assert control(walks, "web", "demo", "en", "Computer") == ""
+    only_dark = {("ios", "demo"): walks[("ios", "demo")][1:]}
+    html = control(only_dark, "ios", "demo", "en", "iPhone")
+    assert 'data-video="assets/walkthroughs/ios/demo-dark.mp4"' in html
+    assert "data-video-dark" not in html
+
+
+def test_a_scheme_the_project_does_not_capture_gets_no_walkthrough(tmp_path: Path) -> None:
+    light = tmp_path / "screenshots" / "ja" / "ios" / "demo"
+    write_job(light, {"one": [{"raw": "raw/one-1.png"}]})
+    write_job(light / "dark", {"one": [{"raw": "raw/one-1.png"}]})
+    walks = publish(Config(root=tmp_path, languages=("ja",)), [GUIDE], "ja", step_text)
+    assert [p.scheme for p in walks[("ios", "demo")]] == ["light"]
 
 
 def test_each_tab_with_a_walkthrough_has_its_button(tmp_path: Path) -> None:
     walks = {("ios", "demo"): [Published("light", "v.mp4", "v.vtt", 2, 2)]}
-    page = guide_page(GUIDE, "ja", Config(root=tmp_path), {}, None, walks)
+    page = guide_page(GUIDE, "ja", Config(root=tmp_path), {}, walkthroughs=walks)
     ios_tab = page.split('=== "iPhone"')[1]
     assert ios_tab.index("すべての手順を再生") < ios_tab.index("1. ①をタップ")
