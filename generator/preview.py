@@ -174,7 +174,12 @@ def watched(config: Config) -> Iterator[Path]:
     generated = frozenset(
         docs / lang / sub
         for lang in config.languages
-        for sub in ("guides", "assets/screenshots", *(f"assets/{f}" for f in ASSET_FOLDERS))
+        for sub in (
+            "guides",
+            "assets/screenshots",
+            "assets/walkthroughs",
+            *(f"assets/{f}" for f in ASSET_FOLDERS),
+        )
     )
     yield from _files(docs, generated)
     yield from config.root.glob("mkdocs*.yml")

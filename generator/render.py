@@ -27,6 +27,9 @@ from generator.facts import FILLED_RE, in_code, is_public, outside_code, page_fi
 from generator.files import write_atomic
 from generator.model import CIRCLED_RE, Fact, Guide, Localized, PlatformStep, SharedFact, steps_for
 from generator.siteassets import install as install_assets
+from generator.walkthrough_site import Published
+from generator.walkthrough_site import control as walkthrough_control
+from generator.walkthrough_site import publish as publish_walkthroughs
 
 WORDS = {
     "ja": {
@@ -259,6 +262,7 @@ def guide_page(
     images: Mapping[str, tuple[int, int] | None],
     guides: Mapping[str, Guide] | None = None,
     shared: Mapping[str, SharedFact] | None = None,
+    walkthroughs: Mapping[tuple[str, str], Sequence[Published]] | None = None,
 ) -> str:
     """One guide as a Material page: summary, prerequisites, a tab per platform
     (linked across the site by their labels), facts with sources, related guides."""
@@ -288,6 +292,8 @@ def guide_page(
             continue
         label = config.devices[platform].label[lang]
         section = platform_section(guide, platform, lang, config, images)
+        play = walkthrough_control(walkthroughs or {}, platform, guide.id, lang, label)
+        section = f"{play}\n\n{section}" if play else section
         tabs.append(f'=== "{label}"\n\n{_indent(section, 4)}')
     out.append(f"## {w['steps']}\n\n{_HOLD_TABS}\n\n" + "\n\n".join(tabs))
     out.append(_choose_tab_script(config, lang))
@@ -436,13 +442,14 @@ def render(
     for lang in config.languages:
         docs = config.path("docs_dir") / lang
         images = copy_images(config, guides, lang)
+        walkthroughs = publish_walkthroughs(config, guides, lang, step_text)
         for guide in guides:
             for platform in guide.platforms:
                 for step in steps_for(guide, platform):
                     if image_name(platform, guide.id, step.id) not in images:
                         key = layout.step_key(guide.id, platform, lang, "light", step.id)
                         missing.append(f"{key}.png")
-            page = guide_page(guide, lang, config, images, by_id, shared)
+            page = guide_page(guide, lang, config, images, by_id, shared, walkthroughs)
             write_atomic(docs / "guides" / f"{guide.id}.md", page.encode())
         pages = {docs / "guides" / f"{g.id}.md" for g in guides}
         if config.guide_index:

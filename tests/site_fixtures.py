@@ -25,7 +25,9 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright
 from generator.server import serve
 
 ROOT = Path(__file__).resolve().parent.parent
-COPIED = ("steps", "screenshots", "docs", "mockshop")
+# The build's cache is keyed by content, so reusing it only saves the time of
+# converting images and encoding walkthrough videos again.
+COPIED = ("steps", "screenshots", "docs", "mockshop", ".guidegen/cache")
 COPIED_FILES = ("mkdocs.yml", "mkdocs.en.yml", "pyproject.toml", "facts.yml")
 
 # Added to the copy only: a guide whose text tries to inject HTML and script.
