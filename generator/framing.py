@@ -241,14 +241,17 @@ def place_marks(frame: Frame, picture: Box) -> list[Placement]:
 
     A badge goes to the first spot, in a fixed order, that covers nothing:
     outside the outline, then straddling it, then inside it; then to the first
-    that covers no text (only a picture or control); failing all, to the spot
-    that covers least.
+    that covers no text (only a picture, a control or a neighbouring card);
+    failing all, to the spot that covers least.
     """
     text = [t.grown(1) for t in frame.text]
-    elements = list(frame.elements)
     outlines = [outline_for(m.box, frame.text) for m in frame.marks]
     badges: list[Box] = []
     for index, outline in enumerate(outlines):
+        # Pictures, controls and the cards beside the element are worth keeping
+        # clear too; the card the element is in is where its badge may go.
+        box = frame.marks[index].box
+        elements = [*frame.elements, *(p for p in frame.panels if not p.contains(box))]
         others = [o for i, o in enumerate(outlines) if i != index] + badges
         outside = _candidates(outline)
         # On the edge or inside, a spot is pulled into the picture: a row as

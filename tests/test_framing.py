@@ -133,3 +133,11 @@ def test_drawing_rendering_linting_and_redrawing_never_load_playwright():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_badge_keeps_off_a_neighbouring_card_but_may_sit_in_its_own():
+    picture = Box(0, 0, 1280, 800)
+    neighbour, own = Box(124, 439, 335, 84), Box(473, 439, 334, 84)
+    marked = frame(own, panels=(neighbour, own, Box(100, 0, 1080, 800)))
+    (placement,) = place_marks(marked, picture)
+    assert not placement.badge.intersects(neighbour)
