@@ -194,8 +194,15 @@ MEASURE_JS = """async ({marks, redactions, focus, details}) => {
     if (hit && !(hit === parent || parent.contains(hit) || hit.contains(parent))) continue;
     text.push(outward(c));
   }
+  // A field's text is inside its border and padding.
   for (const field of document.querySelectorAll('input:not([type=hidden]),textarea,select')) {
-    const c = shown(field) && clip(field.getBoundingClientRect());
+    if (!shown(field)) continue;
+    const r = field.getBoundingClientRect(), s = getComputedStyle(field);
+    const inset = (side) => parseFloat(s['border' + side + 'Width'])
+      + parseFloat(s['padding' + side]);
+    const left = r.left + inset('Left'), top = r.top + inset('Top');
+    const right = r.right - inset('Right'), bottom = r.bottom - inset('Bottom');
+    const c = clip(new DOMRect(left, top, right - left, bottom - top));
     if (c) text.push(outward(c));
   }
   const bars = [], elements = [], panels = [];
