@@ -33,7 +33,9 @@ WIDE_GAPS = tuple(float(gap) for gap in range(14, 50, 2))  # past a touching lin
 # bar or tab bar tells the reader which screen it is.
 NEAR_BAR = 96.0
 MIN_CROP = (320.0, 180.0)  # smallest crop, CSS px, when the frame is larger
-WIDE = 2 / 3  # a crop wider than this share of the frame takes its full width
+# A crop leaving less than this (CSS px) beside it takes the frame's full
+# width: slivers of a phone screen at the sides only distract.
+SLIVERS = 160.0
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,7 @@ def crop_region(frame: Frame, width: float, height: float) -> Box:
         if b.height <= height / 2 and b.width <= width
     ]
     region = _snap(region, solids, bounds)
-    if region.width > width * WIDE:
+    if width - region.width < SLIVERS:
         region = Box(0, region.y, width, region.height)
     return _snap(region, solids, bounds)
 
@@ -265,14 +267,18 @@ def place_marks(frame: Frame, picture: Box) -> list[Placement]:
     drawn = [outline_for(m.box, frame.text) for m in frame.marks]
     outlines = [outline for outline, _ in drawn]
     badges: list[Box] = []
+    # Cards, not the bars or full-width bands a badge may well sit on.
+    cards = [
+        p
+        for p in frame.panels
+        if p.width < 0.9 * picture.width and not any(p.intersects(bar) for bar in frame.bars)
+    ]
     for index, outline in enumerate(outlines):
         # Pictures, controls and the cards beside the element are worth keeping
         # clear too; the element itself and the card it is in are not.
         box = frame.marks[index].box
         solids = [
-            b
-            for b in (*frame.elements, *frame.panels)
-            if not b.contains(box) and not box.contains(b)
+            b for b in (*frame.elements, *cards) if not b.contains(box) and not box.contains(b)
         ]
         others = [o for i, o in enumerate(outlines) if i != index] + badges
         outside = _candidates(outline)

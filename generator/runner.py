@@ -169,7 +169,11 @@ MEASURE_JS = """async ({marks, redactions, focus, details}) => {
       const b = a.getBoundingClientRect();
       const seen = clip(b);
       if (!seen) continue;
-      if ((seen.right - seen.left) * (seen.bottom - seen.top) > 0.6 * W * H) return null;
+      // Most of the screen, or a whole wide page's width, is no focus.
+      const width = seen.right - seen.left;
+      if (width * (seen.bottom - seen.top) > 0.6 * W * H || width > Math.max(0.75 * W, 480)) {
+        return null;
+      }
       const larger = b.width * b.height >= 3 * area
         && (b.width > r.width + 24 || b.height > r.height + 24);
       if (a.matches(SEMANTIC) || larger) return box(b);
