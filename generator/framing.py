@@ -7,7 +7,9 @@ and its marks placed again without a browser. The rules:
   their containers and to a title bar or tab bar they are in or near, padded,
   then widened until no text line, control or picture is cut through.
 - An outline keeps a gap around its element's text and, side by side, moves
-  in or out so that its stroke crosses no text of the screen.
+  in or out so that its stroke crosses no text of the screen: thinner between
+  lines a few pixels apart, around a neighbour's line that touches the
+  element's rather than through it.
 - A badge sits outside its outline in free space: over no text, no other
   outline or badge, inside the picture; where there is none, on the outline's
   edge or inside it, still over no text. Candidates are tried in a fixed
