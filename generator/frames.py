@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from generator.model import Platform, PlatformStep
+from generator.dialogs import Dialog
+from generator.model import ColorScheme, Platform, PlatformStep
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ class Frame:
     elements: tuple[Box, ...] = ()  # controls and pictures a crop must not cut through
     panels: tuple[Box, ...] = ()  # painted boxes (cards, buttons) a crop keeps whole
     crop: CropRule = CropRule()
+    dialog: Dialog | None = None  # a native dialog to draw over png (it is not in a screenshot)
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,7 @@ class Run:
     scale: float
     viewport: tuple[int, int]
     steps: tuple[StepShot, ...]
+    scheme: ColorScheme = "light"
 
 
 @dataclass(frozen=True)
@@ -128,11 +131,21 @@ class Failure:
     reason: str
     screen: str
     screenshot: bytes | None
+    scheme: ColorScheme = "light"
+    step_id: str = ""
+    where: str = ""  # file:line of the step, filled in by whoever knows the file
 
     def line(self, screenshot_path: str | None = None) -> str:
+        step = f"step {self.step}"
+        if self.step_id:
+            step += f" '{self.step_id}'"
+        if self.where:
+            step += f" ({self.where})"
+        run = f"{self.platform}/{self.lang}"
+        if self.scheme != "light":
+            run += f"/{self.scheme}"
         text = (
-            f"{self.guide} › step {self.step} › {self.platform}/{self.lang}: "
-            f"{self.action} — {self.reason} (screen: {self.screen})"
+            f"{self.guide} › {step} › {run}: {self.action} — {self.reason} (screen: {self.screen})"
         )
         return f"{text}; screenshot: {screenshot_path}" if screenshot_path else text
 

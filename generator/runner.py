@@ -9,6 +9,8 @@ do that. ``check`` uses it with screenshots off.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import os
 from typing import Any
 
 from playwright.sync_api import (
@@ -20,15 +22,22 @@ from playwright.sync_api import (
     Playwright,
     expect,
 )
+from playwright.sync_api import Dialog as PlaywrightDialog
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from generator.config import LOCALES, Config, ConfigError
+from generator.dialogs import Dialog, dialog_for, pressed_box
+from generator.dialogs import plan as dialog_plan
 from generator.frames import Box, CropRule, Failure, Frame, Mark, Redaction, Run, StepShot
 from generator.model import (
+    DIALOG_ACTIONS,
+    AcceptDialog,
     Blur,
     Click,
+    ColorScheme,
     CropArea,
+    EnvValue,
     ExpectAbsent,
     ExpectText,
     Fill,
@@ -282,6 +291,8 @@ def describe_target(target: Target, lang: str) -> str:
 
 def describe_action(action: Any, lang: str) -> str:
     target = action_target(action)
+    if isinstance(action, DIALOG_ACTIONS):
+        return action_name(action)
     if target is None:
         return f"{action_name(action)} '{action.goto}'"
     if isinstance(target, str):
@@ -289,7 +300,13 @@ def describe_action(action: Any, lang: str) -> str:
     return f"{action_name(action)} {describe_target(target, lang)}"
 
 
-def context_options(config: Config, playwright: Playwright, platform: Platform, lang: str) -> dict:
+def context_options(
+    config: Config,
+    playwright: Playwright,
+    platform: Platform,
+    lang: str,
+    scheme: ColorScheme = "light",
+) -> dict:
     device = config.devices[platform]
     if device.descriptor:
         if device.descriptor not in playwright.devices:
@@ -307,7 +324,7 @@ def context_options(config: Config, playwright: Playwright, platform: Platform, 
         "locale": LOCALES.get(lang, lang),
         "timezone_id": config.timezone,
         "reduced_motion": "reduce",
-        "color_scheme": "light",
+        "color_scheme": scheme,
         "service_workers": "block",
     }
 
@@ -325,6 +342,57 @@ class _Session:
         self.lang = lang
         self.shoot = shoot
         self.redact: list[tuple[str, Target]] = []
+        # The dialog action that follows the action being performed, if any: a
+        # dialog blocks the page until it is answered, so it is answered at once.
+        self.dialog_plan: AcceptDialog | Any | None = None
+        self.dialog: Dialog | None = None
+        self.unexpected: str | None = None
+        page.on("dialog", self._on_dialog)
+
+    def _on_dialog(self, dialog: PlaywrightDialog) -> None:
+        planned, self.dialog_plan = self.dialog_plan, None
+        if planned is None:
+            self.unexpected = f"{dialog.type} dialog '{dialog.message}'"
+            dialog.dismiss()
+            return
+        accept = isinstance(planned, AcceptDialog)
+        args = getattr(planned, next(iter(type(planned).model_fields)))
+        prompt = None
+        if dialog.type == "prompt" and args is not None and args.prompt is not None:
+            prompt = text_in(args.prompt, self.lang)
+        self.dialog = dialog_for(dialog.type, dialog.message, self.lang, accept, prompt)
+        if not accept:
+            dialog.dismiss()
+        elif prompt is not None:
+            dialog.accept(prompt)
+        else:
+            dialog.accept()
+
+    def no_unexpected_dialog(self) -> None:
+        if self.unexpected is not None:
+            shown, self.unexpected = self.unexpected, None
+            raise _ActionFailed(
+                f"unexpected {shown} opened by this action; answer it with accept-dialog "
+                "or dismiss-dialog as the next action"
+            )
+
+    def test_ids(self) -> list[str]:
+        try:
+            found = self.page.eval_on_selector_all(
+                "[data-testid]", "els => els.map(e => e.getAttribute('data-testid'))"
+            )
+        except PlaywrightError:
+            return []
+        return sorted({str(x) for x in found if x})
+
+    def fill_value(self, value: Any) -> str:
+        if isinstance(value, EnvValue):
+            if value.env not in os.environ:
+                raise _ActionFailed(
+                    f"environment variable {value.env} is not set; set it where guidegen runs"
+                )
+            return os.environ[value.env]
+        return text_in(value, self.lang)
 
     def locate(self, target: Target) -> Locator:
         page = self.page
@@ -349,7 +417,14 @@ class _Session:
         try:
             found.first.wait_for(state="visible", timeout=self.config.timeout_ms)
         except PlaywrightTimeout:
-            raise _ActionFailed(f"no element with {describe_target(target, self.lang)}") from None
+            hint = ""
+            wanted = target if isinstance(target, str) else getattr(target, "testid", None)
+            if wanted is not None:
+                near = difflib.get_close_matches(wanted, self.test_ids(), n=1, cutoff=0.5)
+                hint = f"; did you mean '{near[0]}'?" if near else ""
+            raise _ActionFailed(
+                f"no element with {describe_target(target, self.lang)}{hint}"
+            ) from None
         count = found.count()
         if count > 1:
             raise _ActionFailed(
@@ -404,7 +479,7 @@ class _Session:
                 element.tap()
         elif isinstance(action, Fill):
             assert element is not None
-            element.fill(text_in(action.fill.value, self.lang))
+            element.fill(self.fill_value(action.fill.value))
         elif isinstance(action, Select):
             assert element is not None
             element.select_option(label=text_in(action.select.option, self.lang))
@@ -537,13 +612,47 @@ class _StepRun:
         self.group.clear()
         self.pending = None
 
+    def answered(self, action: Any) -> None:
+        """The dialog the previous action opened, drawn over the screen behind it, with
+        the pressed button marked; it was answered the moment it opened."""
+        session = self.session
+        shown, session.dialog = session.dialog, None
+        if shown is None:
+            raise _ActionFailed(
+                "no dialog was opened by the previous action; remove this action or "
+                "put it right after the action that opens the dialog"
+            )
+        args = getattr(action, next(iter(type(action).model_fields)))
+        if args is not None and args.message is not None:
+            wanted = text_in(args.message, session.lang)
+            if wanted not in shown.message:
+                raise _ActionFailed(f"the dialog says '{shown.message}', expected '{wanted}'")
+        behind = self.pending or (self.frames[-1] if self.frames else None)
+        self.close_frame()
+        self.number += 1
+        size = session.page.viewport_size or {"width": 1280, "height": 800}
+        viewport = (size["width"], size["height"])
+        box = Box(*pressed_box(shown, session.platform, viewport, session.lang))
+        # The whole drawn dialog is the button's container, so a crop keeps it whole.
+        panel = Box(*dialog_plan(shown, session.platform, viewport, session.lang).panel)
+        png = behind.png if behind is not None else self.shoot().png
+        redactions = behind.redactions if behind is not None else ()
+        self.frames.append(
+            Frame(png, (Mark(self.number, box, panel),), redactions, panels=(panel,), dialog=shown)
+        )
+        session.settle()
+
     def act(self, action: Any) -> None:
         session = self.session
+        if isinstance(action, DIALOG_ACTIONS):
+            self.answered(action)
+            return
         target = action_target(action)
         element = session.one(target) if target is not None and _needs_element(action) else None
         before = session.where()
         if not is_marked(action):
             session.perform(action, element)
+            session.no_unexpected_dialog()
             if self.pending is not None and session.where() != before:
                 self.close_frame()
             return
@@ -554,17 +663,24 @@ class _StepRun:
         # A filled-in field is shown filled; a tap is shown before it happens.
         if isinstance(action, Fill | Select):
             session.perform(action, element)
+            session.no_unexpected_dialog()
+            if isinstance(action, Fill) and isinstance(action.fill.value, EnvValue):
+                # A value from the environment is a secret: never in an image.
+                session.redact.append(("mask", target))
             self.pending = self.shoot()
             return
         self.pending = self.shoot()
         session.perform(action, element)
+        session.no_unexpected_dialog()
         if isinstance(action, Highlight):
             return
         if session.where() != before or element.count() == 0:
             self.close_frame()
 
     def run(self) -> StepShot:
-        for action in self.step.actions:
+        following = [*self.step.actions[1:], None]
+        for action, after in zip(self.step.actions, following, strict=True):
+            self.session.dialog_plan = after if isinstance(after, DIALOG_ACTIONS) else None
             try:
                 self.act(action)
             except (_ActionFailed, PlaywrightError) as error:
@@ -598,11 +714,20 @@ def run_guide(
     lang: str,
     base_url: str,
     *,
+    scheme: ColorScheme = "light",
     shoot: bool = True,
     trace_path: str | None = None,
+    storage_state: dict[str, Any] | None = None,
+    keep: dict[str, Any] | None = None,
 ) -> Run:
-    """Run every step of guide; raise GuideFailed naming the step that broke."""
-    options = context_options(config, playwright, platform, lang)
+    """Run every step of guide; raise GuideFailed naming the step that broke.
+
+    storage_state starts the run with a setup guide's cookies and storage; keep,
+    when given, receives this run's own under "storage_state" (for a setup guide).
+    """
+    options = context_options(config, playwright, platform, lang, scheme)
+    if storage_state is not None:
+        options["storage_state"] = storage_state
     context: BrowserContext = browser.new_context(**options)
     context.set_default_timeout(config.timeout_ms)
     if trace_path:
@@ -611,7 +736,7 @@ def run_guide(
     session = _Session(page, config, base_url, platform, lang, shoot)
     session.redact.extend(("blur", target) for target in guide.redact)
     shots: list[StepShot] = []
-    number, action = 0, "open the start page"
+    number, action, step_id = 0, "open the start page", ""
     failed = False
     try:
         page.clock.set_fixed_time(dt.datetime.fromisoformat(config.clock))
@@ -619,8 +744,10 @@ def run_guide(
         page.goto(base_url.rstrip("/") + "/" + start.lstrip("/"), timeout=NAVIGATION_TIMEOUT_MS)
         session.settle()
         for step in steps_for(guide, platform):
-            number, action = step.number, f"step {step.number}"
+            number, action, step_id = step.number, f"step {step.number}", step.id
             shots.append(_StepRun(session, step).run())
+        if keep is not None:
+            keep["storage_state"] = context.storage_state()
     except (_StepFailed, PlaywrightError) as error:
         failed = True
         if isinstance(error, _StepFailed):
@@ -636,6 +763,8 @@ def run_guide(
             reason,
             session.screen(),
             _safe_screenshot(page),
+            scheme,
+            step_id,
         )
         raise GuideFailed(failure) from None
     finally:
@@ -651,6 +780,7 @@ def run_guide(
         scale=float(options["device_scale_factor"]),
         viewport=(viewport["width"], viewport["height"]),
         steps=tuple(shots),
+        scheme=scheme,
     )
 
 
