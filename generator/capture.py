@@ -384,7 +384,7 @@ def frame_entries(
             crop=drawn.crop,
             at=at,
             badges=[p.badge for p in drawn.placements],
-            outlines=[p.outline for p in drawn.placements],
+            outlines=[(p.outline, p.stroke) for p in drawn.placements],
         )
         for raw, frame, drawn, at in zip(raws, frames, picture.frames, picture.at, strict=True)
     ]

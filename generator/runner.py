@@ -178,7 +178,11 @@ MEASURE_JS = """async ({marks, redactions, focus, details}) => {
       const b = a.getBoundingClientRect();
       const seen = clip(b);
       if (!seen) continue;
-      if ((seen.right - seen.left) * (seen.bottom - seen.top) > 0.6 * W * H) return null;
+      // Most of the screen, or a whole wide page's width, is no focus.
+      const width = seen.right - seen.left;
+      if (width * (seen.bottom - seen.top) > 0.6 * W * H || width > Math.max(0.75 * W, 480)) {
+        return null;
+      }
       const larger = b.width * b.height >= 3 * area
         && (b.width > r.width + 24 || b.height > r.height + 24);
       if (a.matches(SEMANTIC) || larger) return box(b);
@@ -203,8 +207,15 @@ MEASURE_JS = """async ({marks, redactions, focus, details}) => {
     if (hit && !(hit === parent || parent.contains(hit) || hit.contains(parent))) continue;
     text.push(outward(c));
   }
+  // A field's text is inside its border and padding.
   for (const field of document.querySelectorAll('input:not([type=hidden]),textarea,select')) {
-    const c = shown(field) && clip(field.getBoundingClientRect());
+    if (!shown(field)) continue;
+    const r = field.getBoundingClientRect(), s = getComputedStyle(field);
+    const inset = (side) => parseFloat(s['border' + side + 'Width'])
+      + parseFloat(s['padding' + side]);
+    const left = r.left + inset('Left'), top = r.top + inset('Top');
+    const right = r.right - inset('Right'), bottom = r.bottom - inset('Bottom');
+    const c = clip(new DOMRect(left, top, right - left, bottom - top));
     if (c) text.push(outward(c));
   }
   const bars = [], elements = [], panels = [];
