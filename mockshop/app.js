@@ -281,14 +281,15 @@ function servicesScreen() {
   const { S } = ctx;
   const row = (id, href, label, sub = '') =>
     `<li>${link(id, href, `<span class="row-main"><span class="row-title">${esc(label)}</span>${sub ? `<span class="row-sub">${esc(sub)}</span>` : ''}</span>${ICONS.chevron()}`, 'row')}</li>`;
-  const placeholder = (key, label) => row(`service-${key}`, `#/account/services/${key}`, label);
+  const placeholder = (key) =>
+    row(`service-${key}`, `#/account/services/${key}`, S[SERVICE_LABELS[key]]);
   const section = (id, title, rows) =>
     `<section class="group" aria-labelledby="${id}"><h2 id="${id}" class="group-title">${esc(title)}</h2><ul class="list">${rows}</ul></section>`;
   const body = `<div class="services">
-    ${section('sec-orders', S.secOrders, row('service-orders', '#/orders', S.svcOrders) + placeholder('buy-again', S.svcBuyAgain))}
-    ${section('sec-payment', S.secPayment, placeholder('payments', S.svcPayments) + placeholder('gift-cards', S.svcGiftCards))}
-    ${section('sec-settings', S.secSettings, placeholder('security', S.svcSecurity) + placeholder('addresses', S.svcAddresses) + placeholder('profile', S.svcProfile) + placeholder('email', S.svcEmailPrefs))}
-    ${section('sec-messages', S.secMessageCenter, row('messages', '#/messages', S.svcMessages, S.svcMessagesText) + placeholder('notifications', S.svcNotices))}
+    ${section('sec-orders', S.secOrders, row('service-orders', '#/orders', S.svcOrders) + placeholder('buy-again'))}
+    ${section('sec-payment', S.secPayment, placeholder('payments') + placeholder('gift-cards'))}
+    ${section('sec-settings', S.secSettings, placeholder('security') + placeholder('addresses') + placeholder('profile') + placeholder('email'))}
+    ${section('sec-messages', S.secMessageCenter, row('messages', '#/messages', S.svcMessages, S.svcMessagesText) + placeholder('notifications'))}
   </div>`;
   const c = crumbs();
   return {
@@ -300,7 +301,19 @@ function servicesScreen() {
   };
 }
 
-function placeholderScreen() {
+// The account-service rows that lead to a placeholder, by route key.
+const SERVICE_LABELS = {
+  'buy-again': 'svcBuyAgain',
+  payments: 'svcPayments',
+  'gift-cards': 'svcGiftCards',
+  security: 'svcSecurity',
+  addresses: 'svcAddresses',
+  profile: 'svcProfile',
+  email: 'svcEmailPrefs',
+  notifications: 'svcNotices',
+};
+
+function placeholderScreen(key) {
   const { S } = ctx;
   const c = crumbs();
   const body = emptyState(
@@ -314,6 +327,7 @@ function placeholderScreen() {
     title: S.servicesTitle,
     tab: 'account',
     crumbs: [c.account, c.services],
+    current: S[SERVICE_LABELS[key]],
     body,
   };
 }
@@ -807,7 +821,7 @@ function route() {
   if (p[0] === 'account') {
     if (p.length === 1) return accountScreen();
     if (p[1] === 'services' && p.length === 2) return servicesScreen();
-    if (p[1] === 'services' && p.length === 3) return placeholderScreen();
+    if (p[1] === 'services' && p.length === 3) return placeholderScreen(p[2]);
   }
   if (p[0] === 'orders') {
     if (p.length === 1) return ordersScreen(q);
