@@ -50,6 +50,14 @@ const esc = (value) =>
     .replaceAll('"', '&quot;')
     .replaceAll("'", '&#39;');
 
+// Escaped text in which the given names (a seller's, a person's) never break
+// across lines: a phrase breaker cannot know invented names such as 木工房あおば.
+const escKeeping = (text, names) =>
+  names.reduce(
+    (html, name) => html.replaceAll(esc(name), `<span class="keep">${esc(name)}</span>`),
+    esc(text),
+  );
+
 // Fixture text is either a plain string or {ja, en}.
 const tr = (value) => (value && typeof value === 'object' ? value[ctx.lang] : value);
 
@@ -463,7 +471,12 @@ function assistantScreen(order) {
   const seller = tr(order.seller);
   const a = ctx.state.assistant[order.id] || { step: 'choose' };
   const parts = [
-    bubble('bot', esc(S.assistantGreeting(tr(ctx.scenario.user.given), tr(order.name), seller))),
+    bubble(
+      'bot',
+      escKeeping(S.assistantGreeting(tr(ctx.scenario.user.given), tr(order.name), seller), [
+        seller,
+      ]),
+    ),
     bubble('bot', esc(S.assistantAsk)),
   ];
   let tail = '';
@@ -487,7 +500,9 @@ function assistantScreen(order) {
     } else {
       const sent = ctx.state.messages.find((m) => m.id === a.messageId);
       parts.push(bubble('you', esc(sent ? sent.body : '')));
-      parts.push(bubble('bot', esc(S.assistantSent(seller)), tid('assistant-confirmation')));
+      parts.push(
+        bubble('bot', escKeeping(S.assistantSent(seller), [seller]), tid('assistant-confirmation')),
+      );
       tail = `<div class="stack">
         ${link('assistant-view-messages', '#/messages/sent', esc(S.assistantViewSent), 'btn btn-primary btn-block')}
         ${link('assistant-done', `#/orders/${order.id}`, esc(S.assistantDone), 'btn btn-secondary btn-block')}</div>`;
@@ -675,7 +690,7 @@ function returnScreen(order, q) {
   const reason = S.reasons[q.get('reason')] ? q.get('reason') : 'missing-parts';
   const body = `${productMini(order)}
     <form class="card form" data-form="return" data-order="${esc(order.id)}">
-      <p>${esc(S.returnIntro(tr(order.seller)))}</p>
+      <p>${escKeeping(S.returnIntro(tr(order.seller)), [tr(order.seller)])}</p>
       <label for="return-reason">${esc(S.returnReasonLabel)}</label>
       <select id="return-reason" ${tid('return-reason')}>${reasonOptions(reason)}</select>
       <label for="return-comment">${esc(S.returnCommentLabel)}</label>
@@ -700,7 +715,7 @@ function returnDoneScreen(order) {
   const body = `<div class="done" ${tid('return-confirmation')}>
       <span class="done-icon">${ICONS.check(32)}</span>
       <h2 class="done-title">${esc(S.returnDoneTitle)}</h2>
-      <p>${esc(S.returnDoneText(tr(order.seller)))}</p></div>
+      <p>${escKeeping(S.returnDoneText(tr(order.seller)), [tr(order.seller)])}</p></div>
     <section class="card"><dl class="facts">
       <div><dt>${esc(S.returnRequestedOn)}</dt><dd>${esc(date(k.ret.date))}</dd></div>
       <div><dt>${esc(S.returnReasonLabel)}</dt><dd>${esc(S.reasons[k.ret.reason] || '')}</dd></div>

@@ -493,7 +493,10 @@ WORD_LINES_JS = """(words) => {
 def test_japanese_words_are_not_broken_across_lines(shop: Shop, platform: str) -> None:
     page = shop.look(platform, "ja")
     words = ["ブックエンド", "（2個セット）", "メッセージ", "行われていません", "リクエスト"]
-    for route in ("#/orders/1001/problem", "#/orders/1001/problem/missing-parts"):
+    words += ["木工房あおば"]
+    routes = ["#/orders/1001/problem", "#/orders/1001/problem/missing-parts"]
+    routes += ["#/orders/1001/contact", "#/orders/1001/return?reason=damaged"]
+    for route in routes:
         shop.visit(page, platform, "ja", "damaged-item", route)
         assert page.evaluate(WORD_LINES_JS, words) == [], route
 
