@@ -26,7 +26,7 @@ from generator.server import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 COPIED = ("steps", "screenshots", "docs", "mockshop")
-COPIED_FILES = ("mkdocs.yml", "mkdocs.en.yml", "pyproject.toml")
+COPIED_FILES = ("mkdocs.yml", "mkdocs.en.yml", "pyproject.toml", "facts.yml")
 
 # Added to the copy only: a guide whose text tries to inject HTML and script.
 ESCAPE_CHECK = """\
