@@ -708,7 +708,10 @@ def capture(
     if report_dir is not None:
         for failure in failures:
             if failure.screenshot:
-                key = f"failed/{failure.lang}/{failure.platform}/{failure.guide}/{failure.step}"
+                step = layout.step_key(
+                    failure.guide, failure.platform, failure.lang, failure.scheme, str(failure.step)
+                )
+                key = f"failed/{step}"
                 shots.update(
                     {
                         failure.line(): write_images(
