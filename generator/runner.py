@@ -504,7 +504,7 @@ class _StepRun:
             self.close_frame()
 
     def run(self, step: PlatformStep) -> StepShot:
-        following = [*step.actions[1:], None]
+        following = [*step.actions[1:], None][: len(step.actions)]
         for action, after in zip(step.actions, following, strict=True):
             self.session.dialog_plan = after if isinstance(after, DIALOG_ACTIONS) else None
             try:
