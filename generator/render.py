@@ -328,7 +328,7 @@ def copy_images(
     docs = config.path("docs_dir") / lang
     found: dict[str, tuple[int, int] | None] = {}
     for guide in guides:
-        for platform in guide.platforms:
+        for platform in (p for p in guide.platforms if p in config.platforms):
             for step in steps_for(guide, platform):
                 source = (
                     config.path("screenshots_dir") / lang / platform / guide.id / f"{step.id}.png"
@@ -387,7 +387,7 @@ def render(config: Config, guides: Sequence[Guide]) -> list[str]:
         docs = config.path("docs_dir") / lang
         images = copy_images(config, guides, lang)
         for guide in guides:
-            for platform in guide.platforms:
+            for platform in (p for p in guide.platforms if p in config.platforms):
                 for step in steps_for(guide, platform):
                     if image_name(platform, guide.id, step.id) not in images:
                         missing.append(f"{lang}/{platform}/{guide.id}/{step.id}.png")

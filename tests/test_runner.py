@@ -112,7 +112,7 @@ def test_a_failure_names_guide_step_platform_action_and_screen(
     assert failure.screen == "form"
     assert failure.screenshot and failure.screenshot.startswith(b"\x89PNG")
     line = failure.line("shot.png")
-    assert line.startswith("g › step 2 › android/en: ")
+    assert line.startswith("g › step 2 'step-2' › android/en: ")
     assert line.endswith("(screen: form); screenshot: shot.png")
 
 
