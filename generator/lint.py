@@ -102,12 +102,13 @@ def schema_path(config: Config) -> Path:
     return config.root / PROJECT_SCHEMA
 
 
-def refresh_schema(config: Config) -> Path:
-    """Write the project's copy of the schema for its languages; return the schema's path."""
+def refresh_schema(config: Config, *, create: bool = True) -> Path:
+    """Bring the project's copy of the schema up to date with this guidegen and the
+    project's languages (only an existing copy unless create); return its path."""
     from generator.schema import write_schema
 
     path = schema_path(config)
-    if path != SCHEMA_FILE:
+    if path != SCHEMA_FILE and (create or path.is_file()):
         write_schema(path, config.languages)
     return path
 
@@ -520,7 +521,8 @@ def _known_ids(config: Config, loaded: Sequence[Loaded]) -> frozenset[str]:
 def lint(paths: Sequence[Path], config: Config, today: dt.date | None = None) -> LintReport:
     """Load and check every guide under paths; all problems of all files in one report."""
     today = today or dt.date.today()
-    refresh_schema(config)
+    # Lint changes no file of a project that has no copy of the schema yet.
+    refresh_schema(config, create=False)
     files = guide_files(paths)
     loaded = [load_guide(path) for path in files]
     scenarios, problems = known_scenarios(config)

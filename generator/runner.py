@@ -538,6 +538,8 @@ def run_guide(
     storage_state starts the run with a setup guide's cookies and storage; keep,
     when given, receives this run's own under "storage_state" (for a setup guide).
     """
+    if trace_path and _reads_environment(guide):
+        trace_path = None  # a trace records what is typed: no secret may land in one
     options = context_options(config, playwright, platform, lang)
     if storage_state is not None:
         options["storage_state"] = storage_state
@@ -592,6 +594,15 @@ def run_guide(
         scale=float(options["device_scale_factor"]),
         viewport=(viewport["width"], viewport["height"]),
         steps=tuple(shots),
+    )
+
+
+def _reads_environment(guide: Guide) -> bool:
+    return any(
+        isinstance(action, Fill) and isinstance(action.fill.value, EnvValue)
+        for platform in guide.platforms
+        for step in steps_for(guide, platform)
+        for action in step.actions
     )
 
 

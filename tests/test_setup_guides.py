@@ -61,3 +61,53 @@ def test_lint_flags_a_missing_variable_and_an_unknown_setup(tmp_path: Path) -> N
         "books.yml:4:8: no setup guide 'log-in': write it as steps/_log-in.yml" in m
         for m in messages
     ), messages
+
+
+def test_a_secret_from_the_environment_is_masked_and_never_traced(
+    browser, playwright, tmp_path: Path, monkeypatch
+) -> None:
+    from generator.model import Guide
+    from generator.runner import run_guide
+    from generator.server import serve
+
+    monkeypatch.setenv("GUIDEGEN_TEST_SECRET", "hunter2")
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "index.html").write_text(
+        '<!doctype html><meta charset="utf-8"><title>t</title><input data-testid="pw">'
+    )
+    guide = Guide.model_validate(
+        {
+            "id": "g",
+            "title": {"en": "T"},
+            "summary": {"en": "S"},
+            "steps": [
+                {
+                    "text": {"en": "①"},
+                    "actions": [
+                        {"fill": {"target": "pw", "value": {"env": "GUIDEGEN_TEST_SECRET"}}}
+                    ],
+                },
+                {"text": {"en": "x"}, "actions": [{"tap": "missing"}]},
+            ],
+        }
+    )
+    config = Config(root=tmp_path, languages=("en",), start_url="/index.html", timeout_ms=2000)
+    trace = tmp_path / "trace.zip"
+    with serve(app) as url:
+        try:
+            run_guide(browser, playwright, config, guide, "web", "en", url, trace_path=str(trace))
+        except Exception as error:  # the second step fails, which would keep a trace
+            assert "hunter2" not in str(error)
+        run = run_guide(
+            browser,
+            playwright,
+            config,
+            guide.model_copy(update={"steps": guide.steps[:1]}),
+            "web",
+            "en",
+            url,
+        )
+    assert not trace.exists()
+    (frame,) = run.steps[0].frames
+    assert [r.style for r in frame.redactions] == ["mask"]
