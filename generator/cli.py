@@ -53,6 +53,10 @@ def cmd_lint(args: argparse.Namespace, config: Config) -> int:
 def cmd_shop(args: argparse.Namespace, config: Config) -> int:
     from generator.server import serve
 
+    if not config.shop_dir:
+        raise UsageError(
+            "guidegen shop serves a static app folder: set shop_dir in [tool.guidegen]"
+        )
     with serve(config.path("shop_dir"), args.port) as url:
         print(f"serving {url}", flush=True)
         try:

@@ -107,7 +107,8 @@ def schema_path(config: Config) -> Path:
 
 
 def refresh_schema(config: Config) -> Path:
-    """Write the project's copy of the schema for its languages; return the schema's path."""
+    """Bring the project's copy of the schema up to date with this guidegen and the
+    project's languages; return its path."""
     from generator.schema import write_schema
 
     path = schema_path(config)

@@ -351,7 +351,7 @@ def copy_images(
     docs = config.path("docs_dir") / lang
     found: dict[str, tuple[int, int] | None] = {}
     for guide in guides:
-        for platform in guide.platforms:
+        for platform in (p for p in guide.platforms if p in config.platforms):
             for step in steps_for(guide, platform):
                 folder = layout.job_dir(
                     config.path("screenshots_dir"), guide.id, platform, lang, "light"
@@ -444,7 +444,7 @@ def render(
         images = copy_images(config, guides, lang)
         walkthroughs = publish_walkthroughs(config, guides, lang, step_text)
         for guide in guides:
-            for platform in guide.platforms:
+            for platform in (p for p in guide.platforms if p in config.platforms):
                 for step in steps_for(guide, platform):
                     if image_name(platform, guide.id, step.id) not in images:
                         key = layout.step_key(guide.id, platform, lang, "light", step.id)
