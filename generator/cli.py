@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator import __version__
+from generator.appserver import AppNotReady
 from generator.browser import BrowserNotFound
 from generator.config import Config, ConfigError, load_config
 from generator.lint import LintReport, lint
-from generator.model import PLATFORMS
+from generator.model import PLATFORMS, SCHEMES
 
 
 class UsageError(Exception):
@@ -67,12 +68,21 @@ def _jobs(args: argparse.Namespace, config: Config) -> tuple[list, list]:
     for wanted in args.guide:
         if wanted not in known:
             raise UsageError(f"--guide {wanted}: no such guide; known: {', '.join(sorted(known))}")
+    setups = {g.id: g for g in report.setups}
     jobs = plan(
-        report.guides, config, guide_ids=args.guide, platforms=args.platform, langs=args.lang
+        report.guides,
+        config,
+        guide_ids=args.guide,
+        platforms=args.platform,
+        langs=args.lang,
+        schemes=args.scheme,
+        setups=setups,
     )
     if not jobs:
-        raise UsageError("nothing to run: the filters match no guide, platform and language")
-    return jobs, plan(report.guides, config)
+        raise UsageError(
+            "nothing to run: the filters match no guide, platform, language and colour scheme"
+        )
+    return jobs, plan(report.guides, config, setups=setups)
 
 
 def _shard(text: str | None) -> tuple[int, int] | None:
@@ -106,7 +116,7 @@ def cmd_capture(args: argparse.Namespace, config: Config) -> int:
         base_url=args.base_url,
         workers=args.workers,
         report_dir=report,
-        universe=universe if not (args.guide or args.platform or args.lang) else (),
+        universe=universe if not (args.guide or args.platform or args.lang or args.scheme) else (),
     )
     counts: dict[str, int] = {}
     for item in result.results.items:
@@ -118,6 +128,8 @@ def cmd_capture(args: argparse.Namespace, config: Config) -> int:
         + (f"{images}; " if images else "")
         + f"{result.changed} files written"
     )
+    if not result.captured and not result.failures and result.skipped == len(jobs):
+        print("everything up to date: nothing to run")
     print(f"report: {report / 'index.html'}")
     code = _report_failures(config, result.failures)
     if args.check and result.results.dirty:
@@ -131,7 +143,10 @@ def cmd_capture(args: argparse.Namespace, config: Config) -> int:
 def cmd_redraw(args: argparse.Namespace, config: Config) -> int:
     from generator.capture import redraw
 
-    changed = redraw(config)
+    try:
+        changed = redraw(config)
+    except ValueError as error:
+        raise UsageError(f"{error}; capture that guide again") from None
     for path in changed:
         print(f"redrawn {path.relative_to(config.root)}")
     print(f"{len(changed)} images redrawn")
@@ -155,13 +170,16 @@ def cmd_merge(args: argparse.Namespace, config: Config) -> int:
 
 
 def _report_failures(config: Config, failures: Sequence) -> int:
+    from generator import layout
     from generator.files import write_atomic
 
     folder = config.root / ".guidegen" / "failures"
     for failure in failures:
         shot = None
         if failure.screenshot:
-            name = f"{failure.guide}-step{failure.step}-{failure.platform}-{failure.lang}.png"
+            name = layout.failure_name(
+                failure.guide, failure.step, failure.platform, failure.lang, failure.scheme
+            )
             write_atomic(folder / name, failure.screenshot)
             shot = str((folder / name).relative_to(config.root))
         print(failure.line(shot), file=sys.stderr)
@@ -172,10 +190,18 @@ def _report_failures(config: Config, failures: Sequence) -> int:
 
 
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
-    from generator.capture import execute
-    from generator.progress import progress
+    from generator.capture import app_url
 
     jobs, _ = _jobs(args, config)
+    with app_url(config, args.base_url):
+        return _check(args, config, jobs)
+
+
+def _check(args: argparse.Namespace, config: Config, jobs: list) -> int:
+    from generator import layout
+    from generator.capture import execute, job_key
+    from generator.progress import progress
+
     failed = []
     with progress(len(jobs), "checking") as bar:
         for outcome in execute(
@@ -190,7 +216,7 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
     if failed:
         trace_dir.mkdir(parents=True, exist_ok=True)
         again = {
-            (o.job.guide.id, o.job.platform, o.job.lang): o
+            job_key(o.job): o
             for o in execute(
                 config,
                 [o.job for o in failed],
@@ -202,11 +228,12 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
         }
         for outcome in failed:
             job = outcome.job
-            rerun = again[(job.guide.id, job.platform, job.lang)]
+            rerun = again[job_key(job)]
             failures.append(rerun.failure or outcome.failure)
     code = _report_failures(config, failures)
     for failure in failures:
-        trace = trace_dir / f"{failure.guide}-{failure.platform}-{failure.lang}.zip"
+        name = layout.trace_name(failure.guide, failure.platform, failure.lang, failure.scheme)
+        trace = trace_dir / name
         if trace.is_file():
             print(f"trace: {trace.relative_to(config.root)}", file=sys.stderr)
     if not code:
@@ -218,7 +245,7 @@ def cmd_render(args: argparse.Namespace, config: Config) -> int:
     from generator.render import render
 
     report = _lint_or_fail(config)
-    missing = render(config, report.guides)
+    missing = render(config, report.guides, report.facts)
     for name in missing:
         print(f"warning: no screenshot {name}; run guidegen capture", file=sys.stderr)
     print(f"rendered {len(report.guides)} guides in {len(config.languages)} languages")
@@ -293,17 +320,39 @@ def cmd_new(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    from generator.newproject import InitError, init, options_from
+    from generator.scaffold import ScaffoldError
+
+    try:
+        options = options_from(
+            args.dir, args.app_url, args.app_command, args.languages, args.platforms, args.force
+        )
+        written = init(options)
+    except (InitError, ScaffoldError) as error:
+        raise UsageError(str(error)) from None
+    for path in written:
+        print(f"wrote {Path(args.dir) / path}")
+    print(f"next: cd {args.dir} && guidegen lint && guidegen build")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, config: Config) -> int:
+    from generator.capture import app_url
     from generator.preview import preview
 
-    return preview(
-        config,
-        port=args.port,
-        platforms=args.platform,
-        langs=args.lang,
-        recapture=not args.no_capture,
-        base_url=args.base_url,
-    )
+    if args.no_capture:
+        return preview(config, port=args.port, recapture=False, base_url=args.base_url)
+    # Started once for every recapture of the session.
+    with app_url(config, args.base_url):
+        return preview(
+            config,
+            port=args.port,
+            platforms=args.platform,
+            langs=args.lang,
+            recapture=not args.no_capture,
+            base_url=args.base_url,
+        )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -345,6 +394,13 @@ def parser() -> argparse.ArgumentParser:
             default=[],
             metavar="L",
             help="only this language (repeatable)",
+        )
+        p.add_argument(
+            "--scheme",
+            action="append",
+            default=[],
+            choices=SCHEMES,
+            help="only this colour scheme (repeatable)",
         )
         p.add_argument(
             "--workers",
@@ -432,6 +488,24 @@ def parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_new)
 
+    p = sub.add_parser("init", help="write a complete new docs project for any app into DIR")
+    p.add_argument("dir", metavar="DIR", help="the project folder (empty or new)")
+    app = p.add_mutually_exclusive_group()
+    app.add_argument("--app-url", metavar="URL", help="a running app, e.g. a staging server")
+    app.add_argument(
+        "--app-command",
+        metavar="CMD",
+        help="a command that starts the app; {port} becomes a free port",
+    )
+    p.add_argument("--languages", metavar="LIST", help="comma-separated, first is default (ja,en)")
+    p.add_argument(
+        "--platforms",
+        metavar="LIST",
+        help=f"comma-separated, some of {','.join(PLATFORMS)} (default: all)",
+    )
+    p.add_argument("--force", action="store_true", help="write into a folder that is not empty")
+    p.set_defaults(func=cmd_init, needs_config=False)
+
     p = sub.add_parser(
         "serve", help="live preview: rebuild and recapture a guide when it changes, reload"
     )
@@ -459,6 +533,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
+        if not getattr(args, "needs_config", True):
+            return int(args.func(args))
         config = load_config()
         for lang in getattr(args, "lang", []):
             if lang not in config.languages:
@@ -467,6 +543,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, ConfigError, BrowserNotFound) as error:
         print(f"guidegen: {error}", file=sys.stderr)
         return 2
+    except AppNotReady as error:
+        print(f"guidegen: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

@@ -36,6 +36,7 @@ COPIED_FILES = (
     "mkdocs.editors.en.yml",
     "pyproject.toml",
     "search-synonyms.yml",
+    "facts.yml",
 )
 # The site is served from this folder of the server, and built for it.
 SUB_PATH = "help/"

@@ -127,7 +127,7 @@ def test_facts_show_their_source_and_review_date(tmp_path):
         facts=[
             {
                 "text": {"ja": "返金されます。", "en": "You get a refund."},
-                "source": "https://help.example.com/a_(b)?q=[1]",
+                "source": "https://help.komorebi.co.jp/a_(b)?q=[1]",
                 "checked": "2026-11-26",
             }
         ]
@@ -136,8 +136,8 @@ def test_facts_show_their_source_and_review_date(tmp_path):
     en = guide_page(guide, "en", config(tmp_path), {})
     assert "## この手順の根拠" in ja
     assert (
-        "- 返金されます。 ([出典: help.example.com]"
-        "(https://help.example.com/a_%28b%29?q=%5B1%5D); 最終確認: 2026年11月26日)"
+        "- 返金されます。 ([出典: help.komorebi.co.jp]"
+        "(https://help.komorebi.co.jp/a_%28b%29?q=%5B1%5D); 最終確認: 2026年11月26日)"
     ) in ja
     assert "last reviewed: November 26, 2026" in en
 
