@@ -520,6 +520,9 @@ def load_guide(path: Path) -> Loaded:
         return Loaded(path, None, None, Positions(), (Problem(str(path), 1, 1, message),))
 
     try:
+        # A link could make lint print another file's lines (a secret) as problems.
+        if path.is_symlink():
+            return refused("a symlink, not read; a guide must be a regular file inside steps/")
         info = path.stat()
         # Checked before reading: a pipe would block and a huge file is no guide.
         if not stat.S_ISREG(info.st_mode):

@@ -26,7 +26,9 @@ from generator.config import Config
 from generator.facts import FILLED_RE, in_code, is_public, outside_code, page_files
 from generator.files import write_atomic
 from generator.model import CIRCLED_RE, Fact, Guide, Localized, PlatformStep, SharedFact, steps_for
+from generator.safepath import shown
 from generator.siteassets import install as install_assets
+from generator.state import FIX, Damaged, png_problem
 from generator.walkthrough_site import Published
 from generator.walkthrough_site import control as walkthrough_control
 from generator.walkthrough_site import publish as publish_walkthroughs
@@ -372,23 +374,33 @@ def site_image(config: Config, source: Path) -> bytes:
     App screens are flat colour and text, so a palette keeps them looking the
     same at under half the bytes, which matters to a reader on a phone. The
     committed capture stays lossless for pixel comparison. Results are cached
-    by the source's hash, so a rebuild converts only new or changed images.
+    by the source's hash, so a rebuild converts only new or changed images; a
+    cached file's own hash is in its name and checked before use, so a damaged
+    one is made again, never published.
     """
     raw = source.read_bytes()
-    cache = config.root / ".guidegen" / "cache" / "site" / f"{hashlib.sha256(raw).hexdigest()}.png"
-    if cache.is_file():
-        return cache.read_bytes()
-    with Image.open(io.BytesIO(raw)) as image:
-        info = {k: v for k, v in image.text.items() if isinstance(v, str)}
-        palette = image.convert("RGB").quantize(
-            256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
-        )
+    key = hashlib.sha256(raw).hexdigest()
+    folder = config.root / ".guidegen" / "cache" / "site"
+    for cached in folder.glob(f"{key}-*.png"):
+        data = cached.read_bytes()
+        if cached.name == f"{key}-{hashlib.sha256(data).hexdigest()}.png":
+            return data
+        cached.unlink(missing_ok=True)
+    try:
+        with Image.open(io.BytesIO(raw)) as image:
+            info = {k: v for k, v in image.text.items() if isinstance(v, str)}
+            palette = image.convert("RGB").quantize(
+                256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
+            )
+    except Exception as error:  # Pillow raises many kinds for a damaged file
+        problem = png_problem(raw) or f"not a readable PNG ({error})"
+        raise Damaged(f"{shown(source)}: {problem}; {FIX}") from None
     meta = PngImagePlugin.PngInfo()
     for key, value in sorted(info.items()):
         meta.add_text(key, value)
     out = io.BytesIO()
     palette.save(out, format="PNG", pnginfo=meta, optimize=True)
-    write_atomic(cache, out.getvalue())
+    write_atomic(folder / f"{key}-{hashlib.sha256(out.getvalue()).hexdigest()}.png", out.getvalue())
     return out.getvalue()
 
 
