@@ -217,9 +217,13 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_render(args: argparse.Namespace, config: Config) -> int:
     from generator.render import render
+    from generator.site_images import PictureError
 
     report = _lint_or_fail(config)
-    missing = render(config, report.guides)
+    try:
+        missing = render(config, report.guides)
+    except PictureError as error:
+        raise UsageError(str(error)) from None
     for name in missing:
         print(f"warning: no screenshot {name}; run guidegen capture", file=sys.stderr)
     print(f"rendered {len(report.guides)} guides in {len(config.languages)} languages")

@@ -1,7 +1,8 @@
 """Render guides into Markdown pages for MkDocs + Material. No browser needed.
 
-Pages go to ``docs/<lang>/guides/<id>.md`` and their images are copied to
-``docs/<lang>/assets/screenshots/``; both are generated and git-ignored.
+Pages go to ``docs/<lang>/guides/<id>.md`` and their images, converted for
+the site by generator/site_images.py, to ``docs/<lang>/assets/screenshots/``;
+both are generated and git-ignored.
 
 Everything a page needs is plain Markdown written here, before the build (no
 MkDocs hooks), so the same ``mkdocs.yml`` also builds with Zensical.
@@ -10,20 +11,20 @@ MkDocs hooks), so the same ``mkdocs.yml`` also builds with Zensical.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import html
-import io
 import json
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from PIL import Image, PngImagePlugin
-
 from generator.config import Config
 from generator.files import write_atomic
-from generator.model import CIRCLED_RE, Guide, Localized, PlatformStep, steps_for
+from generator.model import CIRCLED, CIRCLED_RE, Guide, Localized, PlatformStep, steps_for
+from generator.site_figure import SCHEME_SCRIPT, figure, page_prefix
+from generator.site_images import StepPicture, site_pictures
+
+Pictures = Mapping[tuple[str, str, str], StepPicture]  # by (platform, guide id, step id)
 
 WORDS = {
     "ja": {
@@ -104,22 +105,35 @@ def step_text(text: str, config: Config, platform: str, lang: str) -> str:
     return text
 
 
-def alt_text(step: PlatformStep, config: Config, platform: str, lang: str) -> str:
+def alt_text(
+    step: PlatformStep,
+    config: Config,
+    platform: str,
+    lang: str,
+    part: tuple[int, int] | None = None,
+    marks: Sequence[int] | None = None,
+) -> str:
     """What the step's image shows, for readers who cannot see it.
 
     The step text names the marked elements; the circled numbers are kept in it
     and listed at the end, so a screen-reader user hears which mark is which.
+    A frame of a multi-screen step says which of the screens it is (part) and
+    lists only the marks drawn on it.
     """
     w = words(lang)
     device = config.devices[platform].label[lang]  # type: ignore[index]
     text = " ".join(step_text(step.text.get(lang), config, platform, lang).split())
-    marks = CIRCLED_RE.findall(text)
-    if lang == "ja":
-        head = f"{w['step']} {step.number}{w['screen']}（{device}）"
-        tail = f"（{w['marks']}: {''.join(marks)}）" if marks else ""
+    if marks is None:
+        circled = CIRCLED_RE.findall(text)
     else:
-        head = f"{w['step']} {step.number}{w['screen']} ({device})"
-        tail = f" ({w['marks']} {' '.join(marks)})" if marks else ""
+        circled = [CIRCLED[n - 1] for n in marks if 0 < n <= len(CIRCLED)]
+    screen = w["screen"] if part is None else f"{w['screen']} {part[0]}/{part[1]}"
+    if lang == "ja":
+        head = f"{w['step']} {step.number}{screen}（{device}）"
+        tail = f"（{w['marks']}: {''.join(circled)}）" if circled else ""
+    else:
+        head = f"{w['step']} {step.number}{screen} ({device})"
+        tail = f" ({w['marks']} {' '.join(circled)})" if circled else ""
     return f"{head}: {text}{tail}"
 
 
@@ -134,18 +148,21 @@ def _admonition(kind: str, text: Localized | None, lang: str) -> str:
     return f'!!! {kind} "{words(lang)[kind]}"\n\n    {escape(text.get(lang))}\n'
 
 
-def image_name(platform: str, guide: str, step: str) -> str:
-    return f"assets/screenshots/{platform}/{guide}/{step}.png"
-
-
-def _image(path: str, alt: str, size: tuple[int, int] | None) -> str:
-    """A lazy-loaded step image that links to itself: the lightbox in site.js
-    opens it in place, and without JavaScript the link still shows it full size."""
-    attrs = "loading=lazy decoding=async"
-    if size:
-        # Reserves the image's space before it loads, so the steps don't jump.
-        attrs += f" width={size[0]} height={size[1]}"
-    return f"[![{escape(alt)}](../{path}){{ {attrs} }}](../{path}){{ .gg-zoom }}"
+def _picture(
+    picture: StepPicture, step: PlatformStep, config: Config, platform: str, lang: str, prefix: str
+) -> str:
+    """The step's frames: lazy-loaded, each linking to its sharpest size, which
+    the lightbox in site.js opens in place (without JavaScript, the link does)."""
+    count = len(picture.light)
+    if count == 1:
+        # Marks recorded in frames.json, else (older captures) the text's numbers.
+        marks = picture.light[0].marks or None
+        return figure(picture, [alt_text(step, config, platform, lang, None, marks)], prefix)
+    alts = [
+        alt_text(step, config, platform, lang, (number, count), frame.marks)
+        for number, frame in enumerate(picture.light, start=1)
+    ]
+    return figure(picture, alts, prefix)
 
 
 def platform_section(
@@ -153,14 +170,15 @@ def platform_section(
     platform: str,
     lang: str,
     config: Config,
-    images: Mapping[str, tuple[int, int] | None],
+    images: Pictures,
+    prefix: str = "../../",
 ) -> str:
     items = []
     for step in steps_for(guide, platform):  # type: ignore[arg-type]
         parts = [escape(step_text(step.text.get(lang), config, platform, lang))]
-        name = image_name(platform, guide.id, step.id)
-        if name in images:
-            parts.append(_image(name, alt_text(step, config, platform, lang), images[name]))
+        picture = images.get((platform, guide.id, step.id))
+        if picture:
+            parts.append(_picture(picture, step, config, platform, lang, prefix))
         parts.append(_admonition("note", step.note, lang))
         parts.append(_admonition("warning", step.warning, lang))
         block = "\n\n".join(part.rstrip() for part in parts if part)
@@ -187,6 +205,7 @@ _CHOOSE_TAB = """<script>
     for (var i = 0; i < wanted.length; i++) {
       if (inputs[wanted[i]]) { inputs[wanted[i]].checked = true; break; }
     }
+    window.ggShowScheme(set);
   } finally {
     document.documentElement.classList.remove("gg-choosing-tab");
   }
@@ -223,8 +242,9 @@ def guide_page(
     guide: Guide,
     lang: str,
     config: Config,
-    images: Mapping[str, tuple[int, int] | None],
+    images: Pictures,
     guides: Mapping[str, Guide] | None = None,
+    prefix: str = "../../",
 ) -> str:
     """One guide as a Material page: summary, prerequisites, a tab per platform
     (linked across the site by their labels), facts with sources, related guides."""
@@ -237,6 +257,8 @@ def guide_page(
         f"# Generated by guidegen from {config.steps_dir}/{guide.id}.yml:"
         " edit that file, not this page.\n"
         f"description: {description}\n"
+        # The table of contents gives its column to the pictures, so they read at app size.
+        "hide: [toc]\n"
         "---",
         f"# {title_text(guide.title.get(lang))}",
         escape(guide.summary.get(lang)),
@@ -249,9 +271,9 @@ def guide_page(
         if platform not in guide.platforms:
             continue
         label = config.devices[platform].label[lang]
-        section = platform_section(guide, platform, lang, config, images)
+        section = platform_section(guide, platform, lang, config, images, prefix)
         tabs.append(f'=== "{label}"\n\n{_indent(section, 4)}')
-    out.append(f"## {w['steps']}\n\n{_HOLD_TABS}\n\n" + "\n\n".join(tabs))
+    out.append(f"## {w['steps']}\n\n{_HOLD_TABS}\n{SCHEME_SCRIPT}\n\n" + "\n\n".join(tabs))
     out.append(_choose_tab_script(config, lang))
     if guide.facts:
         facts = [
@@ -271,64 +293,6 @@ def guide_page(
     return "\n\n".join(out) + "\n"
 
 
-def _size(path: Path) -> tuple[int, int] | None:
-    try:
-        with Image.open(path) as image:
-            return image.size
-    except OSError:
-        return None
-
-
-def copy_images(
-    config: Config, guides: Sequence[Guide], lang: str
-) -> dict[str, tuple[int, int] | None]:
-    """Copy each guide's captured step images into the language's docs folder.
-
-    Returns the copied images with their pixel size (None when unreadable).
-    """
-    docs = config.path("docs_dir") / lang
-    found: dict[str, tuple[int, int] | None] = {}
-    for guide in guides:
-        for platform in guide.platforms:
-            for step in steps_for(guide, platform):
-                source = (
-                    config.path("screenshots_dir") / lang / platform / guide.id / f"{step.id}.png"
-                )
-                if not source.is_file():
-                    continue
-                name = image_name(platform, guide.id, step.id)
-                png = site_image(config, source)
-                write_atomic(docs / name, png)
-                found[name] = _size(docs / name)
-    return found
-
-
-def site_image(config: Config, source: Path) -> bytes:
-    """The step image as the site serves it: the same size, in 256 colours.
-
-    App screens are flat colour and text, so a palette keeps them looking the
-    same at under half the bytes, which matters to a reader on a phone. The
-    committed capture stays lossless for pixel comparison. Results are cached
-    by the source's hash, so a rebuild converts only new or changed images.
-    """
-    raw = source.read_bytes()
-    cache = config.root / ".guidegen" / "cache" / "site" / f"{hashlib.sha256(raw).hexdigest()}.png"
-    if cache.is_file():
-        return cache.read_bytes()
-    with Image.open(io.BytesIO(raw)) as image:
-        info = {k: v for k, v in image.text.items() if isinstance(v, str)}
-        palette = image.convert("RGB").quantize(
-            256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
-        )
-    meta = PngImagePlugin.PngInfo()
-    for key, value in sorted(info.items()):
-        meta.add_text(key, value)
-    out = io.BytesIO()
-    palette.save(out, format="PNG", pnginfo=meta, optimize=True)
-    write_atomic(cache, out.getvalue())
-    return out.getvalue()
-
-
 def _remove_stale(folder: Path, wanted: set[Path]) -> None:
     if not folder.is_dir():
         return
@@ -343,16 +307,17 @@ def render(config: Config, guides: Sequence[Guide]) -> list[str]:
     """Write every guide page in every language; return the images that are missing."""
     missing: list[str] = []
     by_id = {g.id: g for g in guides}
+    prefix = page_prefix(config.root / "mkdocs.yml")
     for lang in config.languages:
         docs = config.path("docs_dir") / lang
-        images = copy_images(config, guides, lang)
+        images, written = site_pictures(config, guides, lang)
         for guide in guides:
             for platform in guide.platforms:
                 for step in steps_for(guide, platform):
-                    if image_name(platform, guide.id, step.id) not in images:
+                    if (platform, guide.id, step.id) not in images:
                         missing.append(f"{lang}/{platform}/{guide.id}/{step.id}.png")
-            page = guide_page(guide, lang, config, images, by_id)
+            page = guide_page(guide, lang, config, images, by_id, prefix)
             write_atomic(docs / "guides" / f"{guide.id}.md", page.encode())
         _remove_stale(docs / "guides", {docs / "guides" / f"{g.id}.md" for g in guides})
-        _remove_stale(docs / "assets" / "screenshots", {docs / name for name in images})
+        _remove_stale(docs / "assets" / "screenshots", written)
     return missing
