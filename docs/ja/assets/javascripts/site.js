@@ -105,6 +105,16 @@
       if (event.key === "ArrowLeft" || event.key === "ArrowRight") {
         event.preventDefault();
         show(box.index + (event.key === "ArrowRight" ? 1 : -1));
+      } else if (event.key === "Tab") {
+        /* A modal dialog lets Tab leave for the browser's own controls; keep
+         * it going round the lightbox's buttons instead. */
+        var buttons = Array.prototype.filter.call(dialog.querySelectorAll("button"), function (b) {
+          return !b.disabled;
+        });
+        var at = buttons.indexOf(document.activeElement);
+        var to = (at + (event.shiftKey ? -1 : 1) + buttons.length) % buttons.length;
+        event.preventDefault();
+        buttons[to].focus();
       }
     });
     var start = null;
