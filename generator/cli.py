@@ -258,9 +258,13 @@ def _check(args: argparse.Namespace, config: Config, jobs: list) -> int:
 
 def cmd_render(args: argparse.Namespace, config: Config) -> int:
     from generator.render import render
+    from generator.site_images import PictureError
 
     report = _lint_or_fail(config)
-    missing = render(config, report.guides, report.facts)
+    try:
+        missing = render(config, report.guides, report.facts)
+    except PictureError as error:
+        raise UsageError(str(error)) from None
     for name in missing:
         print(f"warning: no screenshot {name}; run guidegen capture", file=sys.stderr)
     print(f"rendered {len(report.guides)} guides in {len(config.languages)} languages")
