@@ -421,7 +421,7 @@ def frame_entries(
             crop=drawn.crop,
             at=at,
             badges=[p.badge for p in drawn.placements],
-            outlines=[p.outline for p in drawn.placements],
+            outlines=[(p.outline, p.stroke) for p in drawn.placements],
         )
         for raw, frame, drawn, at in zip(raws, frames, picture.frames, picture.at, strict=True)
     ]
@@ -785,7 +785,10 @@ def capture(
     if report_dir is not None:
         for failure in failures:
             if failure.screenshot:
-                key = f"failed/{failure.lang}/{failure.platform}/{failure.guide}/{failure.step}"
+                step = layout.step_key(
+                    failure.guide, failure.platform, failure.lang, failure.scheme, str(failure.step)
+                )
+                key = f"failed/{step}"
                 shots.update(
                     {
                         failure.line(): write_images(

@@ -17,7 +17,7 @@ from generator.appserver import AppNotReady
 from generator.browser import BrowserNotFound
 from generator.config import Config, ConfigError, load_config
 from generator.faults import fault_line
-from generator.lint import LintReport, lint
+from generator.lint import LintReport, lint, refresh_schema
 from generator.lock import screenshots_lock
 from generator.model import PLATFORMS, SCHEMES
 from generator.progress import Interrupted
@@ -50,6 +50,8 @@ def cmd_lint(args: argparse.Namespace, config: Config) -> int:
     if errors:
         print(f"{errors} errors, {warnings} warnings in {report.files} files", file=sys.stderr)
         return 2
+    # Written only for guides that pass: bad input leaves the project as it was.
+    refresh_schema(config)
     print(f"{report.files} guides OK ({warnings} warnings)")
     return 0
 
@@ -57,6 +59,10 @@ def cmd_lint(args: argparse.Namespace, config: Config) -> int:
 def cmd_shop(args: argparse.Namespace, config: Config) -> int:
     from generator.server import serve
 
+    if not config.shop_dir:
+        raise UsageError(
+            "guidegen shop serves a static app folder: set shop_dir in [tool.guidegen]"
+        )
     with serve(config.path("shop_dir"), args.port) as url:
         print(f"serving {url}", flush=True)
         try:
@@ -252,9 +258,13 @@ def _check(args: argparse.Namespace, config: Config, jobs: list) -> int:
 
 def cmd_render(args: argparse.Namespace, config: Config) -> int:
     from generator.render import render
+    from generator.site_images import PictureError
 
     report = _lint_or_fail(config)
-    missing = render(config, report.guides, report.facts)
+    try:
+        missing = render(config, report.guides, report.facts)
+    except PictureError as error:
+        raise UsageError(str(error)) from None
     for name in missing:
         print(f"warning: no screenshot {name}; run guidegen capture", file=sys.stderr)
     print(f"rendered {len(report.guides)} guides in {len(config.languages)} languages")

@@ -191,10 +191,17 @@ def watched(config: Config) -> Iterator[Path]:
     generated = frozenset(
         docs / lang / sub
         for lang in config.languages
-        for sub in ("guides", "assets/screenshots", *(f"assets/{f}" for f in ASSET_FOLDERS))
+        for sub in (
+            "guides",
+            "assets/screenshots",
+            "assets/walkthroughs",
+            *(f"assets/{f}" for f in ASSET_FOLDERS),
+        )
     )
     yield from _files(docs, generated)
     yield from config.root.glob("mkdocs*.yml")
+    if config.facts and config.path("facts").is_file():
+        yield config.path("facts")
     if not config.base_url and config.shop_dir:
         yield from _files(config.path("shop_dir"))
     if config.server is not None:
