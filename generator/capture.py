@@ -1,9 +1,9 @@
 """Capture: run guides in the browser and write their screenshots.
 
-For every (guide, platform, language) it writes, under
-``screenshots/<lang>/<platform>/<guide>/``: one annotated PNG per step, the
-raw frames in ``raw/``, and ``frames.json`` with the boxes of every mark and
-redaction, so images can be redrawn and compared without a browser.
+For every (guide, platform, language, colour scheme) it writes, in the job's
+folder (``generator.layout``): one annotated PNG per step, the raw frames in
+``raw/``, and ``frames.json`` with the boxes of every mark and redaction, so
+images can be redrawn and compared without a browser.
 """
 
 from __future__ import annotations
@@ -12,27 +12,28 @@ import hashlib
 import json
 import os
 import queue
-import shutil
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import oxipng
-from playwright.sync_api import sync_playwright
 
-from generator import __version__
-from generator.annotate import compose, png_bytes
+from generator import __version__, layout
+from generator.annotate import Picture, compose, png_bytes
+from generator.appserver import require_reachable, started
 from generator.browser import launch
 from generator.compare import StepImages, Tolerance, Verdict, decode, diff_image, judge
-from generator.config import Config
+from generator.config import Config, ConfigError, Server
+from generator.dialogs import draw as draw_dialog
 from generator.files import write_atomic
-from generator.model import PHONES, Guide, Platform
+from generator.frames import Failure, Frame, Run, frame_entry, frame_from_entry
+from generator.load import load_guide
+from generator.model import PHONES, ColorScheme, Guide, Platform
 from generator.progress import progress
 from generator.report import Item, Results, write_images, write_report
-from generator.runner import Box, Failure, Frame, GuideFailed, Mark, Redaction, Run, run_guide
 from generator.server import serve
 
 
@@ -41,10 +42,16 @@ class Job:
     guide: Guide
     platform: Platform
     lang: str
+    scheme: ColorScheme = "light"
+    setup: Guide | None = None  # the hidden setup guide (sign-in) run before it
 
     @property
     def name(self) -> str:
-        return f"{self.guide.id} › {self.platform}/{self.lang}"
+        return f"{self.guide.id} › {self.platform}/{self.lang}" + _scheme_suffix(self.scheme)
+
+
+def _scheme_suffix(scheme: str) -> str:
+    return "" if scheme == "light" else f"/{scheme}"
 
 
 @dataclass(frozen=True)
@@ -62,31 +69,111 @@ def plan(
     guide_ids: Sequence[str] = (),
     platforms: Sequence[str] = (),
     langs: Sequence[str] = (),
+    schemes: Sequence[str] = (),
+    setups: Mapping[str, Guide] | None = None,
 ) -> list[Job]:
-    """Every (guide, platform, language) to run, in a stable order, after filters."""
+    """Every (guide, platform, language, colour scheme) to run, in a stable order,
+    after filters. A guide and a platform's device can each narrow the project's
+    colour schemes; setups are the hidden setup guides by id."""
+    setups = setups or {}
     return [
-        Job(guide, platform, lang)
+        Job(guide, platform, lang, scheme, setups.get(guide.setup) if guide.setup else None)
         for guide in sorted(guides, key=lambda g: g.id)
         if not guide_ids or guide.id in guide_ids
         for platform in config.platforms
         if platform in guide.platforms and (not platforms or platform in platforms)
         for lang in config.languages
         if not langs or lang in langs
+        for scheme in config.schemes_for(platform)
+        if (guide.color_schemes is None or scheme in guide.color_schemes)
+        and (not schemes or scheme in schemes)
     ]
 
 
-def guide_dir(config: Config, guide: str, platform: str, lang: str) -> Path:
-    return config.path("screenshots_dir") / lang / platform / guide
+def job_dir(config: Config, job: Job) -> Path:
+    return layout.job_dir(
+        config.path("screenshots_dir"), job.guide.id, job.platform, job.lang, job.scheme
+    )
 
 
 @contextmanager
 def app_url(config: Config, base_url: str | None = None) -> Iterator[str]:
-    """The app under test: a given URL, the configured one, or the served shop."""
+    """The app under test: a given URL, the configured one, the app's own server, or
+    the static app folder. AppNotReady before any run when none of them answers."""
     if base_url or config.base_url:
+        require_reachable(base_url or config.base_url)
         yield base_url or config.base_url
         return
+    if config.server is not None:
+        with started(config, config.server) as url:
+            yield url
+        return
+    if not config.shop_dir:
+        raise ConfigError(
+            "no app to run the guides against: set [tool.guidegen.server] (a command that "
+            "starts it), base_url (a running app) or shop_dir (a static app folder)"
+        )
     with serve(config.path("shop_dir")) as url:
         yield url
+
+
+def step_location(config: Config, guide: str, step_id: str, hidden: bool = False) -> str:
+    """file:line of a guide's step, for messages; "" when the file no longer has it."""
+    path = config.path("steps_dir") / f"{'_' if hidden else ''}{guide}.yml"
+    loaded = load_guide(path)
+    steps = loaded.data.get("steps") if isinstance(loaded.data, dict) else None
+    shown = path.relative_to(config.root) if path.is_relative_to(config.root) else path
+    if not step_id:
+        return f"{shown}:1"
+    for index, step in enumerate(steps if isinstance(steps, list) else []):
+        own = step.get("id") if isinstance(step, dict) else None
+        if (own if isinstance(own, str) else f"step-{index + 1}") == step_id:
+            return f"{shown}:{loaded.positions.of(('steps', index))[0]}"
+    return ""
+
+
+class SetupStates:
+    """Each setup guide's result per platform and language, run once for all workers:
+    the browser storage it leaves (cookies, local storage), or its failure.
+    Kept in memory only: signed-in cookies are never written anywhere."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.locks: dict[tuple[str, str, str], threading.Lock] = {}
+        self.results: dict[tuple[str, str, str], dict[str, Any] | Failure] = {}
+
+    def get(self, key: tuple[str, str, str], run: Callable[[], dict[str, Any] | Failure]) -> Any:
+        with self.lock:
+            own = self.locks.setdefault(key, threading.Lock())
+        with own:
+            if key not in self.results:
+                self.results[key] = run()
+            return self.results[key]
+
+
+def _sign_in(
+    browser: Any, playwright: Any, config: Config, job: Job, url: str
+) -> dict[str, Any] | Failure:
+    from generator.runner import GuideFailed, run_guide
+
+    assert job.setup is not None
+    kept: dict[str, Any] = {}
+    try:
+        run_guide(
+            browser,
+            playwright,
+            config,
+            job.setup,
+            job.platform,
+            job.lang,
+            url,
+            shoot=False,
+            keep=kept,
+        )
+    except GuideFailed as failed:
+        where = step_location(config, job.setup.id, failed.failure.step_id, hidden=True)
+        return replace(failed.failure, where=where, screenshot=None)
+    return kept["storage_state"]
 
 
 def _worker(
@@ -98,7 +185,14 @@ def _worker(
     shoot: bool,
     trace_dir: Path | None,
     then: Callable[[Job, Run], Any] | None,
+    states: SetupStates,
 ) -> None:
+    # Playwright is imported only where a browser starts, so that redraw,
+    # which shares this module, never loads it.
+    from playwright.sync_api import sync_playwright
+
+    from generator.runner import GuideFailed, run_guide
+
     try:
         with sync_playwright() as playwright:
             browser = launch(playwright)
@@ -110,7 +204,17 @@ def _worker(
                         break
                     trace = None
                     if trace_dir is not None:
-                        trace = str(trace_dir / f"{job.guide.id}-{job.platform}-{job.lang}.zip")
+                        name = layout.trace_name(job.guide.id, job.platform, job.lang, job.scheme)
+                        trace = str(trace_dir / name)
+                    state = None
+                    if job.setup is not None:
+                        key = (job.setup.id, job.platform, job.lang)
+                        state = states.get(
+                            key, lambda job=job: _sign_in(browser, playwright, config, job, url)
+                        )
+                        if isinstance(state, Failure):
+                            done.put(Outcome(job, None, state))
+                            continue
                     try:
                         run = run_guide(
                             browser,
@@ -120,11 +224,14 @@ def _worker(
                             job.platform,
                             job.lang,
                             url,
+                            scheme=job.scheme,
                             shoot=shoot,
                             trace_path=trace,
+                            storage_state=state,
                         )
                     except GuideFailed as failed:
-                        done.put(Outcome(job, None, failed.failure))
+                        where = step_location(config, job.guide.id, failed.failure.step_id)
+                        done.put(Outcome(job, None, replace(failed.failure, where=where)))
                     else:
                         settled = then(job, run) if then is not None else None
                         done.put(Outcome(job, run, None, settled))
@@ -161,11 +268,12 @@ def execute(
         todo.put(job)
     done: queue.Queue[Outcome | BaseException | None] = queue.Queue()
     stop = threading.Event()
+    states = SetupStates()
     with app_url(config, base_url) as url:
         threads = [
             threading.Thread(
                 target=_worker,
-                args=(config, url, todo, done, stop, shoot, trace_dir, then),
+                args=(config, url, todo, done, stop, shoot, trace_dir, then, states),
                 daemon=True,
             )
             for _ in range(count)
@@ -188,10 +296,6 @@ def execute(
                 thread.join()
 
 
-def _box(box: object) -> list[float]:
-    return [round(getattr(box, k), 2) for k in ("x", "y", "width", "height")]
-
-
 # oxipng's lowest preset already saves about 30% over zlib's default; each
 # higher one costs several times the CPU for a few percent more.
 OXIPNG_LEVEL = 0
@@ -202,15 +306,20 @@ def optimise(png: bytes, enabled: bool = True) -> bytes:
     return oxipng.optimize_from_memory(png, level=OXIPNG_LEVEL) if enabled else png
 
 
-def png_info(device: str, guide: str, step: str, platform: str, lang: str) -> dict[str, str]:
-    """Text chunks of a step image: what made it, on which device, for which step."""
+def png_info(
+    device: str, guide: str, step: str, platform: str, lang: str, scheme: str, css_width: float
+) -> dict[str, str]:
+    """Text chunks of a step image: what made it, on which device, for which step,
+    and how wide, in the app's CSS pixels, what it shows is."""
     return {
         "Software": f"guidegen {__version__}",
+        "guidegen:css-width": f"{css_width:g}",
         "guidegen:device": device,
         "guidegen:guide": guide,
         "guidegen:step": step,
         "guidegen:platform": platform,
         "guidegen:lang": lang,
+        "guidegen:scheme": scheme,
     }
 
 
@@ -229,40 +338,73 @@ def step_images(run: Run, compress_level: int = 6) -> list[StepImages]:
     """
     result = []
     for shot in run.steps:
-        entry = {
-            "id": shot.step.id,
-            "number": shot.step.number,
-            "frames": [
-                {
-                    "raw": f"raw/{shot.step.id}-{index}.png",
-                    "marks": [{"number": m.number, "box": _box(m.box)} for m in frame.marks],
-                    "redactions": [
-                        {"style": r.style, "box": _box(r.box)} for r in frame.redactions
-                    ],
-                }
-                for index, frame in enumerate(shot.frames, start=1)
-            ],
-        }
-        image = compose(shot.frames, run.scale, side_by_side=run.platform in PHONES)
-        info = png_info(run.device, run.guide, shot.step.id, run.platform, run.lang)
-        raw = tuple(frame.png for frame in shot.frames)
-        drawn = png_bytes(image, info, compress_level)
+        # A native dialog is not in the screenshot: it is drawn into the raw frame,
+        # so the frame shows what the reader saw and redraw needs no dialog data.
+        frames = [
+            replace(
+                frame, png=draw_dialog(frame.png, frame.dialog, run.platform, run.scale, run.lang)
+            )
+            if frame.dialog is not None and frame.png
+            else frame
+            for frame in shot.frames
+        ]
+        picture = compose(frames, run.scale, side_by_side=run.platform in PHONES)
+        entries = frame_entries(
+            [layout.raw_name(shot.step.id, i) for i in range(1, len(frames) + 1)],
+            frames,
+            picture,
+        )
+        for frame_json, frame in zip(entries, frames, strict=True):
+            if frame.dialog is not None:
+                frame_json["dialog"] = frame.dialog.as_json()
+        entry = {"id": shot.step.id, "number": shot.step.number, "frames": entries}
+        info = png_info(
+            run.device,
+            run.guide,
+            shot.step.id,
+            run.platform,
+            run.lang,
+            run.scheme,
+            picture.css_width,
+        )
+        raw = tuple(frame.png for frame in frames)
+        drawn = png_bytes(picture.image, info, compress_level)
         result.append(StepImages(shot.step.id, raw, drawn, entry))
     return result
+
+
+def frame_entries(
+    raws: Sequence[str], frames: Sequence[Frame], picture: Picture
+) -> list[dict[str, Any]]:
+    """The frames.json entries of a step's frames, with where the picture put them."""
+    return [
+        frame_entry(
+            frame,
+            raw,
+            crop=drawn.crop,
+            at=at,
+            badges=[p.badge for p in drawn.placements],
+            outlines=[p.outline for p in drawn.placements],
+        )
+        for raw, frame, drawn, at in zip(raws, frames, picture.frames, picture.at, strict=True)
+    ]
 
 
 def read_committed(folder: Path) -> tuple[dict[str, Any], dict[str, StepImages]]:
     """The committed frames.json of a job folder and its steps' images."""
     try:
-        meta = json.loads((folder / "frames.json").read_text("utf-8"))
+        meta = json.loads(layout.frames_file(folder).read_text("utf-8"))
         entries = meta["steps"]
     except (OSError, ValueError, KeyError, TypeError):
         return {}, {}
     steps = {}
     for entry in entries:
-        raws = [folder / frame["raw"] for frame in entry["frames"]]
-        image = folder / f"{entry['id']}.png"
-        present = image.is_file() and all(r.is_file() for r in raws)
+        try:
+            raws = [layout.raw_path(folder, frame["raw"]) for frame in entry["frames"]]
+        except ValueError:  # an edited frames.json naming a file elsewhere: nothing is read
+            raws = []
+        image = layout.step_image(folder, entry["id"])
+        present = bool(raws) and image.is_file() and all(r.is_file() for r in raws)
         steps[entry["id"]] = StepImages(
             entry["id"],
             tuple(r.read_bytes() for r in raws) if present else (),
@@ -281,7 +423,7 @@ class JobResult:
 
 
 def step_key(run: Run, step: str) -> str:
-    return f"{run.lang}/{run.platform}/{run.guide}/{step}"
+    return layout.step_key(run.guide, run.platform, run.lang, run.scheme, step)
 
 
 def settle_run(
@@ -293,7 +435,9 @@ def settle_run(
     never churns files for invisible rendering noise. With force, everything
     is written.
     """
-    folder = guide_dir(config, run.guide, run.platform, run.lang)
+    folder = layout.job_dir(
+        config.path("screenshots_dir"), run.guide, run.platform, run.lang, run.scheme
+    )
     meta, old = read_committed(folder)
     level = 1 if config.optimise else 6
     fresh = {images.step: images for images in step_images(run, level)}
@@ -311,24 +455,25 @@ def settle_run(
                 for frame, png in zip(images.entry["frames"], images.raw, strict=True):
                     if write_atomic(folder / frame["raw"], optimise(png, config.optimise)):
                         written.append(folder / frame["raw"])
-                if write_atomic(
-                    folder / f"{step}.png", optimise(images.annotated, config.optimise)
-                ):
-                    written.append(folder / f"{step}.png")
+                image = layout.step_image(folder, step)
+                if write_atomic(image, optimise(images.annotated, config.optimise)):
+                    written.append(image)
                 entries.append(images.entry)
             else:
                 entries.append(old[step].entry)
         if prune:
             for step in orphans:
                 for frame in old[step].entry.get("frames", []):
-                    (folder / frame["raw"]).unlink(missing_ok=True)
-                (folder / f"{step}.png").unlink(missing_ok=True)
+                    with suppress(ValueError):
+                        layout.raw_path(folder, frame["raw"]).unlink(missing_ok=True)
+                layout.step_image(folder, step).unlink(missing_ok=True)
         else:
             entries += [old[step].entry for step in orphans]
         new_meta = {
             "guide": run.guide,
             "platform": run.platform,
             "lang": run.lang,
+            "scheme": run.scheme,
             "device": run.device,
             "scale": run.scale,
             "viewport": list(run.viewport),
@@ -336,15 +481,24 @@ def settle_run(
         }
         if new_meta != meta:
             text = json.dumps(new_meta, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-            if write_atomic(folder / "frames.json", text.encode()):
-                written.append(folder / "frames.json")
+            if write_atomic(layout.frames_file(folder), text.encode()):
+                written.append(layout.frames_file(folder))
     return JobResult(tuple(verdicts), fresh, old, tuple(written))
 
 
 MANIFEST = "manifest.json"
 # Files whose change alters what a capture produces. The rest of the package
 # (the CLI, rendering, linting) can change without recapturing anything.
-CODE_FILES = ("annotate.py", "browser.py", "capture.py", "model.py", "runner.py")
+CODE_FILES = (
+    "annotate.py",
+    "browser.py",
+    "capture.py",
+    "dialogs.py",
+    "frames.py",
+    "framing.py",
+    "model.py",
+    "runner.py",
+)
 APP_SUFFIXES = frozenset({".html", ".css", ".js", ".mjs", ".json", ".svg", ".woff2"})
 
 
@@ -368,7 +522,7 @@ def app_hash(config: Config) -> str:
 
 
 def job_key(job: Job) -> str:
-    return f"{job.lang}/{job.platform}/{job.guide.id}"
+    return layout.job_key(job.guide.id, job.platform, job.lang, job.scheme)
 
 
 def fingerprint(config: Config, job: Job, app: str, code: str) -> str:
@@ -376,8 +530,10 @@ def fingerprint(config: Config, job: Job, app: str, code: str) -> str:
     device = config.devices[job.platform]
     facts = {
         "guide": job.guide.model_dump(mode="json", by_alias=True),
+        "setup": job.setup.model_dump(mode="json", by_alias=True) if job.setup else None,
         "platform": job.platform,
         "lang": job.lang,
+        "scheme": job.scheme,
         "device": [device.descriptor, device.viewport],
         "run": [config.start_url, config.ready, config.clock, config.timezone],
         "app": app,
@@ -400,11 +556,28 @@ def write_manifest(config: Config, manifest: dict[str, str]) -> None:
     write_atomic(config.path("screenshots_dir") / MANIFEST, text.encode())
 
 
+def watch_hash(config: Config, server: Server) -> str:
+    """A hash of the server's command and of the files its watch globs match."""
+    digest = hashlib.sha256(server.command.encode() + b"\0")
+    found = {p for pattern in server.watch for p in config.root.glob(pattern) if p.is_file()}
+    for path in sorted(found):
+        digest.update(path.relative_to(config.root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def fingerprints(config: Config, jobs: Sequence[Job], base_url: str | None) -> dict[str, str]:
-    """Each job's fingerprint; none when the app is elsewhere and cannot be hashed."""
+    """Each job's fingerprint; none when the app is elsewhere and cannot be hashed
+    (a URL, or a server without watch globs)."""
     if base_url or config.base_url:
         return {}
-    app, code = app_hash(config), code_hash()
+    if config.server is not None:
+        if not config.server.watch:
+            return {}
+        app = watch_hash(config, config.server)
+    else:
+        app = app_hash(config)
+    code = code_hash()
     return {job_key(job): fingerprint(config, job, app, code) for job in jobs}
 
 
@@ -416,7 +589,7 @@ def outdated(config: Config, jobs: Sequence[Job], prints: dict[str, str]) -> lis
         for job in jobs
         if job_key(job) not in prints
         or manifest.get(job_key(job)) != prints[job_key(job)]
-        or not (guide_dir(config, job.guide.id, job.platform, job.lang) / "frames.json").is_file()
+        or not layout.frames_file(job_dir(config, job)).is_file()
     ]
 
 
@@ -436,10 +609,9 @@ def tolerance_for(config: Config, guide: Guide) -> Tolerance:
 
 
 def orphaned_folders(config: Config, universe: Sequence[Job]) -> list[Path]:
-    """Committed job folders that no guide, platform and language makes any more."""
-    wanted = {guide_dir(config, j.guide.id, j.platform, j.lang) for j in universe}
-    root = config.path("screenshots_dir")
-    return sorted(p.parent for p in root.glob("*/*/*/frames.json") if p.parent not in wanted)
+    """Committed job folders that no guide, platform, language and scheme makes any more."""
+    wanted = {job_dir(config, job) for job in universe}
+    return [p for p in layout.job_folders(config.path("screenshots_dir")) if p not in wanted]
 
 
 @dataclass(frozen=True)
@@ -449,6 +621,14 @@ class CaptureResult:
     changed: int
     failures: tuple[Failure, ...]
     results: Results
+
+
+def verdict_counts(verdicts: Sequence[Verdict]) -> str:
+    """What a run's images are, e.g. "2 new", "1 changed, 3 unchanged"."""
+    counts: dict[str, int] = {}
+    for verdict in verdicts:
+        counts[verdict.status] = counts.get(verdict.status, 0) + 1
+    return ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no images"
 
 
 def _report_item(verdict: Verdict, job: JobResult, folder: Path | None) -> Item:
@@ -497,7 +677,7 @@ def capture(
         key = folder.relative_to(config.path("screenshots_dir")).as_posix() + "/*"
         items.append(Item(key, "orphaned"))
         if prune and not check:
-            shutil.rmtree(folder)
+            layout.remove_job(folder)
     if todo:
         with progress(len(todo), "checking" if check else "capturing") as bar:
 
@@ -522,13 +702,25 @@ def capture(
                     manifest[key] = prints[key]
                     if not check:
                         write_manifest(config, manifest)
-                moved = sum(1 for v in settled.verdicts if v.status != "unchanged")
                 verb = "checked" if check else "captured"
-                bar.advance(f"{verb} {outcome.job.name}: {moved} images differ")
+                bar.advance(f"{verb} {outcome.job.name}: {verdict_counts(settled.verdicts)}")
+    shots: dict[str, str] = {}
+    if report_dir is not None:
+        for failure in failures:
+            if failure.screenshot:
+                key = f"failed/{failure.lang}/{failure.platform}/{failure.guide}/{failure.step}"
+                shots.update(
+                    {
+                        failure.line(): write_images(
+                            report_dir, key, {"screen": failure.screenshot}
+                        )["screen"]
+                    }
+                )
     results = Results(
         tuple(items),
         {job_key(j): prints[job_key(j)] for j in jobs if job_key(j) in prints},
         tuple(f.line() for f in failures),
+        shots,
     )
     if report_dir is not None:
         write_report(report_dir, results)
@@ -538,15 +730,8 @@ def capture(
 
 
 def _frames_from_meta(folder: Path, entry: dict[str, Any]) -> list[Frame]:
-    def box(values: list[float]) -> Box:
-        return Box(*values)
-
     return [
-        Frame(
-            (folder / frame["raw"]).read_bytes(),
-            tuple(Mark(m["number"], box(m["box"])) for m in frame["marks"]),
-            tuple(Redaction(r["style"], box(r["box"])) for r in frame["redactions"]),
-        )
+        frame_from_entry(frame, layout.raw_path(folder, frame["raw"]).read_bytes())
         for frame in entry["frames"]
     ]
 
@@ -554,23 +739,36 @@ def _frames_from_meta(folder: Path, entry: dict[str, Any]) -> list[Frame]:
 def redraw(config: Config) -> list[Path]:
     """Draw every step image again from its raw frames and boxes, with no browser.
 
-    For a change of annotation style: the UI is not run, so nothing but the
-    drawing can change. Returns the images whose bytes changed.
+    For a change of annotation style or crop: the UI is not run, so nothing but
+    the drawing can change. The whole raw frames and the page geometry in
+    frames.json are enough to crop again. Returns the images whose bytes changed;
+    frames.json gets the new crops and badges.
     """
     changed = []
-    for meta_path in sorted(config.path("screenshots_dir").glob("*/*/*/frames.json")):
-        folder = meta_path.parent
+    for folder in layout.job_folders(config.path("screenshots_dir")):
+        meta_path = layout.frames_file(folder)
         meta = json.loads(meta_path.read_text("utf-8"))
+        entries = []
         for entry in meta["steps"]:
             frames = _frames_from_meta(folder, entry)
-            image = compose(frames, meta["scale"], side_by_side=meta["platform"] in PHONES)
+            picture = compose(frames, meta["scale"], side_by_side=meta["platform"] in PHONES)
             info = png_info(
-                meta["device"], meta["guide"], entry["id"], meta["platform"], meta["lang"]
+                meta["device"],
+                meta["guide"],
+                entry["id"],
+                meta["platform"],
+                meta["lang"],
+                meta.get("scheme", "light"),
+                picture.css_width,
             )
-            png = png_bytes(image, info, 1 if config.optimise else 6)
-            target = folder / f"{entry['id']}.png"
+            png = png_bytes(picture.image, info, 1 if config.optimise else 6)
+            raws = [frame["raw"] for frame in entry["frames"]]
+            entries.append({**entry, "frames": frame_entries(raws, frames, picture)})
+            target = layout.step_image(folder, entry["id"])
             if decode_equal(target, png):
                 continue
             if write_atomic(target, optimise(png, config.optimise)):
                 changed.append(target)
+        text = json.dumps({**meta, "steps": entries}, ensure_ascii=False, indent=1, sort_keys=True)
+        write_atomic(meta_path, (text + "\n").encode())
     return changed

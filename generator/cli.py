@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -13,10 +12,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator import __version__
+from generator.appserver import AppNotReady
 from generator.browser import BrowserNotFound
 from generator.config import Config, ConfigError, load_config
 from generator.lint import LintReport, lint
-from generator.model import PLATFORMS
+from generator.model import PLATFORMS, SCHEMES
 
 
 class UsageError(Exception):
@@ -68,12 +68,21 @@ def _jobs(args: argparse.Namespace, config: Config) -> tuple[list, list]:
     for wanted in args.guide:
         if wanted not in known:
             raise UsageError(f"--guide {wanted}: no such guide; known: {', '.join(sorted(known))}")
+    setups = {g.id: g for g in report.setups}
     jobs = plan(
-        report.guides, config, guide_ids=args.guide, platforms=args.platform, langs=args.lang
+        report.guides,
+        config,
+        guide_ids=args.guide,
+        platforms=args.platform,
+        langs=args.lang,
+        schemes=args.scheme,
+        setups=setups,
     )
     if not jobs:
-        raise UsageError("nothing to run: the filters match no guide, platform and language")
-    return jobs, plan(report.guides, config)
+        raise UsageError(
+            "nothing to run: the filters match no guide, platform, language and colour scheme"
+        )
+    return jobs, plan(report.guides, config, setups=setups)
 
 
 def _shard(text: str | None) -> tuple[int, int] | None:
@@ -107,7 +116,7 @@ def cmd_capture(args: argparse.Namespace, config: Config) -> int:
         base_url=args.base_url,
         workers=args.workers,
         report_dir=report,
-        universe=universe if not (args.guide or args.platform or args.lang) else (),
+        universe=universe if not (args.guide or args.platform or args.lang or args.scheme) else (),
     )
     counts: dict[str, int] = {}
     for item in result.results.items:
@@ -119,6 +128,8 @@ def cmd_capture(args: argparse.Namespace, config: Config) -> int:
         + (f"{images}; " if images else "")
         + f"{result.changed} files written"
     )
+    if not result.captured and not result.failures and result.skipped == len(jobs):
+        print("everything up to date: nothing to run")
     print(f"report: {report / 'index.html'}")
     code = _report_failures(config, result.failures)
     if args.check and result.results.dirty:
@@ -132,7 +143,10 @@ def cmd_capture(args: argparse.Namespace, config: Config) -> int:
 def cmd_redraw(args: argparse.Namespace, config: Config) -> int:
     from generator.capture import redraw
 
-    changed = redraw(config)
+    try:
+        changed = redraw(config)
+    except ValueError as error:
+        raise UsageError(f"{error}; capture that guide again") from None
     for path in changed:
         print(f"redrawn {path.relative_to(config.root)}")
     print(f"{len(changed)} images redrawn")
@@ -156,13 +170,16 @@ def cmd_merge(args: argparse.Namespace, config: Config) -> int:
 
 
 def _report_failures(config: Config, failures: Sequence) -> int:
+    from generator import layout
     from generator.files import write_atomic
 
     folder = config.root / ".guidegen" / "failures"
     for failure in failures:
         shot = None
         if failure.screenshot:
-            name = f"{failure.guide}-step{failure.step}-{failure.platform}-{failure.lang}.png"
+            name = layout.failure_name(
+                failure.guide, failure.step, failure.platform, failure.lang, failure.scheme
+            )
             write_atomic(folder / name, failure.screenshot)
             shot = str((folder / name).relative_to(config.root))
         print(failure.line(shot), file=sys.stderr)
@@ -173,10 +190,18 @@ def _report_failures(config: Config, failures: Sequence) -> int:
 
 
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
-    from generator.capture import execute
-    from generator.progress import progress
+    from generator.capture import app_url
 
     jobs, _ = _jobs(args, config)
+    with app_url(config, args.base_url):
+        return _check(args, config, jobs)
+
+
+def _check(args: argparse.Namespace, config: Config, jobs: list) -> int:
+    from generator import layout
+    from generator.capture import execute, job_key
+    from generator.progress import progress
+
     failed = []
     with progress(len(jobs), "checking") as bar:
         for outcome in execute(
@@ -191,7 +216,7 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
     if failed:
         trace_dir.mkdir(parents=True, exist_ok=True)
         again = {
-            (o.job.guide.id, o.job.platform, o.job.lang): o
+            job_key(o.job): o
             for o in execute(
                 config,
                 [o.job for o in failed],
@@ -203,11 +228,12 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
         }
         for outcome in failed:
             job = outcome.job
-            rerun = again[(job.guide.id, job.platform, job.lang)]
+            rerun = again[job_key(job)]
             failures.append(rerun.failure or outcome.failure)
     code = _report_failures(config, failures)
     for failure in failures:
-        trace = trace_dir / f"{failure.guide}-{failure.platform}-{failure.lang}.zip"
+        name = layout.trace_name(failure.guide, failure.platform, failure.lang, failure.scheme)
+        trace = trace_dir / name
         if trace.is_file():
             print(f"trace: {trace.relative_to(config.root)}", file=sys.stderr)
     if not code:
@@ -221,7 +247,7 @@ def cmd_render(args: argparse.Namespace, config: Config) -> int:
 
     report = _lint_or_fail(config)
     try:
-        missing = render(config, report.guides)
+        missing = render(config, report.guides, report.facts)
     except PictureError as error:
         raise UsageError(str(error)) from None
     for name in missing:
@@ -230,51 +256,36 @@ def cmd_render(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
-def _mkdocs_files(config: Config) -> list[Path]:
-    files = [config.root / "mkdocs.yml"]
-    files += [config.root / f"mkdocs.{lang}.yml" for lang in config.languages[1:]]
-    for path in files:
-        if not path.is_file():
-            raise UsageError(f"{path}: missing MkDocs configuration")
-    return files
-
-
-def build_site(config: Config) -> str | None:
-    """mkdocs build --strict of every language into site_dir; None when it
-    succeeded, else what went wrong. The pages must be rendered already."""
-    from generator.search import rewrite_index
+def build_site(
+    config: Config, engine: str | None = None, site_url: str | None = None
+) -> str | None:
+    """The engine's strict build of every section of the site into site_dir;
+    None when it succeeded, else what went wrong. The pages must be rendered
+    already. engine and site_url default to the configuration's."""
+    from generator.search import rewrite_indexes
+    from generator.sitebuild import SectionMissing, build_section, sections
 
     site = config.path("site_dir")
-    mkdocs_files = _mkdocs_files(config)
+    try:
+        parts = sections(config)
+    except SectionMissing as error:
+        raise UsageError(str(error)) from None
     # Built beside the old site and swapped in at the end, so a failed build
     # leaves the previous site whole.
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=config.root))
     staging.chmod(0o755)  # mkdtemp's 0700 would hide the site from a web server's user
     try:
-        for index, mkdocs_file in enumerate(mkdocs_files):
-            target = staging if index == 0 else staging / config.languages[index]
-            result = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "mkdocs",
-                    "build",
-                    "--strict",
-                    "--quiet",
-                    "-f",
-                    str(mkdocs_file),
-                    "-d",
-                    str(target),
-                ],
-                cwd=config.root,
-                capture_output=True,
-                text=True,
+        for part in parts:
+            target = staging / part.folder
+            failed = build_section(
+                engine or config.engine,
+                part,
+                target,
+                config.site_url if site_url is None else site_url,
             )
-            if result.returncode != 0:
-                return result.stdout + result.stderr + f"mkdocs build failed for {mkdocs_file.name}"
-            search_index = target / "search" / "search_index.json"
-            if search_index.is_file():
-                rewrite_index(search_index)
+            if failed is not None:
+                return failed
+            rewrite_indexes(config, target)
         if site.exists():
             shutil.rmtree(site)
         staging.rename(site)
@@ -286,11 +297,17 @@ def build_site(config: Config) -> str | None:
 
 def cmd_build(args: argparse.Namespace, config: Config) -> int:
     cmd_render(args, config)
-    failed = build_site(config)
+    failed = build_site(config, args.engine, args.site_url)
     if failed is not None:
         print(failed, file=sys.stderr)
         return 1
     print(f"site built: {config.path('site_dir') / 'index.html'}")
+    if not (config.site_url if args.site_url is None else args.site_url):
+        print(
+            "note: no site_url in [tool.guidegen] (or --site-url): sitemap.xml lists no "
+            "pages, and 404.html finds its styles only when the site is at the server's root",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -307,17 +324,39 @@ def cmd_new(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    from generator.newproject import InitError, init, options_from
+    from generator.scaffold import ScaffoldError
+
+    try:
+        options = options_from(
+            args.dir, args.app_url, args.app_command, args.languages, args.platforms, args.force
+        )
+        written = init(options)
+    except (InitError, ScaffoldError) as error:
+        raise UsageError(str(error)) from None
+    for path in written:
+        print(f"wrote {Path(args.dir) / path}")
+    print(f"next: cd {args.dir} && guidegen lint && guidegen build")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, config: Config) -> int:
+    from generator.capture import app_url
     from generator.preview import preview
 
-    return preview(
-        config,
-        port=args.port,
-        platforms=args.platform,
-        langs=args.lang,
-        recapture=not args.no_capture,
-        base_url=args.base_url,
-    )
+    if args.no_capture:
+        return preview(config, port=args.port, recapture=False, base_url=args.base_url)
+    # Started once for every recapture of the session.
+    with app_url(config, args.base_url):
+        return preview(
+            config,
+            port=args.port,
+            platforms=args.platform,
+            langs=args.lang,
+            recapture=not args.no_capture,
+            base_url=args.base_url,
+        )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -359,6 +398,13 @@ def parser() -> argparse.ArgumentParser:
             default=[],
             metavar="L",
             help="only this language (repeatable)",
+        )
+        p.add_argument(
+            "--scheme",
+            action="append",
+            default=[],
+            choices=SCHEMES,
+            help="only this colour scheme (repeatable)",
         )
         p.add_argument(
             "--workers",
@@ -421,7 +467,19 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("render", help="write the guide pages into docs/")
     p.set_defaults(func=cmd_render)
 
-    p = sub.add_parser("build", help="render, then mkdocs build --strict into site/")
+    p = sub.add_parser("build", help="render, then the site engine's strict build into site/")
+    p.add_argument(
+        "--engine",
+        choices=("mkdocs", "zensical"),
+        default=None,
+        help="the site engine (default: the configuration's engine, mkdocs)",
+    )
+    p.add_argument(
+        "--site-url",
+        default=None,
+        metavar="URL",
+        help="the site's public URL, e.g. https://example.org/help/ (default: site_url)",
+    )
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("new", help="write a commented starter guide into steps/")
@@ -433,6 +491,24 @@ def parser() -> argparse.ArgumentParser:
         help=f"comma-separated, some of {','.join(PLATFORMS)} (default: all)",
     )
     p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("init", help="write a complete new docs project for any app into DIR")
+    p.add_argument("dir", metavar="DIR", help="the project folder (empty or new)")
+    app = p.add_mutually_exclusive_group()
+    app.add_argument("--app-url", metavar="URL", help="a running app, e.g. a staging server")
+    app.add_argument(
+        "--app-command",
+        metavar="CMD",
+        help="a command that starts the app; {port} becomes a free port",
+    )
+    p.add_argument("--languages", metavar="LIST", help="comma-separated, first is default (ja,en)")
+    p.add_argument(
+        "--platforms",
+        metavar="LIST",
+        help=f"comma-separated, some of {','.join(PLATFORMS)} (default: all)",
+    )
+    p.add_argument("--force", action="store_true", help="write into a folder that is not empty")
+    p.set_defaults(func=cmd_init, needs_config=False)
 
     p = sub.add_parser(
         "serve", help="live preview: rebuild and recapture a guide when it changes, reload"
@@ -461,6 +537,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
+        if not getattr(args, "needs_config", True):
+            return int(args.func(args))
         config = load_config()
         for lang in getattr(args, "lang", []):
             if lang not in config.languages:
@@ -469,6 +547,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, ConfigError, BrowserNotFound) as error:
         print(f"guidegen: {error}", file=sys.stderr)
         return 2
+    except AppNotReady as error:
+        print(f"guidegen: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

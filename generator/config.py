@@ -1,7 +1,9 @@
 """Project configuration: the ``[tool.guidegen]`` table of pyproject.toml.
 
-Every key is optional; the defaults below serve the bundled example. Device
-profiles can be overridden per platform in ``[tool.guidegen.devices.PLATFORM]``.
+A project must have the table (``guidegen init`` writes one); every key in it
+is optional. Device profiles can be overridden per platform in
+``[tool.guidegen.devices.PLATFORM]``; the app's own server is described in
+``[tool.guidegen.server]``.
 Each field's ``help`` is the text of the configuration reference that
 ``python -m generator.reference`` writes into the editors' pages.
 """
@@ -14,7 +16,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from generator.model import PLATFORMS, Platform
+from generator.model import PLATFORMS, SCHEMES, ColorScheme, Platform
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,13 @@ class Device:
         default=None,
         metadata={"help": "[width, height] in CSS pixels when there is no descriptor."},
     )
+    color_schemes: tuple[ColorScheme, ...] | None = field(
+        default=None,
+        metadata={
+            "help": "Capture only these of the project's colour schemes on this platform; "
+            "default: all of them."
+        },
+    )
 
 
 DEVICES: dict[Platform, Device] = {
@@ -49,6 +58,47 @@ DEVICES: dict[Platform, Device] = {
 }
 
 LOCALES = {"ja": "ja-JP", "en": "en-US"}
+ENGINES = ("mkdocs", "zensical")
+
+
+@dataclass(frozen=True)
+class Server:
+    """The app's own server, started and stopped by guidegen (like Playwright's webServer)."""
+
+    command: str = field(
+        metadata={
+            "help": "Shell command that starts the app; {port} becomes a free port chosen "
+            "by guidegen (also given as the PORT environment variable)."
+        }
+    )
+    url: str = field(
+        default="http://127.0.0.1:{port}/",
+        metadata={"help": "Where the app answers once started; {port} as in command."},
+    )
+    ready_path: str = field(
+        default="/",
+        metadata={"help": "Path polled until it answers 2xx or 3xx; then the runs start."},
+    )
+    timeout_s: int = field(
+        default=60, metadata={"help": "How long the app may take to become ready, in seconds."}
+    )
+    reuse_existing: bool = field(
+        default=False,
+        metadata={"help": "Use an app already answering at url instead of starting one."},
+    )
+    cwd: str = field(
+        default="", metadata={"help": "Folder the command runs in, relative to the project."}
+    )
+    env: dict[str, str] = field(
+        default_factory=dict, metadata={"help": "Extra environment variables for the command."}
+    )
+    watch: tuple[str, ...] = field(
+        default=(),
+        metadata={
+            "help": "Globs of the app's source files (relative to the project); their "
+            "contents are hashed so that capture skips runs whose app did not change."
+        },
+    )
 
 
 def _help(text: str, default: Any) -> Any:
@@ -70,10 +120,24 @@ class Config:
     )
     docs_dir: str = _help("Folder of the MkDocs pages, one subfolder per language.", "docs")
     site_dir: str = _help("Where `guidegen build` writes the site.", "site")
+    site_url: str = _help(
+        "The site's public URL, e.g. https://example.org/help/; it may be a sub-path. "
+        "sitemap.xml, canonical links and 404.html need it. `--site-url` overrides it.",
+        "",
+    )
+    engine: str = _help(
+        "The site engine of `guidegen build`: mkdocs or zensical. `--engine` overrides it.",
+        "mkdocs",
+    )
+    search_synonyms: str = _help(
+        "YAML file of the words readers search with, per language, for the words the "
+        "pages use; the search index finds the pages by both.",
+        "search-synonyms.yml",
+    )
     shop_dir: str = _help(
-        "Folder of the app under test, served on 127.0.0.1 during captures; "
+        "Folder of a static app, served on 127.0.0.1 during captures; "
         "its files are hashed so that a change recaptures.",
-        "mockshop",
+        "",
     )
     base_url: str = _help(
         "URL of an app that is already running (e.g. a staging server); when set, "
@@ -83,6 +147,11 @@ class Config:
     scenarios: str = _help(
         "JSON file whose keys are the app's scenarios (fixtures); lint checks a "
         "guide's `scenario` against it.",
+        "",
+    )
+    facts: str = _help(
+        "YAML file of the facts that guides (`facts: [id, …]`) and hand-written pages "
+        "(`<!-- fact id -->…<!-- /fact -->`) share, each stated once.",
         "",
     )
     start_url: str = _help(
@@ -106,27 +175,47 @@ class Config:
         40,
     )
     optimise: bool = _help("Optimise captured PNGs losslessly (smaller, slower to write).", True)
+    color_schemes: tuple[ColorScheme, ...] = _help(
+        "Colour schemes to capture, each with the app in that scheme (the browser's "
+        "prefers-color-scheme): light, dark.",
+        ("light",),
+    )
+    guide_index: bool = _help(
+        "Also write docs/<lang>/guides/index.md, a page listing every guide, so that a "
+        "nav that lists it shows new guides without editing the MkDocs file.",
+        False,
+    )
+    server: Server | None = field(
+        default=None,
+        metadata={
+            "help": "The app's own server, started for capture, check and serve: the table "
+            "[tool.guidegen.server] with command, url, ready_path, timeout_s, "
+            "reuse_existing, cwd, env and watch."
+        },
+    )
     devices: dict[Platform, Device] = field(
         default_factory=lambda: dict(DEVICES),
         metadata={
             "help": "Per-platform device profiles: [tool.guidegen.devices.ios] etc., with "
-            "the keys descriptor, viewport, label and verb."
+            "the keys descriptor, viewport, label, verb and color_schemes."
         },
     )
 
     def path(self, name: str) -> Path:
         return self.root / getattr(self, name)
 
+    def schemes_for(self, platform: Platform) -> tuple[ColorScheme, ...]:
+        """The colour schemes captured on a platform: the project's, narrowed by its device."""
+        narrowed = self.devices[platform].color_schemes
+        return tuple(s for s in self.color_schemes if narrowed is None or s in narrowed)
+
 
 class ConfigError(Exception):
     pass
 
 
-def find_root(start: Path) -> Path:
-    for directory in (start, *start.parents):
-        if (directory / "pyproject.toml").is_file() or (directory / "mkdocs.yml").is_file():
-            return directory
-    return start
+class NoConfig(ConfigError):
+    """No [tool.guidegen] anywhere from the working folder up."""
 
 
 _LANG_RE = re.compile(r"^[a-z]{2}$")
@@ -156,9 +245,28 @@ def _check(where: str, key: str, value: Any, default: Any) -> Any:
     return value
 
 
-def _device(where: str, table: Any, base: Device, languages: tuple[str, ...]) -> Device:
+def _schemes(where: str, value: Any, allowed: tuple[str, ...]) -> tuple[ColorScheme, ...]:
+    schemes = _check(where, "color_schemes", value, ("light",))
+    for scheme in schemes:
+        if scheme not in allowed:
+            raise ConfigError(
+                f"{where} color_schemes: '{scheme}' is not one of {', '.join(allowed)}"
+                + ("; add it to [tool.guidegen] color_schemes" if scheme in SCHEMES else "")
+            )
+    return schemes
+
+
+def _device(
+    where: str,
+    table: Any,
+    base: Device,
+    languages: tuple[str, ...],
+    schemes: tuple[ColorScheme, ...],
+) -> Device:
     if not isinstance(table, dict):
-        raise ConfigError(f"{where}: expected a table of descriptor, viewport, label, verb")
+        raise ConfigError(
+            f"{where}: expected a table of descriptor, viewport, label, verb, color_schemes"
+        )
     known = [f.name for f in fields(Device)]
     for key in table:
         if key not in known:
@@ -188,6 +296,8 @@ def _device(where: str, table: Any, base: Device, languages: tuple[str, ...]) ->
                     f'{where} {key}: expected a table such as {{ ja = "…", en = "…" }}'
                 )
             changes[key] = {**getattr(base, key), **words}
+    if "color_schemes" in table:
+        changes["color_schemes"] = _schemes(where, table["color_schemes"], schemes)
     device = replace(base, **changes)
     if device.descriptor is None and device.viewport is None:
         raise ConfigError(f"{where}: give a descriptor or a viewport")
@@ -196,6 +306,35 @@ def _device(where: str, table: Any, base: Device, languages: tuple[str, ...]) ->
         if missing:
             raise ConfigError(f"{where} {key}: missing {', '.join(missing)}")
     return device
+
+
+def _server(table: Any) -> Server:
+    where = "[tool.guidegen.server]"
+    if not isinstance(table, dict):
+        raise ConfigError(f'{where}: expected a table, e.g. command = "python app.py {{port}}"')
+    options = {f.name: f for f in fields(Server)}
+    for key in table:
+        if key not in options:
+            raise ConfigError(f"{where}: unknown key '{key}'; known keys: {', '.join(options)}")
+    if not isinstance(table.get("command"), str) or not table["command"].strip():
+        raise ConfigError(f'{where} command: required, e.g. command = "python app.py {{port}}"')
+    values: dict[str, Any] = {"command": table["command"]}
+    for key in ("url", "ready_path", "timeout_s", "reuse_existing", "cwd"):
+        if key in table:
+            values[key] = _check(where, key, table[key], options[key].default)
+    if "watch" in table:
+        watch = table["watch"]
+        if not isinstance(watch, list) or not all(isinstance(g, str) and g for g in watch):
+            raise ConfigError(f'{where} watch: expected a list of globs, e.g. ["app/**/*.py"]')
+        values["watch"] = tuple(watch)
+    if "env" in table:
+        env = table["env"]
+        if not isinstance(env, dict) or not all(isinstance(v, str) for v in env.values()):
+            raise ConfigError(f'{where} env: expected a table of strings, e.g. {{ DEBUG = "0" }}')
+        values["env"] = dict(env)
+    if not values.get("ready_path", "/").startswith("/"):
+        raise ConfigError(f'{where} ready_path: starts with "/", e.g. "/health"')
+    return Server(**values)
 
 
 def parse_table(root: Path, table: dict[str, Any], source: str = "[tool.guidegen]") -> Config:
@@ -207,8 +346,10 @@ def parse_table(root: Path, table: dict[str, Any], source: str = "[tool.guidegen
             f"{source}: unknown key '{unknown[0]}'; known keys: {', '.join(sorted(options))}"
         )
     values: dict[str, Any] = {}
+    if "server" in table:
+        values["server"] = _server(table["server"])
     for key, value in table.items():
-        if key != "devices":
+        if key not in ("devices", "server"):
             values[key] = _check(source, key, value, options[key].default)
     languages = values.get("languages", options["languages"].default)
     for lang in languages:
@@ -219,6 +360,14 @@ def parse_table(root: Path, table: dict[str, Any], source: str = "[tool.guidegen
             raise ConfigError(
                 f"{source} platforms: unknown platform '{platform}'; known: {', '.join(PLATFORMS)}"
             )
+    if values.get("engine", "mkdocs") not in ENGINES:
+        raise ConfigError(f"{source} engine: expected one of {', '.join(ENGINES)}")
+    site_url = values.get("site_url", "")
+    if site_url and not re.match(r"^https?://[^/\s]+(/\S*)?$", site_url):
+        raise ConfigError(f'{source} site_url: expected a URL such as "https://example.org/help/"')
+    schemes = values.get("color_schemes", options["color_schemes"].default)
+    if "color_schemes" in values:
+        _schemes(source, table["color_schemes"], SCHEMES)
     devices = dict(DEVICES)
     overrides = table.get("devices", {})
     if not isinstance(overrides, dict):
@@ -227,17 +376,35 @@ def parse_table(root: Path, table: dict[str, Any], source: str = "[tool.guidegen
         where = f"[tool.guidegen.devices.{platform}]"
         if platform not in PLATFORMS:
             raise ConfigError(f"{where}: unknown platform; known: {', '.join(PLATFORMS)}")
-        devices[platform] = _device(where, device, DEVICES[platform], languages)
+        devices[platform] = _device(where, device, DEVICES[platform], languages, schemes)
     return Config(root=root, devices=devices, **values)
 
 
+def find_project(start: Path) -> Path | None:
+    """The nearest folder from start up whose pyproject.toml has [tool.guidegen]."""
+    for directory in (start, *start.parents):
+        pyproject = directory / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                data = tomllib.loads(pyproject.read_text("utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+                raise ConfigError(f"{pyproject}: {error}") from None
+            if "guidegen" in data.get("tool", {}):
+                return directory
+    return None
+
+
 def load_config(start: Path | None = None) -> Config:
-    root = find_root((start or Path.cwd()).resolve())
+    """The project's configuration; NoConfig when there is none (never a default project)."""
+    here = (start or Path.cwd()).resolve()
+    root = find_project(here)
+    if root is None:
+        raise NoConfig(
+            f"no guidegen project here: no pyproject.toml with [tool.guidegen] in {here} "
+            "or above; run guidegen init DIR to make one"
+        )
     pyproject = root / "pyproject.toml"
-    table: dict[str, Any] = {}
-    if pyproject.is_file():
-        try:
-            table = tomllib.loads(pyproject.read_text("utf-8")).get("tool", {}).get("guidegen", {})
-        except tomllib.TOMLDecodeError as error:
-            raise ConfigError(f"{pyproject}: {error}") from None
+    table = tomllib.loads(pyproject.read_text("utf-8"))["tool"]["guidegen"]
+    if not isinstance(table, dict):
+        raise ConfigError(f"{pyproject}: [tool.guidegen] must be a table")
     return parse_table(root, table, f"{pyproject}: [tool.guidegen]")

@@ -12,25 +12,29 @@ import datetime as dt
 import json
 import os
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import generator
 from generator.config import Config
+from generator.facts import FactTable, load_facts, page_problems
 from generator.load import Loaded, Loc, Problem, cap, load_guide, suggest, where
 from generator.model import (
     CIRCLED,
     CIRCLED_RE,
     ID_PATTERN,
     PLATFORMS,
+    SCHEMES,
     Guide,
+    SharedFact,
     is_marked,
     steps_for,
 )
 
 SCHEMA_FILE = Path(generator.__file__).parent / "schema" / "guide.schema.json"
+PROJECT_SCHEMA = Path(".guidegen") / "guide.schema.json"
 MODELINE = "# yaml-language-server: $schema="
 PLACEHOLDERS = ("tap", "Tap")
 PLACEHOLDER_RE = re.compile(r"\{([^{}\s]*)\}")
@@ -44,6 +48,10 @@ class LintReport:
     guides: tuple[Guide, ...]
     problems: tuple[Problem, ...]
     files: int
+    setups: tuple[Guide, ...] = ()
+    """Hidden setup guides (steps/_NAME.yml): run before the guides that name them,
+    never shown as a page or captured."""
+    facts: Mapping[str, SharedFact] = field(default_factory=dict)
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -90,6 +98,24 @@ def known_scenarios(config: Config) -> tuple[frozenset[str] | None, list[Problem
     return frozenset(table), []
 
 
+def schema_path(config: Config) -> Path:
+    """The schema guides link to: the package's own when the project is guidegen's
+    source tree, else a copy in the project, which works wherever guidegen is installed."""
+    if SCHEMA_FILE.parents[2] == config.root:
+        return SCHEMA_FILE
+    return config.root / PROJECT_SCHEMA
+
+
+def refresh_schema(config: Config) -> Path:
+    """Write the project's copy of the schema for its languages; return the schema's path."""
+    from generator.schema import write_schema
+
+    path = schema_path(config)
+    if path != SCHEMA_FILE:
+        write_schema(path, config.languages)
+    return path
+
+
 class _Checker:
     """Collects the problems of one loaded guide."""
 
@@ -100,8 +126,10 @@ class _Checker:
         known_ids: frozenset[str],
         scenarios: frozenset[str] | None,
         today: dt.date,
+        shared: FactTable,
     ) -> None:
         self.loaded = loaded
+        self.shared = shared
         self.data: dict[str, Any] = loaded.data
         self.config = config
         self.known_ids = known_ids
@@ -109,6 +137,7 @@ class _Checker:
         self.today = today
         self.name = str(loaded.path)
         self.problems: list[Problem] = []
+        self.hidden = is_setup(loaded.path)
 
     def add(self, loc: Loc, message: str, *, key: bool = False, warning: bool = False) -> None:
         line, column = self.loaded.positions.of(loc, key=key)
@@ -119,18 +148,22 @@ class _Checker:
         self.modeline()
         self.identity()
         self.platforms()
+        self.color_schemes()
         self.step_ids()
         self.texts()
         self.related()
         self.scenario()
         self.facts()
+        self.setup()
+        self.environment()
         if self.loaded.guide is not None:
             self.marks(self.loaded.guide)
         return self.problems
 
     def modeline(self) -> None:
         lines = self.loaded.source.splitlines()
-        relative = Path(os.path.relpath(SCHEMA_FILE, self.loaded.path.resolve().parent))
+        schema = schema_path(self.config)
+        relative = Path(os.path.relpath(schema, self.loaded.path.resolve().parent))
         wanted = MODELINE + relative.as_posix()
         for number, line in enumerate(lines, start=1):
             if line.startswith(MODELINE):
@@ -146,12 +179,12 @@ class _Checker:
 
     def identity(self) -> None:
         guide_id = self.data.get("id")
-        stem = self.loaded.path.stem
+        stem = self.loaded.path.stem.removeprefix("_")
         if isinstance(guide_id, str) and _ID_RE.match(guide_id) and guide_id != stem:
             self.add(
                 ("id",),
-                f"id '{guide_id}' differs from the file name '{stem}'; "
-                f"rename the file to {guide_id}.yml or set id: {stem}",
+                f"id '{guide_id}' differs from the file name '{self.loaded.path.stem}'; "
+                f"rename the file to {'_' if self.hidden else ''}{guide_id}.yml or set id: {stem}",
             )
 
     def guide_platforms(self) -> tuple[str, ...]:
@@ -159,6 +192,30 @@ class _Checker:
         if not isinstance(listed, list | tuple):
             return PLATFORMS
         return tuple(p for p in listed if p in PLATFORMS)
+
+    def color_schemes(self) -> None:
+        listed = self.data.get("color_schemes")
+        if not isinstance(listed, list):
+            return
+        if not listed:
+            self.add(
+                ("color_schemes",),
+                "'color_schemes: []' captures no picture; list light and/or dark or remove the key",
+            )
+        captured = ", ".join(self.config.color_schemes)
+        seen: set[str] = set()
+        for index, scheme in enumerate(listed):
+            if not isinstance(scheme, str) or scheme not in SCHEMES:
+                continue
+            if scheme in seen:
+                self.add(("color_schemes", index), f"colour scheme '{scheme}' is listed twice")
+            elif scheme not in self.config.color_schemes:
+                self.add(
+                    ("color_schemes", index),
+                    f"colour scheme '{scheme}' is not captured by this project "
+                    f"(color_schemes in [tool.guidegen]: {captured}); remove it or add it there",
+                )
+            seen.add(scheme)
 
     def steps(self) -> Iterator[tuple[int, dict[str, Any]]]:
         steps = self.data.get("steps")
@@ -321,6 +378,37 @@ class _Checker:
                 self.add(loc, f"unknown related guide '{other}'{hint}")
             seen.add(other)
 
+    def setup(self) -> None:
+        setup = self.data.get("setup")
+        if not isinstance(setup, str) or not _ID_RE.match(setup):
+            return
+        if self.hidden:
+            self.add(("setup",), "a setup guide cannot have a setup of its own; remove 'setup'")
+        elif not (self.config.path("steps_dir") / f"_{setup}.yml").is_file():
+            self.add(
+                ("setup",),
+                f"no setup guide '{setup}': write it as {self.config.steps_dir}/_{setup}.yml",
+            )
+
+    def environment(self) -> None:
+        """Values read from the environment must be there when the guides run."""
+        for index, step in self.steps():
+            places = [("steps", index), *(("steps", index, p) for p in PLATFORMS)]
+            for loc in places:
+                holder = step if len(loc) == 2 else step.get(loc[2])
+                actions = holder.get("actions") if isinstance(holder, dict) else None
+                for position, action in enumerate(actions if isinstance(actions, list) else []):
+                    fill = action.get("fill") if isinstance(action, dict) else None
+                    value = fill.get("value") if isinstance(fill, dict) else None
+                    name = value.get("env") if isinstance(value, dict) else None
+                    if isinstance(name, str) and name not in os.environ:
+                        self.add(
+                            (*loc, "actions", position, "fill", "value", "env"),
+                            f"environment variable {name} is not set: capture and check "
+                            f"will fail; set it (export {name}=…) where guidegen runs",
+                            warning=True,
+                        )
+
     def scenario(self) -> None:
         scenario = self.data.get("scenario")
         if self.scenarios is None or not isinstance(scenario, str):
@@ -333,7 +421,11 @@ class _Checker:
         facts = self.data.get("facts")
         if not isinstance(facts, list):
             return
+        named: set[str] = set()
         for index, fact in enumerate(facts):
+            if isinstance(fact, str) and _ID_RE.match(fact):
+                self.fact_id(index, fact, named)
+                named.add(fact)
             checked = fact.get("checked") if isinstance(fact, dict) else None
             if isinstance(checked, str):
                 try:
@@ -356,6 +448,23 @@ class _Checker:
                     "and update 'checked'",
                     warning=True,
                 )
+
+    def fact_id(self, index: int, fact_id: str, named: set[str]) -> None:
+        loc = ("facts", index)
+        if fact_id in named:
+            self.add(loc, f"fact '{fact_id}' is listed twice")
+        elif self.shared.path is None:
+            self.add(
+                loc,
+                f"fact '{fact_id}' names a shared fact, but no facts file is configured; "
+                'set facts = "facts.yml" in [tool.guidegen]',
+            )
+        elif fact_id not in self.shared.facts:
+            choices = sorted(self.shared.facts)
+            hint = suggest(fact_id, choices) if choices else ""
+            if not hint.startswith(" ("):
+                hint = f"; add it to {self.shared.path.name} or fix the id"
+            self.add(loc, f"unknown fact '{fact_id}'{hint}")
 
     def marks(self, guide: Guide) -> None:
         # One problem per step, text and language, naming every platform it
@@ -435,6 +544,8 @@ def _step_texts(loc: Loc, step: dict[str, Any]) -> Iterator[tuple[Loc, Any, bool
         where_: Loc = (*loc, "actions", index, name)
         if name in ("fill", "select", "expect-text") and isinstance(value, dict):
             for key in ("value", "option", "text"):
+                if key == "value" and isinstance(value.get(key), dict) and "env" in value[key]:
+                    continue  # read from the environment, not written per language
                 if key in value:
                     yield (*where_, key), value[key], False
             yield from _target_texts((*where_, "target"), value.get("target"))
@@ -442,13 +553,18 @@ def _step_texts(loc: Loc, step: dict[str, Any]) -> Iterator[tuple[Loc, Any, bool
             yield from _target_texts(where_, value)
 
 
+def is_setup(path: Path) -> bool:
+    return path.name.startswith("_")
+
+
 def _known_ids(config: Config, loaded: Sequence[Loaded]) -> frozenset[str]:
     folder = config.path("steps_dir")
-    ids = {p.stem for p in folder.glob("*.yml")} if folder.is_dir() else set()
+    files = folder.glob("*.yml") if folder.is_dir() else []
+    ids = {p.stem for p in files if not is_setup(p)}
     ids |= {
         x.data["id"]
         for x in loaded
-        if isinstance(x.data, dict) and isinstance(x.data.get("id"), str)
+        if isinstance(x.data, dict) and isinstance(x.data.get("id"), str) and not is_setup(x.path)
     }
     return frozenset(ids)
 
@@ -456,16 +572,22 @@ def _known_ids(config: Config, loaded: Sequence[Loaded]) -> frozenset[str]:
 def lint(paths: Sequence[Path], config: Config, today: dt.date | None = None) -> LintReport:
     """Load and check every guide under paths; all problems of all files in one report."""
     today = today or dt.date.today()
+    refresh_schema(config)
     files = guide_files(paths)
     loaded = [load_guide(path) for path in files]
     scenarios, problems = known_scenarios(config)
     problems.extend(_misnamed(paths))
+    shared = load_facts(config, today)
+    problems.extend([*shared.problems, *page_problems(config, shared)])
     known = _known_ids(config, loaded)
     guides: list[Guide] = []
+    setups: list[Guide] = []
     for item in loaded:
         checked = isinstance(item.data, dict)
-        found = _Checker(item, config, known, scenarios, today).run() if checked else []
+        found = _Checker(item, config, known, scenarios, today, shared).run() if checked else []
         problems.extend(cap([*item.problems, *found]))
         if item.guide is not None and not any(p.severity == "error" for p in found):
-            guides.append(item.guide)
-    return LintReport(tuple(guides), tuple(sorted(set(problems))), len(files))
+            (setups if is_setup(item.path) else guides).append(item.guide)
+    return LintReport(
+        tuple(guides), tuple(sorted(set(problems))), len(files), tuple(setups), shared.facts
+    )

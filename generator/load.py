@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import UnionType
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, RootModel, ValidationError
@@ -31,6 +31,7 @@ MAX_DEPTH = 40
 MAX_PROBLEMS = 50
 
 Loc = tuple[str | int, ...]
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 @dataclass(frozen=True, order=True)
@@ -280,9 +281,9 @@ def _pick(models: list[type[BaseModel]], node: Any) -> type[BaseModel] | None:
     return max(models, key=lambda model: len(keys & set(_allowed_keys(model))))
 
 
-def _model_at(data: Any, loc: Loc) -> type[BaseModel] | None:
+def _model_at(data: Any, loc: Loc, root: type[BaseModel] = m.Guide) -> type[BaseModel] | None:
     """Which model the mapping at loc is read as, found from the model's own types."""
-    current: type[BaseModel] | None = m.Guide
+    current: type[BaseModel] | None = root
     annotation: Any = None
     node = data
     for part in loc:
@@ -323,6 +324,8 @@ def _strip_tags(loc: tuple[Any, ...]) -> tuple[Any, ...]:
         target_field = part in _TARGET_FIELDS and (part == "target" or isinstance(before, int))
         if isinstance(part, int) and before == "actions":
             tags = set(m.ACTION_TYPES)
+        elif isinstance(part, int) and before == "facts":
+            tags = {"id", "inline"}
         elif redact_item or target_field:
             tags = _TARGET_TAGS
         elif part in _TEXT_FIELDS:
@@ -361,7 +364,9 @@ def _field(loc: Loc) -> str:
     return names[-1] if names else "guide"
 
 
-def _message(error: Any, data: Any, real: Loc) -> tuple[Loc, bool, str]:
+def _message(
+    error: Any, data: Any, real: Loc, root: type[BaseModel] = m.Guide
+) -> tuple[Loc, bool, str]:
     """(where to point, at the key?, message) for one pydantic error."""
     kind, value, raw_loc = error["type"], error.get("input"), _strip_tags(error["loc"])
     name = _field(real)
@@ -371,7 +376,7 @@ def _message(error: Any, data: Any, real: Loc) -> tuple[Loc, bool, str]:
     if kind == "extra_forbidden":
         key = str(raw_loc[-1])
         parent = real[:-1] if real and real[-1] == key else real
-        model = _model_at(data, parent)
+        model = _model_at(data, parent, root)
         hint = suggest(key, _allowed_keys(model)) if model else "; remove it"
         return (*parent, key), True, f"unknown key '{key}'{hint}"
     if kind == "missing":
@@ -452,9 +457,15 @@ def cap(problems: Iterable[Problem]) -> list[Problem]:
     return [*ordered[:MAX_PROBLEMS], Problem(more.path, more.line, more.column, note)]
 
 
-def validate(name: str, data: Any, positions: Positions) -> tuple[m.Guide | None, list[Problem]]:
+def validate(
+    name: str,
+    data: Any,
+    positions: Positions,
+    model: type[ModelT] = m.Guide,  # type: ignore[assignment]
+) -> tuple[ModelT | None, list[Problem]]:
+    """data as the model (a guide unless told), or every problem with its position."""
     try:
-        return m.Guide.model_validate(data), []
+        return model.model_validate(data), []
     except ValidationError as error:
         errors = error.errors()
         deeper = [e["loc"] for e in errors]
@@ -474,7 +485,7 @@ def validate(name: str, data: Any, positions: Positions) -> tuple[m.Guide | None
                 if difflib.get_close_matches(str(loc[-1]), extra.get(loc[:-1], []), cutoff=0.6):
                     continue
             real = _walk(data, _strip_tags(e["loc"]))
-            loc, at_key, message = _message(e, data, real)
+            loc, at_key, message = _message(e, data, real, model)
             problems.add(Problem(name, *positions.of(loc, key=at_key), message))
         return None, cap(problems)
 

@@ -35,6 +35,7 @@ from generator.config import Config
 from generator.lint import LintReport, lint
 from generator.load import Problem
 from generator.server import Handler, serve
+from generator.siteassets import FOLDERS as ASSET_FOLDERS
 
 STATUS_PATH = "/__guidegen/status"
 POLL_SECONDS = 0.3
@@ -171,12 +172,16 @@ def watched(config: Config) -> Iterator[Path]:
         yield from (p for p in steps.iterdir() if p.suffix in (".yml", ".yaml"))
     docs = config.path("docs_dir")
     generated = frozenset(
-        docs / lang / sub for lang in config.languages for sub in ("guides", "assets/screenshots")
+        docs / lang / sub
+        for lang in config.languages
+        for sub in ("guides", "assets/screenshots", *(f"assets/{f}" for f in ASSET_FOLDERS))
     )
     yield from _files(docs, generated)
     yield from config.root.glob("mkdocs*.yml")
-    if not config.base_url:
+    if not config.base_url and config.shop_dir:
         yield from _files(config.path("shop_dir"))
+    if config.server is not None:
+        yield from (p for pattern in config.server.watch for p in config.root.glob(pattern))
 
 
 def snapshot(config: Config) -> Snapshot:
@@ -236,7 +241,7 @@ class Preview:
 
         self.status.update(busy="building the site…")
         started = time.monotonic()
-        render(self.config, report.guides)
+        render(self.config, report.guides, report.facts)
         try:
             failed = build_site(self.config)
         except UsageError as error:
@@ -260,6 +265,7 @@ class Preview:
             guide_ids=sorted(ids) if ids is not None else (),
             platforms=self.platforms,
             langs=self.langs,
+            setups={g.id: g for g in report.setups},
         )
         if not jobs:
             return 0, []
@@ -300,15 +306,14 @@ class Preview:
 
     def never_captured(self, report: LintReport) -> set[str]:
         """Guides with no image at all yet, e.g. one just made with guidegen new."""
-        from generator.capture import guide_dir, plan
+        from generator import layout
+        from generator.capture import job_dir, plan
 
         jobs = plan(report.guides, self.config, platforms=self.platforms, langs=self.langs)
         return {
             job.guide.id
             for job in jobs
-            if not (
-                guide_dir(self.config, job.guide.id, job.platform, job.lang) / "frames.json"
-            ).is_file()
+            if not layout.frames_file(job_dir(self.config, job)).is_file()
         }
 
     def safely(self, guides: set[str] | None, *, app: bool = False) -> None:
@@ -325,7 +330,13 @@ class Preview:
         steps = self.config.path("steps_dir")
         shop = self.config.path("shop_dir")
         guides = {p.stem for p in paths if p.parent == steps}
-        app = not self.config.base_url and any(p.is_relative_to(shop) for p in paths)
+        static = bool(self.config.shop_dir) and not self.config.base_url
+        app = static and any(p.is_relative_to(shop) for p in paths)
+        if self.config.server is not None:
+            served = {
+                p for pattern in self.config.server.watch for p in self.config.root.glob(pattern)
+            }
+            app = app or bool(paths & served)
         return guides, app
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from generator.config import DEVICES, Config, Device
 from generator.files import write_atomic
-from generator.schema import guide_schema
+from generator.schema import facts_schema, guide_schema
 
 COMMAND = "python -m generator.reference"
 
@@ -33,6 +33,7 @@ ORDER = (
     "Localized",
     "Fact",
     "CompareSettings",
+    "CropArea",
     "TestIdTarget",
     "RoleTarget",
     "TextTarget",
@@ -52,6 +53,10 @@ ORDER = (
     "WaitFor",
     "Blur",
     "Mask",
+    "AcceptDialog",
+    "DismissDialog",
+    "DialogArgs",
+    "EnvValue",
 )
 
 EXAMPLES: dict[str, str] = {
@@ -59,12 +64,15 @@ EXAMPLES: dict[str, str] = {
     "Guide.title": "title: {ja: 送ったメッセージを確認する, en: Check the messages you sent}",
     "Guide.summary": "summary: {ja: 送ったメッセージは残ります。, en: Sent messages are kept.}",
     "Guide.scenario": "scenario: awaiting-reply",
+    "Guide.setup": "setup: sign-in",
     "Guide.platforms": "platforms: [ios, android, web]",
+    "Guide.color_schemes": "color_schemes: [light]",
     "Guide.related": "related: [contact-seller, check-replies]",
     "Guide.prerequisites": "prerequisites: [{ja: ログインしていること, en: You are signed in}]",
-    "Guide.facts": "facts: [{text: {…}, source: https://example.com/policy, checked: 2026-11-26}]",
+    "Guide.facts": "facts: [two-week-rule, guarantee-refund]",
     "Guide.redact": "redact: [customer-name]",
     "Guide.compare": "compare: {budget: 200}",
+    "Guide.crop": "crop: full",
     "Guide.steps": "steps: [{text: {…}, actions: [{tap: tab-account}]}]",
     "Step.id": "id: open-messages",
     "Step.text": 'text: {ja: ①「送信済み」を{tap}します。, en: "{Tap} ① Sent."}',
@@ -75,16 +83,26 @@ EXAMPLES: dict[str, str] = {
     "Step.ios": "ios: {text: {…}}",
     "Step.android": "android: {actions: [{tap: tab-menu}]}",
     "Step.web": "web: {text: {…}, actions: [{tap: header-orders}]}",
+    "Step.crop": "crop: {element: message-form}",
     "Override.text": "text: {ja: 画面上部の①「注文履歴」を{tap}します。, en: …}",
     "Override.actions": "actions: [{tap: header-orders}]",
     "Override.note": "note: {ja: …, en: …}",
     "Override.warning": "warning: {ja: …, en: …}",
+    "Override.crop": "crop: {padding: 48}",
     "Localized.*": "{ja: 注文履歴, en: Your Orders}",
     "Fact.text": "text: {ja: 返品リクエストから14日…, en: 14 days after a return request…}",
     "Fact.source": "source: https://example.com/help/guarantee",
     "Fact.checked": "checked: 2026-11-26",
+    "FactsFile.facts": "facts: [{id: two-week-rule, text: {…}, source: …, checked: …}]",
+    "SharedFact.id": "id: two-week-rule",
+    "SharedFact.text": "text: {ja: 出品者に連絡してから2週間…, en: Two weeks after you contacted…}",
+    "SharedFact.source": "source: https://example.com/help/guarantee",
+    "SharedFact.checked": "checked: 2026-11-26",
+    "SharedFact.recheck": "recheck: 2027-05-26",
     "CompareSettings.threshold": "threshold: 32",
     "CompareSettings.budget": "budget: 200",
+    "CropArea.element": "crop: {element: order-summary}",
+    "CropArea.padding": "crop: {padding: 32}",
     "TestIdTarget.testid": "tap: {testid: order-history}",
     "RoleTarget.role": "tap: {role: button, name: {ja: 送信, en: Send}}",
     "RoleTarget.name": "tap: {role: link, name: Help}",
@@ -110,6 +128,11 @@ EXAMPLES: dict[str, str] = {
     "WaitFor.wait-for": "- wait-for: message-list",
     "Blur.blur": "- blur: shipping-address",
     "Mask.mask": "- mask: {role: textbox, name: Card number}",
+    "EnvValue.env": "value: {env: LIBRARY_PASSWORD}",
+    "AcceptDialog.accept-dialog": "- accept-dialog: {message: Cancel the reservation}",
+    "DismissDialog.dismiss-dialog": "- dismiss-dialog:",
+    "DialogArgs.message": "message: {ja: 予約を取り消しますか, en: Cancel the reservation}",
+    "DialogArgs.prompt": "prompt: {ja: 来週, en: Next week}",
 }
 
 CONFIG_EXAMPLES: dict[str, str] = {
@@ -119,9 +142,13 @@ CONFIG_EXAMPLES: dict[str, str] = {
     "screenshots_dir": 'screenshots_dir = "screenshots"',
     "docs_dir": 'docs_dir = "docs"',
     "site_dir": 'site_dir = "site"',
+    "site_url": 'site_url = "https://example.org/help/"',
+    "engine": 'engine = "zensical"',
+    "search_synonyms": 'search_synonyms = "search-synonyms.yml"',
     "shop_dir": 'shop_dir = "mockshop"',
     "base_url": 'base_url = "https://staging.example.com/"',
     "scenarios": 'scenarios = "mockshop/scenarios.json"',
+    "facts": 'facts = "facts.yml"',
     "start_url": 'start_url = "/?platform={platform}&lang={lang}&scenario={scenario}"',
     "ready": "ready = \"body[data-ready='true']\"",
     "clock": 'clock = "2026-11-26T10:00:00+09:00"',
@@ -130,11 +157,15 @@ CONFIG_EXAMPLES: dict[str, str] = {
     "threshold": "threshold = 24",
     "budget": "budget = 40",
     "optimise": "optimise = false",
+    "color_schemes": 'color_schemes = ["light", "dark"]',
+    "guide_index": "guide_index = true",
+    "server": '[tool.guidegen.server]\ncommand = "python app.py {port}"',
     "devices": '[tool.guidegen.devices.ios]\ndescriptor = "iPhone 15"',
     "devices.descriptor": 'descriptor = "Pixel 7"',
     "devices.viewport": "viewport = [1440, 900]",
     "devices.label": 'label = { ja = "パソコン", en = "Computer" }',
     "devices.verb": 'verb = { ja = "クリック", en = "click" }',
+    "devices.color_schemes": 'color_schemes = ["light"]',
 }
 
 WORDS = {
@@ -166,6 +197,13 @@ WORDS = {
         ),
         "device_defaults": "既定の端末",
         "actions_note": "印あり（①②…の番号がつく）",
+        "facts_file": "事実ファイル（`facts.yml`）",
+        "facts_intro": (
+            "ガイドやページが示す規則（事実）は、設定の `facts` で指定するファイルに1回だけ"
+            "書きます。ガイドは `facts: [two-week-rule]` のように id で示し、手書きのページは"
+            "`<!-- fact two-week-rule -->…<!-- /fact -->` の間に `guidegen render` が本文を"
+            "入れます。再確認の日を過ぎた事実には `guidegen lint` が警告を出します。"
+        ),
     },
     "en": {
         "title": "Format reference",
@@ -191,6 +229,14 @@ WORDS = {
         "devices_intro": "Override how a platform is emulated; only the keys you write change.",
         "device_defaults": "Default devices",
         "actions_note": "marked (gets the next circled number ①②…)",
+        "facts_file": "Facts file (`facts.yml`)",
+        "facts_intro": (
+            "A rule the site states (a fact) is written once, in the file named by `facts` "
+            "in the configuration. Guides name it by id (`facts: [two-week-rule]`); on a "
+            "hand-written page, `guidegen render` puts its text between "
+            "`<!-- fact two-week-rule -->` and `<!-- /fact -->`. `guidegen lint` warns "
+            "about a fact that is past its re-check date."
+        ),
     },
 }
 
@@ -319,6 +365,16 @@ def _schema_sections(schema: dict[str, Any], words: dict[str, str]) -> list[str]
     return lines
 
 
+def _facts_sections(languages: Sequence[str], words: dict[str, str]) -> list[str]:
+    schema = facts_schema(languages)
+    lines = [f"## {words['facts_file']} {{#factsfile}}", "", words["facts_intro"], ""]
+    lines += [*_table(list(_definition_rows("FactsFile", schema, words)), words), ""]
+    shared = schema["definitions"]["SharedFact"]
+    lines += ["### SharedFact {#sharedfact}", "", _escape(shared.get("description", "")), ""]
+    lines += [*_table(list(_definition_rows("SharedFact", shared, words)), words), ""]
+    return lines
+
+
 def _toml(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -336,6 +392,7 @@ DEVICE_TYPES = {
     "label": "table of text per language",
     "verb": "table of text per language",
     "viewport": "[width, height], whole numbers",
+    "color_schemes": "list of text: light, dark",
 }
 
 
@@ -348,6 +405,8 @@ def _config_type(default: Any) -> str:
         return "text"
     if isinstance(default, tuple):
         return "list of text"
+    if default is None:
+        return "table"
     return "tables, one per platform"
 
 
@@ -365,6 +424,8 @@ def _config_sections(words: dict[str, str]) -> list[str]:
         )
         if option.name == "devices":
             default = f"[{words['device_defaults']}](#devices)"
+        if option.name == "server":
+            default = words["none"]
         rows.append(
             f"| `{option.name}` | {_config_type(option.default)} | {default} | "
             f"{_cell(option.metadata.get('help', ''))} | {_code(CONFIG_EXAMPLES[option.name])} |"
@@ -415,13 +476,14 @@ def reference(lang: str, languages: Sequence[str] = ("ja", "en")) -> str:
         f"    {words['generated']}",
         "",
         *_schema_sections(guide_schema(languages), words),
+        *_facts_sections(languages, words),
         *_config_sections(words),
     ]
     return "\n".join(lines)
 
 
 def reference_path(config: Config, lang: str) -> Path:
-    return config.path("docs_dir") / lang / "editors" / "reference.md"
+    return config.path("docs_dir") / "editors" / lang / "reference.md"
 
 
 def write_references(config: Config) -> list[Path]:

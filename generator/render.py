@@ -18,11 +18,23 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+from generator import layout
 from generator.config import Config
+from generator.facts import FILLED_RE, in_code, is_public, outside_code, page_files
 from generator.files import write_atomic
-from generator.model import CIRCLED, CIRCLED_RE, Guide, Localized, PlatformStep, steps_for
+from generator.model import (
+    CIRCLED,
+    CIRCLED_RE,
+    Fact,
+    Guide,
+    Localized,
+    PlatformStep,
+    SharedFact,
+    steps_for,
+)
 from generator.site_figure import SCHEME_SCRIPT, figure, page_prefix
 from generator.site_images import StepPicture, site_pictures
+from generator.siteassets import install as install_assets
 
 Pictures = Mapping[tuple[str, str, str], StepPicture]  # by (platform, guide id, step id)
 
@@ -39,6 +51,8 @@ WORDS = {
         "marks": "画像の印",
         "note": "補足",
         "warning": "注意",
+        "guides": "手順ガイド",
+        "guides_intro": "知りたいことを選んでください。",
     },
     "en": {
         "before": "Before you start",
@@ -52,6 +66,8 @@ WORDS = {
         "marks": "marked",
         "note": "Note",
         "warning": "Warning",
+        "guides": "Guides",
+        "guides_intro": "Choose what you would like to do.",
     },
 }
 
@@ -105,6 +121,19 @@ def step_text(text: str, config: Config, platform: str, lang: str) -> str:
     return text
 
 
+def guide_text(text: str, config: Config, guide: Guide, lang: str) -> str:
+    """Text of the whole guide (title, summary, facts…), which no one platform owns:
+    {tap} becomes the guide's verb, or its verbs joined when platforms differ."""
+    for placeholder in ("{tap}", "{Tap}"):
+        if placeholder not in text:
+            continue
+        found = [
+            _verbs(config, p, lang)[placeholder] for p in config.platforms if p in guide.platforms
+        ]
+        text = text.replace(placeholder, "/".join(dict.fromkeys(found)) or placeholder)
+    return text
+
+
 def alt_text(
     step: PlatformStep,
     config: Config,
@@ -142,10 +171,11 @@ def _indent(block: str, spaces: int) -> str:
     return "\n".join(pad + line if line else "" for line in block.splitlines())
 
 
-def _admonition(kind: str, text: Localized | None, lang: str) -> str:
+def _admonition(kind: str, text: Localized | None, lang: str, config: Config, platform: str) -> str:
     if text is None:
         return ""
-    return f'!!! {kind} "{words(lang)[kind]}"\n\n    {escape(text.get(lang))}\n'
+    shown = escape(step_text(text.get(lang), config, platform, lang))
+    return f'!!! {kind} "{words(lang)[kind]}"\n\n    {shown}\n'
 
 
 def _picture(
@@ -179,8 +209,8 @@ def platform_section(
         picture = images.get((platform, guide.id, step.id))
         if picture:
             parts.append(_picture(picture, step, config, platform, lang, prefix))
-        parts.append(_admonition("note", step.note, lang))
-        parts.append(_admonition("warning", step.warning, lang))
+        parts.append(_admonition("note", step.note, lang, config, platform))
+        parts.append(_admonition("warning", step.warning, lang, config, platform))
         block = "\n\n".join(part.rstrip() for part in parts if part)
         items.append(f"{step.number}. " + _indent(block, 4).lstrip())
     return "\n\n".join(items)
@@ -231,11 +261,20 @@ def review_date(day: dt.date, lang: str) -> str:
 
 
 def _source_link(url: str, label: str) -> str:
-    host = urlsplit(url).hostname or url
+    """A link to the source, or its address as text when readers could not open it."""
+    parts = urlsplit(url)
+    host = parts.hostname or url
+    if not is_public(url):
+        return f"{label}: {escape(host + parts.path.rstrip('/'))}"
     # The URL is already free of whitespace (the model checks it); brackets and
     # parentheses are percent-encoded so they cannot end the Markdown link early.
     safe = quote(url, safe=":/?#@!$&'*+,;=%-._~")
     return f"[{label}: {escape(host)}]({safe})"
+
+
+def guide_facts(guide: Guide, shared: Mapping[str, SharedFact]) -> list[Fact]:
+    """The guide's facts in its order, shared ones looked up by id (lint checked them)."""
+    return [shared[item] if isinstance(item, str) else item for item in guide.facts]
 
 
 def guide_page(
@@ -244,14 +283,19 @@ def guide_page(
     config: Config,
     images: Pictures,
     guides: Mapping[str, Guide] | None = None,
+    shared: Mapping[str, SharedFact] | None = None,
     prefix: str = "../../",
 ) -> str:
     """One guide as a Material page: summary, prerequisites, a tab per platform
     (linked across the site by their labels), facts with sources, related guides."""
     w = words(lang)
+
+    def text(value: Localized, owner: Guide = guide) -> str:
+        return guide_text(value.get(lang), config, owner, lang)
+
     # The description lands unescaped in a <meta> attribute, so it is HTML-escaped
     # here; JSON quoting makes it a valid YAML string whatever it contains.
-    description = json.dumps(html.escape(" ".join(guide.summary.get(lang).split())))
+    description = json.dumps(html.escape(" ".join(text(guide.summary).split())))
     out = [
         "---\n"
         f"# Generated by guidegen from {config.steps_dir}/{guide.id}.yml:"
@@ -260,11 +304,11 @@ def guide_page(
         # The table of contents gives its column to the pictures, so they read at app size.
         "hide: [toc]\n"
         "---",
-        f"# {title_text(guide.title.get(lang))}",
-        escape(guide.summary.get(lang)),
+        f"# {title_text(text(guide.title))}",
+        escape(text(guide.summary)),
     ]
     if guide.prerequisites:
-        lines = "\n".join(f"    - {escape(p.get(lang))}" for p in guide.prerequisites)
+        lines = "\n".join(f"    - {escape(text(p))}" for p in guide.prerequisites)
         out.append(f'!!! info "{w["before"]}"\n\n{lines}')
     tabs = []
     for platform in config.platforms:
@@ -277,20 +321,36 @@ def guide_page(
     out.append(_choose_tab_script(config, lang))
     if guide.facts:
         facts = [
-            f"- {escape(f.text.get(lang))} "
+            f"- {escape(text(f.text))} "
             f"({_source_link(f.source, w['source'])}; "
             f"{w['checked']}: {review_date(f.checked, lang)})"
-            for f in guide.facts
+            for f in guide_facts(guide, shared or {})
         ]
         out.append(f"## {w['facts']}\n\n" + "\n".join(facts))
     related = [guides[r] for r in guide.related if guides and r in guides]
     if related:
         links = [
-            f"- [{escape(r.title.get(lang))}]({r.id}.md): {escape(r.summary.get(lang))}"
+            f"- [{escape(text(r.title, r))}]({r.id}.md): {escape(text(r.summary, r))}"
             for r in related
         ]
         out.append(f"## {w['related']}\n\n" + "\n".join(links))
     return "\n\n".join(out) + "\n"
+
+
+def guides_index(guides: Sequence[Guide], lang: str, config: Config) -> str:
+    """docs/<lang>/guides/index.md: every guide, by title, so a nav that lists this
+    page shows a new guide without editing the MkDocs configuration."""
+    w = words(lang)
+
+    def text(value: Localized, guide: Guide) -> str:
+        return guide_text(value.get(lang), config, guide, lang)
+
+    ordered = sorted(guides, key=lambda g: text(g.title, g))
+    links = [
+        f"- [{escape(text(g.title, g))}]({g.id}.md): {escape(text(g.summary, g))}" for g in ordered
+    ]
+    head = "---\n# Generated by guidegen from the guides in steps/: do not edit.\n---"
+    return "\n\n".join([head, f"# {w['guides']}", w["guides_intro"], "\n".join(links)]) + "\n"
 
 
 def _remove_stale(folder: Path, wanted: set[Path]) -> None:
@@ -303,11 +363,44 @@ def _remove_stale(folder: Path, wanted: set[Path]) -> None:
             path.rmdir()
 
 
-def render(config: Config, guides: Sequence[Guide]) -> list[str]:
-    """Write every guide page in every language; return the images that are missing."""
+def fill_facts(text: str, shared: Mapping[str, SharedFact], lang: str) -> str:
+    """A hand-written page with each marked fact's current text between its markers."""
+
+    out, done = [], 0
+    for match in outside_code(FILLED_RE.finditer(text), in_code(text)):
+        fact = shared.get(match.group("id"))
+        if fact is not None:
+            filled = f"{match.group('open')}{escape(fact.text.get(lang))}<!-- /fact -->"
+            out += [text[done : match.start()], filled]
+            done = match.end()
+    return "".join([*out, text[done:]])
+
+
+def render_pages(config: Config, shared: Mapping[str, SharedFact]) -> list[Path]:
+    """Bring the facts on the hand-written pages up to date; return the pages changed."""
+    changed = []
+    docs = config.path("docs_dir")
+    for page in page_files(config):
+        lang = page.relative_to(docs).parts[0]
+        text = page.read_text("utf-8")
+        filled = fill_facts(text, shared, lang)
+        if filled != text:
+            write_atomic(page, filled.encode())
+            changed.append(page)
+    return changed
+
+
+def render(
+    config: Config, guides: Sequence[Guide], shared: Mapping[str, SharedFact] | None = None
+) -> list[str]:
+    """Write every guide page in every language and fill the facts on the hand-written
+    pages; return the images that are missing."""
+    shared = shared or {}
+    render_pages(config, shared)
     missing: list[str] = []
     by_id = {g.id: g for g in guides}
     prefix = page_prefix(config.root / "mkdocs.yml")
+    install_assets(config)
     for lang in config.languages:
         docs = config.path("docs_dir") / lang
         images, written = site_pictures(config, guides, lang)
@@ -315,9 +408,15 @@ def render(config: Config, guides: Sequence[Guide]) -> list[str]:
             for platform in guide.platforms:
                 for step in steps_for(guide, platform):
                     if (platform, guide.id, step.id) not in images:
-                        missing.append(f"{lang}/{platform}/{guide.id}/{step.id}.png")
-            page = guide_page(guide, lang, config, images, by_id, prefix)
+                        key = layout.step_key(guide.id, platform, lang, "light", step.id)
+                        missing.append(f"{key}.png")
+            page = guide_page(guide, lang, config, images, by_id, shared, prefix)
             write_atomic(docs / "guides" / f"{guide.id}.md", page.encode())
-        _remove_stale(docs / "guides", {docs / "guides" / f"{g.id}.md" for g in guides})
+        pages = {docs / "guides" / f"{g.id}.md" for g in guides}
+        if config.guide_index:
+            index = docs / "guides" / "index.md"
+            write_atomic(index, guides_index(guides, lang, config).encode())
+            pages.add(index)
+        _remove_stale(docs / "guides", pages)
         _remove_stale(docs / "assets" / "screenshots", written)
     return missing

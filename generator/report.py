@@ -42,6 +42,8 @@ class Results:
     items: tuple[Item, ...] = ()
     manifest: dict[str, str] = field(default_factory=dict)
     failures: tuple[str, ...] = ()
+    shots: dict[str, str] = field(default_factory=dict)
+    """A failure line's screenshot (the screen when it failed), by line."""
 
     @property
     def dirty(self) -> bool:
@@ -105,7 +107,15 @@ def summary_html(results: Results) -> str:
     parts.append("<p>" + esc(", ".join(f"{counts[s]} {s}" for s in STATUS_ORDER)) + "</p>")
     if results.failures:
         parts.append(f"<h2>{len(results.failures)} guide runs failed</h2><ul>")
-        parts += [f"<li><code>{esc(line)}</code></li>" for line in results.failures]
+        for line in results.failures:
+            shot = results.shots.get(line)
+            image = (
+                f"<figure><img src='{esc(shot)}' alt='the screen when it failed'>"
+                "<figcaption>the screen when it failed</figcaption></figure>"
+                if shot
+                else ""
+            )
+            parts.append(f"<li><code>{esc(line)}</code>{image}</li>")
         parts.append("</ul>")
     for status in STATUS_ORDER[:-1]:
         shown = [i for i in results.items if i.status == status]
@@ -132,11 +142,13 @@ def write_report(folder: Path, results: Results) -> None:
         _sorted(results.items),
         dict(sorted(results.manifest.items())),
         tuple(sorted(results.failures)),
+        dict(sorted(results.shots.items())),
     )
     data = {
         "items": [asdict(i) for i in results.items],
         "manifest": results.manifest,
         "failures": list(results.failures),
+        "shots": results.shots,
     }
     text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     write_atomic(folder / "results.json", text.encode())
@@ -150,6 +162,7 @@ def read_results(folder: Path) -> Results:
         tuple(Item(**item) for item in data["items"]),
         dict(data["manifest"]),
         tuple(data["failures"]),
+        {str(k): str(v) for k, v in data.get("shots", {}).items()},
     )
 
 
@@ -158,13 +171,15 @@ def merge(folders: Sequence[Path], out: Path) -> Results:
     items: list[Item] = []
     manifest: dict[str, str] = {}
     failures: list[str] = []
+    shots: dict[str, str] = {}
     for folder in folders:
         results = read_results(folder)
         items += results.items
         manifest.update(results.manifest)
         failures += results.failures
+        shots.update(results.shots)
         if (folder / "images").is_dir() and folder.resolve() != out.resolve():
             shutil.copytree(folder / "images", out / "images", dirs_exist_ok=True)
-    merged = Results(_sorted(items), manifest, tuple(sorted(set(failures))))
+    merged = Results(_sorted(items), manifest, tuple(sorted(set(failures))), shots)
     write_report(out, merged)
     return merged

@@ -9,17 +9,35 @@ do that. ``check`` uses it with screenshots off.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import difflib
+import os
 from typing import Any
 
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwright, expect
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ElementHandle,
+    Locator,
+    Page,
+    Playwright,
+    expect,
+)
+from playwright.sync_api import Dialog as PlaywrightDialog
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from generator.config import LOCALES, Config, ConfigError
+from generator.dialogs import Dialog, dialog_for, pressed_box
+from generator.dialogs import plan as dialog_plan
+from generator.frames import Box, CropRule, Failure, Frame, Mark, Redaction, Run, StepShot
 from generator.model import (
+    DIALOG_ACTIONS,
+    AcceptDialog,
     Blur,
     Click,
+    ColorScheme,
+    CropArea,
+    EnvValue,
     ExpectAbsent,
     ExpectText,
     Fill,
@@ -63,74 +81,169 @@ REVEAL_JS = """(element) => {
   }
 }"""
 
+# Everything a picture needs from the page at a screenshot, in one call: the
+# box of each mark (tightened to what it shows when the element paints no box
+# of its own), each mark's and redaction's container, the lines of text on the
+# screen (DOM Range rects), the screen's bars, and the controls, pictures and
+# painted boxes (cards, buttons) a crop must not cut through. Generic HTML and
+# ARIA only: no app's names. The lists are bounded and sorted, so that the same
+# screen gives the same data.
+MEASURE_JS = """async ({marks, redactions, focus, details}) => {
+  await document.fonts.ready;
+  const W = innerWidth, H = innerHeight;
+  const box = (r) => [r.left, r.top, r.width, r.height];
+  const clip = (r) => {
+    const x0 = Math.max(0, r.left), y0 = Math.max(0, r.top);
+    const x1 = Math.min(W, r.right), y1 = Math.min(H, r.bottom);
+    return x1 - x0 >= 1 && y1 - y0 >= 1 ? {left: x0, top: y0, right: x1, bottom: y1} : null;
+  };
+  const outward = (r) => {
+    const x = Math.floor(r.left), y = Math.floor(r.top);
+    return [x, y, Math.ceil(r.right) - x, Math.ceil(r.bottom) - y];
+  };
+  const shown = (el) => el.checkVisibility({opacityProperty: true, visibilityProperty: true});
+  const REPLACED = /^(img|svg|canvas|video|input|select|textarea|button|iframe)$/i;
+  const painted = (el) => {
+    const s = getComputedStyle(el);
+    const edge = ['Top', 'Right', 'Bottom', 'Left'].some(
+      (side) => parseFloat(s['border' + side + 'Width']) > 0
+        && s['border' + side + 'Style'] !== 'none');
+    return REPLACED.test(el.tagName) || edge || s.boxShadow !== 'none'
+      || s.backgroundImage !== 'none' || !/^rgba\\(.*, 0\\)$|^transparent$/.test(s.backgroundColor);
+  };
+  // Text cut off by an ancestor's overflow (an ellipsis) shows only inside it.
+  const clips = new Map();
+  const clipOf = (el) => {
+    if (!el || el === document.documentElement) return new DOMRect(0, 0, W, H);
+    if (clips.has(el)) return clips.get(el);
+    const outer = clipOf(el.parentElement);
+    let result = outer;
+    const s = getComputedStyle(el);
+    if (s.overflowX !== 'visible' || s.overflowY !== 'visible') {
+      const r = el.getBoundingClientRect();
+      const left = Math.max(outer.left, r.left), top = Math.max(outer.top, r.top);
+      const right = Math.min(outer.right, r.right), bottom = Math.min(outer.bottom, r.bottom);
+      result = new DOMRect(left, top, Math.max(right - left, 0), Math.max(bottom - top, 0));
+    }
+    clips.set(el, result);
+    return result;
+  };
+  const lines = (root) => {
+    const found = [];
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const parent = node.parentElement;
+      if (!/\\S/.test(node.data) || !parent || !shown(parent)) continue;
+      range.selectNodeContents(node);
+      const bounds = clipOf(parent);
+      for (const r of range.getClientRects()) {
+        const left = Math.max(r.left, bounds.left), top = Math.max(r.top, bounds.top);
+        const right = Math.min(r.right, bounds.right), bottom = Math.min(r.bottom, bounds.bottom);
+        if (right > left && bottom > top) {
+          found.push({r: new DOMRect(left, top, right - left, bottom - top), parent});
+        }
+      }
+    }
+    return found;
+  };
+  // A mark outlines what the element shows: a bare wrapper far wider than
+  // its words is outlined around the words, a button around the button.
+  const ink = (el) => {
+    const r = el.getBoundingClientRect();
+    if (painted(el)) return r;
+    let left = Infinity, top = Infinity, right = -Infinity, bottom = -Infinity;
+    const add = (b) => {
+      if (b.width < 1 || b.height < 1) return;
+      left = Math.min(left, b.left); top = Math.min(top, b.top);
+      right = Math.max(right, b.right); bottom = Math.max(bottom, b.bottom);
+    };
+    for (const {r: b} of lines(el)) add(b);
+    for (const child of el.querySelectorAll('*')) {
+      if (shown(child) && painted(child)) add(child.getBoundingClientRect());
+    }
+    if (left === Infinity) return r;
+    left = Math.max(left, r.left); top = Math.max(top, r.top);
+    right = Math.min(right, r.right); bottom = Math.min(bottom, r.bottom);
+    return new DOMRect(left, top, right - left, bottom - top);
+  };
+  const SEMANTIC = 'section,article,form,li,dialog,fieldset,figure,aside,table,tr,dl,'
+    + '[role=dialog],[role=alertdialog],[role=listitem],[role=group],[role=region],'
+    + '[role=article],[role=form],[role=row],[role=radiogroup],[role=tablist],'
+    + '[role=toolbar],[role=menu]';
+  const context = (el) => {
+    const r = el.getBoundingClientRect();
+    const area = Math.max(r.width * r.height, 1);
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      const b = a.getBoundingClientRect();
+      const seen = clip(b);
+      if (!seen) continue;
+      if ((seen.right - seen.left) * (seen.bottom - seen.top) > 0.6 * W * H) return null;
+      const larger = b.width * b.height >= 3 * area
+        && (b.width > r.width + 24 || b.height > r.height + 24);
+      if (a.matches(SEMANTIC) || larger) return box(b);
+    }
+    return null;
+  };
+  const measure = (el) => el && el.isConnected && shown(el)
+    ? {box: box(ink(el)), context: context(el)} : null;
+  const result = {
+    marks: marks.map(measure),
+    redactions: redactions.map((el) => el && el.isConnected
+      ? {box: box(el.getBoundingClientRect()), context: context(el)} : null),
+    focus: focus && focus.isConnected ? box(focus.getBoundingClientRect()) : null,
+  };
+  if (!details) return result;
+  const text = [];
+  for (const {r, parent} of lines(document.body)) {
+    const c = clip(r);
+    if (!c) continue;
+    // Text under a fixed bar or a dialog's backdrop is not on the screen.
+    const hit = document.elementFromPoint((c.left + c.right) / 2, (c.top + c.bottom) / 2);
+    if (hit && !(hit === parent || parent.contains(hit) || hit.contains(parent))) continue;
+    text.push(outward(c));
+  }
+  for (const field of document.querySelectorAll('input:not([type=hidden]),textarea,select')) {
+    const c = shown(field) && clip(field.getBoundingClientRect());
+    if (c) text.push(outward(c));
+  }
+  const bars = [], elements = [], panels = [];
+  // A page's footer says nothing about the screen; a footer fixed to the
+  // bottom (a phone's tab bar) is caught as fixed.
+  const BAR = 'header,nav,[role=banner],[role=tablist],[role=navigation]';
+  const CONTROL = '[role=button],[role=tab],[role=img],[role=switch],[role=checkbox],[role=radio]';
+  for (const el of document.body.querySelectorAll('*')) {
+    if (!shown(el)) continue;
+    const c = clip(el.getBoundingClientRect());
+    if (!c) continue;
+    const width = c.right - c.left, height = c.bottom - c.top;
+    const position = getComputedStyle(el).position;
+    const edge = c.top <= 0.25 * H || c.bottom >= 0.75 * H;
+    const fixed = (position === 'fixed' || position === 'sticky') && edge;
+    if ((el.matches(BAR) || fixed) && width >= 0.5 * W && height <= 0.35 * H) bars.push(outward(c));
+    if ((REPLACED.test(el.tagName) || el.matches(CONTROL)) && height <= 0.5 * H) {
+      elements.push(outward(c));
+    } else if (height <= 0.5 * H && painted(el)) {
+      // Only whole on the screen: a card running off it is cut by the screen anyway.
+      const r = el.getBoundingClientRect();
+      if (r.top >= 0 && r.left >= 0 && r.bottom <= H && r.right <= W) panels.push(outward(c));
+    }
+  }
+  const order = (a, b) => a[1] - b[1] || a[0] - b[0] || a[3] - b[3] || a[2] - b[2];
+  const unique = (list, limit) => {
+    const seen = new Set();
+    const fresh = (b) => !seen.has(b.join()) && seen.add(b.join());
+    return list.sort(order).filter(fresh).slice(0, limit);
+  };
+  return {
+    ...result, text: unique(text, 400), bars: unique(bars, 20), elements: unique(elements, 200),
+    panels: unique(panels, 200),
+  };
+}"""
+
 # A page load waits on the server and a cold browser, not on the app's UI, so
 # it gets more time than finding an element.
 NAVIGATION_TIMEOUT_MS = 30_000
-
-
-@dataclass(frozen=True)
-class Box:
-    """A rectangle in CSS pixels of the viewport."""
-
-    x: float
-    y: float
-    width: float
-    height: float
-
-
-@dataclass(frozen=True)
-class Mark:
-    number: int
-    box: Box
-
-
-@dataclass(frozen=True)
-class Redaction:
-    style: str  # "blur" or "mask"
-    box: Box
-
-
-@dataclass(frozen=True)
-class Frame:
-    png: bytes
-    marks: tuple[Mark, ...]
-    redactions: tuple[Redaction, ...]
-
-
-@dataclass(frozen=True)
-class StepShot:
-    step: PlatformStep
-    frames: tuple[Frame, ...]
-
-
-@dataclass(frozen=True)
-class Run:
-    guide: str
-    platform: Platform
-    lang: str
-    device: str
-    scale: float
-    viewport: tuple[int, int]
-    steps: tuple[StepShot, ...]
-
-
-@dataclass(frozen=True)
-class Failure:
-    guide: str
-    step: int
-    platform: str
-    lang: str
-    action: str
-    reason: str
-    screen: str
-    screenshot: bytes | None
-
-    def line(self, screenshot_path: str | None = None) -> str:
-        text = (
-            f"{self.guide} › step {self.step} › {self.platform}/{self.lang}: "
-            f"{self.action} — {self.reason} (screen: {self.screen})"
-        )
-        return f"{text}; screenshot: {screenshot_path}" if screenshot_path else text
 
 
 class GuideFailed(Exception):
@@ -167,6 +280,8 @@ def describe_target(target: Target, lang: str) -> str:
 
 def describe_action(action: Any, lang: str) -> str:
     target = action_target(action)
+    if isinstance(action, DIALOG_ACTIONS):
+        return action_name(action)
     if target is None:
         return f"{action_name(action)} '{action.goto}'"
     if isinstance(target, str):
@@ -174,7 +289,13 @@ def describe_action(action: Any, lang: str) -> str:
     return f"{action_name(action)} {describe_target(target, lang)}"
 
 
-def context_options(config: Config, playwright: Playwright, platform: Platform, lang: str) -> dict:
+def context_options(
+    config: Config,
+    playwright: Playwright,
+    platform: Platform,
+    lang: str,
+    scheme: ColorScheme = "light",
+) -> dict:
     device = config.devices[platform]
     if device.descriptor:
         if device.descriptor not in playwright.devices:
@@ -192,7 +313,7 @@ def context_options(config: Config, playwright: Playwright, platform: Platform, 
         "locale": LOCALES.get(lang, lang),
         "timezone_id": config.timezone,
         "reduced_motion": "reduce",
-        "color_scheme": "light",
+        "color_scheme": scheme,
         "service_workers": "block",
     }
 
@@ -210,6 +331,57 @@ class _Session:
         self.lang = lang
         self.shoot = shoot
         self.redact: list[tuple[str, Target]] = []
+        # The dialog action that follows the action being performed, if any: a
+        # dialog blocks the page until it is answered, so it is answered at once.
+        self.dialog_plan: AcceptDialog | Any | None = None
+        self.dialog: Dialog | None = None
+        self.unexpected: str | None = None
+        page.on("dialog", self._on_dialog)
+
+    def _on_dialog(self, dialog: PlaywrightDialog) -> None:
+        planned, self.dialog_plan = self.dialog_plan, None
+        if planned is None:
+            self.unexpected = f"{dialog.type} dialog '{dialog.message}'"
+            dialog.dismiss()
+            return
+        accept = isinstance(planned, AcceptDialog)
+        args = getattr(planned, next(iter(type(planned).model_fields)))
+        prompt = None
+        if dialog.type == "prompt" and args is not None and args.prompt is not None:
+            prompt = text_in(args.prompt, self.lang)
+        self.dialog = dialog_for(dialog.type, dialog.message, self.lang, accept, prompt)
+        if not accept:
+            dialog.dismiss()
+        elif prompt is not None:
+            dialog.accept(prompt)
+        else:
+            dialog.accept()
+
+    def no_unexpected_dialog(self) -> None:
+        if self.unexpected is not None:
+            shown, self.unexpected = self.unexpected, None
+            raise _ActionFailed(
+                f"unexpected {shown} opened by this action; answer it with accept-dialog "
+                "or dismiss-dialog as the next action"
+            )
+
+    def test_ids(self) -> list[str]:
+        try:
+            found = self.page.eval_on_selector_all(
+                "[data-testid]", "els => els.map(e => e.getAttribute('data-testid'))"
+            )
+        except PlaywrightError:
+            return []
+        return sorted({str(x) for x in found if x})
+
+    def fill_value(self, value: Any) -> str:
+        if isinstance(value, EnvValue):
+            if value.env not in os.environ:
+                raise _ActionFailed(
+                    f"environment variable {value.env} is not set; set it where guidegen runs"
+                )
+            return os.environ[value.env]
+        return text_in(value, self.lang)
 
     def locate(self, target: Target) -> Locator:
         page = self.page
@@ -234,7 +406,14 @@ class _Session:
         try:
             found.first.wait_for(state="visible", timeout=self.config.timeout_ms)
         except PlaywrightTimeout:
-            raise _ActionFailed(f"no element with {describe_target(target, self.lang)}") from None
+            hint = ""
+            wanted = target if isinstance(target, str) else getattr(target, "testid", None)
+            if wanted is not None:
+                near = difflib.get_close_matches(wanted, self.test_ids(), n=1, cutoff=0.5)
+                hint = f"; did you mean '{near[0]}'?" if near else ""
+            raise _ActionFailed(
+                f"no element with {describe_target(target, self.lang)}{hint}"
+            ) from None
         count = found.count()
         if count > 1:
             raise _ActionFailed(
@@ -263,23 +442,20 @@ class _Session:
     def where(self) -> tuple[str, str]:
         return self.page.url, self.screen()
 
-    def box(self, locator: Locator) -> Box | None:
-        found = locator.bounding_box()
-        if found is None:
-            return None
-        return Box(found["x"], found["y"], found["width"], found["height"])
+    def handles(self, target: Target) -> list[ElementHandle]:
+        return self.locate(target).element_handles()
 
-    def redactions(self) -> tuple[Redaction, ...]:
-        result = []
-        for style, target in self.redact:
-            for element in self.locate(target).all():
-                box = self.box(element)
-                if box is not None:
-                    result.append(Redaction(style, box))
-        return tuple(result)
+    def measure(
+        self,
+        marks: list[ElementHandle | None],
+        redactions: list[ElementHandle],
+        focus: ElementHandle | None,
+    ) -> dict[str, Any]:
+        """The page's geometry now (see MEASURE_JS), once fonts are ready."""
+        arg = {"marks": marks, "redactions": redactions, "focus": focus, "details": self.shoot}
+        return self.page.evaluate(MEASURE_JS, arg)
 
     def screenshot(self) -> bytes:
-        self.page.evaluate("() => document.fonts.ready.then(() => true)")
         return self.page.screenshot(animations="disabled", caret="hide", scale="device")
 
     def perform(self, action: Any, element: Locator | None) -> None:
@@ -292,7 +468,7 @@ class _Session:
                 element.tap()
         elif isinstance(action, Fill):
             assert element is not None
-            element.fill(text_in(action.fill.value, self.lang))
+            element.fill(self.fill_value(action.fill.value))
         elif isinstance(action, Select):
             assert element is not None
             element.select_option(label=text_in(action.select.option, self.lang))
@@ -331,31 +507,93 @@ def _needs_element(action: Any) -> bool:
     return not isinstance(action, Goto | ExpectAbsent | Blur | Mask)
 
 
+def _box(values: list[float] | None) -> Box | None:
+    if values is None or values[2] <= 0 or values[3] <= 0:
+        return None
+    return Box(*(round(v, 2) for v in values))
+
+
+def _boxes(values: list[list[float]] | None) -> tuple[Box, ...]:
+    return tuple(Box(*v) for v in values or ())
+
+
+class _Marked:
+    """A mark of the frame being built: its element and where it was last seen."""
+
+    def __init__(self, number: int, handle: ElementHandle | None) -> None:
+        self.number = number
+        self.handle = handle
+        self.box: Box | None = None
+        self.context: Box | None = None
+
+
 class _StepRun:
     """Runs a step's actions, grouping its marks into frames, one per screen."""
 
-    def __init__(self, session: _Session) -> None:
+    def __init__(self, session: _Session, step: PlatformStep) -> None:
         self.session = session
+        self.step = step
         self.frames: list[Frame] = []
-        self.group: list[tuple[int, Locator, Box]] = []
+        self.group: list[_Marked] = []
         self.pending: Frame | None = None
         self.number = 0
 
-    def measure(self) -> tuple[Mark, ...]:
-        # Marks taken earlier on the same screen are measured again, since a
-        # later scroll may have moved them; a vanished one keeps its last box.
-        marks = []
-        for index, (number, element, last_box) in enumerate(self.group):
-            box = self.session.box(element) if element.count() == 1 else None
-            self.group[index] = (number, element, box or last_box)
-            marks.append(Mark(number, box or last_box))
-        return tuple(marks)
+    def _focus(self) -> ElementHandle | None:
+        crop = self.step.crop
+        if not isinstance(crop, CropArea) or crop.element is None:
+            return None
+        found = self.session.handles(crop.element)
+        return found[0] if found else None
+
+    def _crop(self, focus: Box | None) -> CropRule:
+        crop = self.step.crop
+        if isinstance(crop, CropArea):
+            padding = crop.padding if crop.padding is not None else CropRule.padding
+            return CropRule(element=focus, padding=float(padding))
+        return CropRule(full=crop == "full")
 
     def shoot(self) -> Frame:
-        if not self.session.shoot:
-            return Frame(b"", self.measure(), ())
-        png = self.session.screenshot()
-        return Frame(png, self.measure(), self.session.redactions())
+        session = self.session
+        redactions: list[tuple[str, ElementHandle]] = []
+        if session.shoot:
+            redactions = [
+                (style, h) for style, target in session.redact for h in session.handles(target)
+            ]
+        focus = self._focus() if session.shoot else None
+        handles = [m.handle for m in self.group]
+        try:
+            seen = session.measure(handles, [h for _, h in redactions], focus)
+        except PlaywrightError:
+            # An earlier mark's element belonged to a page that has gone; it
+            # keeps its last box, and the marks still here are measured.
+            earlier: list[ElementHandle | None] = [None] * (len(handles) - 1)
+            seen = session.measure(earlier + handles[-1:], [h for _, h in redactions], focus)
+        # Marks taken earlier on the same screen are measured again, since a
+        # later scroll may have moved them; a vanished one keeps its last box.
+        for marked, found in zip(self.group, seen["marks"], strict=True):
+            box = _box(found["box"]) if found else None
+            if box is not None:
+                marked.box, marked.context = box, _box(found["context"])
+        if self.group and self.group[-1].box is None:
+            raise _ActionFailed("the element has no size on screen")
+        marks = tuple(Mark(m.number, m.box, m.context) for m in self.group if m.box is not None)
+        if not session.shoot:
+            return Frame(b"", marks, ())
+        redacted = tuple(
+            Redaction(style, box, _box(found["context"]))
+            for (style, _), found in zip(redactions, seen["redactions"], strict=True)
+            if found and (box := _box(found["box"])) is not None
+        )
+        return Frame(
+            session.screenshot(),
+            marks,
+            redacted,
+            text=_boxes(seen.get("text")),
+            bars=_boxes(seen.get("bars")),
+            elements=_boxes(seen.get("elements")),
+            panels=_boxes(seen.get("panels")),
+            crop=self._crop(_box(seen["focus"])),
+        )
 
     def close_frame(self) -> None:
         if self.pending is not None:
@@ -363,37 +601,75 @@ class _StepRun:
         self.group.clear()
         self.pending = None
 
+    def answered(self, action: Any) -> None:
+        """The dialog the previous action opened, drawn over the screen behind it, with
+        the pressed button marked; it was answered the moment it opened."""
+        session = self.session
+        shown, session.dialog = session.dialog, None
+        if shown is None:
+            raise _ActionFailed(
+                "no dialog was opened by the previous action; remove this action or "
+                "put it right after the action that opens the dialog"
+            )
+        args = getattr(action, next(iter(type(action).model_fields)))
+        if args is not None and args.message is not None:
+            wanted = text_in(args.message, session.lang)
+            if wanted not in shown.message:
+                raise _ActionFailed(f"the dialog says '{shown.message}', expected '{wanted}'")
+        behind = self.pending or (self.frames[-1] if self.frames else None)
+        self.close_frame()
+        self.number += 1
+        size = session.page.viewport_size or {"width": 1280, "height": 800}
+        viewport = (size["width"], size["height"])
+        box = Box(*pressed_box(shown, session.platform, viewport, session.lang))
+        # The whole drawn dialog is the button's container, so a crop keeps it whole.
+        panel = Box(*dialog_plan(shown, session.platform, viewport, session.lang).panel)
+        png = behind.png if behind is not None else self.shoot().png
+        redactions = behind.redactions if behind is not None else ()
+        self.frames.append(
+            Frame(png, (Mark(self.number, box, panel),), redactions, panels=(panel,), dialog=shown)
+        )
+        session.settle()
+
     def act(self, action: Any) -> None:
         session = self.session
+        if isinstance(action, DIALOG_ACTIONS):
+            self.answered(action)
+            return
         target = action_target(action)
         element = session.one(target) if target is not None and _needs_element(action) else None
         before = session.where()
         if not is_marked(action):
             session.perform(action, element)
+            session.no_unexpected_dialog()
             if self.pending is not None and session.where() != before:
                 self.close_frame()
             return
         assert element is not None and target is not None
         self.number += 1
         session.reveal(element)
-        box = session.box(element)
-        if box is None:
-            raise _ActionFailed(f"{describe_target(target, session.lang)} has no size on screen")
-        self.group.append((self.number, element, box))
+        self.group.append(_Marked(self.number, element.element_handle()))
         # A filled-in field is shown filled; a tap is shown before it happens.
         if isinstance(action, Fill | Select):
             session.perform(action, element)
+            session.no_unexpected_dialog()
+            if isinstance(action, Fill) and isinstance(action.fill.value, EnvValue):
+                # A value from the environment is a secret: never in an image.
+                session.redact.append(("mask", target))
             self.pending = self.shoot()
             return
         self.pending = self.shoot()
         session.perform(action, element)
+        session.no_unexpected_dialog()
         if isinstance(action, Highlight):
             return
         if session.where() != before or element.count() == 0:
             self.close_frame()
 
-    def run(self, step: PlatformStep) -> StepShot:
-        for action in step.actions:
+    def run(self) -> StepShot:
+        following = [*self.step.actions[1:], None]
+        for action, after in zip(self.step.actions, following, strict=True):
+            self.session.dialog_plan = after if isinstance(after, DIALOG_ACTIONS) else None
             try:
                 self.act(action)
             except (_ActionFailed, PlaywrightError) as error:
@@ -403,7 +679,19 @@ class _StepRun:
         self.close_frame()
         if not self.frames:
             self.frames.append(self.shoot())
-        return StepShot(step, tuple(self.frames))
+        crop = self.step.crop
+        if (
+            self.session.shoot
+            and isinstance(crop, CropArea)
+            and crop.element is not None
+            and all(frame.crop.element is None for frame in self.frames)
+        ):
+            raise _StepFailed(
+                "crop",
+                f"no {describe_target(crop.element, self.session.lang)} on the step's screens; "
+                "crop to an element the step shows",
+            )
+        return StepShot(self.step, tuple(self.frames))
 
 
 def run_guide(
@@ -415,11 +703,20 @@ def run_guide(
     lang: str,
     base_url: str,
     *,
+    scheme: ColorScheme = "light",
     shoot: bool = True,
     trace_path: str | None = None,
+    storage_state: dict[str, Any] | None = None,
+    keep: dict[str, Any] | None = None,
 ) -> Run:
-    """Run every step of guide; raise GuideFailed naming the step that broke."""
-    options = context_options(config, playwright, platform, lang)
+    """Run every step of guide; raise GuideFailed naming the step that broke.
+
+    storage_state starts the run with a setup guide's cookies and storage; keep,
+    when given, receives this run's own under "storage_state" (for a setup guide).
+    """
+    options = context_options(config, playwright, platform, lang, scheme)
+    if storage_state is not None:
+        options["storage_state"] = storage_state
     context: BrowserContext = browser.new_context(**options)
     context.set_default_timeout(config.timeout_ms)
     if trace_path:
@@ -428,7 +725,7 @@ def run_guide(
     session = _Session(page, config, base_url, platform, lang, shoot)
     session.redact.extend(("blur", target) for target in guide.redact)
     shots: list[StepShot] = []
-    number, action = 0, "open the start page"
+    number, action, step_id = 0, "open the start page", ""
     failed = False
     try:
         page.clock.set_fixed_time(dt.datetime.fromisoformat(config.clock))
@@ -436,8 +733,10 @@ def run_guide(
         page.goto(base_url.rstrip("/") + "/" + start.lstrip("/"), timeout=NAVIGATION_TIMEOUT_MS)
         session.settle()
         for step in steps_for(guide, platform):
-            number, action = step.number, f"step {step.number}"
-            shots.append(_StepRun(session).run(step))
+            number, action, step_id = step.number, f"step {step.number}", step.id
+            shots.append(_StepRun(session, step).run())
+        if keep is not None:
+            keep["storage_state"] = context.storage_state()
     except (_StepFailed, PlaywrightError) as error:
         failed = True
         if isinstance(error, _StepFailed):
@@ -453,6 +752,8 @@ def run_guide(
             reason,
             session.screen(),
             _safe_screenshot(page),
+            scheme,
+            step_id,
         )
         raise GuideFailed(failure) from None
     finally:
@@ -468,6 +769,7 @@ def run_guide(
         scale=float(options["device_scale_factor"]),
         viewport=(viewport["width"], viewport["height"]),
         steps=tuple(shots),
+        scheme=scheme,
     )
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from generator.config import Config
 from generator.files import write_atomic
-from generator.lint import MODELINE, SCHEMA_FILE, known_scenarios
+from generator.lint import MODELINE, known_scenarios, refresh_schema
 from generator.model import ID_PATTERN, PLATFORMS, Guide, Step
 
 _ID_RE = re.compile(ID_PATTERN)
@@ -190,7 +190,7 @@ def new_guide(
         raise ScaffoldError(
             f"--scenario {scenario}: unknown scenario; known: {', '.join(names) or 'none'}"
         )
-    schema = Path(os.path.relpath(SCHEMA_FILE, folder.resolve())).as_posix()
+    schema = Path(os.path.relpath(refresh_schema(config), folder.resolve())).as_posix()
     text = starter(guide_id, config.languages, chosen, scenario, names, schema)
     write_atomic(path, text.encode("utf-8"))
     return path

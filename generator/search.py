@@ -1,28 +1,38 @@
-"""Japanese search that finds any word a reader types from a page.
+"""Search in readers' own words: the built site's search index, rewritten.
 
-Material for MkDocs searches with lunr in the browser. For Japanese it cuts
-the page text into words with TinySegmenter, but it does not cut the query the
-same way: every query term is matched as a prefix of an indexed word, and runs
-of kanji in the query are re-cut against the index's own vocabulary. So a
-compound the segmenter split while indexing is not found when typed whole:
-「送信済み」 misses a page with 「送信済みのメッセージ」 (indexed as 送信 / 済み / …),
-and 「送信済」 is re-cut to 「送信」, so the query becomes 「送信み」.
+Material for MkDocs searches with lunr in the browser. Every query term is
+matched as a prefix of an indexed word, and the terms are alternatives (a page
+matches any of them; pages matching more rank higher). This module rewrites
+``search/search_index.json`` after the build, without touching Material's code:
 
-This module rewrites ``search/search_index.json`` after the build so that both
-sides agree, without touching Material's code:
+Japanese (the index's language is ``ja``):
 
-- The Japanese words are indexed as every suffix of every phrase (text between
-  punctuation), capped at ``SUFFIX_CAP`` characters. Any part of a phrase is a
-  prefix of one of its suffixes, which is exactly how lunr matches a query term.
-- The suffixes go into two extra fields (``keys_title``, ``keys_text``) that
-  replace ``title`` and ``text`` in the index; the page text shown in results is
-  untouched. (The cost: results no longer mark the matched words.)
+- Material cuts Japanese into words with TinySegmenter when indexing but not
+  when searching, so a compound typed whole (「送信済み」) missed pages where
+  the segmenter had cut it. Instead, hiragana separates words here, on both
+  sides (``SEPARATOR`` becomes the index's separator, which the browser also
+  cuts queries with): what remains are the runs of kanji, katakana and Latin
+  letters that carry the meaning. A reader's 「出品者から返事が来ない」 becomes
+  出品者 / 返事 / 来, and 「送信済み」 becomes 送信済.
+- Each run is indexed as every one of its suffixes (up to ``SUFFIX_CAP``
+  characters), so any part of a run is a prefix of a key: 「信済」 finds 送信済.
+- A run in half-width katakana (ﾒｯｾｰｼﾞ) is also indexed as such.
+- The keys go into two extra fields (``keys_title``, ``keys_text``) that
+  replace ``title`` and ``text``; the page text shown in results is untouched.
+  (The cost: results no longer mark the matched words.)
 - TinySegmenter is switched off (``lang: en`` with an empty pipeline: no
   stemmer, stop words or trimmer, whose ASCII rules would erase Japanese).
 - Every non-ASCII key ends with ``MARK``, so no key is made of kanji only and
-  the query side's kanji re-cutting always leaves the query as typed.
-- The same punctuation splits phrases here and query terms in the browser
-  (``SEPARATOR`` becomes the index's separator).
+  Material's re-cutting of kanji in queries always leaves the query as typed.
+
+Both languages: the synonyms table (``search_synonyms`` in the configuration)
+maps a word of the pages to the words readers type instead. A title or text
+that contains the page's word is also indexed under the readers' words, in
+extra fields for English (``syn_title``, ``syn_text``) so that lunr's English
+stemmer still applies to them.
+
+Zensical's index (``search.json``) has fixed fields and its own segmenter; it is
+left as Zensical writes it.
 """
 
 from __future__ import annotations
@@ -30,62 +40,167 @@ from __future__ import annotations
 import html
 import json
 import re
+import unicodedata
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import yaml
+
+from generator.config import Config, ConfigError
 from generator.files import write_atomic
 
 SUFFIX_CAP = 16
 MARK = "_"
-# Whitespace, hyphens and ASCII and Japanese punctuation. Written so that the
-# same pattern means the same in Python here and in JavaScript in the browser.
+# Whitespace, hyphens, ASCII and Japanese punctuation, and hiragana (particles
+# and verb endings: the glue between the words a reader means). Written so that
+# the same pattern means the same in Python here and in JavaScript in the browser.
 SEPARATOR = (
     r"[\s\u3000\-‐–—―~〜"
     r"、。，．,.:：;；!！?？"
     r"「」『』（）()\[\]［］【】〈〉《》<>＜＞{}｛｝"
-    r"\"'“”‘’・･/／\\|｜…→←↑↓※*＊#＃&＆+＋=＝@＠%％]+"
+    r"\"'“”‘’・･/／\\|｜…→←↑↓※*＊#＃&＆+＋=＝@＠%％"
+    r"\u3041-\u309f]+"
 )
 _SPLIT = re.compile(SEPARATOR)
 _TAG = re.compile(r"<[^>]*>")
+_KATAKANA = re.compile(r"[\u30a1-\u30fa\u30fc]")
 
-FIELDS = {"keys_title": {"boost": 1000.0}, "keys_text": {"boost": 1.0}}
+JA_FIELDS = {"keys_title": {"boost": 1000.0}, "keys_text": {"boost": 1.0}}
+SYNONYM_FIELDS = {"syn_title": {"boost": 1000.0}, "syn_text": {"boost": 1.0}}
+
+Synonyms = Mapping[str, Sequence[str]]
 
 
 def plain(fragment: str) -> str:
-    """Text as a reader sees it: tags dropped, entities decoded."""
-    return html.unescape(_TAG.sub(" ", fragment))
+    """Text as a reader sees it: tags dropped, entities decoded, widths folded."""
+    return unicodedata.normalize("NFKC", html.unescape(_TAG.sub(" ", fragment)))
+
+
+def _half_width(text: str) -> str:
+    """Katakana as a half-width keyboard types it (the reverse of NFKC's folding)."""
+    return "".join(_HALF.get(char, char) for char in text)
+
+
+def _half_table() -> dict[str, str]:
+    table = {}
+    for code in range(0xFF61, 0xFFA0):
+        char = chr(code)
+        table.setdefault(unicodedata.normalize("NFKC", char), char)
+    for full in "ガギグゲゴザジズゼゾダヂヅデドバビブベボパピプペポヴ":
+        base = unicodedata.normalize("NFD", full)
+        mark = "\uff9e" if base[1] == "\u3099" else "\uff9f"
+        table[full] = table[base[0]] + mark
+    return table
+
+
+_HALF = _half_table()
 
 
 def keys(text: str) -> list[str]:
-    """The index keys of a text: ASCII words as they are, other phrases as suffixes."""
+    """The index keys of a text: ASCII words as they are, other runs as suffixes."""
     found: dict[str, None] = {}
-    for phrase in _SPLIT.split(plain(text).lower()):
-        if not phrase:
+    for run in _SPLIT.split(plain(text).lower()):
+        if not run:
             continue
-        if phrase.isascii():
-            found[phrase] = None
+        if run.isascii():
+            found[run] = None
             continue
-        for start in range(len(phrase)):
-            found[phrase[start : start + SUFFIX_CAP] + MARK] = None
+        variants = [run]
+        if _KATAKANA.search(run):
+            variants.append(_half_width(run))
+        for variant in variants:
+            for start in range(len(variant)):
+                found[variant[start : start + SUFFIX_CAP] + MARK] = None
     return list(found)
 
 
-def rewrite_index(path: Path) -> bool:
-    """Rewrite a Japanese site's search index in place; other languages are left alone.
+def readers_words(text: str, synonyms: Synonyms) -> list[str]:
+    """The readers' words for the pages' words that a text contains."""
+    seen = plain(text).lower()
+    return [
+        word
+        for page_word, words in synonyms.items()
+        if (
+            re.search(rf"\b{re.escape(page_word)}", seen)
+            if page_word.isascii()
+            else page_word in seen
+        )
+        for word in words
+    ]
 
-    Returns whether the file was rewritten.
-    """
-    index = json.loads(path.read_text("utf-8"))
-    config = index.get("config", {})
-    if "ja" not in config.get("lang", []):
-        return False
-    config.update(lang=["en"], pipeline=[], separator=SEPARATOR, fields=FIELDS)
-    for doc in index.get("docs", []):
-        doc["keys_title"] = " ".join(keys(doc.get("title", "")))
-        doc["keys_text"] = " ".join(keys(doc.get("text", "")))
+
+def load_synonyms(path: Path) -> dict[str, dict[str, list[str]]]:
+    """The synonyms table per language; empty when the file does not exist."""
+    if not path.is_file():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text("utf-8")) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        raise ConfigError(f"{where}: not valid YAML; {getattr(error, 'problem', error)}") from None
+    table: dict[str, dict[str, list[str]]] = {}
+    for lang, words in data.items() if isinstance(data, dict) else [(None, None)]:
+        if not isinstance(words, dict) or not all(
+            isinstance(key, str)
+            and isinstance(value, list)
+            and all(isinstance(v, str) for v in value)
+            for key, value in words.items()
+        ):
+            raise ConfigError(
+                f"{path}: expected, per language, a page word and a list of readers' words, "
+                "e.g. ja: {返信: [返事, 回答]}"
+            )
+        table[str(lang)] = {key.lower(): [v.lower() for v in value] for key, value in words.items()}
+    return table
+
+
+def _write(path: Path, index: dict) -> None:
     data = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
     # The temporary file behind write_atomic is private (0600); a web server
     # running as another user must still be able to read the index.
     mode = path.stat().st_mode
     write_atomic(path, data.encode())
     path.chmod(mode)
+
+
+def rewrite_index(path: Path, synonyms: Mapping[str, Synonyms] | None = None) -> bool:
+    """Rewrite a Material (lunr) search index in place, as the module says.
+
+    Returns whether the file was rewritten: an index rewritten before, or in a
+    language without synonyms other than Japanese, is left alone.
+    """
+    index = json.loads(path.read_text("utf-8"))
+    config = index.get("config", {})
+    fields = config.get("fields", {})
+    if "keys_text" in fields or "syn_text" in fields:
+        return False
+    langs = config.get("lang", [])
+    lang = langs[0] if langs else "en"
+    table = (synonyms or {}).get(lang, {})
+    docs = index.get("docs", [])
+    if lang == "ja":
+        config.update(lang=["en"], pipeline=[], separator=SEPARATOR, fields=JA_FIELDS)
+        for doc in docs:
+            for name in ("title", "text"):
+                value = doc.get(name, "")
+                doc[f"keys_{name}"] = " ".join(
+                    keys(value + " " + " ".join(readers_words(value, table)))
+                )
+    elif table:
+        config["fields"] = {**fields, **SYNONYM_FIELDS}
+        for doc in docs:
+            for name in ("title", "text"):
+                doc[f"syn_{name}"] = " ".join(readers_words(doc.get(name, ""), table))
+    else:
+        return False
+    _write(path, index)
     return True
+
+
+def rewrite_indexes(config: Config, folder: Path) -> bool:
+    """Rewrite the search index of a built section of the site, if it has Material's."""
+    path = folder / "search" / "search_index.json"
+    if not path.is_file():
+        return False
+    return rewrite_index(path, load_synonyms(config.path("search_synonyms")))

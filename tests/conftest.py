@@ -13,7 +13,7 @@ from generator.config import Config, load_config
 from generator.server import serve
 
 # The built-site fixtures (a session-wide build in a copy of the project).
-pytest_plugins = ("tests.site_fixtures",)
+pytest_plugins = ("tests.site_fixtures", "tests.installed")
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_APP = Path(__file__).resolve().parent / "fixtures" / "app"

@@ -27,7 +27,7 @@ from generator.server import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 COPIED = ("steps", "screenshots", "docs", "mockshop")
-COPIED_FILES = ("mkdocs.yml", "mkdocs.en.yml", "pyproject.toml")
+COPIED_FILES = ("mkdocs.yml", "mkdocs.en.yml", "pyproject.toml", "facts.yml")
 
 # Added to the copy only: a guide whose text tries to inject HTML and script.
 ESCAPE_CHECK = """\
@@ -59,6 +59,7 @@ def fake_dark_captures(screenshots: Path, guide: str) -> None:
             continue
         dark.mkdir()
         shutil.copy2(light / "frames.json", dark / "frames.json")
+        shutil.copytree(light / "raw", dark / "raw")
         for picture in sorted(light.glob("*.png")):
             with Image.open(picture) as image:
                 ImageOps.invert(image.convert("RGB")).save(dark / picture.name)

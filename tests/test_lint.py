@@ -292,3 +292,22 @@ def test_problems_per_file_are_capped(tmp_path: Path) -> None:
     problems = _lint_text(tmp_path, {"a.yml": _guide("a", steps=steps)})
     assert len(problems) == MAX_PROBLEMS + 1
     assert problems[-1] == "a.yml:56:11: 30 more problems not shown; fix the ones above first"
+
+
+def test_colour_schemes_are_the_projects_and_listed_once(tmp_path: Path) -> None:
+    light_only = _lint_text(tmp_path, {"a.yml": _guide("a", "color_schemes: [dark]\n")})
+    assert light_only == [
+        "a.yml:5:17: colour scheme 'dark' is not captured by this project "
+        "(color_schemes in [tool.guidegen]: light); remove it or add it there"
+    ]
+    both = ("light", "dark")
+    twice = _lint_text(
+        tmp_path, {"a.yml": _guide("a", "color_schemes: [dark, dark]\n")}, color_schemes=both
+    )
+    assert twice == ["a.yml:5:23: colour scheme 'dark' is listed twice"]
+    assert (
+        _lint_text(tmp_path, {"a.yml": _guide("a", "color_schemes: [light]\n")}, color_schemes=both)
+        == []
+    )
+    unknown = _lint_text(tmp_path, {"a.yml": _guide("a", "color_schemes: [sepia]\n")})
+    assert len(unknown) == 1 and "a.yml:5:" in unknown[0] and "light" in unknown[0]

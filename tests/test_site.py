@@ -167,7 +167,8 @@ def test_the_home_flow_diagram_renders_offline(site: Site, browser: Browser) -> 
         assert diagram.bounding_box()["height"] > 200
         # The text version under the diagram links every box's guide.
         links = page.locator("article ol a").evaluate_all("as => as.map(a => a.href)")
-        for guide in ("contact-seller", "check-sent", "check-replies", "file-claim"):
+        guides = ("contact-seller", "check-sent", "check-replies", "return-request", "file-claim")
+        for guide in guides:
             assert f"{site.url}{root}guides/{guide}/" in links
         _close(page, site)
 
@@ -176,7 +177,7 @@ def test_the_flow_diagram_links_each_box_to_its_guide(site: Site) -> None:
     for root in ("", "en/"):
         source = (site.root / "site" / root / "index.html").read_text("utf-8")
         targets = re.findall(r'click \w+ "([^"]+)"', source)
-        assert len(targets) == 5
+        assert len(targets) == 6
         for target in targets:
             assert (site.root / "site" / root / target / "index.html").is_file(), target
 

@@ -1,0 +1,54 @@
+"""The site's run-time files (stylesheet, script, vendored Mermaid) shipped in the package.
+
+They are copied into every language's docs folder before a build, so a
+project needs no copy of its own and an upgrade of guidegen updates them.
+The copies are generated and git-ignored (``docs/*/assets/{stylesheets,javascripts,vendor}``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.config import Config
+from generator.files import write_atomic
+
+ASSETS = Path(__file__).parent / "site" / "assets"
+FOLDERS = ("stylesheets", "javascripts", "vendor")
+
+
+def packaged() -> dict[str, bytes]:
+    """Every asset file by its path under assets/, e.g. ``stylesheets/site.css``."""
+    return {
+        path.relative_to(ASSETS).as_posix(): path.read_bytes()
+        for folder in FOLDERS
+        for path in sorted((ASSETS / folder).rglob("*"))
+        if path.is_file()
+    }
+
+
+def install(config: Config) -> list[Path]:
+    """Copy the assets into docs/<lang>/assets/ for every language; drop ones no
+    longer shipped. Returns the folders written (what the preview must not watch)."""
+    files = packaged()
+    written: list[Path] = []
+    for lang in config.languages:
+        target = config.path("docs_dir") / lang / "assets"
+        for folder in FOLDERS:
+            if (target / folder).is_symlink():  # older projects linked one language's copy
+                (target / folder).unlink()
+        for name, data in files.items():
+            write_atomic(target / name, data)
+        for folder in FOLDERS:
+            _remove_stale(target / folder, {target / name for name in files})
+            written.append(target / folder)
+    return written
+
+
+def _remove_stale(folder: Path, wanted: set[Path]) -> None:
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*"), reverse=True):
+        if path.is_file() and path not in wanted:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()

@@ -1,0 +1,79 @@
+"""The search index rewrite: Japanese keys, widths, and readers' words (no browser)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from generator.config import ConfigError
+from generator.search import SEPARATOR, keys, load_synonyms, rewrite_index
+
+
+def _index(tmp_path, lang: str, title: str, text: str):
+    index = tmp_path / "search_index.json"
+    index.write_text(
+        json.dumps(
+            {
+                "config": {"lang": [lang], "separator": "[\\\\s]+", "pipeline": [], "fields": {}},
+                "docs": [{"location": "", "title": title, "text": text}],
+            }
+        ),
+        "utf-8",
+    )
+    index.chmod(0o644)
+    return index
+
+
+def test_the_japanese_index_is_rewritten_once_and_stays_readable(tmp_path):
+    index = _index(tmp_path, "ja", "送信済み", "<p>送信済みのメッセージ</p>")
+    assert rewrite_index(index)
+    rewritten = json.loads(index.read_text("utf-8"))
+    assert rewritten["config"]["lang"] == ["en"]
+    assert {"送信済_", "メッセージ_"} <= set(rewritten["docs"][0]["keys_text"].split())
+    assert index.stat().st_mode & 0o777 == 0o644
+    assert not rewrite_index(index), "a second run leaves it alone"
+
+
+def test_search_keys_cover_every_part_of_a_run():
+    found = keys("「送信済み」を iPhone で確認")
+    assert "送信済_" in found and "信済_" in found and "iphone" in found
+    assert "確認_" in found and "認_" in found
+    # A key of kanji alone would make the browser re-cut kanji in queries.
+    assert all(key.endswith("_") for key in found if not key.isascii())
+
+
+def test_hiragana_separates_the_words_a_reader_types():
+    assert re.split(SEPARATOR, "出品者から返事が来ない") == ["出品者", "返事", "来", ""]
+
+
+def test_half_width_katakana_and_full_width_letters_find_the_same_page():
+    found = keys("ＡＢＣのメッセージ")
+    assert {"abc", "メッセージ_", "ﾒｯｾｰｼﾞ_"} <= set(found)
+
+
+def test_readers_words_are_indexed_under_the_pages_words(tmp_path):
+    synonyms = {"ja": {"返信": ["返事", "お金を返して"]}}
+    index = _index(tmp_path, "ja", "返信を確認する", "<p>ほかの話</p>")
+    assert rewrite_index(index, synonyms)
+    doc = json.loads(index.read_text("utf-8"))["docs"][0]
+    assert {"返事_", "金_", "返_"} <= set(doc["keys_title"].split())
+    assert "返事_" not in doc["keys_text"].split(), "only where the page's word is"
+
+
+def test_english_synonyms_get_their_own_fields(tmp_path):
+    index = _index(tmp_path, "en", "Read the seller's reply", "<p>Presently</p>")
+    assert rewrite_index(index, {"en": {"reply": ["answer"], "sent": ["outbox"]}})
+    rewritten = json.loads(index.read_text("utf-8"))
+    assert rewritten["config"]["lang"] == ["en"] and "syn_title" in rewritten["config"]["fields"]
+    assert rewritten["docs"][0]["syn_title"] == "answer"
+    assert rewritten["docs"][0]["syn_text"] == "", "a word inside another word does not count"
+    assert not rewrite_index(index, {"en": {"reply": ["answer"]}})
+
+
+def test_a_bad_synonyms_table_is_one_line_naming_the_file(tmp_path):
+    path = tmp_path / "search-synonyms.yml"
+    path.write_text("ja:\n  返信: 返事\n", "utf-8")
+    with pytest.raises(ConfigError, match=r"search-synonyms\.yml: expected"):
+        load_synonyms(path)
