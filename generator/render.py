@@ -35,6 +35,9 @@ from generator.model import (
 from generator.site_figure import SCHEME_SCRIPT, figure, page_prefix
 from generator.site_images import StepPicture, site_pictures
 from generator.siteassets import install as install_assets
+from generator.walkthrough_site import Published
+from generator.walkthrough_site import control as walkthrough_control
+from generator.walkthrough_site import publish as publish_walkthroughs
 
 Pictures = Mapping[tuple[str, str, str], StepPicture]  # by (platform, guide id, step id)
 
@@ -45,6 +48,8 @@ WORDS = {
         "facts": "この手順の根拠",
         "checked": "最終確認",
         "source": "出典",
+        # How a fact's source and date follow it: full-width brackets in Japanese.
+        "aside": "（{source}、{checked}）",
         "related": "関連するガイド",
         "step": "手順",
         "screen": " の画面",
@@ -60,6 +65,7 @@ WORDS = {
         "facts": "What this guide rests on",
         "checked": "last reviewed",
         "source": "source",
+        "aside": " ({source}; {checked})",
         "related": "Related guides",
         "step": "Step",
         "screen": " screen",
@@ -284,6 +290,7 @@ def guide_page(
     images: Pictures,
     guides: Mapping[str, Guide] | None = None,
     shared: Mapping[str, SharedFact] | None = None,
+    walkthroughs: Mapping[tuple[str, str], Sequence[Published]] | None = None,
     prefix: str = "../../",
 ) -> str:
     """One guide as a Material page: summary, prerequisites, a tab per platform
@@ -316,14 +323,18 @@ def guide_page(
             continue
         label = config.devices[platform].label[lang]
         section = platform_section(guide, platform, lang, config, images, prefix)
+        play = walkthrough_control(walkthroughs or {}, platform, guide.id, lang, label)
+        section = f"{play}\n\n{section}" if play else section
         tabs.append(f'=== "{label}"\n\n{_indent(section, 4)}')
     out.append(f"## {w['steps']}\n\n{_HOLD_TABS}\n{SCHEME_SCRIPT}\n\n" + "\n\n".join(tabs))
     out.append(_choose_tab_script(config, lang))
     if guide.facts:
         facts = [
-            f"- {escape(text(f.text))} "
-            f"({_source_link(f.source, w['source'])}; "
-            f"{w['checked']}: {review_date(f.checked, lang)})"
+            f"- {escape(text(f.text))}"
+            + w["aside"].format(
+                source=_source_link(f.source, w["source"]),
+                checked=f"{w['checked']}: {review_date(f.checked, lang)}",
+            )
             for f in guide_facts(guide, shared or {})
         ]
         out.append(f"## {w['facts']}\n\n" + "\n".join(facts))
@@ -399,18 +410,19 @@ def render(
     render_pages(config, shared)
     missing: list[str] = []
     by_id = {g.id: g for g in guides}
-    prefix = page_prefix(config.root / "mkdocs.yml")
     install_assets(config)
+    prefix = page_prefix(config.root / "mkdocs.yml")
     for lang in config.languages:
         docs = config.path("docs_dir") / lang
         images, written = site_pictures(config, guides, lang)
+        walkthroughs = publish_walkthroughs(config, guides, lang, step_text)
         for guide in guides:
-            for platform in guide.platforms:
+            for platform in (p for p in guide.platforms if p in config.platforms):
                 for step in steps_for(guide, platform):
                     if (platform, guide.id, step.id) not in images:
                         key = layout.step_key(guide.id, platform, lang, "light", step.id)
                         missing.append(f"{key}.png")
-            page = guide_page(guide, lang, config, images, by_id, shared, prefix)
+            page = guide_page(guide, lang, config, images, by_id, shared, walkthroughs, prefix)
             write_atomic(docs / "guides" / f"{guide.id}.md", page.encode())
         pages = {docs / "guides" / f"{g.id}.md" for g in guides}
         if config.guide_index:

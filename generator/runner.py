@@ -178,7 +178,11 @@ MEASURE_JS = """async ({marks, redactions, focus, details}) => {
       const b = a.getBoundingClientRect();
       const seen = clip(b);
       if (!seen) continue;
-      if ((seen.right - seen.left) * (seen.bottom - seen.top) > 0.6 * W * H) return null;
+      // Most of the screen, or a whole wide page's width, is no focus.
+      const width = seen.right - seen.left;
+      if (width * (seen.bottom - seen.top) > 0.6 * W * H || width > Math.max(0.75 * W, 480)) {
+        return null;
+      }
       const larger = b.width * b.height >= 3 * area
         && (b.width > r.width + 24 || b.height > r.height + 24);
       if (a.matches(SEMANTIC) || larger) return box(b);
@@ -203,8 +207,15 @@ MEASURE_JS = """async ({marks, redactions, focus, details}) => {
     if (hit && !(hit === parent || parent.contains(hit) || hit.contains(parent))) continue;
     text.push(outward(c));
   }
+  // A field's text is inside its border and padding.
   for (const field of document.querySelectorAll('input:not([type=hidden]),textarea,select')) {
-    const c = shown(field) && clip(field.getBoundingClientRect());
+    if (!shown(field)) continue;
+    const r = field.getBoundingClientRect(), s = getComputedStyle(field);
+    const inset = (side) => parseFloat(s['border' + side + 'Width'])
+      + parseFloat(s['padding' + side]);
+    const left = r.left + inset('Left'), top = r.top + inset('Top');
+    const right = r.right - inset('Right'), bottom = r.bottom - inset('Bottom');
+    const c = clip(new DOMRect(left, top, right - left, bottom - top));
     if (c) text.push(outward(c));
   }
   const bars = [], elements = [], panels = [];
@@ -427,10 +438,10 @@ class _Session:
         element.scroll_into_view_if_needed()
         element.evaluate(REVEAL_JS)
 
-    def settle(self) -> None:
+    def settle(self, timeout_ms: int | None = None) -> None:
         if self.config.ready:
             self.page.wait_for_selector(
-                self.config.ready, state="attached", timeout=self.config.timeout_ms
+                self.config.ready, state="attached", timeout=timeout_ms or self.config.timeout_ms
             )
 
     def screen(self) -> str:
@@ -456,7 +467,10 @@ class _Session:
         return self.page.evaluate(MEASURE_JS, arg)
 
     def screenshot(self) -> bytes:
-        return self.page.screenshot(animations="disabled", caret="hide", scale="device")
+        # Taking the picture waits on the machine, not on the app: it gets a page load's time.
+        return self.page.screenshot(
+            animations="disabled", caret="hide", scale="device", timeout=NAVIGATION_TIMEOUT_MS
+        )
 
     def perform(self, action: Any, element: Locator | None) -> None:
         page = self.page
@@ -667,7 +681,7 @@ class _StepRun:
             self.close_frame()
 
     def run(self) -> StepShot:
-        following = [*self.step.actions[1:], None]
+        following = [*self.step.actions[1:], None][: len(self.step.actions)]
         for action, after in zip(self.step.actions, following, strict=True):
             self.session.dialog_plan = after if isinstance(after, DIALOG_ACTIONS) else None
             try:
@@ -714,6 +728,8 @@ def run_guide(
     storage_state starts the run with a setup guide's cookies and storage; keep,
     when given, receives this run's own under "storage_state" (for a setup guide).
     """
+    if trace_path and _reads_environment(guide):
+        trace_path = None  # a trace records what is typed: no secret may land in one
     options = context_options(config, playwright, platform, lang, scheme)
     if storage_state is not None:
         options["storage_state"] = storage_state
@@ -731,7 +747,8 @@ def run_guide(
         page.clock.set_fixed_time(dt.datetime.fromisoformat(config.clock))
         start = config.start_url.format(platform=platform, lang=lang, scenario=guide.scenario or "")
         page.goto(base_url.rstrip("/") + "/" + start.lstrip("/"), timeout=NAVIGATION_TIMEOUT_MS)
-        session.settle()
+        # The first screen waits on a cold browser and the app's start-up, not on the UI.
+        session.settle(NAVIGATION_TIMEOUT_MS)
         for step in steps_for(guide, platform):
             number, action, step_id = step.number, f"step {step.number}", step.id
             shots.append(_StepRun(session, step).run())
@@ -773,8 +790,17 @@ def run_guide(
     )
 
 
+def _reads_environment(guide: Guide) -> bool:
+    return any(
+        isinstance(action, Fill) and isinstance(action.fill.value, EnvValue)
+        for platform in guide.platforms
+        for step in steps_for(guide, platform)
+        for action in step.actions
+    )
+
+
 def _safe_screenshot(page: Page) -> bytes | None:
     try:
-        return page.screenshot(animations="disabled", caret="hide")
+        return page.screenshot(animations="disabled", caret="hide", timeout=NAVIGATION_TIMEOUT_MS)
     except PlaywrightError:
         return None

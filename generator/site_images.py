@@ -27,6 +27,8 @@ from generator import layout
 from generator.config import Config
 from generator.files import write_atomic
 from generator.model import PHONES, Guide, Platform, steps_for
+from generator.safepath import shown
+from generator.state import FIX, Damaged, png_problem
 
 # Widths offered, in multiples of a frame's CSS width, with their WebP quality.
 # A denser picture is seen with more pixels per CSS pixel, which hides
@@ -233,24 +235,42 @@ def _run(config: Config, jobs: Sequence[_Job]) -> None:
     """Write every job's WebP, from the cache when it holds it, else encoded
     on a few threads (Pillow releases the GIL while it resizes and encodes)."""
     cache = config.root / ".guidegen" / "cache" / "site"
+    # An entry's name carries the hash of its own bytes, checked before use: a
+    # damaged entry is encoded again, never published.
+    entries = {p.name.split("-", 1)[0]: p for p in cache.glob("*-*.webp")}
     todo: dict[Path, list[_Job]] = {}
     for job in jobs:
-        cached = cache / f"{job.key()}.webp"
-        if cached.is_file():
-            write_atomic(job.target, cached.read_bytes())
-        else:
-            todo.setdefault(job.source, []).append(job)
+        cached = entries.get(job.key())
+        data = cached.read_bytes() if cached is not None else b""
+        if cached is not None and cached.name == _entry_name(job.key(), data):
+            write_atomic(job.target, data)
+            continue
+        if cached is not None:
+            cached.unlink(missing_ok=True)
+        todo.setdefault(job.source, []).append(job)
 
     def convert(source: Path) -> None:
-        with Image.open(source) as opened:
-            image = opened.convert("RGB")
+        try:
+            with Image.open(source) as opened:
+                image = opened.convert("RGB")
+        except Exception as error:  # Pillow raises many kinds for a damaged file
+            raise _damaged(source, source.read_bytes(), error) from None
         for job in todo[source]:
             data = _encode(image, job.rect, job.width, job.quality)
-            write_atomic(cache / f"{job.key()}.webp", data)
+            write_atomic(cache / _entry_name(job.key(), data), data)
             write_atomic(job.target, data)
 
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
         list(pool.map(convert, sorted(todo)))
+
+
+def _damaged(source: Path, raw: bytes, error: Exception) -> Damaged:
+    problem = png_problem(raw) or f"not a readable PNG ({error})"
+    return Damaged(f"{shown(source)}: {problem}; {FIX}")
+
+
+def _entry_name(key: str, data: bytes) -> str:
+    return f"{key}-{hashlib.sha256(data).hexdigest()}.webp"
 
 
 def _frames(
@@ -262,8 +282,11 @@ def _frames(
     jobs: list[_Job],
 ) -> tuple[SiteFrame, ...]:
     raw = source.read_bytes()
-    with Image.open(io.BytesIO(raw)) as image:
-        size = image.size
+    try:
+        with Image.open(io.BytesIO(raw)) as image:
+            size = image.size
+    except Exception as error:  # Pillow raises many kinds for a damaged file
+        raise _damaged(source, raw, error) from None
     source_hash = hashlib.sha256(raw).hexdigest()
     rects = frame_rects(size, meta, side_by_side, source)
     scale = meta.scale if meta else 1.0

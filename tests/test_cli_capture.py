@@ -44,7 +44,7 @@ def project(
         'shop_dir = "app"\n'
         f'start_url = "{start_url}"\n'
         "ready = \"body[data-ready='true']\"\n"
-        "timeout_ms = 2000\n"
+        "timeout_ms = 10000\n"
         f"optimise = {'true' if optimise else 'false'}\n"
         f"color_schemes = {json.dumps(schemes.split(','))}\n"
     )

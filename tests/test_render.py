@@ -125,8 +125,8 @@ def test_facts_show_their_source_and_review_date(tmp_path):
     en = guide_page(guide, "en", config(tmp_path), {})
     assert "## この手順の根拠" in ja
     assert (
-        "- 返金されます。 ([出典: help.komorebi.co.jp]"
-        "(https://help.komorebi.co.jp/a_%28b%29?q=%5B1%5D); 最終確認: 2026年11月26日)"
+        "- 返金されます。（[出典: help.komorebi.co.jp]"
+        "(https://help.komorebi.co.jp/a_%28b%29?q=%5B1%5D)、最終確認: 2026年11月26日）"
     ) in ja
     assert "last reviewed: November 26, 2026" in en
 

@@ -163,14 +163,22 @@ def test_a_light_only_picture_has_no_dark_attributes(tmp_path):
 def test_encodings_are_cached_by_content(tmp_path):
     config = Config(root=tmp_path, languages=("en",))
     write_job(tmp_path / "screenshots/en/ios/demo", two_frames(("red", "blue")), frames_meta(1, 2))
+    _, written = site_pictures(config, [guide(["ios"])], "en")
+    cache = tmp_path / ".guidegen/cache/site"
+    entries = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
+    assert len(entries) == 8
+    for path in written:
+        path.unlink()
     site_pictures(config, [guide(["ios"])], "en")
-    cache = sorted((tmp_path / ".guidegen/cache/site").iterdir())
-    assert len(cache) == 8
-    for path in cache:
-        path.write_bytes(b"cached " + path.name.encode())
-    pictures, _ = site_pictures(config, [guide(["ios"])], "en")
-    served = tmp_path / "docs/en" / pictures[("ios", "demo", "two")].light[0].variants[0].name
-    assert served.read_bytes().startswith(b"cached ")
+    assert all(path.is_file() for path in written)
+    # Served again from the cache: no entry was written anew.
+    assert {p.name: p.stat().st_mtime_ns for p in cache.iterdir()} == entries
+    # A damaged entry is not served: it is encoded again.
+    damaged = sorted(cache.iterdir())[0]
+    damaged.write_bytes(b"damaged")
+    site_pictures(config, [guide(["ios"])], "en")
+    assert all(path.read_bytes() != b"damaged" for path in written)
+    assert len(list(cache.iterdir())) == 8
 
 
 @pytest.mark.parametrize(

@@ -203,6 +203,22 @@
     });
   }
 
+  /* Readers type in any width: ﾒｯｾｰｼﾞ and ＡＢＣ search as メッセージ and ABC
+   * (NFKC), in either engine's search box. Left alone while an input method
+   * is composing; once the text is committed, the engines are told again. */
+  function normaliseSearch(event) {
+    var input = event.target;
+    if (!(input instanceof HTMLInputElement) || input.type !== "search" && !input.closest(".md-search")) return;
+    if (event.isComposing) return;
+    var value = input.value.normalize("NFKC");
+    if (value === input.value) return;
+    input.value = value;
+    input.setSelectionRange(value.length, value.length);
+    if (event.type === "compositionend") input.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+  document.addEventListener("input", normaliseSearch, true);
+  document.addEventListener("compositionend", normaliseSearch, true);
+
   function ready() {
     pointLanguageLinksHere();
     nameSearchDialog();
