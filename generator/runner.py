@@ -678,7 +678,7 @@ class _StepRun:
             self.close_frame()
 
     def run(self) -> StepShot:
-        following = [*self.step.actions[1:], None]
+        following = [*self.step.actions[1:], None][: len(self.step.actions)]
         for action, after in zip(self.step.actions, following, strict=True):
             self.session.dialog_plan = after if isinstance(after, DIALOG_ACTIONS) else None
             try:
@@ -725,6 +725,8 @@ def run_guide(
     storage_state starts the run with a setup guide's cookies and storage; keep,
     when given, receives this run's own under "storage_state" (for a setup guide).
     """
+    if trace_path and _reads_environment(guide):
+        trace_path = None  # a trace records what is typed: no secret may land in one
     options = context_options(config, playwright, platform, lang, scheme)
     if storage_state is not None:
         options["storage_state"] = storage_state
@@ -781,6 +783,15 @@ def run_guide(
         viewport=(viewport["width"], viewport["height"]),
         steps=tuple(shots),
         scheme=scheme,
+    )
+
+
+def _reads_environment(guide: Guide) -> bool:
+    return any(
+        isinstance(action, Fill) and isinstance(action.fill.value, EnvValue)
+        for platform in guide.platforms
+        for step in steps_for(guide, platform)
+        for action in step.actions
     )
 
 
