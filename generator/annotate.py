@@ -94,11 +94,13 @@ def _redact(image: Image.Image, frame: Frame, scale: float) -> None:
             image.paste(region, area[:2])
 
 
-def _outline(draw: ImageDraw.ImageDraw, outline: Box, scale: float) -> None:
-    stroke = max(round(STROKE * scale), 3)
-    halo = max(round(HALO_CSS * scale), 1)
+def _outline(draw: ImageDraw.ImageDraw, placement: Placement, scale: float) -> None:
+    # A thin outline, squeezed between close lines of text, has no halo.
+    thin = placement.stroke < STROKE
+    stroke = max(round(placement.stroke * scale), 2 if thin else 3)
+    halo = 0 if thin else max(round(HALO_CSS * scale), 1)
     radius = round(RADIUS_CSS * scale)
-    left, top, right, bottom = _px(outline, scale)
+    left, top, right, bottom = _px(placement.outline, scale)
     draw.rounded_rectangle((left, top, right - 1, bottom - 1), radius, outline=HALO, width=stroke)
     draw.rounded_rectangle(
         (left + halo, top + halo, right - 1 - halo, bottom - 1 - halo),
@@ -128,7 +130,7 @@ def draw_frame(frame: Frame, scale: float) -> DrawnFrame:
     placements = tuple(place_marks(frame, crop))
     draw = ImageDraw.Draw(image)
     for placement in placements:
-        _outline(draw, placement.outline, scale)
+        _outline(draw, placement, scale)
     # Badges last, so that no outline is drawn over a badge.
     for mark, placement in zip(frame.marks, placements, strict=True):
         _badge(draw, placement.badge, mark.number, scale)

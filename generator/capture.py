@@ -12,12 +12,13 @@ import hashlib
 import json
 import os
 import queue
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import oxipng
 
@@ -35,6 +36,13 @@ from generator.model import PHONES, ColorScheme, Guide, Platform
 from generator.progress import progress
 from generator.report import Item, Results, write_images, write_report
 from generator.server import serve
+from generator.state import FIX, Damaged, check_png, png_problem, read_frames
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+# Redraw needs the raw frames, which only a capture makes.
+REDRAW_FIX = "guidegen capture --force for that guide captures it again"
 
 
 @dataclass(frozen=True)
@@ -189,6 +197,7 @@ def _worker(
 ) -> None:
     # Playwright is imported only where a browser starts, so that redraw,
     # which shares this module, never loads it.
+    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
     from generator.runner import GuideFailed, run_guide
@@ -210,7 +219,10 @@ def _worker(
                     if job.setup is not None:
                         key = (job.setup.id, job.platform, job.lang)
                         state = states.get(
-                            key, lambda job=job: _sign_in(browser, playwright, config, job, url)
+                            key,
+                            lambda job=job, browser=browser: _sign_in(
+                                browser, playwright, config, job, url
+                            ),
                         )
                         if isinstance(state, Failure):
                             done.put(Outcome(job, None, state))
@@ -231,16 +243,40 @@ def _worker(
                         )
                     except GuideFailed as failed:
                         where = step_location(config, job.guide.id, failed.failure.step_id)
-                        done.put(Outcome(job, None, replace(failed.failure, where=where)))
+                        failure = _crashed(job, replace(failed.failure, where=where), browser)
+                        done.put(Outcome(job, None, failure))
+                    except PlaywrightError:
+                        if browser.is_connected():
+                            raise
+                        done.put(Outcome(job, None, _crashed(job, None, browser)))
                     else:
+                        if stop.is_set():  # interrupted: write nothing more
+                            break
                         settled = then(job, run) if then is not None else None
                         done.put(Outcome(job, run, None, settled))
+                    if not browser.is_connected() and not stop.is_set():
+                        # A crash fails only the run in flight; the next gets a new browser.
+                        browser = launch(playwright)
             finally:
-                browser.close()
+                with suppress(PlaywrightError):
+                    browser.close()
     except BaseException as error:  # handed to the main thread, which re-raises it
-        done.put(error)
+        if not stop.is_set():  # after an interrupt nobody listens, and noise helps no one
+            done.put(error)
     finally:
         done.put(None)
+
+
+def _crashed(job: Job, failure: Failure | None, browser: Browser) -> Failure:
+    """The failure of a run, saying so when the browser itself died under it."""
+    if browser.is_connected() and failure is not None:
+        return failure
+    reason = "the browser crashed or was killed; the other runs go on in a new one"
+    if failure is not None:
+        return replace(failure, reason=reason, screenshot=None)
+    return Failure(
+        job.guide.id, 0, job.platform, job.lang, "open the app", reason, "", None, job.scheme
+    )
 
 
 def execute(
@@ -324,10 +360,11 @@ def png_info(
 
 
 def decode_equal(path: Path, png: bytes) -> bool:
-    """Whether the file at path shows exactly png's pixels (its encoding aside)."""
-    if not path.is_file():
+    """Whether the file at path shows exactly png's pixels (its encoding aside);
+    a damaged file shows nothing."""
+    if not path.is_file() or png_problem(old := path.read_bytes()):
         return False
-    return decode(path.read_bytes()).tobytes() == decode(png).tobytes()
+    return decode(old).tobytes() == decode(png).tobytes()
 
 
 def step_images(run: Run, compress_level: int = 6) -> list[StepImages]:
@@ -384,34 +421,70 @@ def frame_entries(
             crop=drawn.crop,
             at=at,
             badges=[p.badge for p in drawn.placements],
-            outlines=[p.outline for p in drawn.placements],
+            outlines=[(p.outline, p.stroke) for p in drawn.placements],
         )
         for raw, frame, drawn, at in zip(raws, frames, picture.frames, picture.at, strict=True)
     ]
 
 
 def read_committed(folder: Path) -> tuple[dict[str, Any], dict[str, StepImages]]:
-    """The committed frames.json of a job folder and its steps' images."""
+    """The committed frames.json of a job folder and its steps' images.
+
+    A damaged frames.json counts as none and a damaged image as missing, each
+    named on stderr, so the capture writes them again; a path leading outside
+    the folder is refused (UnsafePath).
+    """
     try:
-        meta = json.loads(layout.frames_file(folder).read_text("utf-8"))
-        entries = meta["steps"]
-    except (OSError, ValueError, KeyError, TypeError):
+        meta = read_frames(folder)
+    except Damaged as damage:
+        print(f"guidegen: {damage}", file=sys.stderr, flush=True)
+        return {}, {}
+    if meta is None:
         return {}, {}
     steps = {}
-    for entry in entries:
-        try:
-            raws = [layout.raw_path(folder, frame["raw"]) for frame in entry["frames"]]
-        except ValueError:  # an edited frames.json naming a file elsewhere: nothing is read
-            raws = []
-        image = layout.step_image(folder, entry["id"])
-        present = bool(raws) and image.is_file() and all(r.is_file() for r in raws)
+    for entry in meta["steps"]:
+        images = [_committed_png(path) for path in _step_files(folder, entry)]
+        present = all(images)
         steps[entry["id"]] = StepImages(
             entry["id"],
-            tuple(r.read_bytes() for r in raws) if present else (),
-            image.read_bytes() if present else b"",
+            tuple(images[1:]) if present else (),
+            images[0] if present else b"",
             entry,
         )
     return meta, steps
+
+
+def _step_files(folder: Path, entry: dict[str, Any]) -> list[Path]:
+    """A checked frames.json entry's step image, then its raw frames."""
+    raws = [layout.raw_path(folder, frame["raw"]) for frame in entry["frames"]]
+    return [layout.step_image(folder, entry["id"]), *raws]
+
+
+def _committed_png(path: Path) -> bytes:
+    """The committed image's bytes; empty when it is missing or damaged (said on stderr)."""
+    if not path.is_file():
+        return b""
+    try:
+        return check_png(path)
+    except Damaged as damage:
+        print(f"guidegen: {damage}", file=sys.stderr, flush=True)
+        return b""
+
+
+def intact(folder: Path) -> bool:
+    """Whether a job folder's frames.json and every image it lists are whole (no
+    pixel is decoded: checksums only). Raises UnsafePath for a crafted file."""
+    try:
+        meta = read_frames(folder)
+    except Damaged:
+        return False
+    if meta is None:
+        return False
+    return all(
+        path.is_file() and not png_problem(path.read_bytes(), full=False)
+        for entry in meta["steps"]
+        for path in _step_files(folder, entry)
+    )
 
 
 @dataclass(frozen=True)
@@ -556,6 +629,13 @@ def write_manifest(config: Config, manifest: dict[str, str]) -> None:
     write_atomic(config.path("screenshots_dir") / MANIFEST, text.encode())
 
 
+def update_manifest(config: Config, entries: dict[str, str]) -> None:
+    """Set entries in the manifest as it is on disk now, keeping every other key."""
+    manifest = read_manifest(config)
+    manifest.update(entries)
+    write_manifest(config, manifest)
+
+
 def watch_hash(config: Config, server: Server) -> str:
     """A hash of the server's command and of the files its watch globs match."""
     digest = hashlib.sha256(server.command.encode() + b"\0")
@@ -589,7 +669,7 @@ def outdated(config: Config, jobs: Sequence[Job], prints: dict[str, str]) -> lis
         for job in jobs
         if job_key(job) not in prints
         or manifest.get(job_key(job)) != prints[job_key(job)]
-        or not layout.frames_file(job_dir(config, job)).is_file()
+        or not intact(job_dir(config, job))
     ]
 
 
@@ -672,7 +752,6 @@ def capture(
     failures: list[Failure] = []
     items: list[Item] = []
     changed = 0
-    manifest = read_manifest(config)
     for folder in orphaned_folders(config, universe) if universe else []:
         key = folder.relative_to(config.path("screenshots_dir")).as_posix() + "/*"
         items.append(Item(key, "orphaned"))
@@ -698,10 +777,8 @@ def capture(
                 settled: JobResult = outcome.settled
                 changed += len(settled.written)
                 items += [_report_item(v, settled, report_dir) for v in settled.verdicts]
-                if key in prints:
-                    manifest[key] = prints[key]
-                    if not check:
-                        write_manifest(config, manifest)
+                if key in prints and not check:
+                    update_manifest(config, {key: prints[key]})
                 verb = "checked" if check else "captured"
                 bar.advance(f"{verb} {outcome.job.name}: {verdict_counts(settled.verdicts)}")
     shots: dict[str, str] = {}
@@ -733,10 +810,18 @@ def capture(
 
 
 def _frames_from_meta(folder: Path, entry: dict[str, Any]) -> list[Frame]:
-    return [
-        frame_from_entry(frame, layout.raw_path(folder, frame["raw"]).read_bytes())
-        for frame in entry["frames"]
-    ]
+    frames = []
+    for index, frame in enumerate(entry["frames"]):
+        png = check_png(layout.raw_path(folder, frame["raw"]), REDRAW_FIX)
+        try:
+            frames.append(frame_from_entry(frame, png))
+        except (AttributeError, KeyError, TypeError, ValueError) as error:
+            where = f"steps[id={entry['id']}].frames[{index}]"
+            raise Damaged(
+                f"{layout.frames_file(folder)}: {where} is not what a capture writes "
+                f"({type(error).__name__}: {error}); {REDRAW_FIX}"
+            ) from None
+    return frames
 
 
 def redraw(config: Config) -> list[Path]:
@@ -750,7 +835,11 @@ def redraw(config: Config) -> list[Path]:
     changed = []
     for folder in layout.job_folders(config.path("screenshots_dir")):
         meta_path = layout.frames_file(folder)
-        meta = json.loads(meta_path.read_text("utf-8"))
+        try:
+            meta = read_frames(folder)
+        except Damaged as damage:
+            raise Damaged(str(damage).replace(FIX, REDRAW_FIX)) from None
+        assert meta is not None
         entries = []
         for entry in meta["steps"]:
             frames = _frames_from_meta(folder, entry)

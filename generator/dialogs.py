@@ -27,6 +27,9 @@ BOLD = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
 )
 
+# Punctuation that never starts a line in Japanese; it may hang past the edge instead.
+NO_LINE_START = frozenset("、。，．,.)）」』】？！?!ー")
+
 WORDS = {
     "ja": {"ok": "OK", "cancel": "キャンセル", "says": "このページの内容"},
     "en": {"ok": "OK", "cancel": "Cancel", "says": "This page says"},
@@ -87,7 +90,7 @@ def _wrap(text: str, size: int, bold: bool, width: float) -> list[str]:
     for paragraph in text.splitlines() or [""]:
         line = ""
         for char in paragraph:
-            if font.getlength(line + char) <= width or not line:
+            if font.getlength(line + char) <= width or not line or char in NO_LINE_START:
                 line += char
                 continue
             cut = line.rfind(" ")

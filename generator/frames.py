@@ -200,7 +200,7 @@ def frame_entry(
     crop: Box,
     at: Box,
     badges: Sequence[Box],
-    outlines: Sequence[Box],
+    outlines: Sequence[tuple[Box, float]],
 ) -> dict[str, Any]:
     """The frames.json form of a frame and of where its drawing put things."""
     rule: dict[str, Any] = {"padding": frame.crop.padding}
@@ -217,8 +217,9 @@ def frame_entry(
                 **_optional(m.context),
                 "badge": badge.values(),
                 "outline": outline.values(),
+                "stroke": stroke,
             }
-            for m, badge, outline in zip(frame.marks, badges, outlines, strict=True)
+            for m, badge, (outline, stroke) in zip(frame.marks, badges, outlines, strict=True)
         ],
         "redactions": [
             {"style": r.style, "box": r.box.values(), **_optional(r.context)}

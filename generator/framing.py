@@ -7,7 +7,9 @@ and its marks placed again without a browser. The rules:
   their containers and to a title bar or tab bar they are in or near, padded,
   then widened until no text line, control or picture is cut through.
 - An outline keeps a gap around its element's text and, side by side, moves
-  in or out so that its stroke crosses no text of the screen.
+  in or out so that its stroke crosses no text of the screen: thinner between
+  lines a few pixels apart, around a neighbour's line that touches the
+  element's rather than through it.
 - A badge sits outside its outline in free space: over no text, no other
   outline or badge, inside the picture; where there is none, on the outline's
   edge or inside it, still over no text. Candidates are tried in a fixed
@@ -22,23 +24,28 @@ from dataclasses import dataclass
 from generator.frames import Box, Frame
 
 STROKE = 4.5  # CSS px across an outline: the red line and its white halo
+THIN_STROKE = 3.0  # CSS px: the red line alone, where lines of text are close
 BADGE = 30.0  # CSS px: the badge's diameter, halo included
 GAP = 3.0  # CSS px between an outline and its badge
 # Outline gaps (CSS px) to try on each side, the preferred first: a little air
 # around the element, less or more where a neighbour's text is close.
 SIDE_GAPS = (4.0, 5.0, 6.0, 3.0, 2.0, 8.0, 1.0, 0.0, 10.0, 12.0, -2.0, -4.0)
+WIDE_GAPS = tuple(float(gap) for gap in range(14, 50, 2))  # past a touching line
 # A bar this close (CSS px) to what the step shows joins the crop: the title
 # bar or tab bar tells the reader which screen it is.
 NEAR_BAR = 96.0
 MIN_CROP = (320.0, 180.0)  # smallest crop, CSS px, when the frame is larger
-WIDE = 2 / 3  # a crop wider than this share of the frame takes its full width
+# A crop leaving less than this (CSS px) beside it takes the frame's full
+# width: slivers of a phone screen at the sides only distract.
+SLIVERS = 160.0
 
 
 @dataclass(frozen=True)
 class Placement:
-    """One mark on the picture: its outline's outer edge and its badge."""
+    """One mark on the picture: its outline's outer edge and stroke, its badge."""
 
     outline: Box
+    stroke: float
     badge: Box
 
 
@@ -84,7 +91,7 @@ def crop_region(frame: Frame, width: float, height: float) -> Box:
     rule = frame.crop
     if rule.full:
         return bounds
-    marks = [m.box.grown(max(SIDE_GAPS) + STROKE + GAP + BADGE) for m in frame.marks]
+    marks = [outline_for(m.box, frame.text)[0].grown(GAP + BADGE) for m in frame.marks]
     if rule.element is not None:
         focus = _union([rule.element, *marks])
     else:
@@ -111,55 +118,68 @@ def crop_region(frame: Frame, width: float, height: float) -> Box:
         if b.height <= height / 2 and b.width <= width
     ]
     region = _snap(region, solids, bounds)
-    if region.width > width * WIDE:
+    if width - region.width < SLIVERS:
         region = Box(0, region.y, width, region.height)
     return _snap(region, solids, bounds)
 
 
-def _band(outline: Box, side: str) -> Box:
-    """The strip an outline's stroke covers on one side (outline = its outer edge)."""
-    if side == "top":
-        return Box(outline.x, outline.y, outline.width, STROKE)
-    if side == "bottom":
-        return Box(outline.x, outline.bottom - STROKE, outline.width, STROKE)
-    if side == "left":
-        return Box(outline.x, outline.y, STROKE, outline.height)
-    return Box(outline.right - STROKE, outline.y, STROKE, outline.height)
+def bands(outline: Box, stroke: float) -> list[Box]:
+    """The strips an outline's stroke covers (outline = its outer edge): top,
+    bottom, left, right."""
+    return [
+        Box(outline.x, outline.y, outline.width, stroke),
+        Box(outline.x, outline.bottom - stroke, outline.width, stroke),
+        Box(outline.x, outline.y, stroke, outline.height),
+        Box(outline.right - stroke, outline.y, stroke, outline.height),
+    ]
 
 
-def _with_gap(box: Box, side: str, gap: float, others: float) -> Box:
-    """The outline's outer edge with gap on side and others on the other sides."""
-    pads = {s: others + STROKE for s in ("top", "bottom", "left", "right")}
-    pads[side] = gap + STROKE
+SIDES = ("top", "bottom", "left", "right")
+
+
+def _outline(box: Box, gaps: dict[str, float], stroke: float) -> Box:
     return Box(
-        box.x - pads["left"],
-        box.y - pads["top"],
-        box.width + pads["left"] + pads["right"],
-        box.height + pads["top"] + pads["bottom"],
+        box.x - gaps["left"] - stroke,
+        box.y - gaps["top"] - stroke,
+        box.width + gaps["left"] + gaps["right"] + 2 * stroke,
+        box.height + gaps["top"] + gaps["bottom"] + 2 * stroke,
     )
 
 
-def outline_for(box: Box, text: Sequence[Box]) -> Box:
-    """The outer edge of the outline around box, its stroke clear of text."""
-    near = [t for t in text if t.intersects(box.grown(max(SIDE_GAPS) + STROKE))]
-    gaps = {}
-    for side in ("top", "bottom", "left", "right"):
-        gaps[side] = next(
-            (
-                gap
-                for gap in SIDE_GAPS
-                if not any(
-                    _band(_with_gap(box, side, gap, SIDE_GAPS[0]), side).intersects(t) for t in near
-                )
-            ),
-            SIDE_GAPS[0],
-        )
-    return Box(
-        box.x - gaps["left"] - STROKE,
-        box.y - gaps["top"] - STROKE,
-        box.width + gaps["left"] + gaps["right"] + 2 * STROKE,
-        box.height + gaps["top"] + gaps["bottom"] + 2 * STROKE,
-    )
+def _clear_gaps(
+    box: Box, text: Sequence[Box], stroke: float, tries: Sequence[float]
+) -> dict[str, float] | None:
+    """A gap per side whose stroke crosses no text, or None if a side has none."""
+    gaps: dict[str, float] = {}
+    for index, side in enumerate(SIDES):
+        for gap in tries:
+            trial = _outline(box, {**dict.fromkeys(SIDES, SIDE_GAPS[0]), side: gap}, stroke)
+            if not any(bands(trial, stroke)[index].intersects(t) for t in text):
+                gaps[side] = gap
+                break
+        else:
+            return None
+    outline = _outline(box, gaps, stroke)
+    if any(band.intersects(t) for band in bands(outline, stroke) for t in text):
+        return None
+    return gaps
+
+
+def outline_for(box: Box, text: Sequence[Box]) -> tuple[Box, float]:
+    """The outer edge and stroke width of the outline around box, clear of text.
+
+    Rows of text a few pixels apart leave no room for the full stroke: there
+    the outline is drawn thinner, without its halo, between the lines. Where
+    a neighbour's line touches the element's, the outline takes that line in
+    rather than cross it.
+    """
+    wide = SIDE_GAPS + WIDE_GAPS
+    near = [t for t in text if t.intersects(box.grown(max(wide) + STROKE))]
+    for stroke, tries in ((STROKE, SIDE_GAPS), (THIN_STROKE, SIDE_GAPS), (STROKE, wide)):
+        gaps = _clear_gaps(box, near, stroke, tries)
+        if gaps is not None:
+            return _outline(box, gaps, stroke), stroke
+    return _outline(box, dict.fromkeys(SIDES, SIDE_GAPS[0]), STROKE), STROKE
 
 
 def _candidates(outline: Box) -> list[Box]:
@@ -212,7 +232,7 @@ def _edge_candidates(outline: Box) -> list[Box]:
 
 def _inside_candidates(outline: Box) -> list[Box]:
     """Spots just inside an outline: the last free places before covering something."""
-    inner = outline.grown(-STROKE - GAP)
+    inner = outline.grown(-THIN_STROKE - GAP)
     d = BADGE
     spots = [
         (inner.right - d, inner.y + (inner.height - d) / 2),
@@ -239,16 +259,29 @@ def _inside(spot: Box, picture: Box) -> Box:
 def place_marks(frame: Frame, picture: Box) -> list[Placement]:
     """Outline and badge of every mark of a frame, in mark order.
 
-    A badge goes to the first spot, in a fixed order, that covers nothing:
-    outside the outline, then straddling it, then inside it; then to the first
-    that covers no text (only a picture or control); failing all, to the spot
-    that covers least.
+    A badge goes to the first spot, in a fixed order, that covers nothing but
+    its own element's edge: outside the outline, then straddling it, then
+    inside it; then to the first that covers no text (only a picture, a
+    control or a neighbouring card); failing all, to the spot that covers
+    least.
     """
     text = [t.grown(1) for t in frame.text]
-    elements = list(frame.elements)
-    outlines = [outline_for(m.box, frame.text) for m in frame.marks]
+    drawn = [outline_for(m.box, frame.text) for m in frame.marks]
+    outlines = [outline for outline, _ in drawn]
     badges: list[Box] = []
+    # Cards, not the bars or full-width bands a badge may well sit on.
+    cards = [
+        p
+        for p in frame.panels
+        if p.width < 0.9 * picture.width and not any(p.intersects(bar) for bar in frame.bars)
+    ]
     for index, outline in enumerate(outlines):
+        # Pictures, controls and the cards beside the element are worth keeping
+        # clear too; the element itself and the card it is in are not.
+        box = frame.marks[index].box
+        solids = [
+            b for b in (*frame.elements, *cards) if not b.contains(box) and not box.contains(b)
+        ]
         others = [o for i, o in enumerate(outlines) if i != index] + badges
         outside = _candidates(outline)
         # On the edge or inside, a spot is pulled into the picture: a row as
@@ -258,11 +291,15 @@ def place_marks(frame: Frame, picture: Box) -> list[Placement]:
         tries = [(spot, [*others, outline]) for spot in outside]
         tries += [(spot, others) for spot in (*edge, *inside) if spot.width <= picture.width]
         free = next(
-            (s for s, taken in tries if _cost(s, picture, [*text, *elements], taken) == 0),
-            None,
+            (s for s, taken in tries if _cost(s, picture, [*text, *solids], taken) == 0), None
         ) or next((s for s, taken in tries if _cost(s, picture, text, taken) == 0), None)
         if free is None:
-            spots = [_inside(s, picture) for s in outside]
-            free = min(spots, key=lambda s: _cost(s, picture, text, [*others, outline]))
+            free = min(
+                (spot for spot, _ in tries),
+                key=lambda s: _cost(s, picture, text, others),
+            )
         badges.append(free)
-    return [Placement(o, b) for o, b in zip(outlines, badges, strict=True)]
+    return [
+        Placement(outline, stroke, badge)
+        for (outline, stroke), badge in zip(drawn, badges, strict=True)
+    ]

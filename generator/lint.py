@@ -107,7 +107,8 @@ def schema_path(config: Config) -> Path:
 
 
 def refresh_schema(config: Config) -> Path:
-    """Write the project's copy of the schema for its languages; return the schema's path."""
+    """Bring the project's copy of the schema up to date with this guidegen and the
+    project's languages; return its path."""
     from generator.schema import write_schema
 
     path = schema_path(config)
@@ -572,7 +573,6 @@ def _known_ids(config: Config, loaded: Sequence[Loaded]) -> frozenset[str]:
 def lint(paths: Sequence[Path], config: Config, today: dt.date | None = None) -> LintReport:
     """Load and check every guide under paths; all problems of all files in one report."""
     today = today or dt.date.today()
-    refresh_schema(config)
     files = guide_files(paths)
     loaded = [load_guide(path) for path in files]
     scenarios, problems = known_scenarios(config)

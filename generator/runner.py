@@ -178,7 +178,11 @@ MEASURE_JS = """async ({marks, redactions, focus, details}) => {
       const b = a.getBoundingClientRect();
       const seen = clip(b);
       if (!seen) continue;
-      if ((seen.right - seen.left) * (seen.bottom - seen.top) > 0.6 * W * H) return null;
+      // Most of the screen, or a whole wide page's width, is no focus.
+      const width = seen.right - seen.left;
+      if (width * (seen.bottom - seen.top) > 0.6 * W * H || width > Math.max(0.75 * W, 480)) {
+        return null;
+      }
       const larger = b.width * b.height >= 3 * area
         && (b.width > r.width + 24 || b.height > r.height + 24);
       if (a.matches(SEMANTIC) || larger) return box(b);
@@ -203,8 +207,15 @@ MEASURE_JS = """async ({marks, redactions, focus, details}) => {
     if (hit && !(hit === parent || parent.contains(hit) || hit.contains(parent))) continue;
     text.push(outward(c));
   }
+  // A field's text is inside its border and padding.
   for (const field of document.querySelectorAll('input:not([type=hidden]),textarea,select')) {
-    const c = shown(field) && clip(field.getBoundingClientRect());
+    if (!shown(field)) continue;
+    const r = field.getBoundingClientRect(), s = getComputedStyle(field);
+    const inset = (side) => parseFloat(s['border' + side + 'Width'])
+      + parseFloat(s['padding' + side]);
+    const left = r.left + inset('Left'), top = r.top + inset('Top');
+    const right = r.right - inset('Right'), bottom = r.bottom - inset('Bottom');
+    const c = clip(new DOMRect(left, top, right - left, bottom - top));
     if (c) text.push(outward(c));
   }
   const bars = [], elements = [], panels = [];
@@ -667,7 +678,7 @@ class _StepRun:
             self.close_frame()
 
     def run(self) -> StepShot:
-        following = [*self.step.actions[1:], None]
+        following = [*self.step.actions[1:], None][: len(self.step.actions)]
         for action, after in zip(self.step.actions, following, strict=True):
             self.session.dialog_plan = after if isinstance(after, DIALOG_ACTIONS) else None
             try:
@@ -714,6 +725,8 @@ def run_guide(
     storage_state starts the run with a setup guide's cookies and storage; keep,
     when given, receives this run's own under "storage_state" (for a setup guide).
     """
+    if trace_path and _reads_environment(guide):
+        trace_path = None  # a trace records what is typed: no secret may land in one
     options = context_options(config, playwright, platform, lang, scheme)
     if storage_state is not None:
         options["storage_state"] = storage_state
@@ -770,6 +783,15 @@ def run_guide(
         viewport=(viewport["width"], viewport["height"]),
         steps=tuple(shots),
         scheme=scheme,
+    )
+
+
+def _reads_environment(guide: Guide) -> bool:
+    return any(
+        isinstance(action, Fill) and isinstance(action.fill.value, EnvValue)
+        for platform in guide.platforms
+        for step in steps_for(guide, platform)
+        for action in step.actions
     )
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from generator.frames import Box
-from generator.framing import STROKE
+from generator.framing import STROKE, bands
 
 ROOT = Path(__file__).resolve().parent.parent
 FRAMES = sorted((ROOT / "screenshots").glob("**/frames.json"))
@@ -24,15 +24,6 @@ NEIGHBOURHOOD = 64.0
 
 def box(values: list[float]) -> Box:
     return Box(*values)
-
-
-def strokes(outline: Box) -> list[Box]:
-    return [
-        Box(outline.x, outline.y, outline.width, STROKE),
-        Box(outline.x, outline.bottom - STROKE, outline.width, STROKE),
-        Box(outline.x, outline.y, STROKE, outline.height),
-        Box(outline.right - STROKE, outline.y, STROKE, outline.height),
-    ]
 
 
 def frames(path: Path) -> list[tuple[str, dict[str, Any]]]:
@@ -64,7 +55,7 @@ def test_no_mark_covers_text_of_the_marked_element_or_its_neighbours(path: Path)
             for line in near:
                 if badge.intersects(line):
                     problems.append(f"{name}: badge {number} covers text at {line.values()}")
-                if any(stroke.intersects(line) for stroke in strokes(outline)):
+                if any(b.intersects(line) for b in bands(outline, mark.get("stroke", STROKE))):
                     problems.append(f"{name}: outline {number} crosses text at {line.values()}")
             if not crop.contains(badge):
                 problems.append(f"{name}: badge {number} is outside the picture")

@@ -7,7 +7,15 @@ import subprocess
 import sys
 
 from generator.frames import Box, CropRule, Frame, Mark, Redaction
-from generator.framing import BADGE, STROKE, crop_region, outline_for, place_marks
+from generator.framing import (
+    BADGE,
+    STROKE,
+    THIN_STROKE,
+    bands,
+    crop_region,
+    outline_for,
+    place_marks,
+)
 
 PHONE = (390.0, 664.0)
 
@@ -15,15 +23,6 @@ PHONE = (390.0, 664.0)
 def frame(*marks: Box, **geometry: object) -> Frame:
     numbered = tuple(Mark(n, box) for n, box in enumerate(marks, start=1))
     return Frame(b"", numbered, (), **geometry)  # type: ignore[arg-type]
-
-
-def strokes(outline: Box) -> list[Box]:
-    return [
-        Box(outline.x, outline.y, outline.width, STROKE),
-        Box(outline.x, outline.bottom - STROKE, outline.width, STROKE),
-        Box(outline.x, outline.y, STROKE, outline.height),
-        Box(outline.right - STROKE, outline.y, STROKE, outline.height),
-    ]
 
 
 def test_the_default_crop_shows_the_marked_element_and_its_container():
@@ -79,10 +78,21 @@ def test_an_outline_keeps_clear_of_its_own_and_its_neighbours_text():
     first, second = Box(131, 187, 100, 21), Box(131, 212, 100, 21)
     text = (Box(131, 189, 96, 17), Box(131, 214, 96, 17), Box(20, 189, 50, 17))
     for box in (first, second):
-        outline = outline_for(box, text)
-        assert outline.contains(box)
-        for stroke, line in itertools.product(strokes(outline), text):
-            assert not stroke.intersects(line)
+        outline, stroke = outline_for(box, text)
+        assert outline.contains(box) and stroke == STROKE
+        for band, line in itertools.product(bands(outline, stroke), text):
+            assert not band.intersects(line)
+
+
+def test_lines_of_text_too_close_for_the_full_stroke_get_a_thin_one_between_them():
+    # Rows 25 px apart whose lines of text are 21 px tall: 4 px between lines.
+    rows = [Box(242, 329.5, 84, 20), Box(242, 354.5, 84, 20)]
+    text = (Box(242, 329, 84, 21), Box(242, 354, 84, 21), Box(143, 329, 42, 21))
+    for box in rows:
+        outline, stroke = outline_for(box, text)
+        assert stroke == THIN_STROKE
+        for band, line in itertools.product(bands(outline, stroke), text):
+            assert not band.intersects(line)
 
 
 def test_a_badge_is_outside_its_outline_over_no_text_and_inside_the_picture():
@@ -133,3 +143,20 @@ def test_drawing_rendering_linting_and_redrawing_never_load_playwright():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_badge_keeps_off_a_neighbouring_card_but_may_sit_in_its_own():
+    picture = Box(0, 0, 1280, 800)
+    neighbour, own = Box(124, 439, 335, 84), Box(473, 439, 334, 84)
+    marked = frame(own, panels=(neighbour, own, Box(100, 0, 1080, 800)))
+    (placement,) = place_marks(marked, picture)
+    assert not placement.badge.intersects(neighbour)
+
+
+def test_an_outline_takes_in_a_line_that_touches_its_element_rather_than_cross_it():
+    link = Box(247, 350, 308, 21)
+    text = (Box(247, 322, 150, 24), Box(247, 350, 309, 21), Box(247, 372, 124, 20))
+    outline, stroke = outline_for(link, text)
+    for band, line in itertools.product(bands(outline, stroke), text):
+        assert not band.intersects(line)
+    assert outline.contains(text[2]) and outline.contains(link)
