@@ -50,7 +50,7 @@ class Published:
 
 def _meta(folder: Path) -> dict[str, Any]:
     try:
-        meta = json.loads((folder / "frames.json").read_text("utf-8"))
+        meta = json.loads(layout.frames_file(folder).read_text("utf-8"))
     except (OSError, ValueError):
         return {}
     return meta if isinstance(meta, dict) else {}
