@@ -35,7 +35,6 @@ window.ggShowScheme = function (root) {
     }
   }
   var key = scheme === "slate" ? "dark" : "light";
-  document.documentElement.setAttribute("data-gg-scheme", key);
   (root || document).querySelectorAll("img[data-gg-dark-srcset]").forEach(function (img) {
     var srcset = img.getAttribute("data-gg-" + key + "-srcset");
     if (img.getAttribute("srcset") === srcset) return;

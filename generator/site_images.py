@@ -23,10 +23,10 @@ from typing import Any
 
 from PIL import Image
 
-from generator.annotate import GAP_CSS
+from generator import layout
 from generator.config import Config
 from generator.files import write_atomic
-from generator.model import PHONES, Guide, steps_for
+from generator.model import PHONES, Guide, Platform, steps_for
 from generator.safepath import shown
 from generator.state import FIX, Damaged, png_problem
 
@@ -40,8 +40,6 @@ DENSITIES: tuple[tuple[float, int], ...] = ((0.75, 80), (1.0, 80), (1.5, 70), (2
 WEBP_METHOD = 4
 # Part of every cache key: bump it when the encoding changes.
 ENCODING = "webp-1"
-
-DARK = "dark"
 
 
 class PictureError(ValueError):
@@ -81,6 +79,7 @@ class StepPicture:
 
 @dataclass(frozen=True)
 class _FrameMeta:
+    raw: str | None
     at: Rect | None
     crop_size: tuple[float, float] | None
     marks: tuple[int, ...]
@@ -90,11 +89,6 @@ class _FrameMeta:
 class _StepMeta:
     scale: float
     frames: tuple[_FrameMeta, ...]
-
-
-def job_folder(config: Config, lang: str, platform: str, guide: str, scheme: str) -> Path:
-    folder = config.path("screenshots_dir") / lang / platform / guide
-    return folder / DARK if scheme == DARK else folder
 
 
 def _number(value: Any) -> bool:
@@ -111,7 +105,7 @@ def read_frames(folder: Path) -> dict[str, _StepMeta]:
     The file can come from a pull request, so every value is checked before
     use; a file that is absent yields nothing (each step is then one frame).
     """
-    path = folder / "frames.json"
+    path = layout.frames_file(folder)
     try:
         data = json.loads(path.read_text("utf-8"))
     except FileNotFoundError:
@@ -148,6 +142,7 @@ def read_frames(folder: Path) -> dict[str, _StepMeta]:
                 raise PictureError(f"{where}.frames[{number}].marks: expected numbers; {fix}")
             frames.append(
                 _FrameMeta(
+                    raw=frame["raw"] if isinstance(frame.get("raw"), str) else None,
                     at=tuple(round(v) for v in at) if at else None,  # type: ignore[arg-type]
                     crop_size=(float(crop[2]), float(crop[3])) if crop else None,
                     marks=tuple(m["number"] for m in marks),
@@ -163,8 +158,8 @@ def frame_rects(
     """Where each frame sits in the step picture.
 
     Taken from the frames' "at" when frames.json records it; older captures
-    lack it, and their frames are equal screens that annotate.compose put in a
-    row (phones) or a column (web) with a gap between them.
+    lack it, and annotate.compose put their raw frames in a row (phones) or a
+    column (web) with a gap between them.
     """
     width, height = size
     if meta is None or len(meta.frames) <= 1:
@@ -179,15 +174,24 @@ def frame_rects(
                     " run guidegen redraw to write frames.json again"
                 )
         return rects
-    count = len(meta.frames)
-    gap = round(GAP_CSS * meta.scale)
-    length = width if side_by_side else height
-    each, rest = divmod(length - gap * (count - 1), count)
-    if each <= 0 or rest:
-        return [(0, 0, width, height)]  # not equal frames: show the picture whole
-    if side_by_side:
-        return [(i * (each + gap), 0, each, height) for i in range(count)]
-    return [(0, i * (each + gap), width, each) for i in range(count)]
+    # Older captures: the frames are the raw screenshots as they were, side by
+    # side or stacked with equal gaps between them.
+    sizes = []
+    for frame in meta.frames:
+        try:
+            with Image.open(layout.raw_path(where.parent, frame.raw or "")) as raw:
+                sizes.append(raw.size)
+        except (OSError, ValueError):
+            return [(0, 0, width, height)]  # raw frames missing: show the picture whole
+    along = [w if side_by_side else h for w, h in sizes]
+    gap, rest = divmod((width if side_by_side else height) - sum(along), len(sizes) - 1)
+    if gap < 0 or rest:
+        return [(0, 0, width, height)]
+    rects, offset = [], 0
+    for (w, h), length in zip(sizes, along, strict=True):
+        rects.append((offset, 0, w, h) if side_by_side else (0, offset, w, h))
+        offset += length + gap
+    return rects
 
 
 def widths(css_width: float, pixel_width: int) -> list[tuple[int, int]]:
@@ -310,10 +314,15 @@ def _frames(
 
 def image_stem(platform: str, guide: str, step: str, scheme: str) -> str:
     folder = f"assets/screenshots/{platform}/{guide}"
-    return f"{folder}/{DARK}/{step}" if scheme == DARK else f"{folder}/{step}"
+    return f"{folder}/{layout.DARK}/{step}" if scheme == layout.DARK else f"{folder}/{step}"
 
 
-def _steps(guides: Sequence[Guide]) -> Iterator[tuple[Guide, str, str]]:
+def _captures_dark(config: Config, guide: Guide, platform: Platform) -> bool:
+    wanted = guide.color_schemes is None or layout.DARK in guide.color_schemes
+    return wanted and layout.DARK in config.schemes_for(platform)
+
+
+def _steps(guides: Sequence[Guide]) -> Iterator[tuple[Guide, Platform, str]]:
     for guide in guides:
         for platform in guide.platforms:
             for step in steps_for(guide, platform):
@@ -335,9 +344,12 @@ def site_pictures(
     for guide, platform, step in _steps(guides):
         side_by_side = platform in PHONES
         schemes: dict[str, tuple[SiteFrame, ...]] = {}
-        for scheme in ("light", DARK):
-            folder = job_folder(config, lang, platform, guide.id, scheme)
-            source = folder / f"{step}.png"
+        for scheme in ("light", layout.DARK):
+            if scheme == layout.DARK and not _captures_dark(config, guide, platform):
+                break  # a dark folder left from an earlier configuration is not shown
+            screenshots = config.path("screenshots_dir")
+            folder = layout.job_dir(screenshots, guide.id, platform, lang, scheme)
+            source = layout.step_image(folder, step)
             if not source.is_file():
                 break  # no dark picture without a light one
             if folder not in metas:
@@ -347,7 +359,7 @@ def site_pictures(
             schemes[scheme] = _frames(source, meta, side_by_side, stem, docs, jobs)
         if schemes:
             pictures[(platform, guide.id, step)] = StepPicture(
-                schemes["light"], schemes.get(DARK, ()), side_by_side
+                schemes["light"], schemes.get(layout.DARK, ()), side_by_side
             )
     _run(config, jobs)
     return pictures, {job.target for job in jobs}

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from generator.annotate import GAP_CSS
 from generator.config import Config
 from generator.model import Guide, steps_for
 from generator.render import alt_text
@@ -16,7 +17,7 @@ from generator.site_figure import figure, page_prefix
 from generator.site_images import PictureError, site_pictures, widths
 from tests.conftest import ROOT
 
-GAP = 16 * 3  # annotate.GAP_CSS at scale 3
+GAP = GAP_CSS * 3
 
 
 def guide(platforms: list[str]) -> Guide:
@@ -31,23 +32,33 @@ def guide(platforms: list[str]) -> Guide:
     )
 
 
-def two_frames(colours: tuple[str, str], side_by_side: bool = True) -> Image.Image:
-    """A step picture as annotate.compose lays out two 130x220 CSS px screens at 3x."""
-    frame = (390, 660)
+def two_frames(
+    colours: tuple[str, str], side_by_side: bool = True, frame: tuple[int, int] = (390, 660)
+) -> tuple[Image.Image, list[Image.Image]]:
+    """A step picture as annotate.compose lays out two screens (by default
+    130x220 CSS px at 3x), and the raw frames it was made from."""
+    raws = [Image.new("RGB", frame, colour) for colour in colours]
     if side_by_side:
         image = Image.new("RGB", (2 * frame[0] + GAP, frame[1]), "grey")
-        image.paste(Image.new("RGB", frame, colours[0]), (0, 0))
-        image.paste(Image.new("RGB", frame, colours[1]), (frame[0] + GAP, 0))
+        image.paste(raws[1], (frame[0] + GAP, 0))
     else:
         image = Image.new("RGB", (frame[0], 2 * frame[1] + GAP), "grey")
-        image.paste(Image.new("RGB", frame, colours[0]), (0, 0))
-        image.paste(Image.new("RGB", frame, colours[1]), (0, frame[1] + GAP))
-    return image
+        image.paste(raws[1], (0, frame[1] + GAP))
+    image.paste(raws[0], (0, 0))
+    return image, raws
 
 
-def write_job(folder: Path, image: Image.Image, frames: list[dict], scale: float = 3.0) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
+def write_job(
+    folder: Path,
+    picture: Image.Image | tuple[Image.Image, list[Image.Image]],
+    frames: list[dict],
+    scale: float = 3.0,
+) -> None:
+    image, raws = picture if isinstance(picture, tuple) else (picture, [])
+    (folder / "raw").mkdir(parents=True, exist_ok=True)
     image.save(folder / "two.png")
+    for number, raw in enumerate(raws, start=1):
+        raw.save(folder / "raw" / f"two-{number}.png")
     steps = [{"id": "two", "number": 1, "frames": frames}]
     (folder / "frames.json").write_text(json.dumps({"scale": scale, "steps": steps}))
 
@@ -104,17 +115,25 @@ def test_web_frames_stack_and_a_recorded_at_rect_wins(tmp_path):
 
 def test_stacked_web_frames_without_at_are_split(tmp_path):
     config = Config(root=tmp_path, languages=("en",))
-    image = two_frames(("red", "blue"), side_by_side=False).resize((1280, 2 * 800 + 16))
-    write_job(tmp_path / "screenshots/en/web/demo", image, frames_meta(1, 2), scale=1.0)
+    picture = two_frames(("red", "blue"), side_by_side=False, frame=(1280, 800))
+    write_job(tmp_path / "screenshots/en/web/demo", picture, frames_meta(1, 2), scale=1.0)
     pictures, _ = site_pictures(config, [guide(["web"])], "en")
-    assert [(f.css_width, f.css_height) for f in pictures[("web", "demo", "two")].light] == [
-        (1280, 800),
-        (1280, 800),
-    ]
+    first, second = pictures[("web", "demo", "two")].light
+    assert [(f.css_width, f.css_height) for f in (first, second)] == [(1280, 800), (1280, 800)]
+    assert near(colour(tmp_path / "docs/en" / second.variants[0].name), (0, 0, 255))
+
+
+def test_without_raw_frames_an_older_picture_is_shown_whole(tmp_path):
+    config = Config(root=tmp_path, languages=("en",))
+    job = tmp_path / "screenshots/en/ios/demo"
+    write_job(job, two_frames(("red", "blue"))[0], frames_meta(1, 2))
+    pictures, _ = site_pictures(config, [guide(["ios"])], "en")
+    (whole,) = pictures[("ios", "demo", "two")].light
+    assert (whole.css_width, whole.css_height) == ((2 * 390 + GAP) / 3, 220)
 
 
 def test_dark_pictures_come_from_the_dark_job_folder(tmp_path):
-    config = Config(root=tmp_path, languages=("en",))
+    config = Config(root=tmp_path, languages=("en",), color_schemes=("light", "dark"))
     job = tmp_path / "screenshots/en/ios/demo"
     write_job(job, two_frames(("white", "white")), frames_meta(1, 2))
     write_job(job / "dark", two_frames(("black", "black")), frames_meta(1, 2))
@@ -129,7 +148,10 @@ def test_dark_pictures_come_from_the_dark_job_folder(tmp_path):
 
 def test_a_light_only_picture_has_no_dark_attributes(tmp_path):
     config = Config(root=tmp_path, languages=("en",))
-    write_job(tmp_path / "screenshots/en/ios/demo", two_frames(("red", "blue")), frames_meta(1, 2))
+    job = tmp_path / "screenshots/en/ios/demo"
+    write_job(job, two_frames(("red", "blue")), frames_meta(1, 2))
+    # Left from a time the project captured dark: not shown once it no longer does.
+    write_job(job / "dark", two_frames(("black", "black")), frames_meta(1, 2))
     pictures, _ = site_pictures(config, [guide(["ios"])], "en")
     html = figure(pictures[("ios", "demo", "two")], ["first", "second"], "../")
     assert "data-gg-dark" not in html
@@ -141,14 +163,22 @@ def test_a_light_only_picture_has_no_dark_attributes(tmp_path):
 def test_encodings_are_cached_by_content(tmp_path):
     config = Config(root=tmp_path, languages=("en",))
     write_job(tmp_path / "screenshots/en/ios/demo", two_frames(("red", "blue")), frames_meta(1, 2))
+    _, written = site_pictures(config, [guide(["ios"])], "en")
+    cache = tmp_path / ".guidegen/cache/site"
+    entries = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
+    assert len(entries) == 8
+    for path in written:
+        path.unlink()
     site_pictures(config, [guide(["ios"])], "en")
-    cache = sorted((tmp_path / ".guidegen/cache/site").iterdir())
-    assert len(cache) == 8
-    for path in cache:
-        path.write_bytes(b"cached " + path.name.encode())
-    pictures, _ = site_pictures(config, [guide(["ios"])], "en")
-    served = tmp_path / "docs/en" / pictures[("ios", "demo", "two")].light[0].variants[0].name
-    assert served.read_bytes().startswith(b"cached ")
+    assert all(path.is_file() for path in written)
+    # Served again from the cache: no entry was written anew.
+    assert {p.name: p.stat().st_mtime_ns for p in cache.iterdir()} == entries
+    # A damaged entry is not served: it is encoded again.
+    damaged = sorted(cache.iterdir())[0]
+    damaged.write_bytes(b"damaged")
+    site_pictures(config, [guide(["ios"])], "en")
+    assert all(path.read_bytes() != b"damaged" for path in written)
+    assert len(list(cache.iterdir())) == 8
 
 
 @pytest.mark.parametrize(
