@@ -95,22 +95,25 @@ def known_scenarios(config: Config) -> tuple[frozenset[str] | None, list[Problem
 
 
 def schema_path(config: Config) -> Path:
-    """The schema guides link to: the package's own when the project is guidegen's
-    source tree, else a copy in the project, which works wherever guidegen is installed."""
-    if SCHEMA_FILE.parents[2] == config.root:
-        return SCHEMA_FILE
-    return config.root / PROJECT_SCHEMA
+    """The schema guides link to: the project's own copy when it has one (made by
+    guidegen init and new; it works wherever guidegen is installed), else the
+    package's."""
+    copy = config.root / PROJECT_SCHEMA
+    if SCHEMA_FILE.parents[2] != config.root and copy.is_file():
+        return copy
+    return SCHEMA_FILE
 
 
 def refresh_schema(config: Config, *, create: bool = True) -> Path:
     """Bring the project's copy of the schema up to date with this guidegen and the
-    project's languages (only an existing copy unless create); return its path."""
+    project's languages (only an existing copy unless create); return the schema
+    guides should link to. guidegen's own source tree links to the package's."""
     from generator.schema import write_schema
 
-    path = schema_path(config)
-    if path != SCHEMA_FILE and (create or path.is_file()):
-        write_schema(path, config.languages)
-    return path
+    copy = config.root / PROJECT_SCHEMA
+    if SCHEMA_FILE.parents[2] != config.root and (create or copy.is_file()):
+        write_schema(copy, config.languages)
+    return schema_path(config)
 
 
 class _Checker:
