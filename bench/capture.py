@@ -11,11 +11,13 @@ Prints, from one run on one machine:
 - the cost per screenshot.
 The last line is machine-readable: ratio=<x> noop_s=<y> shots=<n>.
 
-Run: .venv/bin/python bench/capture.py
+Run: .venv/bin/python bench/capture.py [--guide ID] [--scheme light|dark]
+(each repeatable; by default every guide in every colour scheme).
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import os
 import shutil
@@ -51,7 +53,9 @@ from generator.server import serve  # noqa: E402
 def copy_project(target: Path) -> None:
     for name in ("steps", "mockshop"):
         shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("preview"))
-    shutil.copy(ROOT / "pyproject.toml", target / "pyproject.toml")
+    for name in ("pyproject.toml", "facts.yml"):
+        if (ROOT / name).is_file():
+            shutil.copy(ROOT / name, target / name)
 
 
 def guidegen(root: Path, *args: str) -> float:
@@ -74,7 +78,7 @@ def bare(config, jobs) -> tuple[float, int]:  # type: ignore[no-untyped-def]
         browser = launch(playwright)
         for job in jobs:
             context = browser.new_context(
-                **context_options(config, playwright, job.platform, job.lang)
+                **context_options(config, playwright, job.platform, job.lang, job.scheme)
             )
             page = context.new_page()
             page.clock.set_fixed_time(dt.datetime.fromisoformat(config.clock))
@@ -120,19 +124,24 @@ def bare(config, jobs) -> tuple[float, int]:  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description="guidegen capture against bare Playwright")
+    parser.add_argument("--guide", action="append", default=[], metavar="ID")
+    parser.add_argument("--scheme", action="append", default=[], choices=("light", "dark"))
+    args = parser.parse_args()
+    filters = [f"--guide={g}" for g in args.guide] + [f"--scheme={s}" for s in args.scheme]
     config = load_config(ROOT)
     guides = lint([config.path("steps_dir")], config).guides
-    jobs = plan(guides, config)
+    jobs = plan(guides, config, guide_ids=args.guide, schemes=args.scheme)
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         copy_project(root)
         bare_s, shots = bare(config, jobs)
-        full_s = guidegen(root, "capture", "--force")
-        noop_s = guidegen(root, "capture")
+        full_s = guidegen(root, "capture", "--force", *filters)
+        noop_s = guidegen(root, "capture", *filters)
         shutil.rmtree(root / "screenshots")
-        one_worker_s = guidegen(root, "capture", "--force", "--workers", "1")
+        one_worker_s = guidegen(root, "capture", "--force", "--workers", "1", *filters)
     ratio = full_s / bare_s
-    print(f"runs (guide × platform × language): {len(jobs)}")
+    print(f"runs:                              {len(jobs)} (guide × platform × language × scheme)")
     print(f"screenshots:                       {shots}")
     print(f"bare Playwright script:            {bare_s:7.1f} s")
     print(f"guidegen capture --force:          {full_s:7.1f} s   ratio {ratio:.2f}")

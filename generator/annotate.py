@@ -1,24 +1,33 @@
-"""Draw a step's image from its raw frames: marks, outlines, redactions, layout.
+"""Draw a step's picture from its raw frames: crop, marks, redactions, layout.
 
-Pure image work on bytes and boxes, no browser: the annotation style can change
-and every image be redrawn without running a guide again.
+Pure image work on bytes and boxes, no browser: the annotation style or the
+crop can change and every picture be redrawn without running a guide again.
+Where things go is decided in ``framing``; this module only paints.
 """
 
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont, PngImagePlugin
 
-from generator.runner import Frame
+from generator.frames import Box, Frame
+from generator.framing import STROKE, Placement, crop_region, place_marks
 
 ACCENT = (217, 48, 37)  # a red that reads on white, grey and dark UI alike
 HALO = (255, 255, 255)
-GAP_CSS = 16
+ARROW = (95, 99, 104)
 BACKGROUND = (241, 243, 244)
+GAP_CSS = 40  # between the frames of a step: room for the arrow
+ARROW_CSS = 14
+HALO_CSS = 1.0  # the white edge on each side of an outline's red line
+RADIUS_CSS = 6
+BADGE_FONT_CSS = 17
 
 FONT_CANDIDATES = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
@@ -34,18 +43,47 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size)
 
 
-def _scaled(box: tuple[float, float, float, float], scale: float) -> tuple[int, int, int, int]:
-    x, y, w, h = box
-    return (round(x * scale), round(y * scale), round((x + w) * scale), round((y + h) * scale))
+def _px(box: Box, scale: float) -> tuple[int, int, int, int]:
+    return (
+        round(box.x * scale),
+        round(box.y * scale),
+        round(box.right * scale),
+        round(box.bottom * scale),
+    )
 
 
-def draw_frame(frame: Frame, scale: float) -> Image.Image:
-    """One frame with its redactions applied and its marks drawn."""
-    image = Image.open(io.BytesIO(frame.png)).convert("RGB")
+@dataclass(frozen=True)
+class DrawnFrame:
+    """A frame drawn and cropped, with where its crop and marks are (CSS px)."""
+
+    image: Image.Image
+    crop: Box
+    placements: tuple[Placement, ...]
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A step's picture and where each of its frames sits in it."""
+
+    image: Image.Image
+    frames: tuple[DrawnFrame, ...]
+    at: tuple[Box, ...]  # image pixels
+    css_width: float
+
+
+def _whole_pixels(box: Box, scale: float, width: int, height: int) -> Box:
+    """box widened to whole device pixels inside the image, in CSS px."""
+    left = max(math.floor(box.x * scale), 0)
+    top = max(math.floor(box.y * scale), 0)
+    right = min(math.ceil(box.right * scale), width)
+    bottom = min(math.ceil(box.bottom * scale), height)
+    return Box(left / scale, top / scale, (right - left) / scale, (bottom - top) / scale)
+
+
+def _redact(image: Image.Image, frame: Frame, scale: float) -> None:
     width, height = image.size
     for redaction in frame.redactions:
-        b = redaction.box
-        left, top, right, bottom = _scaled((b.x, b.y, b.width, b.height), scale)
+        left, top, right, bottom = _px(redaction.box, scale)
         area = (max(left, 0), max(top, 0), min(right, width), min(bottom, height))
         if area[2] <= area[0] or area[3] <= area[1]:
             continue
@@ -54,59 +92,97 @@ def draw_frame(frame: Frame, scale: float) -> Image.Image:
         else:
             region = image.crop(area).filter(ImageFilter.GaussianBlur(radius=6 * scale))
             image.paste(region, area[:2])
+
+
+def _outline(draw: ImageDraw.ImageDraw, placement: Placement, scale: float) -> None:
+    # A thin outline, squeezed between close lines of text, has no halo.
+    thin = placement.stroke < STROKE
+    stroke = max(round(placement.stroke * scale), 2 if thin else 3)
+    halo = 0 if thin else max(round(HALO_CSS * scale), 1)
+    radius = round(RADIUS_CSS * scale)
+    left, top, right, bottom = _px(placement.outline, scale)
+    draw.rounded_rectangle((left, top, right - 1, bottom - 1), radius, outline=HALO, width=stroke)
+    draw.rounded_rectangle(
+        (left + halo, top + halo, right - 1 - halo, bottom - 1 - halo),
+        max(radius - halo, 0),
+        outline=ACCENT,
+        width=stroke - 2 * halo,
+    )
+
+
+def _badge(draw: ImageDraw.ImageDraw, badge: Box, number: int, scale: float) -> None:
+    left, top, right, bottom = _px(badge, scale)
+    halo = max(round(1.5 * scale), 1)
+    draw.ellipse((left, top, right - 1, bottom - 1), fill=HALO)
+    draw.ellipse((left + halo, top + halo, right - 1 - halo, bottom - 1 - halo), fill=ACCENT)
+    font = _font(round(BADGE_FONT_CSS * scale))
+    draw.text(
+        ((left + right) / 2, (top + bottom) / 2), str(number), fill=HALO, font=font, anchor="mm"
+    )
+
+
+def draw_frame(frame: Frame, scale: float) -> DrawnFrame:
+    """One frame with its redactions applied, its marks drawn, cropped."""
+    image = Image.open(io.BytesIO(frame.png)).convert("RGB")
+    width, height = image.size
+    crop = _whole_pixels(crop_region(frame, width / scale, height / scale), scale, width, height)
+    _redact(image, frame, scale)
+    placements = tuple(place_marks(frame, crop))
     draw = ImageDraw.Draw(image)
-    line = max(2, round(2 * scale))
-    radius = round(12 * scale)
-    for mark in frame.marks:
-        b = mark.box
-        pad = 3 * scale
-        left, top, right, bottom = _scaled(
-            (
-                b.x - pad / scale,
-                b.y - pad / scale,
-                b.width + 2 * pad / scale,
-                b.height + 2 * pad / scale,
-            ),
-            scale,
-        )
-        draw.rounded_rectangle(
-            (left, top, right, bottom), radius=round(6 * scale), outline=HALO, width=line + 2
-        )
-        draw.rounded_rectangle(
-            (left + 1, top + 1, right - 1, bottom - 1),
-            radius=round(6 * scale),
-            outline=ACCENT,
-            width=line,
-        )
-        # The badge sits on the outline's top-left corner, pulled inside the
-        # frame when the target touches an edge.
-        cx = min(max(left, radius + line), width - radius - line)
-        cy = min(max(top, radius + line), height - radius - line)
-        draw.ellipse(
-            (cx - radius - line, cy - radius - line, cx + radius + line, cy + radius + line),
-            fill=HALO,
-        )
-        draw.ellipse((cx - radius, cy - radius, cx + radius, cy + radius), fill=ACCENT)
-        draw.text((cx, cy), str(mark.number), fill=HALO, font=_font(round(15 * scale)), anchor="mm")
-    return image
+    for placement in placements:
+        _outline(draw, placement, scale)
+    # Badges last, so that no outline is drawn over a badge.
+    for mark, placement in zip(frame.marks, placements, strict=True):
+        _badge(draw, placement.badge, mark.number, scale)
+    return DrawnFrame(image.crop(_px(crop, scale)), crop, placements)
 
 
-def compose(frames: Sequence[Frame], scale: float, *, side_by_side: bool) -> Image.Image:
-    """A step's image: its frames in a row (phones) or a column (desktop)."""
-    drawn = [draw_frame(frame, scale) for frame in frames]
-    if len(drawn) == 1:
-        return drawn[0]
+def _arrow(draw: ImageDraw.ImageDraw, centre: tuple[float, float], down: bool, size: int) -> None:
+    x, y = centre
+    half = size / 2
+    if down:
+        points = [(x - size, y - half), (x + size, y - half), (x, y + half)]
+    else:
+        points = [(x - half, y - size), (x - half, y + size), (x + half, y)]
+    draw.polygon(points, fill=ARROW)
+
+
+def compose(frames: Sequence[Frame], scale: float, *, side_by_side: bool) -> Picture:
+    """A step's picture: its frames in a row (phones) or a column (desktop).
+
+    An arrow in the gap between two frames shows the order they come in.
+    """
+    drawn = tuple(draw_frame(frame, scale) for frame in frames)
+    images = [d.image for d in drawn]
     gap = round(GAP_CSS * scale)
     if side_by_side:
-        size = (sum(i.width for i in drawn) + gap * (len(drawn) - 1), max(i.height for i in drawn))
+        size = (
+            sum(i.width for i in images) + gap * (len(images) - 1),
+            max(i.height for i in images),
+        )
     else:
-        size = (max(i.width for i in drawn), sum(i.height for i in drawn) + gap * (len(drawn) - 1))
-    canvas = Image.new("RGB", size, BACKGROUND)
+        size = (
+            max(i.width for i in images),
+            sum(i.height for i in images) + gap * (len(images) - 1),
+        )
+    canvas = Image.new("RGB", size, BACKGROUND) if len(images) > 1 else images[0]
+    draw = ImageDraw.Draw(canvas)
+    at: list[Box] = []
     offset = 0
-    for image in drawn:
-        canvas.paste(image, (offset, 0) if side_by_side else (0, offset))
+    for index, image in enumerate(images):
+        position = (offset, 0) if side_by_side else (0, offset)
+        at.append(Box(position[0], position[1], image.width, image.height))
+        if len(images) > 1:
+            canvas.paste(image, position)
         offset += (image.width if side_by_side else image.height) + gap
-    return canvas
+        if index < len(images) - 1:
+            middle = offset - gap / 2
+            if side_by_side:
+                centre = (middle, min(image.height, images[index + 1].height) / 2)
+            else:
+                centre = (min(image.width, images[index + 1].width) / 2, middle)
+            _arrow(draw, centre, not side_by_side, round(ARROW_CSS * scale))
+    return Picture(canvas, drawn, tuple(at), round(canvas.width / scale, 2))
 
 
 def png_bytes(image: Image.Image, info: dict[str, str], compress_level: int = 6) -> bytes:

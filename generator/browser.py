@@ -71,6 +71,16 @@ def find_chromium(playwright: Playwright) -> str:
 
 
 def launch(playwright: Playwright) -> Browser:
-    return playwright.chromium.launch(
-        executable_path=find_chromium(playwright), args=list(LAUNCH_ARGS), headless=True
-    )
+    from playwright.sync_api import Error
+
+    executable = find_chromium(playwright)
+    try:
+        return playwright.chromium.launch(
+            executable_path=executable, args=list(LAUNCH_ARGS), headless=True
+        )
+    except Error as error:
+        why = str(error).splitlines()[0].removeprefix("BrowserType.launch: ")
+        raise BrowserNotFound(
+            f"Chromium at {executable} did not start ({why}); "
+            f"point {ENV_VAR} at a working Chromium binary, or unset it"
+        ) from None

@@ -1,9 +1,9 @@
 """Capture: run guides in the browser and write their screenshots.
 
-For every (guide, platform, language) it writes, under
-``screenshots/<lang>/<platform>/<guide>/``: one annotated PNG per step, the
-raw frames in ``raw/``, and ``frames.json`` with the boxes of every mark and
-redaction, so images can be redrawn and compared without a browser.
+For every (guide, platform, language, colour scheme) it writes, in the job's
+folder (``generator.layout``): one annotated PNG per step, the raw frames in
+``raw/``, and ``frames.json`` with the boxes of every mark and redaction, so
+images can be redrawn and compared without a browser.
 """
 
 from __future__ import annotations
@@ -12,31 +12,37 @@ import hashlib
 import json
 import os
 import queue
-import shutil
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import oxipng
-from playwright.sync_api import sync_playwright
 
-from generator import __version__
-from generator.annotate import compose, png_bytes
+from generator import __version__, layout
+from generator.annotate import Picture, compose, png_bytes
 from generator.appserver import require_reachable, started
 from generator.browser import launch
 from generator.compare import StepImages, Tolerance, Verdict, decode, diff_image, judge
 from generator.config import Config, ConfigError, Server
 from generator.dialogs import draw as draw_dialog
 from generator.files import write_atomic
+from generator.frames import Failure, Frame, Run, frame_entry, frame_from_entry
 from generator.load import load_guide
-from generator.model import PHONES, Guide, Platform
+from generator.model import PHONES, ColorScheme, Guide, Platform
 from generator.progress import progress
 from generator.report import Item, Results, write_images, write_report
-from generator.runner import Box, Failure, Frame, GuideFailed, Mark, Redaction, Run, run_guide
 from generator.server import serve
+from generator.state import FIX, Damaged, check_png, png_problem, read_frames
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+# Redraw needs the raw frames, which only a capture makes.
+REDRAW_FIX = "guidegen capture --force for that guide captures it again"
 
 
 @dataclass(frozen=True)
@@ -44,11 +50,16 @@ class Job:
     guide: Guide
     platform: Platform
     lang: str
+    scheme: ColorScheme = "light"
     setup: Guide | None = None  # the hidden setup guide (sign-in) run before it
 
     @property
     def name(self) -> str:
-        return f"{self.guide.id} › {self.platform}/{self.lang}"
+        return f"{self.guide.id} › {self.platform}/{self.lang}" + _scheme_suffix(self.scheme)
+
+
+def _scheme_suffix(scheme: str) -> str:
+    return "" if scheme == "light" else f"/{scheme}"
 
 
 @dataclass(frozen=True)
@@ -66,24 +77,31 @@ def plan(
     guide_ids: Sequence[str] = (),
     platforms: Sequence[str] = (),
     langs: Sequence[str] = (),
+    schemes: Sequence[str] = (),
     setups: Mapping[str, Guide] | None = None,
 ) -> list[Job]:
-    """Every (guide, platform, language) to run, in a stable order, after filters;
-    setups are the hidden setup guides by id."""
+    """Every (guide, platform, language, colour scheme) to run, in a stable order,
+    after filters. A guide and a platform's device can each narrow the project's
+    colour schemes; setups are the hidden setup guides by id."""
     setups = setups or {}
     return [
-        Job(guide, platform, lang, setups.get(guide.setup) if guide.setup else None)
+        Job(guide, platform, lang, scheme, setups.get(guide.setup) if guide.setup else None)
         for guide in sorted(guides, key=lambda g: g.id)
         if not guide_ids or guide.id in guide_ids
         for platform in config.platforms
         if platform in guide.platforms and (not platforms or platform in platforms)
         for lang in config.languages
         if not langs or lang in langs
+        for scheme in config.schemes_for(platform)
+        if (guide.color_schemes is None or scheme in guide.color_schemes)
+        and (not schemes or scheme in schemes)
     ]
 
 
-def guide_dir(config: Config, guide: str, platform: str, lang: str) -> Path:
-    return config.path("screenshots_dir") / lang / platform / guide
+def job_dir(config: Config, job: Job) -> Path:
+    return layout.job_dir(
+        config.path("screenshots_dir"), job.guide.id, job.platform, job.lang, job.scheme
+    )
 
 
 @contextmanager
@@ -144,6 +162,8 @@ class SetupStates:
 def _sign_in(
     browser: Any, playwright: Any, config: Config, job: Job, url: str
 ) -> dict[str, Any] | Failure:
+    from generator.runner import GuideFailed, run_guide
+
     assert job.setup is not None
     kept: dict[str, Any] = {}
     try:
@@ -175,6 +195,13 @@ def _worker(
     then: Callable[[Job, Run], Any] | None,
     states: SetupStates,
 ) -> None:
+    # Playwright is imported only where a browser starts, so that redraw,
+    # which shares this module, never loads it.
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    from generator.runner import GuideFailed, run_guide
+
     try:
         with sync_playwright() as playwright:
             browser = launch(playwright)
@@ -186,12 +213,16 @@ def _worker(
                         break
                     trace = None
                     if trace_dir is not None:
-                        trace = str(trace_dir / f"{job.guide.id}-{job.platform}-{job.lang}.zip")
+                        name = layout.trace_name(job.guide.id, job.platform, job.lang, job.scheme)
+                        trace = str(trace_dir / name)
                     state = None
                     if job.setup is not None:
                         key = (job.setup.id, job.platform, job.lang)
                         state = states.get(
-                            key, lambda job=job: _sign_in(browser, playwright, config, job, url)
+                            key,
+                            lambda job=job, browser=browser: _sign_in(
+                                browser, playwright, config, job, url
+                            ),
                         )
                         if isinstance(state, Failure):
                             done.put(Outcome(job, None, state))
@@ -205,22 +236,47 @@ def _worker(
                             job.platform,
                             job.lang,
                             url,
+                            scheme=job.scheme,
                             shoot=shoot,
                             trace_path=trace,
                             storage_state=state,
                         )
                     except GuideFailed as failed:
                         where = step_location(config, job.guide.id, failed.failure.step_id)
-                        done.put(Outcome(job, None, replace(failed.failure, where=where)))
+                        failure = _crashed(job, replace(failed.failure, where=where), browser)
+                        done.put(Outcome(job, None, failure))
+                    except PlaywrightError:
+                        if browser.is_connected():
+                            raise
+                        done.put(Outcome(job, None, _crashed(job, None, browser)))
                     else:
+                        if stop.is_set():  # interrupted: write nothing more
+                            break
                         settled = then(job, run) if then is not None else None
                         done.put(Outcome(job, run, None, settled))
+                    if not browser.is_connected() and not stop.is_set():
+                        # A crash fails only the run in flight; the next gets a new browser.
+                        browser = launch(playwright)
             finally:
-                browser.close()
+                with suppress(PlaywrightError):
+                    browser.close()
     except BaseException as error:  # handed to the main thread, which re-raises it
-        done.put(error)
+        if not stop.is_set():  # after an interrupt nobody listens, and noise helps no one
+            done.put(error)
     finally:
         done.put(None)
+
+
+def _crashed(job: Job, failure: Failure | None, browser: Browser) -> Failure:
+    """The failure of a run, saying so when the browser itself died under it."""
+    if browser.is_connected() and failure is not None:
+        return failure
+    reason = "the browser crashed or was killed; the other runs go on in a new one"
+    if failure is not None:
+        return replace(failure, reason=reason, screenshot=None)
+    return Failure(
+        job.guide.id, 0, job.platform, job.lang, "open the app", reason, "", None, job.scheme
+    )
 
 
 def execute(
@@ -276,10 +332,6 @@ def execute(
                 thread.join()
 
 
-def _box(box: object) -> list[float]:
-    return [round(getattr(box, k), 2) for k in ("x", "y", "width", "height")]
-
-
 # oxipng's lowest preset already saves about 30% over zlib's default; each
 # higher one costs several times the CPU for a few percent more.
 OXIPNG_LEVEL = 0
@@ -290,23 +342,29 @@ def optimise(png: bytes, enabled: bool = True) -> bytes:
     return oxipng.optimize_from_memory(png, level=OXIPNG_LEVEL) if enabled else png
 
 
-def png_info(device: str, guide: str, step: str, platform: str, lang: str) -> dict[str, str]:
-    """Text chunks of a step image: what made it, on which device, for which step."""
+def png_info(
+    device: str, guide: str, step: str, platform: str, lang: str, scheme: str, css_width: float
+) -> dict[str, str]:
+    """Text chunks of a step image: what made it, on which device, for which step,
+    and how wide, in the app's CSS pixels, what it shows is."""
     return {
         "Software": f"guidegen {__version__}",
+        "guidegen:css-width": f"{css_width:g}",
         "guidegen:device": device,
         "guidegen:guide": guide,
         "guidegen:step": step,
         "guidegen:platform": platform,
         "guidegen:lang": lang,
+        "guidegen:scheme": scheme,
     }
 
 
 def decode_equal(path: Path, png: bytes) -> bool:
-    """Whether the file at path shows exactly png's pixels (its encoding aside)."""
-    if not path.is_file():
+    """Whether the file at path shows exactly png's pixels (its encoding aside);
+    a damaged file shows nothing."""
+    if not path.is_file() or png_problem(old := path.read_bytes()):
         return False
-    return decode(path.read_bytes()).tobytes() == decode(png).tobytes()
+    return decode(old).tobytes() == decode(png).tobytes()
 
 
 def step_images(run: Run, compress_level: int = 6) -> list[StepImages]:
@@ -317,21 +375,6 @@ def step_images(run: Run, compress_level: int = 6) -> list[StepImages]:
     """
     result = []
     for shot in run.steps:
-        entry = {
-            "id": shot.step.id,
-            "number": shot.step.number,
-            "frames": [
-                {
-                    "raw": f"raw/{shot.step.id}-{index}.png",
-                    "marks": [{"number": m.number, "box": _box(m.box)} for m in frame.marks],
-                    "redactions": [
-                        {"style": r.style, "box": _box(r.box)} for r in frame.redactions
-                    ],
-                    **({"dialog": frame.dialog.as_json()} if frame.dialog else {}),
-                }
-                for index, frame in enumerate(shot.frames, start=1)
-            ],
-        }
         # A native dialog is not in the screenshot: it is drawn into the raw frame,
         # so the frame shows what the reader saw and redraw needs no dialog data.
         frames = [
@@ -342,33 +385,106 @@ def step_images(run: Run, compress_level: int = 6) -> list[StepImages]:
             else frame
             for frame in shot.frames
         ]
-        image = compose(frames, run.scale, side_by_side=run.platform in PHONES)
-        info = png_info(run.device, run.guide, shot.step.id, run.platform, run.lang)
+        picture = compose(frames, run.scale, side_by_side=run.platform in PHONES)
+        entries = frame_entries(
+            [layout.raw_name(shot.step.id, i) for i in range(1, len(frames) + 1)],
+            frames,
+            picture,
+        )
+        for frame_json, frame in zip(entries, frames, strict=True):
+            if frame.dialog is not None:
+                frame_json["dialog"] = frame.dialog.as_json()
+        entry = {"id": shot.step.id, "number": shot.step.number, "frames": entries}
+        info = png_info(
+            run.device,
+            run.guide,
+            shot.step.id,
+            run.platform,
+            run.lang,
+            run.scheme,
+            picture.css_width,
+        )
         raw = tuple(frame.png for frame in frames)
-        drawn = png_bytes(image, info, compress_level)
+        drawn = png_bytes(picture.image, info, compress_level)
         result.append(StepImages(shot.step.id, raw, drawn, entry))
     return result
 
 
+def frame_entries(
+    raws: Sequence[str], frames: Sequence[Frame], picture: Picture
+) -> list[dict[str, Any]]:
+    """The frames.json entries of a step's frames, with where the picture put them."""
+    return [
+        frame_entry(
+            frame,
+            raw,
+            crop=drawn.crop,
+            at=at,
+            badges=[p.badge for p in drawn.placements],
+            outlines=[(p.outline, p.stroke) for p in drawn.placements],
+        )
+        for raw, frame, drawn, at in zip(raws, frames, picture.frames, picture.at, strict=True)
+    ]
+
+
 def read_committed(folder: Path) -> tuple[dict[str, Any], dict[str, StepImages]]:
-    """The committed frames.json of a job folder and its steps' images."""
+    """The committed frames.json of a job folder and its steps' images.
+
+    A damaged frames.json counts as none and a damaged image as missing, each
+    named on stderr, so the capture writes them again; a path leading outside
+    the folder is refused (UnsafePath).
+    """
     try:
-        meta = json.loads((folder / "frames.json").read_text("utf-8"))
-        entries = meta["steps"]
-    except (OSError, ValueError, KeyError, TypeError):
+        meta = read_frames(folder)
+    except Damaged as damage:
+        print(f"guidegen: {damage}", file=sys.stderr, flush=True)
+        return {}, {}
+    if meta is None:
         return {}, {}
     steps = {}
-    for entry in entries:
-        raws = [folder / frame["raw"] for frame in entry["frames"]]
-        image = folder / f"{entry['id']}.png"
-        present = image.is_file() and all(r.is_file() for r in raws)
+    for entry in meta["steps"]:
+        images = [_committed_png(path) for path in _step_files(folder, entry)]
+        present = all(images)
         steps[entry["id"]] = StepImages(
             entry["id"],
-            tuple(r.read_bytes() for r in raws) if present else (),
-            image.read_bytes() if present else b"",
+            tuple(images[1:]) if present else (),
+            images[0] if present else b"",
             entry,
         )
     return meta, steps
+
+
+def _step_files(folder: Path, entry: dict[str, Any]) -> list[Path]:
+    """A checked frames.json entry's step image, then its raw frames."""
+    raws = [layout.raw_path(folder, frame["raw"]) for frame in entry["frames"]]
+    return [layout.step_image(folder, entry["id"]), *raws]
+
+
+def _committed_png(path: Path) -> bytes:
+    """The committed image's bytes; empty when it is missing or damaged (said on stderr)."""
+    if not path.is_file():
+        return b""
+    try:
+        return check_png(path)
+    except Damaged as damage:
+        print(f"guidegen: {damage}", file=sys.stderr, flush=True)
+        return b""
+
+
+def intact(folder: Path) -> bool:
+    """Whether a job folder's frames.json and every image it lists are whole (no
+    pixel is decoded: checksums only). Raises UnsafePath for a crafted file."""
+    try:
+        meta = read_frames(folder)
+    except Damaged:
+        return False
+    if meta is None:
+        return False
+    return all(
+        path.is_file() and not png_problem(path.read_bytes(), full=False)
+        for entry in meta["steps"]
+        for path in _step_files(folder, entry)
+    )
 
 
 @dataclass(frozen=True)
@@ -380,7 +496,7 @@ class JobResult:
 
 
 def step_key(run: Run, step: str) -> str:
-    return f"{run.lang}/{run.platform}/{run.guide}/{step}"
+    return layout.step_key(run.guide, run.platform, run.lang, run.scheme, step)
 
 
 def settle_run(
@@ -392,7 +508,9 @@ def settle_run(
     never churns files for invisible rendering noise. With force, everything
     is written.
     """
-    folder = guide_dir(config, run.guide, run.platform, run.lang)
+    folder = layout.job_dir(
+        config.path("screenshots_dir"), run.guide, run.platform, run.lang, run.scheme
+    )
     meta, old = read_committed(folder)
     level = 1 if config.optimise else 6
     fresh = {images.step: images for images in step_images(run, level)}
@@ -410,24 +528,25 @@ def settle_run(
                 for frame, png in zip(images.entry["frames"], images.raw, strict=True):
                     if write_atomic(folder / frame["raw"], optimise(png, config.optimise)):
                         written.append(folder / frame["raw"])
-                if write_atomic(
-                    folder / f"{step}.png", optimise(images.annotated, config.optimise)
-                ):
-                    written.append(folder / f"{step}.png")
+                image = layout.step_image(folder, step)
+                if write_atomic(image, optimise(images.annotated, config.optimise)):
+                    written.append(image)
                 entries.append(images.entry)
             else:
                 entries.append(old[step].entry)
         if prune:
             for step in orphans:
                 for frame in old[step].entry.get("frames", []):
-                    (folder / frame["raw"]).unlink(missing_ok=True)
-                (folder / f"{step}.png").unlink(missing_ok=True)
+                    with suppress(ValueError):
+                        layout.raw_path(folder, frame["raw"]).unlink(missing_ok=True)
+                layout.step_image(folder, step).unlink(missing_ok=True)
         else:
             entries += [old[step].entry for step in orphans]
         new_meta = {
             "guide": run.guide,
             "platform": run.platform,
             "lang": run.lang,
+            "scheme": run.scheme,
             "device": run.device,
             "scale": run.scale,
             "viewport": list(run.viewport),
@@ -435,15 +554,24 @@ def settle_run(
         }
         if new_meta != meta:
             text = json.dumps(new_meta, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-            if write_atomic(folder / "frames.json", text.encode()):
-                written.append(folder / "frames.json")
+            if write_atomic(layout.frames_file(folder), text.encode()):
+                written.append(layout.frames_file(folder))
     return JobResult(tuple(verdicts), fresh, old, tuple(written))
 
 
 MANIFEST = "manifest.json"
 # Files whose change alters what a capture produces. The rest of the package
 # (the CLI, rendering, linting) can change without recapturing anything.
-CODE_FILES = ("annotate.py", "browser.py", "capture.py", "dialogs.py", "model.py", "runner.py")
+CODE_FILES = (
+    "annotate.py",
+    "browser.py",
+    "capture.py",
+    "dialogs.py",
+    "frames.py",
+    "framing.py",
+    "model.py",
+    "runner.py",
+)
 APP_SUFFIXES = frozenset({".html", ".css", ".js", ".mjs", ".json", ".svg", ".woff2"})
 
 
@@ -467,7 +595,7 @@ def app_hash(config: Config) -> str:
 
 
 def job_key(job: Job) -> str:
-    return f"{job.lang}/{job.platform}/{job.guide.id}"
+    return layout.job_key(job.guide.id, job.platform, job.lang, job.scheme)
 
 
 def fingerprint(config: Config, job: Job, app: str, code: str) -> str:
@@ -478,6 +606,7 @@ def fingerprint(config: Config, job: Job, app: str, code: str) -> str:
         "setup": job.setup.model_dump(mode="json", by_alias=True) if job.setup else None,
         "platform": job.platform,
         "lang": job.lang,
+        "scheme": job.scheme,
         "device": [device.descriptor, device.viewport],
         "run": [config.start_url, config.ready, config.clock, config.timezone],
         "app": app,
@@ -498,6 +627,13 @@ def read_manifest(config: Config) -> dict[str, str]:
 def write_manifest(config: Config, manifest: dict[str, str]) -> None:
     text = json.dumps(manifest, indent=1, sort_keys=True) + "\n"
     write_atomic(config.path("screenshots_dir") / MANIFEST, text.encode())
+
+
+def update_manifest(config: Config, entries: dict[str, str]) -> None:
+    """Set entries in the manifest as it is on disk now, keeping every other key."""
+    manifest = read_manifest(config)
+    manifest.update(entries)
+    write_manifest(config, manifest)
 
 
 def watch_hash(config: Config, server: Server) -> str:
@@ -533,7 +669,7 @@ def outdated(config: Config, jobs: Sequence[Job], prints: dict[str, str]) -> lis
         for job in jobs
         if job_key(job) not in prints
         or manifest.get(job_key(job)) != prints[job_key(job)]
-        or not (guide_dir(config, job.guide.id, job.platform, job.lang) / "frames.json").is_file()
+        or not intact(job_dir(config, job))
     ]
 
 
@@ -553,10 +689,9 @@ def tolerance_for(config: Config, guide: Guide) -> Tolerance:
 
 
 def orphaned_folders(config: Config, universe: Sequence[Job]) -> list[Path]:
-    """Committed job folders that no guide, platform and language makes any more."""
-    wanted = {guide_dir(config, j.guide.id, j.platform, j.lang) for j in universe}
-    root = config.path("screenshots_dir")
-    return sorted(p.parent for p in root.glob("*/*/*/frames.json") if p.parent not in wanted)
+    """Committed job folders that no guide, platform, language and scheme makes any more."""
+    wanted = {job_dir(config, job) for job in universe}
+    return [p for p in layout.job_folders(config.path("screenshots_dir")) if p not in wanted]
 
 
 @dataclass(frozen=True)
@@ -617,12 +752,11 @@ def capture(
     failures: list[Failure] = []
     items: list[Item] = []
     changed = 0
-    manifest = read_manifest(config)
     for folder in orphaned_folders(config, universe) if universe else []:
         key = folder.relative_to(config.path("screenshots_dir")).as_posix() + "/*"
         items.append(Item(key, "orphaned"))
         if prune and not check:
-            shutil.rmtree(folder)
+            layout.remove_job(folder)
     if todo:
         with progress(len(todo), "checking" if check else "capturing") as bar:
 
@@ -643,17 +777,18 @@ def capture(
                 settled: JobResult = outcome.settled
                 changed += len(settled.written)
                 items += [_report_item(v, settled, report_dir) for v in settled.verdicts]
-                if key in prints:
-                    manifest[key] = prints[key]
-                    if not check:
-                        write_manifest(config, manifest)
+                if key in prints and not check:
+                    update_manifest(config, {key: prints[key]})
                 verb = "checked" if check else "captured"
                 bar.advance(f"{verb} {outcome.job.name}: {verdict_counts(settled.verdicts)}")
     shots: dict[str, str] = {}
     if report_dir is not None:
         for failure in failures:
             if failure.screenshot:
-                key = f"failed/{failure.lang}/{failure.platform}/{failure.guide}/{failure.step}"
+                step = layout.step_key(
+                    failure.guide, failure.platform, failure.lang, failure.scheme, str(failure.step)
+                )
+                key = f"failed/{step}"
                 shots.update(
                     {
                         failure.line(): write_images(
@@ -675,39 +810,57 @@ def capture(
 
 
 def _frames_from_meta(folder: Path, entry: dict[str, Any]) -> list[Frame]:
-    def box(values: list[float]) -> Box:
-        return Box(*values)
-
-    return [
-        Frame(
-            (folder / frame["raw"]).read_bytes(),
-            tuple(Mark(m["number"], box(m["box"])) for m in frame["marks"]),
-            tuple(Redaction(r["style"], box(r["box"])) for r in frame["redactions"]),
-        )
-        for frame in entry["frames"]
-    ]
+    frames = []
+    for index, frame in enumerate(entry["frames"]):
+        png = check_png(layout.raw_path(folder, frame["raw"]), REDRAW_FIX)
+        try:
+            frames.append(frame_from_entry(frame, png))
+        except (AttributeError, KeyError, TypeError, ValueError) as error:
+            where = f"steps[id={entry['id']}].frames[{index}]"
+            raise Damaged(
+                f"{layout.frames_file(folder)}: {where} is not what a capture writes "
+                f"({type(error).__name__}: {error}); {REDRAW_FIX}"
+            ) from None
+    return frames
 
 
 def redraw(config: Config) -> list[Path]:
     """Draw every step image again from its raw frames and boxes, with no browser.
 
-    For a change of annotation style: the UI is not run, so nothing but the
-    drawing can change. Returns the images whose bytes changed.
+    For a change of annotation style or crop: the UI is not run, so nothing but
+    the drawing can change. The whole raw frames and the page geometry in
+    frames.json are enough to crop again. Returns the images whose bytes changed;
+    frames.json gets the new crops and badges.
     """
     changed = []
-    for meta_path in sorted(config.path("screenshots_dir").glob("*/*/*/frames.json")):
-        folder = meta_path.parent
-        meta = json.loads(meta_path.read_text("utf-8"))
+    for folder in layout.job_folders(config.path("screenshots_dir")):
+        meta_path = layout.frames_file(folder)
+        try:
+            meta = read_frames(folder)
+        except Damaged as damage:
+            raise Damaged(str(damage).replace(FIX, REDRAW_FIX)) from None
+        assert meta is not None
+        entries = []
         for entry in meta["steps"]:
             frames = _frames_from_meta(folder, entry)
-            image = compose(frames, meta["scale"], side_by_side=meta["platform"] in PHONES)
+            picture = compose(frames, meta["scale"], side_by_side=meta["platform"] in PHONES)
             info = png_info(
-                meta["device"], meta["guide"], entry["id"], meta["platform"], meta["lang"]
+                meta["device"],
+                meta["guide"],
+                entry["id"],
+                meta["platform"],
+                meta["lang"],
+                meta.get("scheme", "light"),
+                picture.css_width,
             )
-            png = png_bytes(image, info, 1 if config.optimise else 6)
-            target = folder / f"{entry['id']}.png"
+            png = png_bytes(picture.image, info, 1 if config.optimise else 6)
+            raws = [frame["raw"] for frame in entry["frames"]]
+            entries.append({**entry, "frames": frame_entries(raws, frames, picture)})
+            target = layout.step_image(folder, entry["id"])
             if decode_equal(target, png):
                 continue
             if write_atomic(target, optimise(png, config.optimise)):
                 changed.append(target)
+        text = json.dumps({**meta, "steps": entries}, ensure_ascii=False, indent=1, sort_keys=True)
+        write_atomic(meta_path, (text + "\n").encode())
     return changed

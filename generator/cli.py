@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
+import os
 import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,8 +16,13 @@ from generator import __version__
 from generator.appserver import AppNotReady
 from generator.browser import BrowserNotFound
 from generator.config import Config, ConfigError, load_config
-from generator.lint import LintReport, lint
-from generator.model import PLATFORMS
+from generator.faults import fault_line
+from generator.lint import LintReport, lint, refresh_schema
+from generator.lock import screenshots_lock
+from generator.model import PLATFORMS, SCHEMES
+from generator.progress import Interrupted
+from generator.safepath import BadFile
+from generator.server import PortInUse
 
 
 class UsageError(Exception):
@@ -44,6 +50,8 @@ def cmd_lint(args: argparse.Namespace, config: Config) -> int:
     if errors:
         print(f"{errors} errors, {warnings} warnings in {report.files} files", file=sys.stderr)
         return 2
+    # Written only for guides that pass: bad input leaves the project as it was.
+    refresh_schema(config, create=False)
     print(f"{report.files} guides OK ({warnings} warnings)")
     return 0
 
@@ -79,10 +87,13 @@ def _jobs(args: argparse.Namespace, config: Config) -> tuple[list, list]:
         guide_ids=args.guide,
         platforms=args.platform,
         langs=args.lang,
+        schemes=args.scheme,
         setups=setups,
     )
     if not jobs:
-        raise UsageError("nothing to run: the filters match no guide, platform and language")
+        raise UsageError(
+            "nothing to run: the filters match no guide, platform, language and colour scheme"
+        )
     return jobs, plan(report.guides, config, setups=setups)
 
 
@@ -108,17 +119,20 @@ def cmd_capture(args: argparse.Namespace, config: Config) -> int:
     if args.check and (args.prune or args.force):
         raise UsageError("--check writes nothing: it does not go with --prune or --force")
     report = Path(args.report) if args.report else config.root / ".guidegen" / "report"
-    result = capture(
-        config,
-        jobs,
-        check=args.check,
-        force=args.force,
-        prune=args.prune,
-        base_url=args.base_url,
-        workers=args.workers,
-        report_dir=report,
-        universe=universe if not (args.guide or args.platform or args.lang) else (),
-    )
+    with screenshots_lock(config):
+        result = capture(
+            config,
+            jobs,
+            check=args.check,
+            force=args.force,
+            prune=args.prune,
+            base_url=args.base_url,
+            workers=args.workers,
+            report_dir=report,
+            universe=universe
+            if not (args.guide or args.platform or args.lang or args.scheme)
+            else (),
+        )
     counts: dict[str, int] = {}
     for item in result.results.items:
         counts[item.status] = counts.get(item.status, 0) + 1
@@ -144,7 +158,11 @@ def cmd_capture(args: argparse.Namespace, config: Config) -> int:
 def cmd_redraw(args: argparse.Namespace, config: Config) -> int:
     from generator.capture import redraw
 
-    changed = redraw(config)
+    try:
+        with screenshots_lock(config):
+            changed = redraw(config)
+    except ValueError as error:
+        raise UsageError(f"{error}; capture that guide again") from None
     for path in changed:
         print(f"redrawn {path.relative_to(config.root)}")
     print(f"{len(changed)} images redrawn")
@@ -152,29 +170,31 @@ def cmd_redraw(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_merge(args: argparse.Namespace, config: Config) -> int:
-    from generator.capture import read_manifest, write_manifest
+    from generator.capture import update_manifest
     from generator.report import merge
 
     folders = [Path(p) for p in args.reports]
     for folder in folders:
         if not (folder / "results.json").is_file():
             raise UsageError(f"{folder}: no results.json; pass the --report folder of each shard")
-    merged = merge(folders, Path(args.out))
-    manifest = read_manifest(config)
-    manifest.update(merged.manifest)
-    write_manifest(config, manifest)
+    with screenshots_lock(config):
+        merged = merge(folders, Path(args.out))
+        update_manifest(config, merged.manifest)
     print(f"merged {len(folders)} reports: {len(merged.items)} images; report: {args.out}")
     return 1 if merged.dirty and args.check else 0
 
 
 def _report_failures(config: Config, failures: Sequence) -> int:
+    from generator import layout
     from generator.files import write_atomic
 
     folder = config.root / ".guidegen" / "failures"
     for failure in failures:
         shot = None
         if failure.screenshot:
-            name = f"{failure.guide}-step{failure.step}-{failure.platform}-{failure.lang}.png"
+            name = layout.failure_name(
+                failure.guide, failure.step, failure.platform, failure.lang, failure.scheme
+            )
             write_atomic(folder / name, failure.screenshot)
             shot = str((folder / name).relative_to(config.root))
         print(failure.line(shot), file=sys.stderr)
@@ -193,7 +213,8 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
 
 
 def _check(args: argparse.Namespace, config: Config, jobs: list) -> int:
-    from generator.capture import execute
+    from generator import layout
+    from generator.capture import execute, job_key
     from generator.progress import progress
 
     failed = []
@@ -210,7 +231,7 @@ def _check(args: argparse.Namespace, config: Config, jobs: list) -> int:
     if failed:
         trace_dir.mkdir(parents=True, exist_ok=True)
         again = {
-            (o.job.guide.id, o.job.platform, o.job.lang): o
+            job_key(o.job): o
             for o in execute(
                 config,
                 [o.job for o in failed],
@@ -222,11 +243,12 @@ def _check(args: argparse.Namespace, config: Config, jobs: list) -> int:
         }
         for outcome in failed:
             job = outcome.job
-            rerun = again[(job.guide.id, job.platform, job.lang)]
+            rerun = again[job_key(job)]
             failures.append(rerun.failure or outcome.failure)
     code = _report_failures(config, failures)
     for failure in failures:
-        trace = trace_dir / f"{failure.guide}-{failure.platform}-{failure.lang}.zip"
+        name = layout.trace_name(failure.guide, failure.platform, failure.lang, failure.scheme)
+        trace = trace_dir / name
         if trace.is_file():
             print(f"trace: {trace.relative_to(config.root)}", file=sys.stderr)
     if not code:
@@ -236,9 +258,13 @@ def _check(args: argparse.Namespace, config: Config, jobs: list) -> int:
 
 def cmd_render(args: argparse.Namespace, config: Config) -> int:
     from generator.render import render
+    from generator.site_images import PictureError
 
     report = _lint_or_fail(config)
-    missing = render(config, report.guides)
+    try:
+        missing = render(config, report.guides, report.facts)
+    except PictureError as error:
+        raise UsageError(str(error)) from None
     for name in missing:
         print(f"warning: no screenshot {name}; run guidegen capture", file=sys.stderr)
     print(f"rendered {len(report.guides)} guides in {len(config.languages)} languages")
@@ -251,6 +277,7 @@ def build_site(
     """The engine's strict build of every section of the site into site_dir;
     None when it succeeded, else what went wrong. The pages must be rendered
     already. engine and site_url default to the configuration's."""
+    from generator.files import replace_dir, staging_dir
     from generator.search import rewrite_indexes
     from generator.sitebuild import SectionMissing, build_section, sections
 
@@ -260,8 +287,8 @@ def build_site(
     except SectionMissing as error:
         raise UsageError(str(error)) from None
     # Built beside the old site and swapped in at the end, so a failed build
-    # leaves the previous site whole.
-    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=config.root))
+    # leaves the previous site whole and a server never finds no site.
+    staging = staging_dir(site)
     staging.chmod(0o755)  # mkdtemp's 0700 would hide the site from a web server's user
     try:
         for part in parts:
@@ -275,9 +302,7 @@ def build_site(
             if failed is not None:
                 return failed
             rewrite_indexes(config, target)
-        if site.exists():
-            shutil.rmtree(site)
-        staging.rename(site)
+        replace_dir(staging, site)
     finally:
         if staging.exists():
             shutil.rmtree(staging)
@@ -363,7 +388,7 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_lint)
 
     p = sub.add_parser("shop", help="serve the app under test (the mock shop) on 127.0.0.1")
-    p.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    p.add_argument("--port", type=port_number, default=0, help="port (default: a free one)")
     p.set_defaults(func=cmd_shop)
 
     def filters(p: argparse.ArgumentParser) -> None:
@@ -387,6 +412,13 @@ def parser() -> argparse.ArgumentParser:
             default=[],
             metavar="L",
             help="only this language (repeatable)",
+        )
+        p.add_argument(
+            "--scheme",
+            action="append",
+            default=[],
+            choices=SCHEMES,
+            help="only this colour scheme (repeatable)",
         )
         p.add_argument(
             "--workers",
@@ -495,7 +527,7 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "serve", help="live preview: rebuild and recapture a guide when it changes, reload"
     )
-    p.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    p.add_argument("--port", type=port_number, default=0, help="port (default: a free one)")
     p.add_argument(
         "--platform",
         action="append",
@@ -516,8 +548,29 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def port_number(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a port from 1 to 65535, or 0 for any")
+    return port
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command. Every error ends in one line on stderr, never a traceback
+    (GUIDEGEN_DEBUG=1 shows it): exit 2 for bad input (arguments, guides,
+    configuration, a damaged or crafted state file, a browser that is missing
+    or does not start, a busy port), 1 for a failed run or an environment fault
+    (disk full, a read-only folder), 130 for Ctrl-C."""
     args = parser().parse_args(argv)
+    debug = bool(os.environ.get("GUIDEGEN_DEBUG"))
+    if not debug:
+        # Playwright's sync API runs an asyncio loop per browser thread; when a
+        # browser dies, asyncio reports the futures it abandoned as noise.
+        # Every failed run is reported by guidegen itself.
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL + 1)
     try:
         if not getattr(args, "needs_config", True):
             return int(args.func(args))
@@ -526,14 +579,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             if lang not in config.languages:
                 raise UsageError(f"--lang {lang}: not one of {', '.join(config.languages)}")
         return int(args.func(args, config))
-    except (UsageError, ConfigError, BrowserNotFound) as error:
+    except (UsageError, ConfigError, BrowserNotFound, BadFile, PortInUse) as error:
         print(f"guidegen: {error}", file=sys.stderr)
         return 2
     except AppNotReady as error:
         print(f"guidegen: {error}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
+    except Interrupted as stop:
+        print(
+            f"interrupted: {stop.done} of {stop.total} runs done, nothing half-written",
+            file=sys.stderr,
+        )
         return 130
+    except KeyboardInterrupt:
+        print("interrupted, nothing half-written", file=sys.stderr)
+        return 130
+    except Exception as error:
+        if debug:
+            raise
+        print(f"guidegen: {fault_line(error)}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

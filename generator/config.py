@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from generator.model import PLATFORMS, Platform
+from generator.model import PLATFORMS, SCHEMES, ColorScheme, Platform
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,13 @@ class Device:
     viewport: tuple[int, int] | None = field(
         default=None,
         metadata={"help": "[width, height] in CSS pixels when there is no descriptor."},
+    )
+    color_schemes: tuple[ColorScheme, ...] | None = field(
+        default=None,
+        metadata={
+            "help": "Capture only these of the project's colour schemes on this platform; "
+            "default: all of them."
+        },
     )
 
 
@@ -142,6 +149,11 @@ class Config:
         "guide's `scenario` against it.",
         "",
     )
+    facts: str = _help(
+        "YAML file of the facts that guides (`facts: [id, …]`) and hand-written pages "
+        "(`<!-- fact id -->…<!-- /fact -->`) share, each stated once.",
+        "",
+    )
     start_url: str = _help(
         "Path each run opens first, relative to the app's URL; {platform}, {lang} "
         "and {scenario} are filled in.",
@@ -163,6 +175,11 @@ class Config:
         40,
     )
     optimise: bool = _help("Optimise captured PNGs losslessly (smaller, slower to write).", True)
+    color_schemes: tuple[ColorScheme, ...] = _help(
+        "Colour schemes to capture, each with the app in that scheme (the browser's "
+        "prefers-color-scheme): light, dark.",
+        ("light",),
+    )
     guide_index: bool = _help(
         "Also write docs/<lang>/guides/index.md, a page listing every guide, so that a "
         "nav that lists it shows new guides without editing the MkDocs file.",
@@ -180,12 +197,17 @@ class Config:
         default_factory=lambda: dict(DEVICES),
         metadata={
             "help": "Per-platform device profiles: [tool.guidegen.devices.ios] etc., with "
-            "the keys descriptor, viewport, label and verb."
+            "the keys descriptor, viewport, label, verb and color_schemes."
         },
     )
 
     def path(self, name: str) -> Path:
         return self.root / getattr(self, name)
+
+    def schemes_for(self, platform: Platform) -> tuple[ColorScheme, ...]:
+        """The colour schemes captured on a platform: the project's, narrowed by its device."""
+        narrowed = self.devices[platform].color_schemes
+        return tuple(s for s in self.color_schemes if narrowed is None or s in narrowed)
 
 
 class ConfigError(Exception):
@@ -223,9 +245,28 @@ def _check(where: str, key: str, value: Any, default: Any) -> Any:
     return value
 
 
-def _device(where: str, table: Any, base: Device, languages: tuple[str, ...]) -> Device:
+def _schemes(where: str, value: Any, allowed: tuple[str, ...]) -> tuple[ColorScheme, ...]:
+    schemes = _check(where, "color_schemes", value, ("light",))
+    for scheme in schemes:
+        if scheme not in allowed:
+            raise ConfigError(
+                f"{where} color_schemes: '{scheme}' is not one of {', '.join(allowed)}"
+                + ("; add it to [tool.guidegen] color_schemes" if scheme in SCHEMES else "")
+            )
+    return schemes
+
+
+def _device(
+    where: str,
+    table: Any,
+    base: Device,
+    languages: tuple[str, ...],
+    schemes: tuple[ColorScheme, ...],
+) -> Device:
     if not isinstance(table, dict):
-        raise ConfigError(f"{where}: expected a table of descriptor, viewport, label, verb")
+        raise ConfigError(
+            f"{where}: expected a table of descriptor, viewport, label, verb, color_schemes"
+        )
     known = [f.name for f in fields(Device)]
     for key in table:
         if key not in known:
@@ -255,6 +296,8 @@ def _device(where: str, table: Any, base: Device, languages: tuple[str, ...]) ->
                     f'{where} {key}: expected a table such as {{ ja = "…", en = "…" }}'
                 )
             changes[key] = {**getattr(base, key), **words}
+    if "color_schemes" in table:
+        changes["color_schemes"] = _schemes(where, table["color_schemes"], schemes)
     device = replace(base, **changes)
     if device.descriptor is None and device.viewport is None:
         raise ConfigError(f"{where}: give a descriptor or a viewport")
@@ -322,6 +365,9 @@ def parse_table(root: Path, table: dict[str, Any], source: str = "[tool.guidegen
     site_url = values.get("site_url", "")
     if site_url and not re.match(r"^https?://[^/\s]+(/\S*)?$", site_url):
         raise ConfigError(f'{source} site_url: expected a URL such as "https://example.org/help/"')
+    schemes = values.get("color_schemes", options["color_schemes"].default)
+    if "color_schemes" in values:
+        _schemes(source, table["color_schemes"], SCHEMES)
     devices = dict(DEVICES)
     overrides = table.get("devices", {})
     if not isinstance(overrides, dict):
@@ -330,7 +376,7 @@ def parse_table(root: Path, table: dict[str, Any], source: str = "[tool.guidegen
         where = f"[tool.guidegen.devices.{platform}]"
         if platform not in PLATFORMS:
             raise ConfigError(f"{where}: unknown platform; known: {', '.join(PLATFORMS)}")
-        devices[platform] = _device(where, device, DEVICES[platform], languages)
+        devices[platform] = _device(where, device, DEVICES[platform], languages, schemes)
     return Config(root=root, devices=devices, **values)
 
 

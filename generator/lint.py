@@ -12,20 +12,23 @@ import datetime as dt
 import json
 import os
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import generator
 from generator.config import Config
+from generator.facts import FactTable, load_facts, page_problems
 from generator.load import Loaded, Loc, Problem, cap, load_guide, suggest, where
 from generator.model import (
     CIRCLED,
     CIRCLED_RE,
     ID_PATTERN,
     PLATFORMS,
+    SCHEMES,
     Guide,
+    SharedFact,
     is_marked,
     steps_for,
 )
@@ -48,6 +51,7 @@ class LintReport:
     setups: tuple[Guide, ...] = ()
     """Hidden setup guides (steps/_NAME.yml): run before the guides that name them,
     never shown as a page or captured."""
+    facts: Mapping[str, SharedFact] = field(default_factory=dict)
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -126,8 +130,10 @@ class _Checker:
         known_ids: frozenset[str],
         scenarios: frozenset[str] | None,
         today: dt.date,
+        shared: FactTable,
     ) -> None:
         self.loaded = loaded
+        self.shared = shared
         self.data: dict[str, Any] = loaded.data
         self.config = config
         self.known_ids = known_ids
@@ -146,6 +152,7 @@ class _Checker:
         self.modeline()
         self.identity()
         self.platforms()
+        self.color_schemes()
         self.step_ids()
         self.texts()
         self.related()
@@ -189,6 +196,30 @@ class _Checker:
         if not isinstance(listed, list | tuple):
             return PLATFORMS
         return tuple(p for p in listed if p in PLATFORMS)
+
+    def color_schemes(self) -> None:
+        listed = self.data.get("color_schemes")
+        if not isinstance(listed, list):
+            return
+        if not listed:
+            self.add(
+                ("color_schemes",),
+                "'color_schemes: []' captures no picture; list light and/or dark or remove the key",
+            )
+        captured = ", ".join(self.config.color_schemes)
+        seen: set[str] = set()
+        for index, scheme in enumerate(listed):
+            if not isinstance(scheme, str) or scheme not in SCHEMES:
+                continue
+            if scheme in seen:
+                self.add(("color_schemes", index), f"colour scheme '{scheme}' is listed twice")
+            elif scheme not in self.config.color_schemes:
+                self.add(
+                    ("color_schemes", index),
+                    f"colour scheme '{scheme}' is not captured by this project "
+                    f"(color_schemes in [tool.guidegen]: {captured}); remove it or add it there",
+                )
+            seen.add(scheme)
 
     def steps(self) -> Iterator[tuple[int, dict[str, Any]]]:
         steps = self.data.get("steps")
@@ -394,7 +425,11 @@ class _Checker:
         facts = self.data.get("facts")
         if not isinstance(facts, list):
             return
+        named: set[str] = set()
         for index, fact in enumerate(facts):
+            if isinstance(fact, str) and _ID_RE.match(fact):
+                self.fact_id(index, fact, named)
+                named.add(fact)
             checked = fact.get("checked") if isinstance(fact, dict) else None
             if isinstance(checked, str):
                 try:
@@ -417,6 +452,23 @@ class _Checker:
                     "and update 'checked'",
                     warning=True,
                 )
+
+    def fact_id(self, index: int, fact_id: str, named: set[str]) -> None:
+        loc = ("facts", index)
+        if fact_id in named:
+            self.add(loc, f"fact '{fact_id}' is listed twice")
+        elif self.shared.path is None:
+            self.add(
+                loc,
+                f"fact '{fact_id}' names a shared fact, but no facts file is configured; "
+                'set facts = "facts.yml" in [tool.guidegen]',
+            )
+        elif fact_id not in self.shared.facts:
+            choices = sorted(self.shared.facts)
+            hint = suggest(fact_id, choices) if choices else ""
+            if not hint.startswith(" ("):
+                hint = f"; add it to {self.shared.path.name} or fix the id"
+            self.add(loc, f"unknown fact '{fact_id}'{hint}")
 
     def marks(self, guide: Guide) -> None:
         # One problem per step, text and language, naming every platform it
@@ -524,19 +576,21 @@ def _known_ids(config: Config, loaded: Sequence[Loaded]) -> frozenset[str]:
 def lint(paths: Sequence[Path], config: Config, today: dt.date | None = None) -> LintReport:
     """Load and check every guide under paths; all problems of all files in one report."""
     today = today or dt.date.today()
-    # Lint changes no file of a project that has no copy of the schema yet.
-    refresh_schema(config, create=False)
     files = guide_files(paths)
     loaded = [load_guide(path) for path in files]
     scenarios, problems = known_scenarios(config)
     problems.extend(_misnamed(paths))
+    shared = load_facts(config, today)
+    problems.extend([*shared.problems, *page_problems(config, shared)])
     known = _known_ids(config, loaded)
     guides: list[Guide] = []
     setups: list[Guide] = []
     for item in loaded:
         checked = isinstance(item.data, dict)
-        found = _Checker(item, config, known, scenarios, today).run() if checked else []
+        found = _Checker(item, config, known, scenarios, today, shared).run() if checked else []
         problems.extend(cap([*item.problems, *found]))
         if item.guide is not None and not any(p.severity == "error" for p in found):
             (setups if is_setup(item.path) else guides).append(item.guide)
-    return LintReport(tuple(guides), tuple(sorted(set(problems))), len(files), tuple(setups))
+    return LintReport(
+        tuple(guides), tuple(sorted(set(problems))), len(files), tuple(setups), shared.facts
+    )

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import UnionType
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, RootModel, ValidationError
@@ -31,6 +31,7 @@ MAX_DEPTH = 40
 MAX_PROBLEMS = 50
 
 Loc = tuple[str | int, ...]
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 @dataclass(frozen=True, order=True)
@@ -190,6 +191,9 @@ def parse(path: Path, text: str) -> tuple[Any, Positions, list[Problem]]:
     empty = "file is empty; a guide needs id, title, summary and steps"
     if all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         return None, positions, [Problem(name, 1, 1, empty)]
+    fast = _parse_with_libyaml(text)
+    if fast is not None:
+        return _checked_top(name, *fast, empty)
     loader: _GuideLoader | None = None
     try:
         # The reader checks every character as soon as it is made, so even
@@ -221,12 +225,56 @@ def parse(path: Path, text: str) -> tuple[Any, Positions, list[Problem]]:
     finally:
         if loader is not None:
             loader.dispose()
+    return _checked_top(name, data, positions, empty)
+
+
+def _checked_top(
+    name: str, data: Any, positions: Positions, empty: str
+) -> tuple[Any, Positions, list[Problem]]:
     if data is None:
         return None, positions, [Problem(name, 1, 1, empty)]
     if not isinstance(data, dict):
         message = f"a guide is a mapping with id, title, summary and steps, not {_kind(data)}"
         return None, positions, [Problem(name, *positions.of(()), message)]
     return data, positions, []
+
+
+_OPENING = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_CLOSING = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _parse_with_libyaml(text: str) -> tuple[Any, Positions] | None:
+    """The document's data and positions parsed by libyaml, or None for the slow path.
+
+    The pure-Python parser is about 30 times slower, which a project of a
+    thousand guides feels on every lint. libyaml is used only for documents
+    the guide loader would accept as they are (no alias, no tag, not nested
+    near the limit, one document, no scalar that fails to construct); anything
+    else goes through _GuideLoader, so every error keeps its exact message and
+    position.
+    """
+    if not yaml.__with_libyaml__:
+        return None
+    try:
+        depth = 0
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "tag", None) not in (None, "!"):
+                return None
+            if isinstance(event, _OPENING):
+                depth += 1
+                if depth >= MAX_DEPTH - 1:
+                    return None
+            elif isinstance(event, _CLOSING):
+                depth -= 1
+        node = yaml.compose(text, Loader=yaml.CSafeLoader)
+        if node is None:
+            return None
+        positions = Positions()
+        # Scalars are constructed by Python either way; only the parsing differs.
+        data = _convert(yaml.SafeLoader(""), node, (), positions)
+    except (yaml.YAMLError, _Refused):
+        return None
+    return data, positions
 
 
 def shorten(value: object, limit: int = 40) -> str:
@@ -280,9 +328,9 @@ def _pick(models: list[type[BaseModel]], node: Any) -> type[BaseModel] | None:
     return max(models, key=lambda model: len(keys & set(_allowed_keys(model))))
 
 
-def _model_at(data: Any, loc: Loc) -> type[BaseModel] | None:
+def _model_at(data: Any, loc: Loc, root: type[BaseModel] = m.Guide) -> type[BaseModel] | None:
     """Which model the mapping at loc is read as, found from the model's own types."""
-    current: type[BaseModel] | None = m.Guide
+    current: type[BaseModel] | None = root
     annotation: Any = None
     node = data
     for part in loc:
@@ -323,6 +371,8 @@ def _strip_tags(loc: tuple[Any, ...]) -> tuple[Any, ...]:
         target_field = part in _TARGET_FIELDS and (part == "target" or isinstance(before, int))
         if isinstance(part, int) and before == "actions":
             tags = set(m.ACTION_TYPES)
+        elif isinstance(part, int) and before == "facts":
+            tags = {"id", "inline"}
         elif redact_item or target_field:
             tags = _TARGET_TAGS
         elif part in _TEXT_FIELDS:
@@ -361,7 +411,9 @@ def _field(loc: Loc) -> str:
     return names[-1] if names else "guide"
 
 
-def _message(error: Any, data: Any, real: Loc) -> tuple[Loc, bool, str]:
+def _message(
+    error: Any, data: Any, real: Loc, root: type[BaseModel] = m.Guide
+) -> tuple[Loc, bool, str]:
     """(where to point, at the key?, message) for one pydantic error."""
     kind, value, raw_loc = error["type"], error.get("input"), _strip_tags(error["loc"])
     name = _field(real)
@@ -371,7 +423,7 @@ def _message(error: Any, data: Any, real: Loc) -> tuple[Loc, bool, str]:
     if kind == "extra_forbidden":
         key = str(raw_loc[-1])
         parent = real[:-1] if real and real[-1] == key else real
-        model = _model_at(data, parent)
+        model = _model_at(data, parent, root)
         hint = suggest(key, _allowed_keys(model)) if model else "; remove it"
         return (*parent, key), True, f"unknown key '{key}'{hint}"
     if kind == "missing":
@@ -452,9 +504,15 @@ def cap(problems: Iterable[Problem]) -> list[Problem]:
     return [*ordered[:MAX_PROBLEMS], Problem(more.path, more.line, more.column, note)]
 
 
-def validate(name: str, data: Any, positions: Positions) -> tuple[m.Guide | None, list[Problem]]:
+def validate(
+    name: str,
+    data: Any,
+    positions: Positions,
+    model: type[ModelT] = m.Guide,  # type: ignore[assignment]
+) -> tuple[ModelT | None, list[Problem]]:
+    """data as the model (a guide unless told), or every problem with its position."""
     try:
-        return m.Guide.model_validate(data), []
+        return model.model_validate(data), []
     except ValidationError as error:
         errors = error.errors()
         deeper = [e["loc"] for e in errors]
@@ -474,7 +532,7 @@ def validate(name: str, data: Any, positions: Positions) -> tuple[m.Guide | None
                 if difflib.get_close_matches(str(loc[-1]), extra.get(loc[:-1], []), cutoff=0.6):
                     continue
             real = _walk(data, _strip_tags(e["loc"]))
-            loc, at_key, message = _message(e, data, real)
+            loc, at_key, message = _message(e, data, real, model)
             problems.add(Problem(name, *positions.of(loc, key=at_key), message))
         return None, cap(problems)
 
@@ -509,6 +567,9 @@ def load_guide(path: Path) -> Loaded:
         return Loaded(path, None, None, Positions(), (Problem(str(path), 1, 1, message),))
 
     try:
+        # A link could make lint print another file's lines (a secret) as problems.
+        if path.is_symlink():
+            return refused("a symlink, not read; a guide must be a regular file inside steps/")
         info = path.stat()
         # Checked before reading: a pipe would block and a huge file is no guide.
         if not stat.S_ISREG(info.st_mode):

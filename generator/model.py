@@ -23,6 +23,8 @@ from pydantic import (
 Platform = Literal["ios", "android", "web"]
 PLATFORMS: tuple[Platform, ...] = ("ios", "android", "web")
 PHONES: frozenset[str] = frozenset({"ios", "android"})
+ColorScheme = Literal["light", "dark"]
+SCHEMES: tuple[ColorScheme, ...] = ("light", "dark")
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=64)]
@@ -326,6 +328,37 @@ def is_marked(action: Action) -> bool:
     return isinstance(action, MARKED_ACTIONS)
 
 
+class CropArea(Strict):
+    """Crop a step's picture to one element's area, or keep the automatic crop with
+    another padding."""
+
+    element: Target | None = Field(
+        default=None,
+        description=(
+            "Show this element (a container such as a form or a list) and the step's "
+            "marks, instead of the automatic area."
+        ),
+    )
+    padding: int | None = Field(
+        default=None,
+        ge=0,
+        le=400,
+        description="Space kept around what is shown, in CSS pixels; default 16.",
+    )
+
+
+Crop = Annotated[
+    Literal["auto", "full"] | CropArea,
+    Field(
+        description=(
+            "What a step's picture shows: auto (default: the marked elements with their "
+            "containers and a nearby title or tab bar), full (the whole screen), or "
+            "{element: TARGET} and/or {padding: N}."
+        )
+    ),
+]
+
+
 class Override(Strict):
     """Per-platform replacement of a step's text, actions, note or warning."""
 
@@ -335,6 +368,7 @@ class Override(Strict):
     )
     note: Localized | None = Field(default=None, description="Replaces the step's note.")
     warning: Localized | None = Field(default=None, description="Replaces the step's warning.")
+    crop: Crop | None = Field(default=None, description="Replaces the step's crop.")
 
 
 class Step(Strict):
@@ -358,6 +392,9 @@ class Step(Strict):
     )
     note: Localized | None = Field(default=None, description="Shown as a note below the step.")
     warning: Localized | None = Field(default=None, description="Shown as a warning.")
+    crop: Crop | None = Field(
+        default=None, description="What this step's picture shows; default: the guide's crop."
+    )
     only: tuple[Platform, ...] | None = Field(
         default=None, description="Show and run this step only on these platforms."
     )
@@ -371,9 +408,48 @@ class Fact(Strict):
 
     text: Localized = Field(description="The fact, as the reader should know it.")
     source: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] = Field(
-        description="The web page that states the fact."
+        description=(
+            "The web page that states the fact. A page readers cannot open (a host "
+            "under .example, .test, .invalid, .localhost, .local or .internal) is "
+            "shown as text, not as a link."
+        )
     )
     checked: dt.date = Field(description="When a person last checked the source (YYYY-MM-DD).")
+
+
+class SharedFact(Fact):
+    """A fact stated once in the project's facts file and shown wherever it is named."""
+
+    id: Id = Field(description="The name guides and pages use for the fact, e.g. two-week-rule.")
+    recheck: dt.date | None = Field(
+        default=None,
+        description=(
+            "When to read the source again (YYYY-MM-DD); `guidegen lint` warns from "
+            "that day on. Default: a year after 'checked'."
+        ),
+    )
+
+
+class FactsFile(Strict):
+    """The project's facts file: every shared fact, once."""
+
+    facts: tuple[SharedFact, ...] = Field(description="The facts, each with a unique id.")
+
+
+def _fact_kind(value: object) -> str:
+    return "inline" if isinstance(value, dict | Fact) else "id"
+
+
+FactItem = Annotated[
+    Annotated[Id, Tag("id")] | Annotated[Fact, Tag("inline")],
+    Discriminator(_fact_kind),
+    Field(
+        description=(
+            "The id of a fact in the facts file (preferred: one text everywhere), "
+            "or a fact written out for this guide only."
+        )
+    ),
+]
 
 
 class CompareSettings(Strict):
@@ -408,12 +484,21 @@ class Guide(Strict):
     platforms: tuple[Platform, ...] = Field(
         default=PLATFORMS, description="Where the guide applies: ios, android, web."
     )
+    color_schemes: tuple[ColorScheme, ...] | None = Field(
+        default=None,
+        description="Capture only these colour schemes (light, dark) of those the project "
+        "captures; default: all of them.",
+    )
     related: tuple[Id, ...] = Field(default=(), description="Ids of guides to link to.")
     prerequisites: tuple[Localized, ...] = Field(
         default=(), description="What the reader needs before starting."
     )
-    facts: tuple[Fact, ...] = Field(
-        default=(), description="Policy facts the guide rests on, each with its source."
+    facts: tuple[FactItem, ...] = Field(
+        default=(),
+        description=(
+            "Policy facts the guide rests on: ids of facts in the facts file, "
+            "or facts written out with their source."
+        ),
     )
     redact: tuple[Target, ...] = Field(
         default=(), description="Elements blurred in every image of the guide."
@@ -421,6 +506,7 @@ class Guide(Strict):
     compare: CompareSettings | None = Field(
         default=None, description="This guide's own screenshot comparison tolerance."
     )
+    crop: Crop = Field(default="auto", description="What every step's picture shows.")
     steps: tuple[Step, ...] = Field(min_length=1, description="The steps, in reading order.")
 
 
@@ -433,6 +519,7 @@ class PlatformStep(Strict):
     actions: tuple[Action, ...]
     note: Localized | None
     warning: Localized | None
+    crop: Crop = "auto"
 
 
 def steps_for(guide: Guide, platform: Platform) -> tuple[PlatformStep, ...]:
@@ -443,7 +530,9 @@ def steps_for(guide: Guide, platform: Platform) -> tuple[PlatformStep, ...]:
             continue
         override = getattr(step, platform)
         text, actions, note, warning = step.text, step.actions, step.note, step.warning
+        crop = step.crop or guide.crop
         if override is not None:
+            crop = override.crop or crop
             text = override.text or text
             actions = override.actions if override.actions is not None else actions
             note = override.note or note
@@ -456,6 +545,7 @@ def steps_for(guide: Guide, platform: Platform) -> tuple[PlatformStep, ...]:
                 actions=actions,
                 note=note,
                 warning=warning,
+                crop=crop,
             )
         )
     return tuple(result)

@@ -131,11 +131,13 @@ def mkdocs_file(options: Options, lang: str) -> str:
     alternate = ""
     if len(options.languages) > 1:
         entries = []
+        # Relative to this language's root, so the site works from any sub-path.
+        up = "" if lang == first else "../"
         for other in options.languages:
-            link = "/" if other == first else f"/{other}/"
+            link = "" if other == lang else up + ("" if other == first else f"{other}/")
             entries += [
                 f"    - name: {WORDS[other]['name']}",
-                f"      link: {link}",
+                f'      link: "{link}"',
                 f"      lang: {other}",
             ]
         alternate = "extra:\n  alternate:\n" + "\n".join(entries)

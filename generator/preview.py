@@ -28,6 +28,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -121,6 +122,17 @@ def inject(page: bytes, version: int) -> bytes:
 class _PreviewHandler(Handler):
     status: Status
 
+    def parse_request(self) -> bool:
+        # Only this machine's names for the server: a page on another site whose
+        # name is made to resolve to 127.0.0.1 (DNS rebinding) is refused.
+        if not super().parse_request():
+            return False
+        port = self.server.server_address[1]
+        if self.headers.get("Host") not in (f"127.0.0.1:{port}", f"localhost:{port}"):
+            self.send_error(HTTPStatus.FORBIDDEN, "Open the preview at 127.0.0.1 or localhost")
+            return False
+        return True
+
     def send_head(self) -> io.BytesIO | None:  # type: ignore[override]
         url = urlsplit(self.path).path
         if url == STATUS_PATH:
@@ -131,7 +143,12 @@ class _PreviewHandler(Handler):
         if path.suffix == ".html" and path.is_file():
             with self.status.lock:
                 version = self.status.version
-            return self._send(inject(path.read_bytes(), version), "text/html; charset=utf-8")
+            try:
+                page = path.read_bytes()
+            except OSError:  # gone with the site a rebuild replaced
+                self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+                return None
+            return self._send(inject(page, version), "text/html; charset=utf-8")
         if url == "/" and not path.exists():
             with self.status.lock:
                 version = self.status.version
@@ -174,10 +191,17 @@ def watched(config: Config) -> Iterator[Path]:
     generated = frozenset(
         docs / lang / sub
         for lang in config.languages
-        for sub in ("guides", "assets/screenshots", *(f"assets/{f}" for f in ASSET_FOLDERS))
+        for sub in (
+            "guides",
+            "assets/screenshots",
+            "assets/walkthroughs",
+            *(f"assets/{f}" for f in ASSET_FOLDERS),
+        )
     )
     yield from _files(docs, generated)
     yield from config.root.glob("mkdocs*.yml")
+    if config.facts and config.path("facts").is_file():
+        yield config.path("facts")
     if not config.base_url and config.shop_dir:
         yield from _files(config.path("shop_dir"))
     if config.server is not None:
@@ -241,7 +265,7 @@ class Preview:
 
         self.status.update(busy="building the site…")
         started = time.monotonic()
-        render(self.config, report.guides)
+        render(self.config, report.guides, report.facts)
         try:
             failed = build_site(self.config)
         except UsageError as error:
@@ -256,6 +280,7 @@ class Preview:
     def capture(self, report: LintReport, ids: Sequence[str] | None) -> tuple[int, list[str]]:
         """Recapture the guides named (all when None) where outdated: (images written, failures)."""
         from generator.capture import capture, plan
+        from generator.lock import screenshots_lock
 
         if ids is not None and not ids:
             return 0, []
@@ -270,7 +295,8 @@ class Preview:
         if not jobs:
             return 0, []
         self.status.update(busy=f"capturing {', '.join(sorted({j.guide.id for j in jobs}))}…")
-        result = capture(self.config, jobs, base_url=self.base_url)
+        with screenshots_lock(self.config):
+            result = capture(self.config, jobs, base_url=self.base_url)
         failures = [failure.line() for failure in result.failures]
         for line in failures:
             print(line, file=sys.stderr, flush=True)
@@ -306,15 +332,14 @@ class Preview:
 
     def never_captured(self, report: LintReport) -> set[str]:
         """Guides with no image at all yet, e.g. one just made with guidegen new."""
-        from generator.capture import guide_dir, plan
+        from generator import layout
+        from generator.capture import job_dir, plan
 
         jobs = plan(report.guides, self.config, platforms=self.platforms, langs=self.langs)
         return {
             job.guide.id
             for job in jobs
-            if not (
-                guide_dir(self.config, job.guide.id, job.platform, job.lang) / "frames.json"
-            ).is_file()
+            if not layout.frames_file(job_dir(self.config, job)).is_file()
         }
 
     def safely(self, guides: set[str] | None, *, app: bool = False) -> None:

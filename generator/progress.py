@@ -10,7 +10,18 @@ from typing import Protocol
 
 
 class Progress(Protocol):
+    done: int
+
     def advance(self, line: str) -> None: ...
+
+
+class Interrupted(Exception):
+    """Ctrl-C during long work: how much of it was done."""
+
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__(f"{done} of {total}")
+        self.done = done
+        self.total = total
 
 
 class _Plain:
@@ -27,8 +38,10 @@ class _Bar:
     def __init__(self, progress: object, task: object) -> None:
         self.progress = progress
         self.task = task
+        self.done = 0
 
     def advance(self, line: str) -> None:
+        self.done += 1
         self.progress.console.print(line)  # type: ignore[attr-defined]
         self.progress.advance(self.task)  # type: ignore[attr-defined]
 
@@ -39,6 +52,16 @@ def interactive() -> bool:
 
 @contextmanager
 def progress(total: int, label: str) -> Iterator[Progress]:
+    """A bar or plain lines; Ctrl-C inside becomes Interrupted with the count done."""
+    with _shown(total, label) as bar:
+        try:
+            yield bar
+        except KeyboardInterrupt:
+            raise Interrupted(bar.done, total) from None
+
+
+@contextmanager
+def _shown(total: int, label: str) -> Iterator[Progress]:
     if not interactive():
         yield _Plain(total)
         return

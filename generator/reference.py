@@ -21,7 +21,7 @@ from typing import Any
 
 from generator.config import DEVICES, Config, Device
 from generator.files import write_atomic
-from generator.schema import guide_schema
+from generator.schema import facts_schema, guide_schema
 
 COMMAND = "python -m generator.reference"
 
@@ -33,6 +33,7 @@ ORDER = (
     "Localized",
     "Fact",
     "CompareSettings",
+    "CropArea",
     "TestIdTarget",
     "RoleTarget",
     "TextTarget",
@@ -65,11 +66,13 @@ EXAMPLES: dict[str, str] = {
     "Guide.scenario": "scenario: awaiting-reply",
     "Guide.setup": "setup: sign-in",
     "Guide.platforms": "platforms: [ios, android, web]",
+    "Guide.color_schemes": "color_schemes: [light]",
     "Guide.related": "related: [contact-seller, check-replies]",
     "Guide.prerequisites": "prerequisites: [{ja: ログインしていること, en: You are signed in}]",
-    "Guide.facts": "facts: [{text: {…}, source: https://example.com/policy, checked: 2026-11-26}]",
+    "Guide.facts": "facts: [two-week-rule, guarantee-refund]",
     "Guide.redact": "redact: [customer-name]",
     "Guide.compare": "compare: {budget: 200}",
+    "Guide.crop": "crop: full",
     "Guide.steps": "steps: [{text: {…}, actions: [{tap: tab-account}]}]",
     "Step.id": "id: open-messages",
     "Step.text": 'text: {ja: ①「送信済み」を{tap}します。, en: "{Tap} ① Sent."}',
@@ -80,16 +83,26 @@ EXAMPLES: dict[str, str] = {
     "Step.ios": "ios: {text: {…}}",
     "Step.android": "android: {actions: [{tap: tab-menu}]}",
     "Step.web": "web: {text: {…}, actions: [{tap: header-orders}]}",
+    "Step.crop": "crop: {element: message-form}",
     "Override.text": "text: {ja: 画面上部の①「注文履歴」を{tap}します。, en: …}",
     "Override.actions": "actions: [{tap: header-orders}]",
     "Override.note": "note: {ja: …, en: …}",
     "Override.warning": "warning: {ja: …, en: …}",
+    "Override.crop": "crop: {padding: 48}",
     "Localized.*": "{ja: 注文履歴, en: Your Orders}",
     "Fact.text": "text: {ja: 返品リクエストから14日…, en: 14 days after a return request…}",
     "Fact.source": "source: https://example.com/help/guarantee",
     "Fact.checked": "checked: 2026-11-26",
+    "FactsFile.facts": "facts: [{id: two-week-rule, text: {…}, source: …, checked: …}]",
+    "SharedFact.id": "id: two-week-rule",
+    "SharedFact.text": "text: {ja: 出品者に連絡してから2週間…, en: Two weeks after you contacted…}",
+    "SharedFact.source": "source: https://example.com/help/guarantee",
+    "SharedFact.checked": "checked: 2026-11-26",
+    "SharedFact.recheck": "recheck: 2027-05-26",
     "CompareSettings.threshold": "threshold: 32",
     "CompareSettings.budget": "budget: 200",
+    "CropArea.element": "crop: {element: order-summary}",
+    "CropArea.padding": "crop: {padding: 32}",
     "TestIdTarget.testid": "tap: {testid: order-history}",
     "RoleTarget.role": "tap: {role: button, name: {ja: 送信, en: Send}}",
     "RoleTarget.name": "tap: {role: link, name: Help}",
@@ -135,6 +148,7 @@ CONFIG_EXAMPLES: dict[str, str] = {
     "shop_dir": 'shop_dir = "mockshop"',
     "base_url": 'base_url = "https://staging.example.com/"',
     "scenarios": 'scenarios = "mockshop/scenarios.json"',
+    "facts": 'facts = "facts.yml"',
     "start_url": 'start_url = "/?platform={platform}&lang={lang}&scenario={scenario}"',
     "ready": "ready = \"body[data-ready='true']\"",
     "clock": 'clock = "2026-11-26T10:00:00+09:00"',
@@ -143,6 +157,7 @@ CONFIG_EXAMPLES: dict[str, str] = {
     "threshold": "threshold = 24",
     "budget": "budget = 40",
     "optimise": "optimise = false",
+    "color_schemes": 'color_schemes = ["light", "dark"]',
     "guide_index": "guide_index = true",
     "server": '[tool.guidegen.server]\ncommand = "python app.py {port}"',
     "devices": '[tool.guidegen.devices.ios]\ndescriptor = "iPhone 15"',
@@ -150,6 +165,7 @@ CONFIG_EXAMPLES: dict[str, str] = {
     "devices.viewport": "viewport = [1440, 900]",
     "devices.label": 'label = { ja = "パソコン", en = "Computer" }',
     "devices.verb": 'verb = { ja = "クリック", en = "click" }',
+    "devices.color_schemes": 'color_schemes = ["light"]',
 }
 
 WORDS = {
@@ -181,6 +197,13 @@ WORDS = {
         ),
         "device_defaults": "既定の端末",
         "actions_note": "印あり（①②…の番号がつく）",
+        "facts_file": "事実ファイル（`facts.yml`）",
+        "facts_intro": (
+            "ガイドやページが示す規則（事実）は、設定の `facts` で指定するファイルに1回だけ"
+            "書きます。ガイドは `facts: [two-week-rule]` のように id で示し、手書きのページは"
+            "`<!-- fact two-week-rule -->…<!-- /fact -->` の間に `guidegen render` が本文を"
+            "入れます。再確認の日を過ぎた事実には `guidegen lint` が警告を出します。"
+        ),
     },
     "en": {
         "title": "Format reference",
@@ -206,6 +229,14 @@ WORDS = {
         "devices_intro": "Override how a platform is emulated; only the keys you write change.",
         "device_defaults": "Default devices",
         "actions_note": "marked (gets the next circled number ①②…)",
+        "facts_file": "Facts file (`facts.yml`)",
+        "facts_intro": (
+            "A rule the site states (a fact) is written once, in the file named by `facts` "
+            "in the configuration. Guides name it by id (`facts: [two-week-rule]`); on a "
+            "hand-written page, `guidegen render` puts its text between "
+            "`<!-- fact two-week-rule -->` and `<!-- /fact -->`. `guidegen lint` warns "
+            "about a fact that is past its re-check date."
+        ),
     },
 }
 
@@ -334,6 +365,16 @@ def _schema_sections(schema: dict[str, Any], words: dict[str, str]) -> list[str]
     return lines
 
 
+def _facts_sections(languages: Sequence[str], words: dict[str, str]) -> list[str]:
+    schema = facts_schema(languages)
+    lines = [f"## {words['facts_file']} {{#factsfile}}", "", words["facts_intro"], ""]
+    lines += [*_table(list(_definition_rows("FactsFile", schema, words)), words), ""]
+    shared = schema["definitions"]["SharedFact"]
+    lines += ["### SharedFact {#sharedfact}", "", _escape(shared.get("description", "")), ""]
+    lines += [*_table(list(_definition_rows("SharedFact", shared, words)), words), ""]
+    return lines
+
+
 def _toml(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -351,6 +392,7 @@ DEVICE_TYPES = {
     "label": "table of text per language",
     "verb": "table of text per language",
     "viewport": "[width, height], whole numbers",
+    "color_schemes": "list of text: light, dark",
 }
 
 
@@ -434,6 +476,7 @@ def reference(lang: str, languages: Sequence[str] = ("ja", "en")) -> str:
         f"    {words['generated']}",
         "",
         *_schema_sections(guide_schema(languages), words),
+        *_facts_sections(languages, words),
         *_config_sections(words),
     ]
     return "\n".join(lines)

@@ -1,7 +1,8 @@
 """Render guides into Markdown pages for MkDocs + Material. No browser needed.
 
-Pages go to ``docs/<lang>/guides/<id>.md`` and their images are copied to
-``docs/<lang>/assets/screenshots/``; both are generated and git-ignored.
+Pages go to ``docs/<lang>/guides/<id>.md`` and their images, converted for
+the site by generator/site_images.py, to ``docs/<lang>/assets/screenshots/``;
+both are generated and git-ignored.
 
 Everything a page needs is plain Markdown written here, before the build (no
 MkDocs hooks), so the same ``mkdocs.yml`` also builds with Zensical.
@@ -10,21 +11,35 @@ MkDocs hooks), so the same ``mkdocs.yml`` also builds with Zensical.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import html
-import io
 import json
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from PIL import Image, PngImagePlugin
-
+from generator import layout
 from generator.config import Config
+from generator.facts import FILLED_RE, in_code, is_public, outside_code, page_files
 from generator.files import write_atomic
-from generator.model import CIRCLED_RE, Guide, Localized, PlatformStep, steps_for
+from generator.model import (
+    CIRCLED,
+    CIRCLED_RE,
+    Fact,
+    Guide,
+    Localized,
+    PlatformStep,
+    SharedFact,
+    steps_for,
+)
+from generator.site_figure import SCHEME_SCRIPT, figure, page_prefix
+from generator.site_images import StepPicture, site_pictures
 from generator.siteassets import install as install_assets
+from generator.walkthrough_site import Published
+from generator.walkthrough_site import control as walkthrough_control
+from generator.walkthrough_site import publish as publish_walkthroughs
+
+Pictures = Mapping[tuple[str, str, str], StepPicture]  # by (platform, guide id, step id)
 
 WORDS = {
     "ja": {
@@ -33,6 +48,8 @@ WORDS = {
         "facts": "この手順の根拠",
         "checked": "最終確認",
         "source": "出典",
+        # How a fact's source and date follow it: full-width brackets in Japanese.
+        "aside": "（{source}、{checked}）",
         "related": "関連するガイド",
         "step": "手順",
         "screen": " の画面",
@@ -48,6 +65,7 @@ WORDS = {
         "facts": "What this guide rests on",
         "checked": "last reviewed",
         "source": "source",
+        "aside": " ({source}; {checked})",
         "related": "Related guides",
         "step": "Step",
         "screen": " screen",
@@ -122,22 +140,35 @@ def guide_text(text: str, config: Config, guide: Guide, lang: str) -> str:
     return text
 
 
-def alt_text(step: PlatformStep, config: Config, platform: str, lang: str) -> str:
+def alt_text(
+    step: PlatformStep,
+    config: Config,
+    platform: str,
+    lang: str,
+    part: tuple[int, int] | None = None,
+    marks: Sequence[int] | None = None,
+) -> str:
     """What the step's image shows, for readers who cannot see it.
 
     The step text names the marked elements; the circled numbers are kept in it
     and listed at the end, so a screen-reader user hears which mark is which.
+    A frame of a multi-screen step says which of the screens it is (part) and
+    lists only the marks drawn on it.
     """
     w = words(lang)
     device = config.devices[platform].label[lang]  # type: ignore[index]
     text = " ".join(step_text(step.text.get(lang), config, platform, lang).split())
-    marks = CIRCLED_RE.findall(text)
-    if lang == "ja":
-        head = f"{w['step']} {step.number}{w['screen']}（{device}）"
-        tail = f"（{w['marks']}: {''.join(marks)}）" if marks else ""
+    if marks is None:
+        circled = CIRCLED_RE.findall(text)
     else:
-        head = f"{w['step']} {step.number}{w['screen']} ({device})"
-        tail = f" ({w['marks']} {' '.join(marks)})" if marks else ""
+        circled = [CIRCLED[n - 1] for n in marks if 0 < n <= len(CIRCLED)]
+    screen = w["screen"] if part is None else f"{w['screen']} {part[0]}/{part[1]}"
+    if lang == "ja":
+        head = f"{w['step']} {step.number}{screen}（{device}）"
+        tail = f"（{w['marks']}: {''.join(circled)}）" if circled else ""
+    else:
+        head = f"{w['step']} {step.number}{screen} ({device})"
+        tail = f" ({w['marks']} {' '.join(circled)})" if circled else ""
     return f"{head}: {text}{tail}"
 
 
@@ -153,18 +184,21 @@ def _admonition(kind: str, text: Localized | None, lang: str, config: Config, pl
     return f'!!! {kind} "{words(lang)[kind]}"\n\n    {shown}\n'
 
 
-def image_name(platform: str, guide: str, step: str) -> str:
-    return f"assets/screenshots/{platform}/{guide}/{step}.png"
-
-
-def _image(path: str, alt: str, size: tuple[int, int] | None) -> str:
-    """A lazy-loaded step image that links to itself: the lightbox in site.js
-    opens it in place, and without JavaScript the link still shows it full size."""
-    attrs = "loading=lazy decoding=async"
-    if size:
-        # Reserves the image's space before it loads, so the steps don't jump.
-        attrs += f" width={size[0]} height={size[1]}"
-    return f"[![{escape(alt)}](../{path}){{ {attrs} }}](../{path}){{ .gg-zoom }}"
+def _picture(
+    picture: StepPicture, step: PlatformStep, config: Config, platform: str, lang: str, prefix: str
+) -> str:
+    """The step's frames: lazy-loaded, each linking to its sharpest size, which
+    the lightbox in site.js opens in place (without JavaScript, the link does)."""
+    count = len(picture.light)
+    if count == 1:
+        # Marks recorded in frames.json, else (older captures) the text's numbers.
+        marks = picture.light[0].marks or None
+        return figure(picture, [alt_text(step, config, platform, lang, None, marks)], prefix)
+    alts = [
+        alt_text(step, config, platform, lang, (number, count), frame.marks)
+        for number, frame in enumerate(picture.light, start=1)
+    ]
+    return figure(picture, alts, prefix)
 
 
 def platform_section(
@@ -172,14 +206,15 @@ def platform_section(
     platform: str,
     lang: str,
     config: Config,
-    images: Mapping[str, tuple[int, int] | None],
+    images: Pictures,
+    prefix: str = "../../",
 ) -> str:
     items = []
     for step in steps_for(guide, platform):  # type: ignore[arg-type]
         parts = [escape(step_text(step.text.get(lang), config, platform, lang))]
-        name = image_name(platform, guide.id, step.id)
-        if name in images:
-            parts.append(_image(name, alt_text(step, config, platform, lang), images[name]))
+        picture = images.get((platform, guide.id, step.id))
+        if picture:
+            parts.append(_picture(picture, step, config, platform, lang, prefix))
         parts.append(_admonition("note", step.note, lang, config, platform))
         parts.append(_admonition("warning", step.warning, lang, config, platform))
         block = "\n\n".join(part.rstrip() for part in parts if part)
@@ -206,6 +241,7 @@ _CHOOSE_TAB = """<script>
     for (var i = 0; i < wanted.length; i++) {
       if (inputs[wanted[i]]) { inputs[wanted[i]].checked = true; break; }
     }
+    window.ggShowScheme(set);
   } finally {
     document.documentElement.classList.remove("gg-choosing-tab");
   }
@@ -231,19 +267,31 @@ def review_date(day: dt.date, lang: str) -> str:
 
 
 def _source_link(url: str, label: str) -> str:
-    host = urlsplit(url).hostname or url
+    """A link to the source, or its address as text when readers could not open it."""
+    parts = urlsplit(url)
+    host = parts.hostname or url
+    if not is_public(url):
+        return f"{label}: {escape(host + parts.path.rstrip('/'))}"
     # The URL is already free of whitespace (the model checks it); brackets and
     # parentheses are percent-encoded so they cannot end the Markdown link early.
     safe = quote(url, safe=":/?#@!$&'*+,;=%-._~")
     return f"[{label}: {escape(host)}]({safe})"
 
 
+def guide_facts(guide: Guide, shared: Mapping[str, SharedFact]) -> list[Fact]:
+    """The guide's facts in its order, shared ones looked up by id (lint checked them)."""
+    return [shared[item] if isinstance(item, str) else item for item in guide.facts]
+
+
 def guide_page(
     guide: Guide,
     lang: str,
     config: Config,
-    images: Mapping[str, tuple[int, int] | None],
+    images: Pictures,
     guides: Mapping[str, Guide] | None = None,
+    shared: Mapping[str, SharedFact] | None = None,
+    walkthroughs: Mapping[tuple[str, str], Sequence[Published]] | None = None,
+    prefix: str = "../../",
 ) -> str:
     """One guide as a Material page: summary, prerequisites, a tab per platform
     (linked across the site by their labels), facts with sources, related guides."""
@@ -260,6 +308,8 @@ def guide_page(
         f"# Generated by guidegen from {config.steps_dir}/{guide.id}.yml:"
         " edit that file, not this page.\n"
         f"description: {description}\n"
+        # The table of contents gives its column to the pictures, so they read at app size.
+        "hide: [toc]\n"
         "---",
         f"# {title_text(text(guide.title))}",
         escape(text(guide.summary)),
@@ -272,16 +322,20 @@ def guide_page(
         if platform not in guide.platforms:
             continue
         label = config.devices[platform].label[lang]
-        section = platform_section(guide, platform, lang, config, images)
+        section = platform_section(guide, platform, lang, config, images, prefix)
+        play = walkthrough_control(walkthroughs or {}, platform, guide.id, lang, label)
+        section = f"{play}\n\n{section}" if play else section
         tabs.append(f'=== "{label}"\n\n{_indent(section, 4)}')
-    out.append(f"## {w['steps']}\n\n{_HOLD_TABS}\n\n" + "\n\n".join(tabs))
+    out.append(f"## {w['steps']}\n\n{_HOLD_TABS}\n{SCHEME_SCRIPT}\n\n" + "\n\n".join(tabs))
     out.append(_choose_tab_script(config, lang))
     if guide.facts:
         facts = [
-            f"- {escape(text(f.text))} "
-            f"({_source_link(f.source, w['source'])}; "
-            f"{w['checked']}: {review_date(f.checked, lang)})"
-            for f in guide.facts
+            f"- {escape(text(f.text))}"
+            + w["aside"].format(
+                source=_source_link(f.source, w["source"]),
+                checked=f"{w['checked']}: {review_date(f.checked, lang)}",
+            )
+            for f in guide_facts(guide, shared or {})
         ]
         out.append(f"## {w['facts']}\n\n" + "\n".join(facts))
     related = [guides[r] for r in guide.related if guides and r in guides]
@@ -310,64 +364,6 @@ def guides_index(guides: Sequence[Guide], lang: str, config: Config) -> str:
     return "\n\n".join([head, f"# {w['guides']}", w["guides_intro"], "\n".join(links)]) + "\n"
 
 
-def _size(path: Path) -> tuple[int, int] | None:
-    try:
-        with Image.open(path) as image:
-            return image.size
-    except OSError:
-        return None
-
-
-def copy_images(
-    config: Config, guides: Sequence[Guide], lang: str
-) -> dict[str, tuple[int, int] | None]:
-    """Copy each guide's captured step images into the language's docs folder.
-
-    Returns the copied images with their pixel size (None when unreadable).
-    """
-    docs = config.path("docs_dir") / lang
-    found: dict[str, tuple[int, int] | None] = {}
-    for guide in guides:
-        for platform in (p for p in guide.platforms if p in config.platforms):
-            for step in steps_for(guide, platform):
-                source = (
-                    config.path("screenshots_dir") / lang / platform / guide.id / f"{step.id}.png"
-                )
-                if not source.is_file():
-                    continue
-                name = image_name(platform, guide.id, step.id)
-                png = site_image(config, source)
-                write_atomic(docs / name, png)
-                found[name] = _size(docs / name)
-    return found
-
-
-def site_image(config: Config, source: Path) -> bytes:
-    """The step image as the site serves it: the same size, in 256 colours.
-
-    App screens are flat colour and text, so a palette keeps them looking the
-    same at under half the bytes, which matters to a reader on a phone. The
-    committed capture stays lossless for pixel comparison. Results are cached
-    by the source's hash, so a rebuild converts only new or changed images.
-    """
-    raw = source.read_bytes()
-    cache = config.root / ".guidegen" / "cache" / "site" / f"{hashlib.sha256(raw).hexdigest()}.png"
-    if cache.is_file():
-        return cache.read_bytes()
-    with Image.open(io.BytesIO(raw)) as image:
-        info = {k: v for k, v in image.text.items() if isinstance(v, str)}
-        palette = image.convert("RGB").quantize(
-            256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
-        )
-    meta = PngImagePlugin.PngInfo()
-    for key, value in sorted(info.items()):
-        meta.add_text(key, value)
-    out = io.BytesIO()
-    palette.save(out, format="PNG", pnginfo=meta, optimize=True)
-    write_atomic(cache, out.getvalue())
-    return out.getvalue()
-
-
 def _remove_stale(folder: Path, wanted: set[Path]) -> None:
     if not folder.is_dir():
         return
@@ -378,20 +374,55 @@ def _remove_stale(folder: Path, wanted: set[Path]) -> None:
             path.rmdir()
 
 
-def render(config: Config, guides: Sequence[Guide]) -> list[str]:
-    """Write every guide page in every language; return the images that are missing."""
+def fill_facts(text: str, shared: Mapping[str, SharedFact], lang: str) -> str:
+    """A hand-written page with each marked fact's current text between its markers."""
+
+    out, done = [], 0
+    for match in outside_code(FILLED_RE.finditer(text), in_code(text)):
+        fact = shared.get(match.group("id"))
+        if fact is not None:
+            filled = f"{match.group('open')}{escape(fact.text.get(lang))}<!-- /fact -->"
+            out += [text[done : match.start()], filled]
+            done = match.end()
+    return "".join([*out, text[done:]])
+
+
+def render_pages(config: Config, shared: Mapping[str, SharedFact]) -> list[Path]:
+    """Bring the facts on the hand-written pages up to date; return the pages changed."""
+    changed = []
+    docs = config.path("docs_dir")
+    for page in page_files(config):
+        lang = page.relative_to(docs).parts[0]
+        text = page.read_text("utf-8")
+        filled = fill_facts(text, shared, lang)
+        if filled != text:
+            write_atomic(page, filled.encode())
+            changed.append(page)
+    return changed
+
+
+def render(
+    config: Config, guides: Sequence[Guide], shared: Mapping[str, SharedFact] | None = None
+) -> list[str]:
+    """Write every guide page in every language and fill the facts on the hand-written
+    pages; return the images that are missing."""
+    shared = shared or {}
+    render_pages(config, shared)
     missing: list[str] = []
     by_id = {g.id: g for g in guides}
     install_assets(config)
+    prefix = page_prefix(config.root / "mkdocs.yml")
     for lang in config.languages:
         docs = config.path("docs_dir") / lang
-        images = copy_images(config, guides, lang)
+        images, written = site_pictures(config, guides, lang)
+        walkthroughs = publish_walkthroughs(config, guides, lang, step_text)
         for guide in guides:
             for platform in (p for p in guide.platforms if p in config.platforms):
                 for step in steps_for(guide, platform):
-                    if image_name(platform, guide.id, step.id) not in images:
-                        missing.append(f"{lang}/{platform}/{guide.id}/{step.id}.png")
-            page = guide_page(guide, lang, config, images, by_id)
+                    if (platform, guide.id, step.id) not in images:
+                        key = layout.step_key(guide.id, platform, lang, "light", step.id)
+                        missing.append(f"{key}.png")
+            page = guide_page(guide, lang, config, images, by_id, shared, walkthroughs, prefix)
             write_atomic(docs / "guides" / f"{guide.id}.md", page.encode())
         pages = {docs / "guides" / f"{g.id}.md" for g in guides}
         if config.guide_index:
@@ -399,5 +430,5 @@ def render(config: Config, guides: Sequence[Guide]) -> list[str]:
             write_atomic(index, guides_index(guides, lang, config).encode())
             pages.add(index)
         _remove_stale(docs / "guides", pages)
-        _remove_stale(docs / "assets" / "screenshots", {docs / name for name in images})
+        _remove_stale(docs / "assets" / "screenshots", written)
     return missing

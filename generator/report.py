@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from generator.files import write_atomic
+from generator.safepath import BadFile, inside, regular_files, shown
 
 STATUS_ORDER = ("changed", "annotation", "new", "missing", "orphaned", "unchanged")
 TITLES = {
@@ -156,14 +157,55 @@ def write_report(folder: Path, results: Results) -> None:
     write_atomic(folder / "index.html", summary_html(results).encode())
 
 
+READ_FIX = "pass the --report folder a guidegen capture wrote"
+
+
 def read_results(folder: Path) -> Results:
-    data = json.loads((folder / "results.json").read_text("utf-8"))
-    return Results(
-        tuple(Item(**item) for item in data["items"]),
-        dict(data["manifest"]),
-        tuple(data["failures"]),
-        {str(k): str(v) for k, v in data.get("shots", {}).items()},
+    """A report's results.json, checked key by key: it may come from another machine."""
+    path = folder / "results.json"
+
+    def expect(ok: bool, key: str, what: str) -> None:
+        if not ok:
+            raise BadFile(f"{shown(path)}: {key} must be {what}; {READ_FIX}")
+
+    def strings(value: object) -> bool:
+        return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise BadFile(f"{shown(path)}: not valid JSON ({error}); {READ_FIX}") from None
+    expect(isinstance(data, dict), "the file", "an object")
+    items, manifest = data.get("items"), data.get("manifest", {})
+    failures, shots = data.get("failures", []), data.get("shots", {})
+    expect(isinstance(items, list), "items", "a list")
+    expect(strings(manifest), "manifest", "an object of strings")
+    expect(strings(shots), "shots", "an object of strings")
+    expect(
+        isinstance(failures, list) and all(isinstance(f, str) for f in failures),
+        "failures",
+        "a list of strings",
     )
+    for line, shot in shots.items():
+        inside(folder, shot, path, f"shots[{line[:40]!r}]", READ_FIX)
+    checked = []
+    for index, item in enumerate(items):
+        at = f"items[{index}]"
+        known = set(Item.__dataclass_fields__)
+        expect(isinstance(item, dict) and set(item) <= known, at, "an item")
+        expect(isinstance(item.get("key"), str), f"{at}.key", "a string")
+        expect(item.get("status") in STATUS_ORDER, f"{at}.status", " or ".join(STATUS_ORDER))
+        for name in ("changed_pixels", "total_pixels"):
+            value = item.get(name, 0)
+            ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+            expect(ok, f"{at}.{name}", "a count")
+        for name in ("before", "after", "diff"):
+            value = item.get(name, "")
+            expect(isinstance(value, str), f"{at}.{name}", "a path")
+            if value:
+                inside(folder, value, path, f"{at}.{name}", READ_FIX)
+        checked.append(Item(**item))
+    return Results(tuple(checked), dict(manifest), tuple(failures), dict(shots))
 
 
 def merge(folders: Sequence[Path], out: Path) -> Results:
@@ -179,6 +221,8 @@ def merge(folders: Sequence[Path], out: Path) -> Results:
         failures += results.failures
         shots.update(results.shots)
         if (folder / "images").is_dir() and folder.resolve() != out.resolve():
+            # Only regular files: a link could copy any file of the machine into the report.
+            regular_files(folder / "images", "a report holds only the images guidegen wrote")
             shutil.copytree(folder / "images", out / "images", dirs_exist_ok=True)
     merged = Results(_sorted(items), manifest, tuple(sorted(set(failures))), shots)
     write_report(out, merged)

@@ -11,21 +11,32 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
-from dataclasses import dataclass
 from typing import Any
 
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwright, expect
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ElementHandle,
+    Locator,
+    Page,
+    Playwright,
+    expect,
+)
 from playwright.sync_api import Dialog as PlaywrightDialog
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from generator.config import LOCALES, Config, ConfigError
 from generator.dialogs import Dialog, dialog_for, pressed_box
+from generator.dialogs import plan as dialog_plan
+from generator.frames import Box, CropRule, Failure, Frame, Mark, Redaction, Run, StepShot
 from generator.model import (
     DIALOG_ACTIONS,
     AcceptDialog,
     Blur,
     Click,
+    ColorScheme,
+    CropArea,
     EnvValue,
     ExpectAbsent,
     ExpectText,
@@ -70,82 +81,180 @@ REVEAL_JS = """(element) => {
   }
 }"""
 
+# Everything a picture needs from the page at a screenshot, in one call: the
+# box of each mark (tightened to what it shows when the element paints no box
+# of its own), each mark's and redaction's container, the lines of text on the
+# screen (DOM Range rects), the screen's bars, and the controls, pictures and
+# painted boxes (cards, buttons) a crop must not cut through. Generic HTML and
+# ARIA only: no app's names. The lists are bounded and sorted, so that the same
+# screen gives the same data.
+MEASURE_JS = """async ({marks, redactions, focus, details}) => {
+  await document.fonts.ready;
+  const W = innerWidth, H = innerHeight;
+  const box = (r) => [r.left, r.top, r.width, r.height];
+  const clip = (r) => {
+    const x0 = Math.max(0, r.left), y0 = Math.max(0, r.top);
+    const x1 = Math.min(W, r.right), y1 = Math.min(H, r.bottom);
+    return x1 - x0 >= 1 && y1 - y0 >= 1 ? {left: x0, top: y0, right: x1, bottom: y1} : null;
+  };
+  const outward = (r) => {
+    const x = Math.floor(r.left), y = Math.floor(r.top);
+    return [x, y, Math.ceil(r.right) - x, Math.ceil(r.bottom) - y];
+  };
+  const shown = (el) => el.checkVisibility({opacityProperty: true, visibilityProperty: true});
+  const REPLACED = /^(img|svg|canvas|video|input|select|textarea|button|iframe)$/i;
+  const painted = (el) => {
+    const s = getComputedStyle(el);
+    const edge = ['Top', 'Right', 'Bottom', 'Left'].some(
+      (side) => parseFloat(s['border' + side + 'Width']) > 0
+        && s['border' + side + 'Style'] !== 'none');
+    return REPLACED.test(el.tagName) || edge || s.boxShadow !== 'none'
+      || s.backgroundImage !== 'none' || !/^rgba\\(.*, 0\\)$|^transparent$/.test(s.backgroundColor);
+  };
+  // Text cut off by an ancestor's overflow (an ellipsis) shows only inside it.
+  const clips = new Map();
+  const clipOf = (el) => {
+    if (!el || el === document.documentElement) return new DOMRect(0, 0, W, H);
+    if (clips.has(el)) return clips.get(el);
+    const outer = clipOf(el.parentElement);
+    let result = outer;
+    const s = getComputedStyle(el);
+    if (s.overflowX !== 'visible' || s.overflowY !== 'visible') {
+      const r = el.getBoundingClientRect();
+      const left = Math.max(outer.left, r.left), top = Math.max(outer.top, r.top);
+      const right = Math.min(outer.right, r.right), bottom = Math.min(outer.bottom, r.bottom);
+      result = new DOMRect(left, top, Math.max(right - left, 0), Math.max(bottom - top, 0));
+    }
+    clips.set(el, result);
+    return result;
+  };
+  const lines = (root) => {
+    const found = [];
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const parent = node.parentElement;
+      if (!/\\S/.test(node.data) || !parent || !shown(parent)) continue;
+      range.selectNodeContents(node);
+      const bounds = clipOf(parent);
+      for (const r of range.getClientRects()) {
+        const left = Math.max(r.left, bounds.left), top = Math.max(r.top, bounds.top);
+        const right = Math.min(r.right, bounds.right), bottom = Math.min(r.bottom, bounds.bottom);
+        if (right > left && bottom > top) {
+          found.push({r: new DOMRect(left, top, right - left, bottom - top), parent});
+        }
+      }
+    }
+    return found;
+  };
+  // A mark outlines what the element shows: a bare wrapper far wider than
+  // its words is outlined around the words, a button around the button.
+  const ink = (el) => {
+    const r = el.getBoundingClientRect();
+    if (painted(el)) return r;
+    let left = Infinity, top = Infinity, right = -Infinity, bottom = -Infinity;
+    const add = (b) => {
+      if (b.width < 1 || b.height < 1) return;
+      left = Math.min(left, b.left); top = Math.min(top, b.top);
+      right = Math.max(right, b.right); bottom = Math.max(bottom, b.bottom);
+    };
+    for (const {r: b} of lines(el)) add(b);
+    for (const child of el.querySelectorAll('*')) {
+      if (shown(child) && painted(child)) add(child.getBoundingClientRect());
+    }
+    if (left === Infinity) return r;
+    left = Math.max(left, r.left); top = Math.max(top, r.top);
+    right = Math.min(right, r.right); bottom = Math.min(bottom, r.bottom);
+    return new DOMRect(left, top, right - left, bottom - top);
+  };
+  const SEMANTIC = 'section,article,form,li,dialog,fieldset,figure,aside,table,tr,dl,'
+    + '[role=dialog],[role=alertdialog],[role=listitem],[role=group],[role=region],'
+    + '[role=article],[role=form],[role=row],[role=radiogroup],[role=tablist],'
+    + '[role=toolbar],[role=menu]';
+  const context = (el) => {
+    const r = el.getBoundingClientRect();
+    const area = Math.max(r.width * r.height, 1);
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      const b = a.getBoundingClientRect();
+      const seen = clip(b);
+      if (!seen) continue;
+      // Most of the screen, or a whole wide page's width, is no focus.
+      const width = seen.right - seen.left;
+      if (width * (seen.bottom - seen.top) > 0.6 * W * H || width > Math.max(0.75 * W, 480)) {
+        return null;
+      }
+      const larger = b.width * b.height >= 3 * area
+        && (b.width > r.width + 24 || b.height > r.height + 24);
+      if (a.matches(SEMANTIC) || larger) return box(b);
+    }
+    return null;
+  };
+  const measure = (el) => el && el.isConnected && shown(el)
+    ? {box: box(ink(el)), context: context(el)} : null;
+  const result = {
+    marks: marks.map(measure),
+    redactions: redactions.map((el) => el && el.isConnected
+      ? {box: box(el.getBoundingClientRect()), context: context(el)} : null),
+    focus: focus && focus.isConnected ? box(focus.getBoundingClientRect()) : null,
+  };
+  if (!details) return result;
+  const text = [];
+  for (const {r, parent} of lines(document.body)) {
+    const c = clip(r);
+    if (!c) continue;
+    // Text under a fixed bar or a dialog's backdrop is not on the screen.
+    const hit = document.elementFromPoint((c.left + c.right) / 2, (c.top + c.bottom) / 2);
+    if (hit && !(hit === parent || parent.contains(hit) || hit.contains(parent))) continue;
+    text.push(outward(c));
+  }
+  // A field's text is inside its border and padding.
+  for (const field of document.querySelectorAll('input:not([type=hidden]),textarea,select')) {
+    if (!shown(field)) continue;
+    const r = field.getBoundingClientRect(), s = getComputedStyle(field);
+    const inset = (side) => parseFloat(s['border' + side + 'Width'])
+      + parseFloat(s['padding' + side]);
+    const left = r.left + inset('Left'), top = r.top + inset('Top');
+    const right = r.right - inset('Right'), bottom = r.bottom - inset('Bottom');
+    const c = clip(new DOMRect(left, top, right - left, bottom - top));
+    if (c) text.push(outward(c));
+  }
+  const bars = [], elements = [], panels = [];
+  // A page's footer says nothing about the screen; a footer fixed to the
+  // bottom (a phone's tab bar) is caught as fixed.
+  const BAR = 'header,nav,[role=banner],[role=tablist],[role=navigation]';
+  const CONTROL = '[role=button],[role=tab],[role=img],[role=switch],[role=checkbox],[role=radio]';
+  for (const el of document.body.querySelectorAll('*')) {
+    if (!shown(el)) continue;
+    const c = clip(el.getBoundingClientRect());
+    if (!c) continue;
+    const width = c.right - c.left, height = c.bottom - c.top;
+    const position = getComputedStyle(el).position;
+    const edge = c.top <= 0.25 * H || c.bottom >= 0.75 * H;
+    const fixed = (position === 'fixed' || position === 'sticky') && edge;
+    if ((el.matches(BAR) || fixed) && width >= 0.5 * W && height <= 0.35 * H) bars.push(outward(c));
+    if ((REPLACED.test(el.tagName) || el.matches(CONTROL)) && height <= 0.5 * H) {
+      elements.push(outward(c));
+    } else if (height <= 0.5 * H && painted(el)) {
+      // Only whole on the screen: a card running off it is cut by the screen anyway.
+      const r = el.getBoundingClientRect();
+      if (r.top >= 0 && r.left >= 0 && r.bottom <= H && r.right <= W) panels.push(outward(c));
+    }
+  }
+  const order = (a, b) => a[1] - b[1] || a[0] - b[0] || a[3] - b[3] || a[2] - b[2];
+  const unique = (list, limit) => {
+    const seen = new Set();
+    const fresh = (b) => !seen.has(b.join()) && seen.add(b.join());
+    return list.sort(order).filter(fresh).slice(0, limit);
+  };
+  return {
+    ...result, text: unique(text, 400), bars: unique(bars, 20), elements: unique(elements, 200),
+    panels: unique(panels, 200),
+  };
+}"""
+
 # A page load waits on the server and a cold browser, not on the app's UI, so
 # it gets more time than finding an element.
 NAVIGATION_TIMEOUT_MS = 30_000
-
-
-@dataclass(frozen=True)
-class Box:
-    """A rectangle in CSS pixels of the viewport."""
-
-    x: float
-    y: float
-    width: float
-    height: float
-
-
-@dataclass(frozen=True)
-class Mark:
-    number: int
-    box: Box
-
-
-@dataclass(frozen=True)
-class Redaction:
-    style: str  # "blur" or "mask"
-    box: Box
-
-
-@dataclass(frozen=True)
-class Frame:
-    png: bytes
-    marks: tuple[Mark, ...]
-    redactions: tuple[Redaction, ...]
-    dialog: Dialog | None = None  # a native dialog to draw over png (it is not in a screenshot)
-
-
-@dataclass(frozen=True)
-class StepShot:
-    step: PlatformStep
-    frames: tuple[Frame, ...]
-
-
-@dataclass(frozen=True)
-class Run:
-    guide: str
-    platform: Platform
-    lang: str
-    device: str
-    scale: float
-    viewport: tuple[int, int]
-    steps: tuple[StepShot, ...]
-
-
-@dataclass(frozen=True)
-class Failure:
-    guide: str
-    step: int
-    platform: str
-    lang: str
-    action: str
-    reason: str
-    screen: str
-    screenshot: bytes | None
-    step_id: str = ""
-    where: str = ""  # file:line of the step, filled in by whoever knows the file
-
-    def line(self, screenshot_path: str | None = None) -> str:
-        step = f"step {self.step}"
-        if self.step_id:
-            step += f" '{self.step_id}'"
-        if self.where:
-            step += f" ({self.where})"
-        text = (
-            f"{self.guide} › {step} › {self.platform}/{self.lang}: "
-            f"{self.action} — {self.reason} (screen: {self.screen})"
-        )
-        return f"{text}; screenshot: {screenshot_path}" if screenshot_path else text
 
 
 class GuideFailed(Exception):
@@ -191,7 +300,13 @@ def describe_action(action: Any, lang: str) -> str:
     return f"{action_name(action)} {describe_target(target, lang)}"
 
 
-def context_options(config: Config, playwright: Playwright, platform: Platform, lang: str) -> dict:
+def context_options(
+    config: Config,
+    playwright: Playwright,
+    platform: Platform,
+    lang: str,
+    scheme: ColorScheme = "light",
+) -> dict:
     device = config.devices[platform]
     if device.descriptor:
         if device.descriptor not in playwright.devices:
@@ -209,7 +324,7 @@ def context_options(config: Config, playwright: Playwright, platform: Platform, 
         "locale": LOCALES.get(lang, lang),
         "timezone_id": config.timezone,
         "reduced_motion": "reduce",
-        "color_scheme": "light",
+        "color_scheme": scheme,
         "service_workers": "block",
     }
 
@@ -338,23 +453,20 @@ class _Session:
     def where(self) -> tuple[str, str]:
         return self.page.url, self.screen()
 
-    def box(self, locator: Locator) -> Box | None:
-        found = locator.bounding_box()
-        if found is None:
-            return None
-        return Box(found["x"], found["y"], found["width"], found["height"])
+    def handles(self, target: Target) -> list[ElementHandle]:
+        return self.locate(target).element_handles()
 
-    def redactions(self) -> tuple[Redaction, ...]:
-        result = []
-        for style, target in self.redact:
-            for element in self.locate(target).all():
-                box = self.box(element)
-                if box is not None:
-                    result.append(Redaction(style, box))
-        return tuple(result)
+    def measure(
+        self,
+        marks: list[ElementHandle | None],
+        redactions: list[ElementHandle],
+        focus: ElementHandle | None,
+    ) -> dict[str, Any]:
+        """The page's geometry now (see MEASURE_JS), once fonts are ready."""
+        arg = {"marks": marks, "redactions": redactions, "focus": focus, "details": self.shoot}
+        return self.page.evaluate(MEASURE_JS, arg)
 
     def screenshot(self) -> bytes:
-        self.page.evaluate("() => document.fonts.ready.then(() => true)")
         return self.page.screenshot(animations="disabled", caret="hide", scale="device")
 
     def perform(self, action: Any, element: Locator | None) -> None:
@@ -406,31 +518,93 @@ def _needs_element(action: Any) -> bool:
     return not isinstance(action, Goto | ExpectAbsent | Blur | Mask)
 
 
+def _box(values: list[float] | None) -> Box | None:
+    if values is None or values[2] <= 0 or values[3] <= 0:
+        return None
+    return Box(*(round(v, 2) for v in values))
+
+
+def _boxes(values: list[list[float]] | None) -> tuple[Box, ...]:
+    return tuple(Box(*v) for v in values or ())
+
+
+class _Marked:
+    """A mark of the frame being built: its element and where it was last seen."""
+
+    def __init__(self, number: int, handle: ElementHandle | None) -> None:
+        self.number = number
+        self.handle = handle
+        self.box: Box | None = None
+        self.context: Box | None = None
+
+
 class _StepRun:
     """Runs a step's actions, grouping its marks into frames, one per screen."""
 
-    def __init__(self, session: _Session) -> None:
+    def __init__(self, session: _Session, step: PlatformStep) -> None:
         self.session = session
+        self.step = step
         self.frames: list[Frame] = []
-        self.group: list[tuple[int, Locator, Box]] = []
+        self.group: list[_Marked] = []
         self.pending: Frame | None = None
         self.number = 0
 
-    def measure(self) -> tuple[Mark, ...]:
-        # Marks taken earlier on the same screen are measured again, since a
-        # later scroll may have moved them; a vanished one keeps its last box.
-        marks = []
-        for index, (number, element, last_box) in enumerate(self.group):
-            box = self.session.box(element) if element.count() == 1 else None
-            self.group[index] = (number, element, box or last_box)
-            marks.append(Mark(number, box or last_box))
-        return tuple(marks)
+    def _focus(self) -> ElementHandle | None:
+        crop = self.step.crop
+        if not isinstance(crop, CropArea) or crop.element is None:
+            return None
+        found = self.session.handles(crop.element)
+        return found[0] if found else None
+
+    def _crop(self, focus: Box | None) -> CropRule:
+        crop = self.step.crop
+        if isinstance(crop, CropArea):
+            padding = crop.padding if crop.padding is not None else CropRule.padding
+            return CropRule(element=focus, padding=float(padding))
+        return CropRule(full=crop == "full")
 
     def shoot(self) -> Frame:
-        if not self.session.shoot:
-            return Frame(b"", self.measure(), ())
-        png = self.session.screenshot()
-        return Frame(png, self.measure(), self.session.redactions())
+        session = self.session
+        redactions: list[tuple[str, ElementHandle]] = []
+        if session.shoot:
+            redactions = [
+                (style, h) for style, target in session.redact for h in session.handles(target)
+            ]
+        focus = self._focus() if session.shoot else None
+        handles = [m.handle for m in self.group]
+        try:
+            seen = session.measure(handles, [h for _, h in redactions], focus)
+        except PlaywrightError:
+            # An earlier mark's element belonged to a page that has gone; it
+            # keeps its last box, and the marks still here are measured.
+            earlier: list[ElementHandle | None] = [None] * (len(handles) - 1)
+            seen = session.measure(earlier + handles[-1:], [h for _, h in redactions], focus)
+        # Marks taken earlier on the same screen are measured again, since a
+        # later scroll may have moved them; a vanished one keeps its last box.
+        for marked, found in zip(self.group, seen["marks"], strict=True):
+            box = _box(found["box"]) if found else None
+            if box is not None:
+                marked.box, marked.context = box, _box(found["context"])
+        if self.group and self.group[-1].box is None:
+            raise _ActionFailed("the element has no size on screen")
+        marks = tuple(Mark(m.number, m.box, m.context) for m in self.group if m.box is not None)
+        if not session.shoot:
+            return Frame(b"", marks, ())
+        redacted = tuple(
+            Redaction(style, box, _box(found["context"]))
+            for (style, _), found in zip(redactions, seen["redactions"], strict=True)
+            if found and (box := _box(found["box"])) is not None
+        )
+        return Frame(
+            session.screenshot(),
+            marks,
+            redacted,
+            text=_boxes(seen.get("text")),
+            bars=_boxes(seen.get("bars")),
+            elements=_boxes(seen.get("elements")),
+            panels=_boxes(seen.get("panels")),
+            crop=self._crop(_box(seen["focus"])),
+        )
 
     def close_frame(self) -> None:
         if self.pending is not None:
@@ -457,12 +631,15 @@ class _StepRun:
         self.close_frame()
         self.number += 1
         size = session.page.viewport_size or {"width": 1280, "height": 800}
-        box = Box(
-            *pressed_box(shown, session.platform, (size["width"], size["height"]), session.lang)
-        )
+        viewport = (size["width"], size["height"])
+        box = Box(*pressed_box(shown, session.platform, viewport, session.lang))
+        # The whole drawn dialog is the button's container, so a crop keeps it whole.
+        panel = Box(*dialog_plan(shown, session.platform, viewport, session.lang).panel)
         png = behind.png if behind is not None else self.shoot().png
         redactions = behind.redactions if behind is not None else ()
-        self.frames.append(Frame(png, (Mark(self.number, box),), redactions, shown))
+        self.frames.append(
+            Frame(png, (Mark(self.number, box, panel),), redactions, panels=(panel,), dialog=shown)
+        )
         session.settle()
 
     def act(self, action: Any) -> None:
@@ -482,10 +659,7 @@ class _StepRun:
         assert element is not None and target is not None
         self.number += 1
         session.reveal(element)
-        box = session.box(element)
-        if box is None:
-            raise _ActionFailed(f"{describe_target(target, session.lang)} has no size on screen")
-        self.group.append((self.number, element, box))
+        self.group.append(_Marked(self.number, element.element_handle()))
         # A filled-in field is shown filled; a tap is shown before it happens.
         if isinstance(action, Fill | Select):
             session.perform(action, element)
@@ -503,9 +677,9 @@ class _StepRun:
         if session.where() != before or element.count() == 0:
             self.close_frame()
 
-    def run(self, step: PlatformStep) -> StepShot:
-        following = [*step.actions[1:], None][: len(step.actions)]
-        for action, after in zip(step.actions, following, strict=True):
+    def run(self) -> StepShot:
+        following = [*self.step.actions[1:], None][: len(self.step.actions)]
+        for action, after in zip(self.step.actions, following, strict=True):
             self.session.dialog_plan = after if isinstance(after, DIALOG_ACTIONS) else None
             try:
                 self.act(action)
@@ -516,7 +690,19 @@ class _StepRun:
         self.close_frame()
         if not self.frames:
             self.frames.append(self.shoot())
-        return StepShot(step, tuple(self.frames))
+        crop = self.step.crop
+        if (
+            self.session.shoot
+            and isinstance(crop, CropArea)
+            and crop.element is not None
+            and all(frame.crop.element is None for frame in self.frames)
+        ):
+            raise _StepFailed(
+                "crop",
+                f"no {describe_target(crop.element, self.session.lang)} on the step's screens; "
+                "crop to an element the step shows",
+            )
+        return StepShot(self.step, tuple(self.frames))
 
 
 def run_guide(
@@ -528,6 +714,7 @@ def run_guide(
     lang: str,
     base_url: str,
     *,
+    scheme: ColorScheme = "light",
     shoot: bool = True,
     trace_path: str | None = None,
     storage_state: dict[str, Any] | None = None,
@@ -540,7 +727,7 @@ def run_guide(
     """
     if trace_path and _reads_environment(guide):
         trace_path = None  # a trace records what is typed: no secret may land in one
-    options = context_options(config, playwright, platform, lang)
+    options = context_options(config, playwright, platform, lang, scheme)
     if storage_state is not None:
         options["storage_state"] = storage_state
     context: BrowserContext = browser.new_context(**options)
@@ -560,7 +747,7 @@ def run_guide(
         session.settle()
         for step in steps_for(guide, platform):
             number, action, step_id = step.number, f"step {step.number}", step.id
-            shots.append(_StepRun(session).run(step))
+            shots.append(_StepRun(session, step).run())
         if keep is not None:
             keep["storage_state"] = context.storage_state()
     except (_StepFailed, PlaywrightError) as error:
@@ -578,6 +765,7 @@ def run_guide(
             reason,
             session.screen(),
             _safe_screenshot(page),
+            scheme,
             step_id,
         )
         raise GuideFailed(failure) from None
@@ -594,6 +782,7 @@ def run_guide(
         scale=float(options["device_scale_factor"]),
         viewport=(viewport["width"], viewport["height"]),
         steps=tuple(shots),
+        scheme=scheme,
     )
 
 

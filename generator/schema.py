@@ -6,6 +6,8 @@ declares draft-07 and keeps to its keywords: definitions under
 them). Localized text lists the site's languages as properties so that
 autocompletion offers them.
 
+The facts file (``facts.yml``) gets its own schema the same way.
+
 Run ``python -m generator.schema`` after changing the model or the languages.
 """
 
@@ -17,10 +19,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from generator.files import write_atomic
-from generator.model import Guide
+from generator.model import FactsFile, Guide
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "guide.schema.json"
+FACTS_SCHEMA_PATH = Path(__file__).parent / "schema" / "facts.schema.json"
 DRAFT = "http://json-schema.org/draft-07/schema#"
 COMMAND = "python -m generator.schema"
 
@@ -63,28 +68,42 @@ def _localized(languages: Sequence[str]) -> dict[str, Any]:
     }
 
 
-def guide_schema(languages: Sequence[str] = ("ja", "en")) -> dict[str, Any]:
-    """The JSON Schema of one guide file, for the given site languages."""
-    schema = Guide.model_json_schema(by_alias=True)
+def _schema(model: type[BaseModel], languages: Sequence[str], title: str, what: str) -> dict:
+    schema = model.model_json_schema(by_alias=True)
     definitions = schema.pop("$defs")
     definitions["Localized"] = _localized(languages)
     body = _draft7(schema)
     return {
         "$schema": DRAFT,
-        "title": "guidegen guide",
+        "title": title,
         "description": (
-            "One how-to guide: its steps as the reader follows them and as the "
-            "browser runs them. Generated from generator/model.py by "
-            f"`{COMMAND}`; do not edit by hand."
+            f"{what} Generated from generator/model.py by `{COMMAND}`; do not edit by hand."
         ),
         **{key: value for key, value in body.items() if key not in ("title", "description")},
         "definitions": _draft7(definitions),
     }
 
 
+def guide_schema(languages: Sequence[str] = ("ja", "en")) -> dict[str, Any]:
+    """The JSON Schema of one guide file, for the given site languages."""
+    what = "One how-to guide: its steps as the reader follows them and as the browser runs them."
+    return _schema(Guide, languages, "guidegen guide", what)
+
+
+def facts_schema(languages: Sequence[str] = ("ja", "en")) -> dict[str, Any]:
+    """The JSON Schema of the facts file, for the given site languages."""
+    what = "The facts that guides and pages share, each stated once."
+    return _schema(FactsFile, languages, "guidegen facts", what)
+
+
 def render(languages: Sequence[str]) -> str:
     """The schema file's exact text: stable key order, trailing newline."""
     return json.dumps(guide_schema(languages), ensure_ascii=False, indent=2) + "\n"
+
+
+def render_facts(languages: Sequence[str]) -> str:
+    """The facts schema file's exact text."""
+    return json.dumps(facts_schema(languages), ensure_ascii=False, indent=2) + "\n"
 
 
 def write_schema(path: Path = SCHEMA_PATH, languages: Sequence[str] = ("ja", "en")) -> bool:
@@ -95,8 +114,11 @@ def write_schema(path: Path = SCHEMA_PATH, languages: Sequence[str] = ("ja", "en
 def main() -> int:
     from generator.config import load_config
 
-    changed = write_schema(SCHEMA_PATH, load_config().languages)
+    languages = load_config().languages
+    changed = write_schema(SCHEMA_PATH, languages)
     print(f"{'wrote' if changed else 'unchanged:'} {SCHEMA_PATH}")
+    changed = write_atomic(FACTS_SCHEMA_PATH, render_facts(languages).encode("utf-8"))
+    print(f"{'wrote' if changed else 'unchanged:'} {FACTS_SCHEMA_PATH}")
     return 0
 
 

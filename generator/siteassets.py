@@ -27,12 +27,17 @@ def packaged() -> dict[str, bytes]:
 
 
 def install(config: Config) -> list[Path]:
-    """Copy the assets into docs/<lang>/assets/ for every language; drop ones no
-    longer shipped. Returns the folders written (what the preview must not watch)."""
+    """Copy the assets into docs/<lang>/assets/ for every language, and into the
+    editors' guide's docs/editors/<lang>/assets/ when the project has one; drop
+    ones no longer shipped. Returns the folders written (what the preview must
+    not watch)."""
     files = packaged()
     written: list[Path] = []
-    for lang in config.languages:
-        target = config.path("docs_dir") / lang / "assets"
+    docs = config.path("docs_dir")
+    targets = [docs / lang / "assets" for lang in config.languages]
+    if (config.root / "mkdocs.editors.yml").is_file():
+        targets += [docs / "editors" / lang / "assets" for lang in config.languages]
+    for target in targets:
         for folder in FOLDERS:
             if (target / folder).is_symlink():  # older projects linked one language's copy
                 (target / folder).unlink()

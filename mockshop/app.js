@@ -50,6 +50,14 @@ const esc = (value) =>
     .replaceAll('"', '&quot;')
     .replaceAll("'", '&#39;');
 
+// Escaped text in which the given names (a seller's, a person's) never break
+// across lines: a phrase breaker cannot know invented names such as 木工房あおば.
+const escKeeping = (text, names) =>
+  names.reduce(
+    (html, name) => html.replaceAll(esc(name), `<span class="keep">${esc(name)}</span>`),
+    esc(text),
+  );
+
 // Fixture text is either a plain string or {ja, en}.
 const tr = (value) => (value && typeof value === 'object' ? value[ctx.lang] : value);
 
@@ -114,21 +122,27 @@ function newMessage(fields) {
 
 // Where the buyer stands with a seller-sold order: what the order-problem
 // screen says and whether the Marketplace Guarantee claim is offered.
+// The guarantee's two weeks run from the buyer's first contact with the seller
+// that is still unanswered: a message, or else the return request (which is
+// sent to the seller as a message too).
 function caseFor(order) {
   const mine = ctx.state.messages.filter((m) => m.orderId === order.id);
   const sent = mine.filter((m) => m.folder === 'sent');
   const replies = mine.filter((m) => m.folder === 'inbox');
   const ret = ctx.state.returns.find((r) => r.orderId === order.id) || null;
   const claim = ctx.state.claims.find((c) => c.orderId === order.id) || null;
-  const replyAfterReturn = ret !== null && replies.some((m) => m.date >= ret.date);
-  const daysSinceReturn = ret ? daysBetween(ret.date, today()) : null;
+  const lastReply = replies.map((m) => m.date).sort().at(-1) || null;
+  const unanswered = sent.map((m) => m.date).filter((d) => lastReply === null || d > lastReply);
+  if (ret && (lastReply === null || ret.date > lastReply)) unanswered.push(ret.date);
+  const since = unanswered.sort()[0] || null;
+  const daysWaited = since ? daysBetween(since, today()) : null;
+  const until = since ? addDays(since, GUARANTEE_DAYS) : null;
   const claimable =
     order.fulfilment !== 'marketplace' &&
-    ret !== null &&
-    !replyAfterReturn &&
-    daysSinceReturn >= GUARANTEE_DAYS &&
+    since !== null &&
+    daysWaited >= GUARANTEE_DAYS &&
     claim === null;
-  return { sent, replies, ret, claim, replyAfterReturn, daysSinceReturn, claimable };
+  return { sent, replies, ret, claim, since, daysWaited, until, claimable };
 }
 
 function subjectOf(message) {
@@ -275,14 +289,15 @@ function servicesScreen() {
   const { S } = ctx;
   const row = (id, href, label, sub = '') =>
     `<li>${link(id, href, `<span class="row-main"><span class="row-title">${esc(label)}</span>${sub ? `<span class="row-sub">${esc(sub)}</span>` : ''}</span>${ICONS.chevron()}`, 'row')}</li>`;
-  const placeholder = (key, label) => row(`service-${key}`, `#/account/services/${key}`, label);
+  const placeholder = (key) =>
+    row(`service-${key}`, `#/account/services/${key}`, S[SERVICE_LABELS[key]]);
   const section = (id, title, rows) =>
     `<section class="group" aria-labelledby="${id}"><h2 id="${id}" class="group-title">${esc(title)}</h2><ul class="list">${rows}</ul></section>`;
   const body = `<div class="services">
-    ${section('sec-orders', S.secOrders, row('service-orders', '#/orders', S.svcOrders) + placeholder('buy-again', S.svcBuyAgain))}
-    ${section('sec-payment', S.secPayment, placeholder('payments', S.svcPayments) + placeholder('gift-cards', S.svcGiftCards))}
-    ${section('sec-settings', S.secSettings, placeholder('security', S.svcSecurity) + placeholder('addresses', S.svcAddresses) + placeholder('profile', S.svcProfile) + placeholder('email', S.svcEmailPrefs))}
-    ${section('sec-messages', S.secMessageCenter, row('messages', '#/messages', S.svcMessages, S.svcMessagesText) + placeholder('notifications', S.svcNotices))}
+    ${section('sec-orders', S.secOrders, row('service-orders', '#/orders', S.svcOrders) + placeholder('buy-again'))}
+    ${section('sec-payment', S.secPayment, placeholder('payments') + placeholder('gift-cards'))}
+    ${section('sec-settings', S.secSettings, placeholder('security') + placeholder('addresses') + placeholder('profile') + placeholder('email'))}
+    ${section('sec-messages', S.secMessageCenter, row('messages', '#/messages', S.svcMessages, S.svcMessagesText) + placeholder('notifications'))}
   </div>`;
   const c = crumbs();
   return {
@@ -294,7 +309,19 @@ function servicesScreen() {
   };
 }
 
-function placeholderScreen() {
+// The account-service rows that lead to a placeholder, by route key.
+const SERVICE_LABELS = {
+  'buy-again': 'svcBuyAgain',
+  payments: 'svcPayments',
+  'gift-cards': 'svcGiftCards',
+  security: 'svcSecurity',
+  addresses: 'svcAddresses',
+  profile: 'svcProfile',
+  email: 'svcEmailPrefs',
+  notifications: 'svcNotices',
+};
+
+function placeholderScreen(key) {
   const { S } = ctx;
   const c = crumbs();
   const body = emptyState(
@@ -308,6 +335,7 @@ function placeholderScreen() {
     title: S.servicesTitle,
     tab: 'account',
     crumbs: [c.account, c.services],
+    current: S[SERVICE_LABELS[key]],
     body,
   };
 }
@@ -443,7 +471,12 @@ function assistantScreen(order) {
   const seller = tr(order.seller);
   const a = ctx.state.assistant[order.id] || { step: 'choose' };
   const parts = [
-    bubble('bot', esc(S.assistantGreeting(tr(ctx.scenario.user.given), tr(order.name), seller))),
+    bubble(
+      'bot',
+      escKeeping(S.assistantGreeting(tr(ctx.scenario.user.given), tr(order.name), seller), [
+        seller,
+      ]),
+    ),
     bubble('bot', esc(S.assistantAsk)),
   ];
   let tail = '';
@@ -467,7 +500,9 @@ function assistantScreen(order) {
     } else {
       const sent = ctx.state.messages.find((m) => m.id === a.messageId);
       parts.push(bubble('you', esc(sent ? sent.body : '')));
-      parts.push(bubble('bot', esc(S.assistantSent(seller)), tid('assistant-confirmation')));
+      parts.push(
+        bubble('bot', escKeeping(S.assistantSent(seller), [seller]), tid('assistant-confirmation')),
+      );
       tail = `<div class="stack">
         ${link('assistant-view-messages', '#/messages/sent', esc(S.assistantViewSent), 'btn btn-primary btn-block')}
         ${link('assistant-done', `#/orders/${order.id}`, esc(S.assistantDone), 'btn btn-secondary btn-block')}</div>`;
@@ -560,6 +595,8 @@ function messageDetailScreen(message) {
     title: S.messageDetailTitle,
     tab: 'account',
     crumbs: [c.account, c.services, c.messages],
+    // The title repeats the parent's name (メッセージ), so the trail ends with the subject.
+    current: subjectOf(message),
     body,
   };
 }
@@ -590,19 +627,20 @@ function problemOptionsScreen(order, reason) {
   const k = caseFor(order);
   let status;
   let note = '';
+  const left = GUARANTEE_DAYS - k.daysWaited;
   if (k.claim) status = S.statusClaimed(k.claim.number);
   else if (order.fulfilment === 'marketplace') status = S.statusMarketplace;
-  else if (k.ret && !k.replyAfterReturn) {
-    const until = addDays(k.ret.date, GUARANTEE_DAYS);
+  else if (k.since && k.ret && k.ret.date >= k.since) {
+    const requested = date(k.ret.date, false);
     status = k.claimable
-      ? S.statusReturnOverdue(date(k.ret.date, false), k.daysSinceReturn)
-      : S.statusReturnWaiting(
-          date(k.ret.date, false),
-          date(until, false),
-          GUARANTEE_DAYS - k.daysSinceReturn,
-        );
+      ? S.statusReturnOverdue(requested, daysBetween(k.ret.date, today()))
+      : S.statusReturnWaiting(requested, date(k.until, false), left);
+  } else if (k.since) {
+    const contacted = date(k.since, false);
+    status = k.claimable
+      ? S.statusContactOverdue(contacted, k.daysWaited)
+      : S.statusContacted(contacted, date(k.until, false), left);
   } else if (k.replies.length) status = S.statusReplied;
-  else if (k.sent.length) status = S.statusContacted(date(k.sent[k.sent.length - 1].date, false));
   else {
     status = S.statusNone;
     note = S.statusNoneNote;
@@ -630,6 +668,8 @@ function problemOptionsScreen(order, reason) {
     title: S.problemTitle,
     tab: 'account',
     crumbs: [c.account, c.orders, c.order(order.id), c.problem(order.id)],
+    // The title repeats the parent's name, so the trail ends with the chosen reason.
+    current: S.reasons[reason],
     body,
   };
 }
@@ -650,7 +690,7 @@ function returnScreen(order, q) {
   const reason = S.reasons[q.get('reason')] ? q.get('reason') : 'missing-parts';
   const body = `${productMini(order)}
     <form class="card form" data-form="return" data-order="${esc(order.id)}">
-      <p>${esc(S.returnIntro(tr(order.seller)))}</p>
+      <p>${escKeeping(S.returnIntro(tr(order.seller)), [tr(order.seller)])}</p>
       <label for="return-reason">${esc(S.returnReasonLabel)}</label>
       <select id="return-reason" ${tid('return-reason')}>${reasonOptions(reason)}</select>
       <label for="return-comment">${esc(S.returnCommentLabel)}</label>
@@ -671,11 +711,11 @@ function returnDoneScreen(order) {
   const { S } = ctx;
   const k = caseFor(order);
   if (!k.ret) return returnScreen(order, new URLSearchParams());
-  const until = addDays(k.ret.date, GUARANTEE_DAYS);
+  const until = k.until || addDays(k.ret.date, GUARANTEE_DAYS);
   const body = `<div class="done" ${tid('return-confirmation')}>
       <span class="done-icon">${ICONS.check(32)}</span>
       <h2 class="done-title">${esc(S.returnDoneTitle)}</h2>
-      <p>${esc(S.returnDoneText(tr(order.seller)))}</p></div>
+      <p>${escKeeping(S.returnDoneText(tr(order.seller)), [tr(order.seller)])}</p></div>
     <section class="card"><dl class="facts">
       <div><dt>${esc(S.returnRequestedOn)}</dt><dd>${esc(date(k.ret.date))}</dd></div>
       <div><dt>${esc(S.returnReasonLabel)}</dt><dd>${esc(S.reasons[k.ret.reason] || '')}</dd></div>
@@ -796,7 +836,7 @@ function route() {
   if (p[0] === 'account') {
     if (p.length === 1) return accountScreen();
     if (p[1] === 'services' && p.length === 2) return servicesScreen();
-    if (p[1] === 'services' && p.length === 3) return placeholderScreen();
+    if (p[1] === 'services' && p.length === 3) return placeholderScreen(p[2]);
   }
   if (p[0] === 'orders') {
     if (p.length === 1) return ordersScreen(q);
@@ -854,6 +894,17 @@ function siteSearch(value = '') {
     </form>`;
 }
 
+// Navigation-bar text is 17px: a CJK character is one em wide, Latin text about half.
+const BAR_FONT_PX = 17;
+const BACK_CHEVRON = 30; // bar padding and the chevron
+const TITLE_GAP = 16;
+
+function barTextWidth(text) {
+  let ems = 0;
+  for (const ch of text) ems += ch.codePointAt(0) >= 0x2e80 ? 1 : 0.56;
+  return ems * BAR_FONT_PX;
+}
+
 function phoneChrome(view) {
   const { S } = ctx;
   const parent = view.crumbs.at(-1);
@@ -862,9 +913,10 @@ function phoneChrome(view) {
   let fits = true;
   // Tab roots (home, account, cart, menu) have no back button, as in the apps.
   if (parent && !['home', 'account', 'cart', 'menu'].includes(view.screen)) {
-    // Like UIKit: the previous screen's title, or plain "Back" when it would not fit.
-    const [labelMax, titleMax] = ctx.lang === 'ja' ? [5, 8] : [10, 16];
-    fits = parent.label.length <= labelMax && view.title.length <= titleMax;
+    // Like UIKit: the previous screen's title, or plain "Back" when it would not
+    // leave a clear gap before the centred title (else the title looks pushed aside).
+    const side = innerWidth / 2 - barTextWidth(view.title) / 2;
+    fits = BACK_CHEVRON + barTextWidth(parent.label) + TITLE_GAP <= side;
     const label = fits
       ? `<span class="sr-only">${esc(S.back)}: </span><span class="nav-back-label">${esc(parent.label)}</span>`
       : `<span class="nav-back-label">${esc(S.back)}</span>`;
@@ -893,7 +945,7 @@ function webChrome(view) {
   const trail = view.crumbs.length
     ? `<nav class="crumbs" aria-label="${esc(S.breadcrumbs)}"><ol>${view.crumbs
         .map((c) => `<li>${link(c.id, c.href, esc(c.label))}</li>`)
-        .join('')}<li aria-current="page">${esc(view.title)}</li></ol></nav>`
+        .join('')}<li aria-current="page">${esc(view.current || view.title)}</li></ol></nav>`
     : '';
   return `<div class="shell" data-screen="${esc(view.screen)}">
     <header class="site-header">

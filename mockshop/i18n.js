@@ -152,9 +152,11 @@ export const STRINGS = {
     statusNone:
       '出品者への連絡や返品リクエストがまだ行われていません。まず出品者に連絡するか、返品をリクエストしてください。',
     statusNoneNote:
-      '返品リクエストから2週間たっても出品者から返信がない場合は、マーケットプレイス保証を申請できます。',
-    statusContacted: (d) =>
-      `${d}に出品者に連絡しました。返信をお待ちいただくか、返品をリクエストしてください。`,
+      '出品者に連絡してから2週間たっても返信がない場合は、マーケットプレイス保証を申請できます。まだ連絡していない場合は、返品リクエストから2週間たっても返信がなければ申請できます。',
+    statusContacted: (d, until, left) =>
+      `${d}に出品者に連絡しました。返信をお待ちいただくか、返品をリクエストしてください。${until}までに返信がない場合は、マーケットプレイス保証を申請できます（あと${left}日）。`,
+    statusContactOverdue: (d, days) =>
+      `${d}に出品者に連絡してから${days}日たちましたが、返信がありません。マーケットプレイス保証を申請できます。`,
     statusReturnWaiting: (d, until, left) =>
       `${d}に返品をリクエストしました。出品者からの返信をお待ちください。${until}までに返信がない場合は、マーケットプレイス保証を申請できます（あと${left}日）。`,
     statusReturnOverdue: (d, days) =>
@@ -183,7 +185,7 @@ export const STRINGS = {
 
     claimTitle: 'マーケットプレイス保証の申請',
     claimIntro:
-      '出品者に連絡してから2週間たっても返信がない場合、こもれびマーケットが商品代金を返金します。',
+      '出品者に連絡してから2週間たっても返信がない場合（連絡せずに返品をリクエストした場合は、リクエストから2週間）、こもれびマーケットが商品代金を返金します。',
     claimAmount: '返金の対象額',
     claimReasonLabel: '申請の理由',
     claimDetailsLabel: '状況の詳細',
@@ -191,7 +193,7 @@ export const STRINGS = {
     claimDetailsMissing: '状況の詳細を入力してください。',
     claimSubmit: '申請する',
     claimNotEligible:
-      'この注文は、現在マーケットプレイス保証の申請対象ではありません。返品リクエストから2週間たっても出品者から返信がない場合に申請できます。',
+      'この注文は、現在マーケットプレイス保証の申請対象ではありません。出品者に連絡してから（連絡していない場合は返品をリクエストしてから）2週間たっても返信がない場合に申請できます。',
     claimDoneTitle: '申請を受け付けました',
     claimDoneText:
       'マーケットプレイス保証の申請を受け付けました。審査の結果は、登録されているメールアドレスにお知らせします。',
@@ -367,9 +369,11 @@ export const STRINGS = {
     statusNone:
       'You have not contacted the seller or requested a return yet. Please contact the seller or request a return first.',
     statusNoneNote:
-      'If the seller does not reply within two weeks of your return request, you can file a Marketplace Guarantee claim.',
-    statusContacted: (d) =>
-      `You contacted the seller on ${d}. Please wait for a reply, or request a return.`,
+      'If the seller has not replied two weeks after you contacted them, you can file a Marketplace Guarantee claim. If you have not contacted the seller, the two weeks start when you request a return.',
+    statusContacted: (d, until, left) =>
+      `You contacted the seller on ${d}. Please wait for a reply, or request a return. If there is no reply by ${until}, you can file a Marketplace Guarantee claim (${left} day${left === 1 ? '' : 's'} left).`,
+    statusContactOverdue: (d, days) =>
+      `You contacted the seller on ${d}, ${days} days ago, and the seller has not replied. You can file a Marketplace Guarantee claim.`,
     statusReturnWaiting: (d, until, left) =>
       `You requested a return on ${d}. Please wait for the seller's reply. If there is no reply by ${until}, you can file a Marketplace Guarantee claim (${left} day${left === 1 ? '' : 's'} left).`,
     statusReturnOverdue: (d, days) =>
@@ -399,7 +403,7 @@ export const STRINGS = {
 
     claimTitle: 'Marketplace Guarantee Claim',
     claimIntro:
-      'If a seller has not replied two weeks after you contacted them, Komorebi Market refunds the price of the item.',
+      'If a seller has not replied two weeks after you contacted them (or, if you did not contact them, two weeks after your return request), Komorebi Market refunds the price of the item.',
     claimAmount: 'Amount covered',
     claimReasonLabel: 'Reason for the claim',
     claimDetailsLabel: 'What happened',
@@ -407,7 +411,7 @@ export const STRINGS = {
     claimDetailsMissing: 'Please describe what happened.',
     claimSubmit: 'Submit claim',
     claimNotEligible:
-      'This order cannot be claimed under the Marketplace Guarantee right now. You can file a claim when the seller has not replied two weeks after your return request.',
+      'This order cannot be claimed under the Marketplace Guarantee right now. You can file a claim when the seller has not replied two weeks after you contacted them (or, if you did not, two weeks after your return request).',
     claimDoneTitle: 'Claim received',
     claimDoneText:
       'We received your Marketplace Guarantee claim. We will email you the result of our review.',

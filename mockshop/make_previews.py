@@ -3,7 +3,8 @@
 Run from the repository root:  python mockshop/make_previews.py
 
 Screens are reached through the shop's own URLs and clicks (no test hooks), in
-Japanese, at device scale factor 1 so the files stay small.
+Japanese, at device scale factor 1 so the files stay small. The dark theme's
+previews go to preview/<platform>/dark/.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from generator.server import serve  # noqa: E402
 SHOP = ROOT / "mockshop"
 OUT = SHOP / "preview"
 PLATFORMS = ("ios", "android", "web")
+SCHEMES = ("light", "dark")
 DEVICES = {"ios": "iPhone 13", "android": "Pixel 7"}
 
 
@@ -102,13 +104,14 @@ def shrink(path: Path) -> None:
     small.save(path, optimize=True)
 
 
-def context_options(browser: Browser, platform: str) -> dict:
-    del browser
-    return {"locale": "ja-JP", "timezone_id": "Asia/Tokyo", "reduced_motion": "reduce"}
-
-
-def capture(browser: Browser, devices: dict, base: str, platform: str) -> list[Path]:
-    options = context_options(browser, platform)
+def capture(browser: Browser, devices: dict, base: str, platform: str, scheme: str) -> list[Path]:
+    options: dict = {
+        "locale": "ja-JP",
+        "timezone_id": "Asia/Tokyo",
+        "reduced_motion": "reduce",
+        "color_scheme": scheme,
+    }
+    folder = OUT / platform if scheme == "light" else OUT / platform / scheme
     if platform in DEVICES:
         options |= {**devices[DEVICES[platform]], "device_scale_factor": 1}
     else:
@@ -121,7 +124,7 @@ def capture(browser: Browser, devices: dict, base: str, platform: str) -> list[P
         ready(page)
         if act:
             act(page)
-        path = OUT / platform / f"{stem}.png"
+        path = folder / f"{stem}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(path), animations="disabled", caret="hide")
         shrink(path)
@@ -134,9 +137,10 @@ def main() -> int:
     with serve(SHOP) as base, sync_playwright() as p:
         browser = launch(p)
         try:
-            for platform in PLATFORMS:
-                for path in capture(browser, p.devices, base, platform):
-                    print(path.relative_to(ROOT), path.stat().st_size)
+            for scheme in SCHEMES:
+                for platform in PLATFORMS:
+                    for path in capture(browser, p.devices, base, platform, scheme):
+                        print(path.relative_to(ROOT), path.stat().st_size)
         finally:
             browser.close()
     return 0

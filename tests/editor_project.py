@@ -12,8 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def copy_project(target: Path) -> Path:
-    """steps/, the shop (without its previews), the configuration, the hand-written
-    pages and the committed screenshots; PNG optimisation off, as it is slow."""
+    """steps/, the shop (without its previews), the configuration, the facts, the
+    hand-written pages and the committed screenshots; PNG optimisation off, as it is slow."""
     for name in ("steps", "screenshots"):
         shutil.copytree(ROOT / name, target / name)
     shutil.copytree(
@@ -27,7 +27,7 @@ def copy_project(target: Path) -> Path:
 
     shutil.copytree(ROOT / "docs", target / "docs", ignore=generated)
     shutil.copytree(ROOT / "generator" / "schema", target / "generator" / "schema")
-    for config in ROOT.glob("mkdocs*.yml"):
+    for config in [*ROOT.glob("mkdocs*.yml"), ROOT / "facts.yml"]:
         shutil.copy(config, target / config.name)
     pyproject = (ROOT / "pyproject.toml").read_text("utf-8")
     assert "[tool.guidegen]\n" in pyproject

@@ -33,13 +33,16 @@ class Shop:
     browser: Browser
     devices: dict[str, dict[str, Any]]
     base: str
-    _pages: dict[tuple[str, str], Page] = field(default_factory=dict)
+    _pages: dict[tuple[str, str, str], Page] = field(default_factory=dict)
 
-    def context_options(self, platform: str, lang: str = "ja") -> dict[str, Any]:
+    def context_options(
+        self, platform: str, lang: str = "ja", scheme: str = "light"
+    ) -> dict[str, Any]:
         options: dict[str, Any] = {
             "locale": "ja-JP" if lang == "ja" else "en-US",
             "timezone_id": "Asia/Tokyo",
             "reduced_motion": "reduce",
+            "color_scheme": scheme,
         }
         if platform in DEVICES:
             options |= self.devices[DEVICES[platform]]
@@ -67,11 +70,11 @@ class Shop:
         page.wait_for_selector(READY)
         return page
 
-    def look(self, platform: str, lang: str = "ja") -> Page:
-        """One reusable page per look, for tests that only read screens."""
-        key = (platform, lang)
+    def look(self, platform: str, lang: str = "ja", scheme: str = "light") -> Page:
+        """One reusable page per look and colour scheme, for tests that only read screens."""
+        key = (platform, lang, scheme)
         if key not in self._pages:
-            context = self.browser.new_context(**self.context_options(platform, lang))
+            context = self.browser.new_context(**self.context_options(platform, lang, scheme))
             self._pages[key] = context.new_page()
         return self._pages[key]
 
@@ -190,6 +193,7 @@ SCREENS: list[Screen] = [
     ("order-problem", "damaged-item", "#/orders/1001/problem", None),
     ("problem-options", "damaged-item", "#/orders/1001/problem/missing-parts", None),
     ("problem-options-14", "no-reply-14-days", "#/orders/1001/problem/missing-parts", None),
+    ("problem-options-contacted", "awaiting-reply", "#/orders/1001/problem/damaged", None),
     ("return-request", "damaged-item", "#/orders/1001/return?reason=missing-parts", None),
     ("return-confirmation", "damaged-item", "#/orders/1001/return", _return_done),
     ("claim-form", "no-reply-14-days", "#/orders/1001/claim", None),

@@ -1,10 +1,12 @@
 """Fixtures and helpers for the tests of the built help site.
 
-The site is built once per test session from a copy of the project (so the
-tests never touch the working tree's site/ or docs/), with the screenshots that
-are committed, and served on 127.0.0.1. Every browser context made here aborts
-any request that leaves that server, and records it, so a page that would need
-the network fails its test instead of passing on a developer's laptop.
+The site is built once per test session and engine from a copy of the project
+(so the tests never touch the working tree's site/ or docs/), with the
+screenshots that are committed, and served on 127.0.0.1 from a sub-path
+(``SUB_PATH``), as a site hosted at https://example.org/help/ would be. Every
+browser context made here aborts any request that leaves that server, and
+records it, so a page that would need the network fails its test instead of
+passing on a developer's laptop.
 """
 
 from __future__ import annotations
@@ -16,17 +18,32 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from PIL import Image, ImageOps
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright
 
 from generator.server import serve
 
 ROOT = Path(__file__).resolve().parent.parent
-COPIED = ("steps", "screenshots", "docs", "mockshop")
-COPIED_FILES = ("mkdocs.yml", "mkdocs.en.yml", "pyproject.toml")
+# The build's cache is keyed by content, so reusing it only saves the time of
+# converting images and encoding walkthrough videos again.
+COPIED = ("steps", "screenshots", "docs", "mockshop", ".guidegen/cache")
+COPIED_FILES = (
+    "mkdocs.yml",
+    "mkdocs.en.yml",
+    "mkdocs.editors.yml",
+    "mkdocs.editors.en.yml",
+    "pyproject.toml",
+    "search-synonyms.yml",
+    "facts.yml",
+)
+# The site is served from this folder of the server, and built for it.
+SUB_PATH = "help/"
+SITE_URL = "https://example.org/" + SUB_PATH
 
 # Added to the copy only: a guide whose text tries to inject HTML and script.
 ESCAPE_CHECK = """\
@@ -45,14 +62,34 @@ steps:
 """
 
 
+# The guide whose dark pictures the dark-mode tests look at.
+DARK_GUIDE = "check-sent"
+
+
+def fake_dark_captures(screenshots: Path, guide: str) -> None:
+    """Give the guide dark pictures where the project has none yet: the light
+    ones with inverted colours (unmistakable in a test), in the dark job folder."""
+    for light in sorted(screenshots.glob(f"*/*/{guide}")):
+        dark = light / "dark"
+        if dark.exists():
+            continue
+        dark.mkdir()
+        shutil.copy2(light / "frames.json", dark / "frames.json")
+        for picture in sorted(light.glob("*.png")):
+            with Image.open(picture) as image:
+                ImageOps.invert(image.convert("RGB")).save(dark / picture.name)
+
+
 @dataclass
 class Site:
     root: Path
     url: str
+    engine: str = "mkdocs"
     external: list[str] = field(default_factory=list)
 
     def pages(self) -> list[str]:
-        """Every page of the site, as paths relative to its root (ja and en/)."""
+        """Every page of the site, as paths relative to its root (ja and en/,
+        readers' and editors')."""
         found = []
         for index in sorted((self.root / "site").rglob("index.html")):
             relative = index.parent.relative_to(self.root / "site").as_posix()
@@ -74,7 +111,7 @@ class Site:
             route.abort()
 
 
-def build_copy(target: Path) -> Path:
+def build_copy(target: Path, engine: str = "mkdocs") -> Path:
     """Copy what a build reads into target and run ``guidegen build`` there."""
     for name in COPIED:
         if (ROOT / name).exists():
@@ -87,8 +124,23 @@ def build_copy(target: Path) -> Path:
     for name in COPIED_FILES:
         shutil.copy2(ROOT / name, target / name)
     (target / "steps" / "escape-check.yml").write_text(ESCAPE_CHECK, "utf-8")
+    fake_dark_captures(target / "screenshots", DARK_GUIDE)
+    # Site images are cached by content: reusing the project's cache spares
+    # the build most of its encoding.
+    cache = ROOT / ".guidegen" / "cache" / "site"
+    if cache.is_dir():
+        shutil.copytree(cache, target / ".guidegen" / "cache" / "site")
     result = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "build"],
+        [
+            sys.executable,
+            "-m",
+            "generator.cli",
+            "build",
+            "--engine",
+            engine,
+            "--site-url",
+            SITE_URL,
+        ],
         cwd=target,
         capture_output=True,
         text=True,
@@ -99,12 +151,37 @@ def build_copy(target: Path) -> Path:
     return target / "site"
 
 
+@contextmanager
+def _served(root: Path, engine: str) -> Iterator[Site]:
+    """The built site of a project copy, served from SUB_PATH."""
+    served = root / "served"
+    served.mkdir()
+    (served / SUB_PATH.strip("/")).symlink_to(root / "site", target_is_directory=True)
+    with serve(served) as url:
+        yield Site(root=root, url=url + SUB_PATH, engine=engine)
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The site as MkDocs, the default engine, builds it."""
     root = tmp_path_factory.mktemp("project")
     build_copy(root)
-    with serve(root / "site") as url:
-        yield Site(root=root, url=url)
+    with _served(root, "mkdocs") as built:
+        yield built
+
+
+@pytest.fixture(scope="session")
+def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    root = tmp_path_factory.mktemp("project-zensical")
+    build_copy(root, "zensical")
+    with _served(root, "zensical") as built:
+        yield built
+
+
+@pytest.fixture(params=["mkdocs", "zensical"])
+def engine_site(request: pytest.FixtureRequest) -> Site:
+    """The site from each engine, for the tests that both engines must pass."""
+    return request.getfixturevalue("site" if request.param == "mkdocs" else "zensical_site")
 
 
 @pytest.fixture(scope="session")
@@ -115,23 +192,47 @@ def devices(playwright: Playwright) -> dict[str, dict]:
     }
 
 
-# Runs Material's own search worker on the page's index, as the search box
-# does, and returns for each query the pages of its results, best first.
+# Runs the engine's own search worker on the page's index, as the search box
+# does, and returns for each query the pages of its results, best first:
+# Material's (lunr, search/search_index.json, results grouped by page) or
+# Zensical's (search.json, results by section, ten at a time).
 _SEARCH_JS = """
 async (queries) => {
   const config = JSON.parse(document.getElementById("__config").textContent);
   const base = new URL(config.base.replace(/\\/?$/, "/"), location.href);
-  const index = await (await fetch(new URL("search/search_index.json", base))).json();
+  const material = await fetch(new URL("search/search_index.json", base));
+  const index = await (material.ok ? material : await fetch(new URL("search.json", base))).json();
   const worker = new Worker(new URL(config.search, location.href));
   const ask = (message) => new Promise((resolve) => {
     worker.onmessage = (event) => resolve(event.data);
     worker.postMessage(message);
   });
-  await ask({type: 0, data: {...index, options: {suggest: false}}});
   const answers = {};
-  for (const query of queries) {
-    const result = await ask({type: 2, data: query});
-    answers[query] = result.data.items.map((group) => group[0].location.split("#")[0]);
+  if (material.ok) {
+    await ask({type: 0, data: {...index, options: {suggest: false}}});
+    for (const query of queries) {
+      const result = await ask({type: 2, data: query});
+      answers[query] = result.data.items.map((group) => group[0].location.split("#")[0]);
+    }
+  } else {
+    await ask({type: 0, data: index});
+    for (const query of queries) {
+      const pages = [];
+      let page;
+      do {
+        const result = await ask({type: 2, data: {
+          input: query, page,
+          filter: {input: {type: "operator", data: {operator: "and", operands: []}}},
+          aggregation: {input: [{type: "term", data: {field: "tags"}}]},
+        }});
+        for (const item of result.data.items) {
+          const location = index.items[item.id].location.split("#")[0];
+          if (!pages.includes(location)) pages.push(location);
+        }
+        page = result.data.pagination.next;
+      } while (page);
+      answers[query] = pages;
+    }
   }
   worker.terminate();
   return answers;
@@ -146,9 +247,16 @@ def search(page: Page, queries: list[str]) -> dict[str, list[str]]:
 _TAG = re.compile(r"<[^>]*>")
 
 
+def search_index(site_dir: Path) -> Path:
+    """The search index of a built section of the site, whichever engine built it."""
+    material = site_dir / "search" / "search_index.json"
+    return material if material.is_file() else site_dir / "search.json"
+
+
 def pages_containing(index_path: Path, query: str) -> set[str]:
     """The pages whose title or text contains the query, as a reader sees them."""
-    docs = json.loads(index_path.read_text("utf-8"))["docs"]
+    index = json.loads(index_path.read_text("utf-8"))
+    docs = index.get("docs", index.get("items", []))
     wanted = query.lower()
     found = set()
     for doc in docs:

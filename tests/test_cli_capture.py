@@ -30,7 +30,9 @@ steps:
 """
 
 
-def project(tmp_path: Path, start_url: str = "/index.html", optimise: bool = False) -> Path:
+def project(
+    tmp_path: Path, start_url: str = "/index.html", optimise: bool = False, schemes: str = "light"
+) -> Path:
     """A small project running against the fixture app. PNG optimisation is
     off unless asked for: it is slow, and one test covers it."""
     shutil.copytree(FIXTURE_APP, tmp_path / "app")
@@ -44,6 +46,7 @@ def project(tmp_path: Path, start_url: str = "/index.html", optimise: bool = Fal
         "ready = \"body[data-ready='true']\"\n"
         "timeout_ms = 2000\n"
         f"optimise = {'true' if optimise else 'false'}\n"
+        f"color_schemes = {json.dumps(schemes.split(','))}\n"
     )
     return tmp_path
 
@@ -192,4 +195,32 @@ def test_redraw_restores_step_images_from_raw_frames_without_a_browser(tmp_path)
     assert result.returncode == 0, result.stderr
     assert "2 images redrawn" in result.stdout
     assert image.read_bytes() == drawn
+    assert (root / "screenshots/en/web/demo/step-1.png").is_file()
+
+
+def test_dark_scheme_is_captured_in_its_own_folder_and_filtered_like_a_platform(tmp_path):
+    root = project(tmp_path, schemes="light,dark")
+    result = guidegen(root, "capture", "--platform", "web", "--scheme", "dark")
+    assert result.returncode == 0, result.stderr
+    assert "captured demo › web/en/dark" in result.stdout
+    assert not (root / "screenshots/en/web/demo/frames.json").exists()
+    dark = root / "screenshots/en/web/demo/dark"
+    meta = json.loads((dark / "frames.json").read_text())
+    assert meta["scheme"] == "dark"
+    image = Image.open(dark / "step-1.png")
+    assert image.text["guidegen:scheme"] == "dark"
+    assert image.convert("RGB").getpixel((1270, 10)) == (18, 18, 18)  # the app's dark page
+    result = guidegen(root, "capture", "--platform", "web")
+    assert "captured 1, up to date 1" in result.stdout  # the light job only
+    light = Image.open(root / "screenshots/en/web/demo/step-1.png").convert("RGB")
+    assert light.getpixel((1270, 10)) == (255, 255, 255)
+    manifest = json.loads((root / "screenshots/manifest.json").read_text())
+    assert sorted(manifest) == ["en/web/demo", "en/web/demo/dark"]
+    # Narrowed to light, the dark folder is orphaned; pruning it leaves the light job whole.
+    guide = root / "steps/demo.yml"
+    guide.write_text(guide.read_text().replace("platforms: [ios, web]", "platforms: [web]"))
+    guide.write_text(guide.read_text() + "color_schemes: [light]\n")
+    result = guidegen(root, "capture", "--prune")
+    assert result.returncode == 0, result.stderr
+    assert not dark.exists()
     assert (root / "screenshots/en/web/demo/step-1.png").is_file()

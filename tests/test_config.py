@@ -18,6 +18,7 @@ def write(tmp_path: Path, table: str) -> Path:
 
 def test_the_projects_configuration_serves_the_bundled_example(project_config):
     assert project_config.languages == ("ja", "en")
+    assert project_config.color_schemes == ("light", "dark")
     assert project_config.shop_dir == "mockshop" and project_config.base_url == ""
     assert project_config.devices == DEVICES
     assert project_config.threshold == 24 and project_config.budget == 40
@@ -58,6 +59,15 @@ def test_device_overrides_change_only_what_they_name(tmp_path):
         ),
         ("[tool.guidegen.devices.ios]\ndescriptor = 13\n", "descriptor: expected a device name"),
         ("[tool.guidegen.devices.web]\nverb = 'click'\n", "verb: expected a table"),
+        (
+            "color_schemes = ['light', 'sepia']\n",
+            "color_schemes: 'sepia' is not one of light, dark",
+        ),
+        ("color_schemes = []\n", "color_schemes: expected a non-empty list"),
+        (
+            "[tool.guidegen.devices.web]\ncolor_schemes = ['dark']\n",
+            "devices.web] color_schemes: 'dark' is not one of light; add it to [tool.guidegen]",
+        ),
     ],
 )
 def test_bad_values_name_their_key(tmp_path, table, message):
@@ -95,3 +105,16 @@ def test_an_unknown_device_descriptor_is_one_line_and_exit_2(tmp_path):
         "device; use a name such as 'iPhone 13' or 'Pixel 7'"
     )
     assert "Traceback" not in result.stderr
+
+
+def test_colour_schemes_default_to_light_and_narrow_per_platform(tmp_path):
+    assert load_config(write(tmp_path, "")).color_schemes == ("light",)
+    config = load_config(
+        write(
+            tmp_path,
+            'color_schemes = ["light", "dark"]\n'
+            '[tool.guidegen.devices.web]\ncolor_schemes = ["dark"]\n',
+        )
+    )
+    assert config.schemes_for("ios") == ("light", "dark")
+    assert config.schemes_for("web") == ("dark",)

@@ -74,7 +74,8 @@ def test_three_runs_give_identical_bytes(browser, playwright, shop_url, platform
 def copy_project(target: Path) -> Path:
     for name in ("steps", "mockshop"):
         shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("preview"))
-    shutil.copy(ROOT / "pyproject.toml", target / "pyproject.toml")
+    for name in ("pyproject.toml", "facts.yml"):
+        shutil.copy(ROOT / name, target / name)
     return target
 
 
@@ -85,7 +86,16 @@ def test_check_catches_a_renamed_button(tmp_path):
     assert code.count("link('contact-seller',") == 1
     app.write_text(code.replace("link('contact-seller',", "link('message-seller',"))
     result = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "check", "--guide", "contact-seller"],
+        [
+            sys.executable,
+            "-m",
+            "generator.cli",
+            "check",
+            "--guide",
+            "contact-seller",
+            "--scheme",
+            "light",
+        ],
         cwd=root,
         capture_output=True,
         text=True,
@@ -118,7 +128,7 @@ def test_check_passes_on_the_real_shop_for_one_guide(tmp_path):
         timeout=600,
     )
     assert result.returncode == 0, result.stderr
-    assert "3 guide runs OK" in result.stdout
+    assert "6 guide runs OK" in result.stdout  # three platforms × light and dark
 
 
 def test_config_is_the_projects(tmp_path):

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import Config
+from generator.config import Config, load_config
 from generator.lint import MODELINE, SCHEMA_FILE, lint
 from generator.load import MAX_BYTES, MAX_PROBLEMS
 
@@ -98,11 +98,14 @@ def corpus(project: Path) -> CorpusRun:
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=[p.stem for p in CORPUS])
-def test_broken_guide(path: Path, corpus: CorpusRun) -> None:
+def test_broken_guide(path: Path, corpus: CorpusRun, project: Path) -> None:
     result = corpus.results[path]
     output = result.stdout + result.stderr
     assert "Traceback" not in output
-    assert reported(result, path) == expected(path), output
+    # The schema a guide should link to is the project's own copy.
+    schema = os.path.relpath(project / ".guidegen" / "guide.schema.json", path.parent)
+    wanted = [line.replace("{SCHEMA}", Path(schema).as_posix()) for line in expected(path)]
+    assert reported(result, path) == wanted, output
     assert result.returncode == 2, output
     errors = sum(1 for line in expected(path) if ": warning: " not in line)
     assert f"{errors} errors" in result.stderr
@@ -124,7 +127,7 @@ def test_clean_guides_exit_zero(project: Path) -> None:
 
 
 def test_clean_guides_have_no_problem() -> None:
-    report = lint([BROKEN / "ok"], Config(root=ROOT), TODAY)
+    report = lint([BROKEN / "ok"], load_config(ROOT), TODAY)
     assert report.problems == ()
     assert sorted(g.id for g in report.guides) == ["other-guide", "sample-guide"]
 
@@ -292,3 +295,22 @@ def test_problems_per_file_are_capped(tmp_path: Path) -> None:
     problems = _lint_text(tmp_path, {"a.yml": _guide("a", steps=steps)})
     assert len(problems) == MAX_PROBLEMS + 1
     assert problems[-1] == "a.yml:56:11: 30 more problems not shown; fix the ones above first"
+
+
+def test_colour_schemes_are_the_projects_and_listed_once(tmp_path: Path) -> None:
+    light_only = _lint_text(tmp_path, {"a.yml": _guide("a", "color_schemes: [dark]\n")})
+    assert light_only == [
+        "a.yml:5:17: colour scheme 'dark' is not captured by this project "
+        "(color_schemes in [tool.guidegen]: light); remove it or add it there"
+    ]
+    both = ("light", "dark")
+    twice = _lint_text(
+        tmp_path, {"a.yml": _guide("a", "color_schemes: [dark, dark]\n")}, color_schemes=both
+    )
+    assert twice == ["a.yml:5:23: colour scheme 'dark' is listed twice"]
+    assert (
+        _lint_text(tmp_path, {"a.yml": _guide("a", "color_schemes: [light]\n")}, color_schemes=both)
+        == []
+    )
+    unknown = _lint_text(tmp_path, {"a.yml": _guide("a", "color_schemes: [sepia]\n")})
+    assert len(unknown) == 1 and "a.yml:5:" in unknown[0] and "light" in unknown[0]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import load as load_module
 from generator.load import MAX_BYTES, MAX_PROBLEMS, Problem, load_bytes, load_guide, parse
 
 GUIDE = """\
@@ -202,3 +203,33 @@ def test_text_or_localized_says_both_are_allowed() -> None:
         "g.yml:2:8: 'title' must give the text per language, e.g. {ja: …, en: …}",
         "g.yml:13:37: 'value' must be text, or text per language like {ja: …, en: …}",
     ]
+
+
+ROOT = Path(__file__).resolve().parent.parent
+PARSED = sorted((ROOT / "steps").glob("*.yml")) + sorted((ROOT / "tests" / "broken").rglob("*.yml"))
+
+
+@pytest.mark.parametrize("path", PARSED, ids=lambda p: p.name)
+def test_libyaml_and_python_parsers_agree(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """libyaml parses what it can; the result must be exactly the pure-Python one."""
+    text = path.read_bytes().decode("utf-8", "replace")
+    fast_data, fast_positions, fast_problems = parse(path, text)
+    monkeypatch.setattr(load_module, "_parse_with_libyaml", lambda text: None)
+    slow_data, slow_positions, slow_problems = parse(path, text)
+    assert (fast_data, fast_problems) == (slow_data, slow_problems)
+    assert fast_positions.values == slow_positions.values
+    assert fast_positions.keys == slow_positions.keys
+
+
+def test_every_valid_guide_takes_the_libyaml_path() -> None:
+    for path in sorted((ROOT / "steps").glob("*.yml")):
+        assert load_module._parse_with_libyaml(path.read_text("utf-8")) is not None, path
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a: &x 1\nb: *x\n", "a: !!str 1\n", "a: 1\n---\nb: 2\n", "a: 2026-02-30\n"],
+    ids=["alias", "tag", "two-documents", "bad-date"],
+)
+def test_what_the_guide_loader_refuses_takes_the_python_path(text: str) -> None:
+    assert load_module._parse_with_libyaml(text) is None

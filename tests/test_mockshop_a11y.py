@@ -14,7 +14,9 @@ shop = mockshop_fixtures.shop
 AXE = Axe()
 BLOCKING = {"serious", "critical"}
 # Japanese everywhere, English on one look: labels differ, structure does not.
-LOOKS = [(platform, "ja") for platform in PLATFORMS] + [("ios", "en")]
+# The dark theme has its own colours, so its contrast is checked on every look.
+LOOKS = [(platform, "ja", "light") for platform in PLATFORMS] + [("ios", "en", "light")]
+LOOKS += [(platform, "ja", "dark") for platform in PLATFORMS]
 
 
 def _describe(violations: list[dict]) -> str:
@@ -25,9 +27,13 @@ def _describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize(("platform", "lang"), LOOKS, ids=[f"{p}-{lang}" for p, lang in LOOKS])
-def test_no_serious_or_critical_violations(shop: Shop, platform: str, lang: str) -> None:
-    page = shop.look(platform, lang)
+@pytest.mark.parametrize(
+    ("platform", "lang", "scheme"), LOOKS, ids=[f"{p}-{lang}-{s}" for p, lang, s in LOOKS]
+)
+def test_no_serious_or_critical_violations(
+    shop: Shop, platform: str, lang: str, scheme: str
+) -> None:
+    page = shop.look(platform, lang, scheme)
     failures = []
     for name, scenario, route, act in SCREENS:
         shop.visit(page, platform, lang, scenario, route)

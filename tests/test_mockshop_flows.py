@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from itertools import pairwise
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -150,10 +151,18 @@ def test_seller_reply_in_buyer_seller_folder(shop: Shop, platform: str, lang: st
     close(page)
 
 
-@pytest.mark.parametrize(("platform", "lang"), LOOKS, ids=LOOK_IDS)
-def test_return_request_flow(shop: Shop, platform: str, lang: str) -> None:
+# The dark theme changes colours only: one flow on each look proves it works there.
+DARK_LOOKS = [(p, "ja", "dark") for p in PLATFORMS]
+
+
+@pytest.mark.parametrize(
+    ("platform", "lang", "scheme"),
+    [(p, lang, "light") for p, lang in LOOKS] + DARK_LOOKS,
+    ids=LOOK_IDS + [f"{p}-ja-dark" for p in PLATFORMS],
+)
+def test_return_request_flow(shop: Shop, platform: str, lang: str, scheme: str) -> None:
     t = TEXT[lang]
-    page = shop.open(platform, lang)
+    page = shop.open(platform, lang, color_scheme=scheme)
     go_to_orders(page)
     if platform == "web":
         tap(page, "order-problem-1001")  # the article clicks it on the order card
@@ -228,6 +237,42 @@ def test_day_14_offers_claim_and_files_it(shop: Shop, platform: str, lang: str) 
     expect(page.get_by_test_id("problem-file-claim")).to_have_count(0)
     expect(page.get_by_test_id("problem-status")).to_contain_text("G-20261126-1001")
     close(page)
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_dark_theme_follows_the_system_setting(shop: Shop, platform: str) -> None:
+    """Dark pages with light text in the dark scheme; the light scheme stays light."""
+
+    def luminance(page: Page, selector: str, prop: str) -> float:
+        rgb = page.evaluate(
+            "([s, p]) => getComputedStyle(document.querySelector(s))[p]", [selector, prop]
+        )
+        r, g, b = (int(v) for v in re.findall(r"\d+", rgb)[:3])
+        return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255
+
+    surface = ".list" if platform != "web" else ".page"
+    for scheme, dark in (("dark", True), ("light", False)):
+        page = shop.open(platform, "ja", route="#/account/services", color_scheme=scheme)
+        for selector, prop in (("body", "backgroundColor"), (surface, "backgroundColor")):
+            assert (luminance(page, selector, prop) < 0.2) is dark, (scheme, selector)
+        assert (luminance(page, ".row-title", "color") > 0.7) is dark, scheme
+        close(page)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_two_weeks_run_from_contacting_the_seller(shop: Shop, lang: str) -> None:
+    """Contacted 2 days ago: the claim's date is counted from the message. Contacted
+    14 days ago without a return request: the claim is offered."""
+    waiting = shop.open("ios", lang, "awaiting-reply", "#/orders/1001/problem/damaged")
+    status = waiting.get_by_test_id("problem-status")
+    expect(status).to_contain_text("12月8日" if lang == "ja" else "December 8")
+    expect(status).to_contain_text("あと12日" if lang == "ja" else "12 days left")
+    expect(waiting.get_by_test_id("problem-file-claim")).to_have_count(0)
+    close(waiting)
+    overdue = shop.open("ios", lang, "contacted-14-days", "#/orders/1001/problem/damaged")
+    expect(overdue.get_by_test_id("problem-file-claim")).to_have_text(TEXT[lang]["claim"])
+    expect(overdue.get_by_test_id("problem-status")).to_contain_text("14")
+    close(overdue)
 
 
 def test_today_comes_from_the_scenario_not_the_clock(shop: Shop) -> None:
@@ -364,6 +409,7 @@ def test_scenarios_json_is_the_fixture_source() -> None:
         "seller-replied",
         "return-requested-13-days",
         "no-reply-14-days",
+        "contacted-14-days",
         "marketplace-shipped",
     }
     assert required <= set(data)
@@ -411,3 +457,58 @@ def test_testids_identical_across_looks_and_unique(shop: Shop, entry: Screen) ->
     assert ios == android
     # The web header always has the product search; the phones show it on home only.
     assert ios - HOME_SEARCH == web - HOME_SEARCH
+
+
+def test_web_breadcrumbs_never_repeat_a_label(shop: Shop) -> None:
+    page = shop.look("web", "ja")
+    for name, scenario, route, act in SCREENS:
+        shop.visit(page, "web", "ja", scenario, route)
+        if act:
+            act(page)
+        labels = page.locator(".crumbs li").all_inner_texts()
+        repeats = [a for a, b in pairwise(labels) if a.strip() == b.strip()]
+        assert not repeats, (name, labels)
+
+
+# Each word must sit on one line: Range rectangles of one line share their top.
+WORD_LINES_JS = """(words) => {
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const split = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const word of words) {
+      const at = node.data.indexOf(word);
+      if (at < 0) continue;
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + word.length);
+      const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+      if (tops.size > 1) split.push(word);
+    }
+  }
+  return split;
+}"""
+
+
+@pytest.mark.parametrize("platform", ["ios", "android"])
+def test_japanese_words_are_not_broken_across_lines(shop: Shop, platform: str) -> None:
+    page = shop.look(platform, "ja")
+    words = ["ブックエンド", "（2個セット）", "メッセージ", "行われていません", "リクエスト"]
+    words += ["木工房あおば"]
+    routes = ["#/orders/1001/problem", "#/orders/1001/problem/missing-parts"]
+    routes += ["#/orders/1001/contact", "#/orders/1001/return?reason=damaged"]
+    for route in routes:
+        shop.visit(page, platform, "ja", "damaged-item", route)
+        assert page.evaluate(WORD_LINES_JS, words) == [], route
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_ios_title_is_centred_clear_of_the_back_label(shop: Shop, lang: str) -> None:
+    page = shop.look("ios", lang)
+    width = page.viewport_size["width"]  # type: ignore[index]
+    for route in ("#/orders/1001", "#/orders/1001/problem", "#/orders/1001/problem/damaged"):
+        shop.visit(page, "ios", lang, "damaged-item", route)
+        title = page.locator(".nav-title").bounding_box()
+        back = page.get_by_test_id("nav-back").bounding_box()
+        assert title and back
+        assert abs(title["x"] + title["width"] / 2 - width / 2) <= 1, route
+        assert back["x"] + back["width"] + 12 <= title["x"], route

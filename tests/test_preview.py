@@ -30,8 +30,9 @@ def test_inject_puts_the_script_before_the_end_of_the_body():
 
 
 def test_snapshot_watches_sources_but_not_what_the_preview_writes(tmp_path):
-    config = Config(root=tmp_path, shop_dir="app")
+    config = Config(root=tmp_path, shop_dir="app", facts="facts.yml")
     for name in (
+        "facts.yml",
         "steps/a.yml",
         "docs/ja/index.md",
         "docs/ja/guides/a.md",
@@ -44,6 +45,7 @@ def test_snapshot_watches_sources_but_not_what_the_preview_writes(tmp_path):
         (tmp_path / name).write_text("x")
     before = snapshot(config)
     assert {p.relative_to(tmp_path).as_posix() for p in before} == {
+        "facts.yml",
         "steps/a.yml",
         "docs/ja/index.md",
         "app/index.html",

@@ -9,7 +9,7 @@ import pytest
 
 from generator.config import Config, Device
 from generator.reference import COMMAND, CONFIG_EXAMPLES, EXAMPLES, reference, reference_path
-from generator.schema import guide_schema
+from generator.schema import facts_schema, guide_schema
 
 
 def _sections(text: str) -> dict[str, str]:
@@ -29,8 +29,10 @@ def test_committed_reference_is_fresh(project_config, lang):
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_every_schema_key_has_a_row_in_its_section(project_config, lang):
     schema = guide_schema(project_config.languages)
+    facts = facts_schema(project_config.languages)
     sections = _sections(reference(lang, project_config.languages))
-    definitions = {"Guide": schema, **schema["definitions"]}
+    definitions = {"Guide": schema, **schema["definitions"], "FactsFile": facts}
+    definitions["SharedFact"] = facts["definitions"]["SharedFact"]
     for name, definition in definitions.items():
         body = sections[name.lower()]
         for key, node in definition["properties"].items():
@@ -53,7 +55,9 @@ def test_every_configuration_key_is_documented(project_config):
 
 def test_examples_name_real_keys_and_fit_in_a_code_span(project_config):
     schema = guide_schema(project_config.languages)
-    definitions = {"Guide": schema, **schema["definitions"]}
+    facts = facts_schema(project_config.languages)
+    definitions = {"Guide": schema, **schema["definitions"], "FactsFile": facts}
+    definitions["SharedFact"] = facts["definitions"]["SharedFact"]
     real = {f"{n}.{k}" for n, d in definitions.items() for k in d["properties"]}
     real = {k for k in real if not k.startswith("Localized.")} | {"Localized.*"}
     assert set(EXAMPLES) == real

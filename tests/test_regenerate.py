@@ -7,6 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from generator.server import serve
@@ -24,11 +25,20 @@ steps:
 """
 
 
-def captured(tmp_path: Path) -> Path:
-    root = project(tmp_path)
+@pytest.fixture(scope="module")
+def first_capture(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One capture of the small project, made once: each test works on a copy."""
+    root = project(tmp_path_factory.mktemp("captured"))
     (root / "steps" / "second.yml").write_text(SECOND_GUIDE)
     result = guidegen(root, "capture")
     assert result.returncode == 0, result.stderr
+    return root
+
+
+@pytest.fixture
+def captured(first_capture: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(first_capture, root)
     return root
 
 
@@ -40,8 +50,8 @@ def tree(root: Path) -> dict[str, bytes]:
     }
 
 
-def test_check_passes_and_writes_nothing_when_the_ui_is_the_same(tmp_path):
-    root = captured(tmp_path)
+def test_check_passes_and_writes_nothing_when_the_ui_is_the_same(captured):
+    root = captured
     before = tree(root)
     result = guidegen(root, "capture", "--check")
     assert result.returncode == 0, result.stderr
@@ -49,8 +59,8 @@ def test_check_passes_and_writes_nothing_when_the_ui_is_the_same(tmp_path):
     assert tree(root) == before
 
 
-def test_a_css_change_is_caught_and_update_rewrites_exactly_those_images(tmp_path):
-    root = captured(tmp_path)
+def test_a_css_change_is_caught_and_update_rewrites_exactly_those_images(captured):
+    root = captured
     before = tree(root)
     app = root / "app" / "index.html"
     # The Send button turns red: only the steps that show the form change.
@@ -80,8 +90,8 @@ def test_a_css_change_is_caught_and_update_rewrites_exactly_those_images(tmp_pat
     assert guidegen(root, "capture", "--check").returncode == 0
 
 
-def test_a_one_pixel_difference_stays_under_the_budget(tmp_path):
-    root = captured(tmp_path)
+def test_a_one_pixel_difference_stays_under_the_budget(captured):
+    root = captured
     raw = root / "screenshots/en/web/second/raw/step-1-1.png"
     image = Image.open(raw).convert("RGB")
     r, g, b = image.getpixel((700, 500))
@@ -102,8 +112,8 @@ def test_a_one_pixel_difference_stays_under_the_budget(tmp_path):
     assert raw.read_bytes() == before["screenshots/en/web/second/raw/step-1-1.png"]
 
 
-def test_orphans_are_reported_and_pruned(tmp_path):
-    root = captured(tmp_path)
+def test_orphans_are_reported_and_pruned(captured):
+    root = captured
     (root / "steps" / "second.yml").unlink()
     guide = root / "steps" / "demo.yml"
     guide.write_text(guide.read_text().split('  - text: {en: "①Type')[0])
@@ -119,8 +129,8 @@ def test_orphans_are_reported_and_pruned(tmp_path):
     assert guidegen(root, "capture", "--check").returncode == 0
 
 
-def test_three_shards_merged_equal_the_whole(tmp_path):
-    root = captured(tmp_path)
+def test_three_shards_merged_equal_the_whole(captured):
+    root = captured
     whole = guidegen(root, "capture", "--check", "--report", "whole")
     assert whole.returncode == 0
     for index in (1, 2, 3):
@@ -145,8 +155,8 @@ def test_bad_shard_is_a_usage_error(tmp_path):
     assert result.returncode == 2 and "--shard 4/3" in result.stderr
 
 
-def test_the_html_report_opens_with_every_image(tmp_path, browser):
-    root = captured(tmp_path)
+def test_the_html_report_opens_with_every_image(captured, browser):
+    root = captured
     app = root / "app" / "index.html"
     app.write_text(app.read_text().replace("padding: 16px", "padding: 40px"))
     (root / "steps" / "third.yml").write_text(SECOND_GUIDE.replace("second", "third"))

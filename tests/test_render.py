@@ -7,11 +7,10 @@ from pathlib import Path
 
 from PIL import Image, PngImagePlugin
 
-from generator.compare import Tolerance, difference
 from generator.config import Config
 from generator.model import Guide
-from generator.render import escape, guide_page, render, site_image, step_text
-from tests.conftest import ROOT
+from generator.render import escape, guide_page, render, step_text
+from generator.site_images import SiteFrame, StepPicture, Variant
 
 
 def make_guide(**extra) -> Guide:
@@ -51,20 +50,20 @@ def test_yaml_text_cannot_inject_html_or_markdown():
 
 def test_a_page_has_a_tab_per_platform_with_numbered_steps_and_images(tmp_path):
     c = config(tmp_path)
-    images = {"assets/screenshots/ios/demo/step-1.png": (780, 844)}
+    variants = (Variant("assets/screenshots/ios/demo/step-1.1.390.webp", 390, 664),)
+    frame = SiteFrame(390, 664, (1,), variants)
+    images = {("ios", "demo", "step-1"): StepPicture((frame,), (), True)}
     page = guide_page(make_guide(), "ja", c, images)
     assert '=== "iPhone"' in page and '=== "Android"' in page and '=== "パソコン"' in page
     assert "1. ①ボタンをタップします。" in page
     assert "1. ①ボタンをクリックします。" in page
-    assert (
-        "[![手順 1 の画面（iPhone）: ①ボタンをタップします。（画像の印: ①）]"
-        "(../assets/screenshots/ios/demo/step-1.png)"
-        "{ loading=lazy decoding=async width=780 height=844 }]"
-        "(../assets/screenshots/ios/demo/step-1.png){ .gg-zoom }" in page
-    )
-    assert page.count("![") == 1
+    assert 'alt="手順 1 の画面（iPhone）: ①ボタンをタップします。（画像の印: ①）"' in page
+    assert 'srcset="../../assets/screenshots/ios/demo/step-1.1.390.webp 390w"' in page
+    assert 'width="390" height="664" data-css-width="390" loading="lazy"' in page
+    assert page.count("<img ") == 1
     assert "2. 完了" in page  # the web-only step is numbered 2 on the web only
     assert '!!! note "補足"' in page
+    assert "hide: [toc]" in page  # the pictures get the table of contents' column
 
 
 def png_with_gradient() -> bytes:
@@ -79,24 +78,14 @@ def png_with_gradient() -> bytes:
     return out.getvalue()
 
 
-def test_site_images_are_palette_pngs_that_look_the_same_and_weigh_less(tmp_path):
-    source = ROOT / "screenshots/ja/ios/contact-seller/contact.png"
-    served = site_image(config(tmp_path), source)
-    assert len(served) < len(source.read_bytes()) * 0.7
-    # No pixel moves by more than the comparison's own default threshold.
-    assert difference(source.read_bytes(), served, Tolerance(budget=0)).changed_pixels == 0
-    assert site_image(config(tmp_path), source) == served  # cached, same bytes
-
-
-def test_render_writes_pages_and_copies_only_captured_images(tmp_path):
+def test_render_writes_pages_and_converts_only_captured_images(tmp_path):
     c = config(tmp_path)
     shot = tmp_path / "screenshots/en/ios/demo/step-1.png"
     shot.parent.mkdir(parents=True)
     shot.write_bytes(png_with_gradient())
     missing = render(c, [make_guide()])
-    served = Image.open(tmp_path / "docs/en/assets/screenshots/ios/demo/step-1.png")
-    assert served.mode == "P" and served.size == (300, 200)
-    assert served.text["guidegen:device"] == "iPhone 13"
+    served = Image.open(tmp_path / "docs/en/assets/screenshots/ios/demo/step-1.1.300.webp")
+    assert served.format == "WEBP" and served.size == (300, 200)
     assert "ja/ios/demo/step-1.png" in missing and "en/ios/demo/step-1.png" not in missing
     assert (tmp_path / "docs/ja/guides/demo.md").read_text().startswith("---\n# Generated")
 
@@ -127,7 +116,7 @@ def test_facts_show_their_source_and_review_date(tmp_path):
         facts=[
             {
                 "text": {"ja": "返金されます。", "en": "You get a refund."},
-                "source": "https://help.example.com/a_(b)?q=[1]",
+                "source": "https://help.komorebi.co.jp/a_(b)?q=[1]",
                 "checked": "2026-11-26",
             }
         ]
@@ -136,8 +125,8 @@ def test_facts_show_their_source_and_review_date(tmp_path):
     en = guide_page(guide, "en", config(tmp_path), {})
     assert "## この手順の根拠" in ja
     assert (
-        "- 返金されます。 ([出典: help.example.com]"
-        "(https://help.example.com/a_%28b%29?q=%5B1%5D); 最終確認: 2026年11月26日)"
+        "- 返金されます。（[出典: help.komorebi.co.jp]"
+        "(https://help.komorebi.co.jp/a_%28b%29?q=%5B1%5D)、最終確認: 2026年11月26日）"
     ) in ja
     assert "last reviewed: November 26, 2026" in en
 

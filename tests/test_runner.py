@@ -121,3 +121,52 @@ def test_the_same_run_gives_the_same_pixels(browser, playwright, app_config, app
     first = run(browser, playwright, app_config, app_url, g)
     second = run(browser, playwright, app_config, app_url, g)
     assert first.steps[0].frames[0].png == second.steps[0].frames[0].png
+
+
+def test_a_frame_records_the_screen_text_bars_and_each_marks_container(
+    browser, playwright, app_config, app_url
+):
+    g = guide(
+        {"text": {"en": "①"}, "actions": [{"tap": "next"}]},
+        {"text": {"en": "①"}, "actions": [{"highlight": "message"}]},
+    )
+    home, form = (s.frames[0] for s in run(browser, playwright, app_config, app_url, g).steps)
+    (next_button,) = home.marks
+    # The button's label is a line of text on the screen, inside the button.
+    assert any(next_button.box.contains(line) for line in home.text)
+    assert home.text == tuple(sorted(home.text, key=lambda b: (b.y, b.x, b.height, b.width)))
+    # The fixed tab bar at the bottom of the screen is a bar.
+    assert any(bar.bottom == 664 and bar.width == 390 and bar.height == 120 for bar in home.bars)
+    assert all(b.x >= 0 and b.right <= 390 and b.y >= 0 and b.bottom <= 664 for b in home.text)
+    (message,) = form.marks
+    assert message.context is not None and message.context.contains(message.box)
+    assert message.context.height > message.box.height * 2
+
+
+def test_a_mark_outlines_what_a_bare_element_shows(browser, playwright, app_config, app_url):
+    g = guide({"text": {"en": "①"}, "actions": [{"highlight": "wide"}]})
+    (frame,) = run(browser, playwright, app_config, app_url, g).steps[0].frames
+    (mark,) = frame.marks
+    # A paragraph spans the screen; its one word is what the reader looks for.
+    assert 20 < mark.box.width < 100
+
+
+def test_a_step_can_crop_to_an_element_or_show_the_whole_screen(
+    browser, playwright, app_config, app_url
+):
+    g = guide(
+        {"text": {"en": "①"}, "actions": [{"tap": "next"}], "crop": "full"},
+        {"text": {"en": "①"}, "actions": [{"highlight": "send"}], "crop": {"element": "compose"}},
+    )
+    home, form = (s.frames[0] for s in run(browser, playwright, app_config, app_url, g).steps)
+    assert home.crop.full
+    assert form.crop.element is not None and form.crop.element.contains(form.marks[0].box)
+
+
+def test_a_crop_element_that_is_not_on_the_screen_fails_the_step(
+    browser, playwright, app_config, app_url
+):
+    g = guide({"text": {"en": "①"}, "actions": [{"tap": "next"}], "crop": {"element": "nope"}})
+    with pytest.raises(GuideFailed) as caught:
+        run(browser, playwright, app_config, app_url, g)
+    assert "no test id 'nope' on the step's screens" in caught.value.failure.reason

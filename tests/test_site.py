@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
+import socket
 from html import unescape
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
 
-from tests.site_fixtures import ROOT, Site
+from tests.site_fixtures import ROOT, SITE_URL, Site
 
 GUIDES = sorted(p.stem for p in (ROOT / "steps").glob("*.yml"))
 MAX_TAB_BYTES = 1_500_000
@@ -51,14 +52,33 @@ def _choose_tab(page: Page, label: str) -> None:
     page.locator(".tabbed-labels label", has_text=label).first.click()
 
 
+EDITORS_PAGES = ("", "first-guide/", "marks/", "ci/", "your-app/", "reference/")
+
+
 def test_every_page_of_both_languages_is_built(site: Site) -> None:
     pages = set(site.pages())
     for root in ("", "en/"):
         assert {f"{root}", f"{root}about-sellers/"} <= pages
         assert {f"{root}guides/{g}/" for g in GUIDES} <= pages
+        assert {f"{root}editors/{p}" for p in EDITORS_PAGES} <= pages
 
 
-def test_a_platform_chosen_on_one_guide_is_shown_on_the_next(site: Site, browser: Browser):
+@pytest.mark.parametrize("root", ["", "en/"])
+def test_readers_pages_link_the_editors_guide_from_the_footer_only(
+    site: Site, browser: Browser, root: str
+) -> None:
+    page = _open(site, browser, root + "guides/check-sent/")
+    assert not page.locator(".md-nav a[href*='editors']").count(), "no editors' page in the nav"
+    page.locator("a.gg-footer-link").click()
+    page.wait_for_url(site.url + root + "editors/")
+    assert page.locator(".md-nav a[href*='reference']").count(), "the editors' nav"
+    page.locator("a.gg-footer-link").click()
+    page.wait_for_url(site.url + root)
+    _close(page, site)
+
+
+def test_a_platform_chosen_on_one_guide_is_shown_on_the_next(engine_site: Site, browser: Browser):
+    site = engine_site
     first, second = "guides/contact-seller/", "guides/check-replies/"
     page = _open(site, browser, first)
     _choose_tab(page, "Android")
@@ -69,8 +89,11 @@ def test_a_platform_chosen_on_one_guide_is_shown_on_the_next(site: Site, browser
     _close(page, site)
 
 
-@pytest.mark.parametrize("start", ["guides/contact-seller/", "about-sellers/", ""])
-def test_the_language_switcher_keeps_the_page(site: Site, browser: Browser, start: str):
+@pytest.mark.parametrize(
+    "start", ["guides/contact-seller/", "about-sellers/", "", "editors/marks/"]
+)
+def test_the_language_switcher_keeps_the_page(engine_site: Site, browser: Browser, start: str):
+    site = engine_site
     page = _open(site, browser, start)
     page.locator(".md-header__option .md-select button").hover()
     page.get_by_role("link", name="English").click()
@@ -98,7 +121,8 @@ def _load_all_images(page: Page) -> list[dict]:
     )
 
 
-def test_every_image_loads_and_has_alt_text(site: Site, browser: Browser) -> None:
+def test_every_image_loads_and_has_alt_text(engine_site: Site, browser: Browser) -> None:
+    site = engine_site
     problems = []
     count = 0
     for path in site.pages():
@@ -167,7 +191,8 @@ def test_the_home_flow_diagram_renders_offline(site: Site, browser: Browser) -> 
         assert diagram.bounding_box()["height"] > 200
         # The text version under the diagram links every box's guide.
         links = page.locator("article ol a").evaluate_all("as => as.map(a => a.href)")
-        for guide in ("contact-seller", "check-sent", "check-replies", "file-claim"):
+        guides = ("contact-seller", "check-sent", "check-replies", "return-request", "file-claim")
+        for guide in guides:
             assert f"{site.url}{root}guides/{guide}/" in links
         _close(page, site)
 
@@ -176,7 +201,7 @@ def test_the_flow_diagram_links_each_box_to_its_guide(site: Site) -> None:
     for root in ("", "en/"):
         source = (site.root / "site" / root / "index.html").read_text("utf-8")
         targets = re.findall(r'click \w+ "([^"]+)"', source)
-        assert len(targets) == 5
+        assert len(targets) == 6
         for target in targets:
             assert (site.root / "site" / root / target / "index.html").is_file(), target
 
@@ -251,24 +276,63 @@ def _ids(html: str) -> set[str]:
     return {unquote(i) for i in re.findall(r'\sid="([^"]+)"', html)}
 
 
-def test_no_broken_links_or_anchors(site: Site) -> None:
+# Hosts that never lead anywhere (RFC 2606 and 6761 names).
+_RESERVED_HOST = re.compile(r"(^|\.)(example|test|invalid|localhost)$|^example\.(com|net|org)$")
+
+
+def _resolves(host: str) -> bool:
+    try:
+        socket.getaddrinfo(host, 443)
+    except OSError:
+        return False
+    return True
+
+
+def test_every_link_of_every_page_leads_somewhere(site: Site) -> None:
+    """The crawl: every page of both languages and both sections, every <a> and
+    <link>; internal links must reach a built file (and anchor), other hosts
+    must not be reserved names and must resolve when this machine has DNS."""
     root = site.root / "site"
-    broken = []
+    served = urlsplit(site.url).path  # the sub-path the site is served from
+    broken: list[str] = []
+    hosts: dict[str, str] = {}
     for page in sorted(root.rglob("*.html")):
         html = page.read_text("utf-8")
-        for href in re.findall(r'<a [^>]*href="([^"]+)"', html):
+        where = page.relative_to(root)
+        for href in re.findall(r'<(?:a|link) [^>]*href="([^"]+)"', html):
             href = unescape(href)
-            if re.match(r"^[a-z]+:", href) or href.startswith("/"):
-                continue  # other sites, and the language roots of extra.alternate
-            path, _, anchor = href.partition("#")
-            target = (page.parent / path).resolve() if path else page
+            parts = urlsplit(href)
+            if parts.scheme in ("mailto", "tel", "javascript", "data"):
+                continue
+            if parts.netloc:
+                hosts.setdefault(parts.hostname or "", f"{where} -> {href}")
+                continue
+            path = unquote(parts.path)
+            if path.startswith("/"):
+                if not path.startswith(served):
+                    broken.append(f"{where} -> {href} (outside the site's folder {served})")
+                    continue
+                target = root / path.removeprefix(served)
+            else:
+                target = (page.parent / path).resolve() if path else page
             if target.is_dir():
                 target = target / "index.html"
-            where = f"{page.relative_to(root)} -> {href}"
             if not target.is_file():
-                broken.append(where)
-            elif anchor and unquote(anchor) not in _ids(target.read_text("utf-8")):
-                broken.append(f"{where} (no such anchor)")
+                broken.append(f"{where} -> {href}")
+            elif (
+                parts.fragment
+                and target.suffix == ".html"
+                and unquote(parts.fragment) not in _ids(target.read_text("utf-8"))
+            ):
+                broken.append(f"{where} -> {href} (no such anchor)")
+    hosts.pop(urlsplit(SITE_URL).hostname or "", None)  # the site's own canonical URLs
+    for host, first in sorted(hosts.items()):
+        if _RESERVED_HOST.search(host):
+            broken.append(f"{first} (a reserved name that leads nowhere)")
+    if _resolves("pypi.org"):  # a machine without DNS cannot tell
+        broken += [
+            f"{first} (host does not resolve)" for h, first in hosts.items() if not _resolves(h)
+        ]
     assert not broken, "\n".join(broken)
 
 
@@ -276,3 +340,41 @@ def test_no_broken_links_or_anchors(site: Site) -> None:
 def test_every_guide_is_in_the_navigation(config: str) -> None:
     listed = set(re.findall(r"guides/([a-z0-9-]+)\.md", (ROOT / config).read_text("utf-8")))
     assert set(GUIDES) <= listed, f"add {sorted(set(GUIDES) - listed)} to nav in {config}"
+
+
+def test_from_a_sub_path_a_reader_can_click_through(engine_site: Site, browser: Browser) -> None:
+    """Served from /help/ as built for https://example.org/help/: the home, the
+    navigation, a guide's images, search, the language switch and 404.html."""
+    site = engine_site
+    page = _open(site, browser, "")
+    page.locator(".md-nav a[href*='check-sent']").first.click()
+    page.wait_for_url(site.url + "guides/check-sent/")
+    assert all(image["width"] > 0 for image in _load_all_images(page))
+    page.locator(".md-header__option .md-select button").hover()
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url(site.url + "en/guides/check-sent/")
+    page.goto(site.url + "404.html")
+    # Material's own stylesheet paints the header; without it the page is unstyled.
+    header = page.locator("header.md-header")
+    assert header.evaluate("h => getComputedStyle(h).position") in ("sticky", "fixed")
+    page.locator("a.md-header__button.md-logo, a.md-logo").first.click()
+    page.wait_for_url(site.url)
+    _close(page, site)
+
+
+def test_the_search_box_opens_results_under_the_sub_path(site: Site, browser: Browser) -> None:
+    page = _open(site, browser, "en/")
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill("sent")
+    box.press("End")
+    page.locator(".md-search-result__item > a").first.click()
+    page.wait_for_url(re.compile(re.escape(site.url + "en/guides/")))
+    _close(page, site)
+
+
+def test_the_sitemap_lists_every_page_at_the_sites_url(engine_site: Site) -> None:
+    for root, pages in (("", ["", "guides/check-sent/"]), ("en/", ["", "guides/file-claim/"])):
+        sitemap = (engine_site.root / "site" / root / "sitemap.xml").read_text("utf-8")
+        listed = set(re.findall(r"<loc>([^<]+)</loc>", sitemap))
+        assert {SITE_URL + root + p for p in pages} <= listed, sitemap[:500]

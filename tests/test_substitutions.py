@@ -14,7 +14,7 @@ from generator.model import Guide, Localized
 from generator.render import guide_page, guides_index
 
 # What the browser does, never shown to readers as text.
-NOT_READ = ("actions", "redact")
+NOT_READ = ("actions", "redact", "crop")
 SAMPLE = {"ja": "{Tap}して{tap}", "en": "{Tap} it, then {tap} it"}
 
 

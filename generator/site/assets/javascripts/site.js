@@ -1,5 +1,6 @@
 /* The help site's own behaviour: a language switcher that stays on the same
- * page, and a lightbox for step images. Plain DOM, no framework, so it also
+ * page, a lightbox for step images, and step pictures that follow the
+ * light/dark palette. Plain DOM, no framework, so it also
  * works with Zensical; every feature degrades to an ordinary link. */
 (function () {
   "use strict";
@@ -47,41 +48,130 @@
     true
   );
 
-  var dialog = null;
+  /* The lightbox: a step picture at full size over the page. A modal dialog,
+   * so focus stays inside it and Esc closes it; arrow keys (and the buttons,
+   * and a sideways swipe) go to the previous or next picture of the same tab;
+   * a tap beside the picture or a vertical swipe closes it, and focus goes
+   * back to the picture it was opened from. The alt text is its caption. */
+  var box = null;
+
+  function button(name, text, label) {
+    var element = document.createElement("button");
+    element.type = "button";
+    element.className = "gg-lightbox__" + name;
+    element.textContent = text;
+    element.setAttribute("aria-label", label);
+    return element;
+  }
 
   function lightbox() {
-    if (dialog) return dialog;
-    dialog = document.createElement("dialog");
+    if (box) return box;
+    var ja = document.documentElement.lang === "ja";
+    var dialog = document.createElement("dialog");
     dialog.className = "gg-lightbox";
-    var close = document.createElement("button");
-    close.type = "button";
-    close.className = "gg-lightbox__close";
-    close.textContent = "×";
-    close.setAttribute("aria-label", document.documentElement.lang === "ja" ? "閉じる" : "Close");
+    var figure = document.createElement("figure");
     var image = document.createElement("img");
-    dialog.append(close, image);
-    /* A click anywhere closes it: on the image, the backdrop or the button. */
-    dialog.addEventListener("click", function () {
+    var caption = document.createElement("figcaption");
+    /* The image's alt says the same; a screen reader need not hear it twice. */
+    caption.setAttribute("aria-hidden", "true");
+    figure.append(image, caption);
+    var close = button("close", "×", ja ? "閉じる" : "Close");
+    var previous = button("previous", "‹", ja ? "前の画像" : "Previous picture");
+    var next = button("next", "›", ja ? "次の画像" : "Next picture");
+    close.autofocus = true;
+    dialog.append(close, figure, previous, next);
+    box = { dialog: dialog, image: image, caption: caption, previous: previous, next: next };
+    box.links = [];
+    box.index = 0;
+    box.opener = null;
+
+    close.addEventListener("click", function () {
       dialog.close();
     });
+    previous.addEventListener("click", function () {
+      show(box.index - 1);
+    });
+    next.addEventListener("click", function () {
+      show(box.index + 1);
+    });
+    /* A click on the backdrop lands on the dialog itself; one on the picture
+     * closes it too, as a second click on a zoomed picture does elsewhere. */
+    dialog.addEventListener("click", function (event) {
+      if (event.target === dialog || event.target === image || event.target === figure) {
+        dialog.close();
+      }
+    });
+    dialog.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowLeft" || event.key === "ArrowRight") {
+        event.preventDefault();
+        show(box.index + (event.key === "ArrowRight" ? 1 : -1));
+      } else if (event.key === "Tab") {
+        /* A modal dialog lets Tab leave for the browser's own controls; keep
+         * it going round the lightbox's buttons instead. */
+        var buttons = Array.prototype.filter.call(dialog.querySelectorAll("button"), function (b) {
+          return !b.disabled;
+        });
+        var at = buttons.indexOf(document.activeElement);
+        var to = (at + (event.shiftKey ? -1 : 1) + buttons.length) % buttons.length;
+        event.preventDefault();
+        buttons[to].focus();
+      }
+    });
+    var start = null;
+    dialog.addEventListener("touchstart", function (event) {
+      if (event.touches.length === 1) start = event.touches[0];
+    }, { passive: true });
+    dialog.addEventListener("touchend", function (event) {
+      if (!start || event.changedTouches.length !== 1) return;
+      var dx = event.changedTouches[0].clientX - start.clientX;
+      var dy = event.changedTouches[0].clientY - start.clientY;
+      start = null;
+      if (Math.max(Math.abs(dx), Math.abs(dy)) < 50) return;
+      if (Math.abs(dy) > Math.abs(dx)) dialog.close();
+      else show(box.index + (dx < 0 ? 1 : -1));
+    });
+    dialog.addEventListener("close", function () {
+      if (box.opener && document.contains(box.opener)) box.opener.focus();
+      box.opener = null;
+    });
     document.body.append(dialog);
-    return dialog;
+    return box;
+  }
+
+  function show(index) {
+    if (index < 0 || index >= box.links.length) return;
+    box.index = index;
+    var link = box.links[index];
+    var thumbnail = link.querySelector("img");
+    box.image.src = link.href;
+    box.image.alt = thumbnail.alt;
+    box.caption.textContent = thumbnail.alt;
+    box.previous.disabled = index === 0;
+    box.next.disabled = index === box.links.length - 1;
+    box.opener = link;
   }
 
   document.addEventListener("click", function (event) {
     if (!(event.target instanceof Element) || event.button !== 0) return;
     if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     var link = event.target.closest("a.gg-zoom");
-    if (!link) return;
-    var thumbnail = link.querySelector("img");
-    if (!thumbnail || typeof HTMLDialogElement === "undefined") return;
+    if (!link || !link.querySelector("img") || typeof HTMLDialogElement === "undefined") return;
     event.preventDefault();
-    var box = lightbox();
-    var image = box.querySelector("img");
-    image.src = link.href;
-    image.alt = thumbnail.alt;
-    box.showModal();
+    var open = lightbox();
+    var tab = link.closest(".tabbed-block") || document;
+    open.links = Array.prototype.slice.call(tab.querySelectorAll("a.gg-zoom"));
+    show(open.links.indexOf(link));
+    open.dialog.showModal();
   });
+
+  /* The pictures follow the palette toggle without a reload (the function
+   * comes from the guide page, generator/site_figure.py). */
+  function followPalette() {
+    if (typeof window.ggShowScheme !== "function") return;
+    new MutationObserver(function () {
+      window.ggShowScheme(document);
+    }).observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
+  }
 
   /* Material's search overlay is a dialog without a name; screen readers
    * announce it by the search field's own label. */
@@ -113,9 +203,26 @@
     });
   }
 
+  /* Readers type in any width: ﾒｯｾｰｼﾞ and ＡＢＣ search as メッセージ and ABC
+   * (NFKC), in either engine's search box. Left alone while an input method
+   * is composing; once the text is committed, the engines are told again. */
+  function normaliseSearch(event) {
+    var input = event.target;
+    if (!(input instanceof HTMLInputElement) || input.type !== "search" && !input.closest(".md-search")) return;
+    if (event.isComposing) return;
+    var value = input.value.normalize("NFKC");
+    if (value === input.value) return;
+    input.value = value;
+    input.setSelectionRange(value.length, value.length);
+    if (event.type === "compositionend") input.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+  document.addEventListener("input", normaliseSearch, true);
+  document.addEventListener("compositionend", normaliseSearch, true);
+
   function ready() {
     pointLanguageLinksHere();
     nameSearchDialog();
+    followPalette();
   }
 
   showThisDevicesTab();

@@ -1,0 +1,170 @@
+"""Scale benchmark: how lint, render, a no-op capture and build grow with guides.
+
+Makes synthetic projects in a temporary folder: the example's guides copied
+under new ids (`<id>-s<N>`), their committed screenshots hard-linked (no bytes
+copied), and a manifest that says they are up to date, so a no-op capture has
+as many entries as a real project of that size. Then it times the commands in
+a subprocess, as a user runs them, and prints one table.
+
+The first size is the baseline: every other row is also printed as a ratio
+per guide against it, so linear growth reads as ratios near 1.0.
+
+Run: .venv/bin/python bench/scale.py [--sizes 50,200,1000] [--build-sizes 50,200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from generator.capture import fingerprints, plan, write_manifest  # noqa: E402
+from generator.config import load_config  # noqa: E402
+from generator.lint import lint  # noqa: E402
+
+COPIED = ("mockshop", "docs", "pyproject.toml", "mkdocs.yml", "mkdocs.en.yml")
+ID_LINE = re.compile(r"^id: (\S+)$", re.MULTILINE)
+RELATED_LINE = re.compile(r"^related: \[(.*)\]$", re.MULTILINE)
+GUIDE_ENTRY = re.compile(r"^(\s*)- guides/[a-z0-9-]+\.md$")
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    shutil.copytree(source, target, copy_function=os.link, dirs_exist_ok=True)
+
+
+def make_project(target: Path, size: int) -> None:
+    """A project of `size` guides: copies of the example's guides under new ids."""
+    for name in COPIED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, symlinks=True, ignore=_generated)
+        elif source.is_file():
+            shutil.copy(source, target / name)
+    originals = sorted((ROOT / "steps").glob("*.yml"))
+    (target / "steps").mkdir()
+    shots = ROOT / "screenshots"
+    copy = 0
+    while copy * len(originals) < size:
+        copy += 1
+        for path in originals[: size - (copy - 1) * len(originals)]:
+            new_id = f"{path.stem}-s{copy}"
+            text = ID_LINE.sub(f"id: {new_id}", path.read_text("utf-8"), count=1)
+            text = RELATED_LINE.sub(
+                lambda m, c=copy: (
+                    "related: ["
+                    + ", ".join(f"{r.strip()}-s{c}" for r in m.group(1).split(","))
+                    + "]"
+                ),
+                text,
+            )
+            (target / "steps" / f"{new_id}.yml").write_text(text, "utf-8")
+            for folder in shots.glob(f"*/*/{path.stem}"):
+                lang, platform = folder.parent.parent.name, folder.parent.name
+                _link_tree(folder, target / "screenshots" / lang / platform / new_id)
+    _list_in_nav(target, sorted(p.stem for p in (target / "steps").glob("*.yml")))
+
+
+def _list_in_nav(root: Path, ids: list[str]) -> None:
+    """List every guide where the example's configuration lists its guides."""
+    for name in ("mkdocs.yml", "mkdocs.en.yml"):
+        path = root / name
+        lines = path.read_text("utf-8").splitlines()
+        guide_lines = [i for i, line in enumerate(lines) if GUIDE_ENTRY.match(line)]
+        if not guide_lines:
+            continue
+        indent = GUIDE_ENTRY.match(lines[guide_lines[0]]).group(1)  # type: ignore[union-attr]
+        entries = [f"{indent}- guides/{i}.md" for i in ids]
+        lines[guide_lines[0] : guide_lines[-1] + 1] = entries
+        path.write_text("\n".join(lines) + "\n", "utf-8")
+
+
+def _generated(folder: str, names: list[str]) -> list[str]:
+    return [n for n in names if n in {"guides", "screenshots", "preview"}]
+
+
+def mark_up_to_date(root: Path) -> int:
+    """Write the manifest a finished capture would have written."""
+    config = load_config(root)
+    guides = lint([config.path("steps_dir")], config).guides
+    jobs = plan(guides, config)
+    write_manifest(config, fingerprints(config, jobs, None))
+    return len(jobs)
+
+
+def timed(root: Path, *args: str) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "generator.cli", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CI": "true"},
+    )
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"guidegen {' '.join(args)} failed in {root}:\n{done.stderr[-2000:]}")
+    return elapsed
+
+
+def site_megabytes(root: Path) -> float:
+    total = sum(p.stat().st_size for p in (root / "site").rglob("*.html"))
+    return total / 1e6
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="50,200,1000")
+    parser.add_argument("--build-sizes", default="50,200,1000")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    build_sizes = {int(s) for s in args.build_sizes.split(",") if s}
+    rows = []
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as folder:
+            root = Path(folder)
+            make_project(root, size)
+            runs = mark_up_to_date(root)
+            lint_s = timed(root, "lint")
+            render_s = timed(root, "render")
+            noop_s = timed(root, "capture")
+            build_s = html_mb = None
+            if size in build_sizes:
+                build_s = timed(root, "build")
+                html_mb = site_megabytes(root)
+            rows.append((size, runs, lint_s, render_s, noop_s, build_s, html_mb))
+    base = rows[0]
+    print(
+        f"{'guides':>6} {'runs':>6} {'lint s':>8} {'render s':>9} {'no-op s':>8} "
+        f"{'build s':>8} {'HTML MB':>8}   per-guide ratio vs {base[0]} (lint, render, build)"
+    )
+    for size, runs, lint_s, render_s, noop_s, build_s, html_mb in rows:
+        per = size / base[0]
+        ratios = [
+            f"{lint_s / base[2] / per:.2f}",
+            f"{render_s / base[3] / per:.2f}",
+            f"{build_s / base[5] / per:.2f}" if build_s and base[5] else "-",
+        ]
+        build = f"{build_s:8.1f}" if build_s is not None else f"{'-':>8}"
+        html = f"{html_mb:8.1f}" if html_mb is not None else f"{'-':>8}"
+        print(
+            f"{size:>6} {runs:>6} {lint_s:8.2f} {render_s:9.2f} {noop_s:8.2f} "
+            f"{build}{html}   {', '.join(ratios)}"
+        )
+    last = rows[-1]
+    print(
+        f"guides={last[0]} lint_render_s={last[2] + last[3]:.2f} noop_s={last[4]:.2f} "
+        f"runs={last[1]}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,305 @@
+"""Where things go on a step's picture: the crop, each mark's outline, its badge.
+
+Pure geometry in CSS pixels of the raw frame, so a picture can be recropped
+and its marks placed again without a browser. The rules:
+
+- The crop shows what the step is about: its marks and redactions, grown to
+  their containers and to a title bar or tab bar they are in or near, padded,
+  then widened until no text line, control or picture is cut through.
+- An outline keeps a gap around its element's text and, side by side, moves
+  in or out so that its stroke crosses no text of the screen: thinner between
+  lines a few pixels apart, around a neighbour's line that touches the
+  element's rather than through it.
+- A badge sits outside its outline in free space: over no text, no other
+  outline or badge, inside the picture; where there is none, on the outline's
+  edge or inside it, still over no text. Candidates are tried in a fixed
+  order, so the same frame always gives the same picture.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from generator.frames import Box, Frame
+
+STROKE = 4.5  # CSS px across an outline: the red line and its white halo
+THIN_STROKE = 3.0  # CSS px: the red line alone, where lines of text are close
+BADGE = 30.0  # CSS px: the badge's diameter, halo included
+GAP = 3.0  # CSS px between an outline and its badge
+# Outline gaps (CSS px) to try on each side, the preferred first: a little air
+# around the element, less or more where a neighbour's text is close.
+SIDE_GAPS = (4.0, 5.0, 6.0, 3.0, 2.0, 8.0, 1.0, 0.0, 10.0, 12.0, -2.0, -4.0)
+WIDE_GAPS = tuple(float(gap) for gap in range(14, 50, 2))  # past a touching line
+# A bar this close (CSS px) to what the step shows joins the crop: the title
+# bar or tab bar tells the reader which screen it is.
+NEAR_BAR = 96.0
+MIN_CROP = (320.0, 180.0)  # smallest crop, CSS px, when the frame is larger
+# A crop leaving less than this (CSS px) beside it takes the frame's full
+# width: slivers of a phone screen at the sides only distract.
+SLIVERS = 160.0
+
+
+@dataclass(frozen=True)
+class Placement:
+    """One mark on the picture: its outline's outer edge and stroke, its badge."""
+
+    outline: Box
+    stroke: float
+    badge: Box
+
+
+def _union(boxes: Iterable[Box]) -> Box | None:
+    result: Box | None = None
+    for box in boxes:
+        result = box if result is None else result.union(box)
+    return result
+
+
+def _snap(region: Box, solids: Sequence[Box], bounds: Box) -> Box:
+    """Grow region until no solid rectangle straddles one of its edges."""
+    left, top, right, bottom = region.x, region.y, region.right, region.bottom
+    changed = True
+    while changed:
+        changed = False
+        for s in solids:
+            across = s.x < right and s.right > left
+            down = s.y < bottom and s.bottom > top
+            if across and s.y < top < s.bottom:
+                top, changed = s.y, True
+            if across and s.y < bottom < s.bottom:
+                bottom, changed = s.bottom, True
+            if down and s.x < left < s.right:
+                left, changed = s.x, True
+            if down and s.x < right < s.right:
+                right, changed = s.right, True
+    return Box(left, top, right - left, bottom - top).clamped(bounds)
+
+
+def _at_least(region: Box, size: tuple[float, float], bounds: Box) -> Box:
+    """region grown evenly to at least size, shifted back inside bounds."""
+    width = min(max(region.width, size[0]), bounds.width)
+    height = min(max(region.height, size[1]), bounds.height)
+    x = min(max(region.x - (width - region.width) / 2, bounds.x), bounds.right - width)
+    y = min(max(region.y - (height - region.height) / 2, bounds.y), bounds.bottom - height)
+    return Box(x, y, width, height)
+
+
+def crop_region(frame: Frame, width: float, height: float) -> Box:
+    """The part of a frame (CSS px) its step's picture shows."""
+    bounds = Box(0, 0, width, height)
+    rule = frame.crop
+    if rule.full:
+        return bounds
+    marks = [outline_for(m.box, frame.text)[0].grown(GAP + BADGE) for m in frame.marks]
+    if rule.element is not None:
+        focus = _union([rule.element, *marks])
+    else:
+        focus = _union(
+            [
+                *marks,
+                *(r.box for r in frame.redactions),
+                *(m.context for m in frame.marks if m.context is not None),
+                *(r.context for r in frame.redactions if r.context is not None),
+            ]
+        )
+    if focus is None:
+        return bounds
+    focus = focus.clamped(bounds)
+    for bar in frame.bars:
+        if focus.grown(NEAR_BAR).intersects(bar):
+            focus = focus.union(bar)
+    region = _at_least(focus.grown(rule.padding).clamped(bounds), MIN_CROP, bounds)
+    # Lines of text, controls and pictures are whole or absent; a container
+    # larger than half the frame may be cut, or nothing could be cropped.
+    solids = [
+        b
+        for b in (*frame.text, *frame.elements, *frame.panels, *frame.bars)
+        if b.height <= height / 2 and b.width <= width
+    ]
+    region = _snap(region, solids, bounds)
+    if width - region.width < SLIVERS:
+        region = Box(0, region.y, width, region.height)
+    return _snap(region, solids, bounds)
+
+
+def bands(outline: Box, stroke: float) -> list[Box]:
+    """The strips an outline's stroke covers (outline = its outer edge): top,
+    bottom, left, right."""
+    return [
+        Box(outline.x, outline.y, outline.width, stroke),
+        Box(outline.x, outline.bottom - stroke, outline.width, stroke),
+        Box(outline.x, outline.y, stroke, outline.height),
+        Box(outline.right - stroke, outline.y, stroke, outline.height),
+    ]
+
+
+SIDES = ("top", "bottom", "left", "right")
+
+
+def _outline(box: Box, gaps: dict[str, float], stroke: float) -> Box:
+    return Box(
+        box.x - gaps["left"] - stroke,
+        box.y - gaps["top"] - stroke,
+        box.width + gaps["left"] + gaps["right"] + 2 * stroke,
+        box.height + gaps["top"] + gaps["bottom"] + 2 * stroke,
+    )
+
+
+def _clear_gaps(
+    box: Box, text: Sequence[Box], stroke: float, tries: Sequence[float]
+) -> dict[str, float] | None:
+    """A gap per side whose stroke crosses no text, or None if a side has none."""
+    gaps: dict[str, float] = {}
+    for index, side in enumerate(SIDES):
+        for gap in tries:
+            trial = _outline(box, {**dict.fromkeys(SIDES, SIDE_GAPS[0]), side: gap}, stroke)
+            if not any(bands(trial, stroke)[index].intersects(t) for t in text):
+                gaps[side] = gap
+                break
+        else:
+            return None
+    outline = _outline(box, gaps, stroke)
+    if any(band.intersects(t) for band in bands(outline, stroke) for t in text):
+        return None
+    return gaps
+
+
+def outline_for(box: Box, text: Sequence[Box]) -> tuple[Box, float]:
+    """The outer edge and stroke width of the outline around box, clear of text.
+
+    Rows of text a few pixels apart leave no room for the full stroke: there
+    the outline is drawn thinner, without its halo, between the lines. Where
+    a neighbour's line touches the element's, the outline takes that line in
+    rather than cross it.
+    """
+    wide = SIDE_GAPS + WIDE_GAPS
+    near = [t for t in text if t.intersects(box.grown(max(wide) + STROKE))]
+    for stroke, tries in ((STROKE, SIDE_GAPS), (THIN_STROKE, SIDE_GAPS), (STROKE, wide)):
+        gaps = _clear_gaps(box, near, stroke, tries)
+        if gaps is not None:
+            return _outline(box, gaps, stroke), stroke
+    return _outline(box, dict.fromkeys(SIDES, SIDE_GAPS[0]), STROKE), STROKE
+
+
+def _candidates(outline: Box) -> list[Box]:
+    """Badge spots around an outline, in the order they are tried."""
+    o, d, g = outline, BADGE, GAP
+    middle_y = o.y + (o.height - d) / 2
+    spots = [
+        (o.x - d - g, middle_y),  # left
+        (o.x, o.y - d - g),  # above, at the left end
+        (o.right + g, middle_y),  # right
+        (o.right - d, o.y - d - g),  # above, at the right end
+        (o.x, o.bottom + g),  # below, at the left end
+        (o.right - d, o.bottom + g),  # below, at the right end
+    ]
+    # Beside it a little lower or higher: rows of marks close together get
+    # their badges one under the other.
+    for shift in (d / 2, -d / 2, d, -d):
+        spots.append((o.x - d - g, middle_y + shift))
+        spots.append((o.right + g, middle_y + shift))
+    spots += [
+        (o.x - d - g, o.y - d - g),  # the corners, diagonally out
+        (o.right + g, o.y - d - g),
+        (o.x - d - g, o.bottom + g),
+        (o.right + g, o.bottom + g),
+    ]
+    # Then along the top and bottom edges.
+    step = d / 2
+    count = max(int((o.width - d) / step), 0)
+    for i in range(1, count):
+        spots.append((o.x + i * step, o.y - d - g))
+    for i in range(1, count):
+        spots.append((o.x + i * step, o.bottom + g))
+    return [Box(x, y, d, d) for x, y in spots]
+
+
+def _edge_candidates(outline: Box) -> list[Box]:
+    """Spots centred on an outline's corners and side middles, half in, half out:
+    for an element with no free space around it, such as a full-width row."""
+    o, r = outline, BADGE / 2
+    centres = [
+        (o.x, o.y),
+        (o.right, o.y),
+        (o.x, o.bottom),
+        (o.right, o.bottom),
+        (o.x, o.y + o.height / 2),
+        (o.right, o.y + o.height / 2),
+    ]
+    return [Box(x - r, y - r, BADGE, BADGE) for x, y in centres]
+
+
+def _inside_candidates(outline: Box) -> list[Box]:
+    """Spots just inside an outline: the last free places before covering something."""
+    inner = outline.grown(-THIN_STROKE - GAP)
+    d = BADGE
+    spots = [
+        (inner.right - d, inner.y + (inner.height - d) / 2),
+        (inner.x, inner.y + (inner.height - d) / 2),
+        (inner.right - d, inner.y),
+        (inner.x, inner.y),
+    ]
+    return [Box(x, y, d, d) for x, y in spots]
+
+
+def _cost(spot: Box, picture: Box, text: Sequence[Box], taken: Sequence[Box]) -> float:
+    """How much a badge there would hide: 0 is a free spot."""
+    if not picture.contains(spot):
+        return float("inf")
+    return sum(spot.overlap(t) for t in text) + 4 * sum(spot.overlap(t) for t in taken)
+
+
+def _inside(spot: Box, picture: Box) -> Box:
+    x = min(max(spot.x, picture.x), picture.right - spot.width)
+    y = min(max(spot.y, picture.y), picture.bottom - spot.height)
+    return Box(x, y, spot.width, spot.height)
+
+
+def place_marks(frame: Frame, picture: Box) -> list[Placement]:
+    """Outline and badge of every mark of a frame, in mark order.
+
+    A badge goes to the first spot, in a fixed order, that covers nothing but
+    its own element's edge: outside the outline, then straddling it, then
+    inside it; then to the first that covers no text (only a picture, a
+    control or a neighbouring card); failing all, to the spot that covers
+    least.
+    """
+    text = [t.grown(1) for t in frame.text]
+    drawn = [outline_for(m.box, frame.text) for m in frame.marks]
+    outlines = [outline for outline, _ in drawn]
+    badges: list[Box] = []
+    # Cards, not the bars or full-width bands a badge may well sit on.
+    cards = [
+        p
+        for p in frame.panels
+        if p.width < 0.9 * picture.width and not any(p.intersects(bar) for bar in frame.bars)
+    ]
+    for index, outline in enumerate(outlines):
+        # Pictures, controls and the cards beside the element are worth keeping
+        # clear too; the element itself and the card it is in are not.
+        box = frame.marks[index].box
+        solids = [
+            b for b in (*frame.elements, *cards) if not b.contains(box) and not box.contains(b)
+        ]
+        others = [o for i, o in enumerate(outlines) if i != index] + badges
+        outside = _candidates(outline)
+        # On the edge or inside, a spot is pulled into the picture: a row as
+        # wide as the screen has its corners at the picture's edges.
+        inside = [_inside(s, picture) for s in _inside_candidates(outline)]
+        edge = [_inside(s, picture) for s in _edge_candidates(outline)]
+        tries = [(spot, [*others, outline]) for spot in outside]
+        tries += [(spot, others) for spot in (*edge, *inside) if spot.width <= picture.width]
+        free = next(
+            (s for s, taken in tries if _cost(s, picture, [*text, *solids], taken) == 0), None
+        ) or next((s for s, taken in tries if _cost(s, picture, text, taken) == 0), None)
+        if free is None:
+            free = min(
+                (spot for spot, _ in tries),
+                key=lambda s: _cost(s, picture, text, others),
+            )
+        badges.append(free)
+    return [
+        Placement(outline, stroke, badge)
+        for (outline, stroke), badge in zip(drawn, badges, strict=True)
+    ]

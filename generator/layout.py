@@ -1,0 +1,102 @@
+"""The screenshots folder's layout: the one place that knows where a capture lives.
+
+A capture job is (guide, platform, language, colour scheme). Its folder is
+
+    screenshots/<lang>/<platform>/<guide>/        light
+    screenshots/<lang>/<platform>/<guide>/dark/   dark
+
+and holds one annotated image per step (``<step>.png``), the raw frames
+(``raw/<step>-<n>.png``) and ``frames.json``. The dark folder nests inside the
+light one, so a guide's pictures stay together; everything that walks, names
+or deletes job folders asks this module, so nothing mistakes one for the other.
+Keys (manifest, report) are the job folder's path below ``screenshots/``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+FRAMES = "frames.json"
+RAW = "raw"
+DARK = "dark"
+
+
+def job_key(guide: str, platform: str, lang: str, scheme: str) -> str:
+    """The job's folder below the screenshots folder, as a POSIX path: its manifest key."""
+    light = f"{lang}/{platform}/{guide}"
+    return light if scheme == "light" else f"{light}/{scheme}"
+
+
+def step_key(guide: str, platform: str, lang: str, scheme: str, step: str) -> str:
+    """A step image's name in reports: the job key and the step id."""
+    return f"{job_key(guide, platform, lang, scheme)}/{step}"
+
+
+def job_dir(screenshots: Path, guide: str, platform: str, lang: str, scheme: str) -> Path:
+    return screenshots / job_key(guide, platform, lang, scheme)
+
+
+def frames_file(folder: Path) -> Path:
+    return folder / FRAMES
+
+
+def step_image(folder: Path, step: str) -> Path:
+    return folder / f"{step}.png"
+
+
+def raw_name(step: str, index: int) -> str:
+    """A raw frame's name as frames.json records it, relative to the job folder."""
+    return f"{RAW}/{step}-{index}.png"
+
+
+def raw_path(folder: Path, name: str) -> Path:
+    """A raw frame named in frames.json; ValueError when the name leaves raw/.
+
+    frames.json is committed and can be edited by anyone, so its names are not
+    trusted to stay inside the job folder.
+    """
+    path = (folder / name).resolve()
+    if not path.is_relative_to((folder / RAW).resolve()):
+        raise ValueError(f"{folder / FRAMES}: raw frame '{name}' is outside {RAW}/")
+    return folder / name
+
+
+def _suffix(platform: str, lang: str, scheme: str) -> str:
+    return f"{platform}-{lang}" if scheme == "light" else f"{platform}-{lang}-{scheme}"
+
+
+def trace_name(guide: str, platform: str, lang: str, scheme: str) -> str:
+    """The Playwright trace of a failed run, in .guidegen/traces/."""
+    return f"{guide}-{_suffix(platform, lang, scheme)}.zip"
+
+
+def failure_name(guide: str, step: int, platform: str, lang: str, scheme: str) -> str:
+    """The screenshot of the screen a run failed on, in .guidegen/failures/."""
+    return f"{guide}-step{step}-{_suffix(platform, lang, scheme)}.png"
+
+
+def job_folders(screenshots: Path) -> list[Path]:
+    """Every committed job folder, light and dark, in path order."""
+    light = screenshots.glob(f"*/*/*/{FRAMES}")
+    dark = screenshots.glob(f"*/*/*/{DARK}/{FRAMES}")
+    return sorted(path.parent for path in (*light, *dark))
+
+
+def remove_job(folder: Path) -> None:
+    """Delete a job folder's images and frames.json, keeping a nested scheme's folder.
+
+    A light job folder holds the dark job's folder; pruning the light job alone
+    must not take the dark pictures with it.
+    """
+    for path in folder.iterdir():
+        if path == folder / DARK:
+            continue
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+    # A dark folder whose light job is gone leaves nothing behind.
+    for empty in (folder, folder.parent) if folder.name == DARK else (folder,):
+        if empty.is_dir() and not any(empty.iterdir()):
+            empty.rmdir()

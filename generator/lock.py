@@ -1,0 +1,54 @@
+"""One writer at a time for a project's screenshots.
+
+capture, redraw and merge hold an exclusive lock on
+``.guidegen/screenshots.lock`` while they read and write the screenshots and
+the manifest. A second run waits, saying which process it waits for; the
+lock goes with the process that held it, however that process ends.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from generator.config import Config
+from generator.files import remove_leftovers
+
+
+def lock_path(config: Config) -> Path:
+    return config.root / ".guidegen" / "screenshots.lock"
+
+
+@contextmanager
+def screenshots_lock(config: Config) -> Iterator[None]:
+    """Hold the screenshots' lock, waiting for it if another run has it; then clear
+    what a killed run left half-written."""
+    path = lock_path(config)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            print(
+                f"guidegen: waiting for pid {holder}, which holds {path}; "
+                "it is capturing or redrawing screenshots in this project",
+                file=sys.stderr,
+                flush=True,
+            )
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        try:
+            remove_leftovers(config.path("screenshots_dir"))
+            yield
+        finally:
+            handle.truncate(0)
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -1,0 +1,130 @@
+"""The HTML of a step's picture on a guide page: its frames, the arrows between
+them, and the script that shows each reader the pictures of their colour scheme.
+
+The HTML is written as inline elements inside the step's list item (Markdown
+keeps inline HTML as it is), so MkDocs does not rewrite its URLs: they are
+written relative to the built page here (see page_prefix).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator.site_images import SiteFrame, StepPicture
+
+# Shows every step picture under root in the colour scheme the site's palette
+# uses: Material's saved choice (already on <body> when this runs), else, on a
+# first visit, the first palette option whose media query matches, as
+# Material's own script will pick it. Called by the tab script before the tabs
+# are laid out, so that only this scheme's pictures are ever requested, and by
+# site.js when the reader switches the palette.
+SCHEME_SCRIPT = """<script>
+window.ggShowScheme = function (root) {
+  var scheme = document.body.getAttribute("data-md-color-scheme");
+  var saved = typeof __md_get === "function" && __md_get("__palette");
+  if (!(saved && saved.color)) {
+    var options = document.querySelectorAll("input[data-md-color-media]");
+    for (var i = 0; i < options.length; i++) {
+      if (matchMedia(options[i].getAttribute("data-md-color-media")).matches) {
+        scheme = options[i].getAttribute("data-md-color-scheme");
+        break;
+      }
+    }
+  }
+  var key = scheme === "slate" ? "dark" : "light";
+  document.documentElement.setAttribute("data-gg-scheme", key);
+  (root || document).querySelectorAll("img[data-gg-dark-srcset]").forEach(function (img) {
+    var srcset = img.getAttribute("data-gg-" + key + "-srcset");
+    if (img.getAttribute("srcset") === srcset) return;
+    img.setAttribute("srcset", srcset);
+    img.setAttribute("src", img.getAttribute("data-gg-" + key + "-src"));
+    img.parentNode.setAttribute("href", img.getAttribute("data-gg-" + key + "-href"));
+  });
+};
+</script>"""
+
+# Until the browser knows the picture's layout width (sizes=auto, for lazy
+# images), it assumes a phone column or the frame's own CSS width.
+_SIZES = "auto, (max-width: 30em) 88vw, {width}px"
+
+_DIRECTORY_URLS = re.compile(r"^use_directory_urls:\s*(\w+)", re.MULTILINE)
+
+
+def page_prefix(mkdocs_yml: Path) -> str:
+    """The way from a built guide page (guides/ID.md) up to the docs root."""
+    try:
+        found = _DIRECTORY_URLS.search(mkdocs_yml.read_text("utf-8"))
+    except OSError:
+        found = None
+    directory_urls = not found or found.group(1).lower() not in ("false", "no", "off")
+    return "../../" if directory_urls else "../"
+
+
+def _srcset(frame: SiteFrame, prefix: str) -> str:
+    return ", ".join(f"{prefix}{v.name} {v.width}w" for v in frame.variants)
+
+
+def _fallback(frame: SiteFrame, prefix: str) -> str:
+    """The src for browsers without srcset: the width nearest the CSS width."""
+    nearest = min(frame.variants, key=lambda v: abs(v.width - frame.css_width))
+    return prefix + nearest.name
+
+
+def _same_shape(light: SiteFrame, dark: SiteFrame) -> bool:
+    width, height = light.css_width - dark.css_width, light.css_height - dark.css_height
+    return abs(width) <= 1 and abs(height) <= 1
+
+
+def _attrs(values: dict[str, str | int]) -> str:
+    return " ".join(f'{key}="{html.escape(str(value))}"' for key, value in values.items())
+
+
+def _frame(light: SiteFrame, dark: SiteFrame | None, alt: str, prefix: str) -> str:
+    href = prefix + light.variants[-1].name
+    image: dict[str, str | int] = {
+        "alt": alt,
+        "src": _fallback(light, prefix),
+        "srcset": _srcset(light, prefix),
+        "sizes": _SIZES.format(width=light.css_width),
+        "width": light.css_width,
+        "height": light.css_height,
+        "data-css-width": light.css_width,
+        "loading": "lazy",
+        "decoding": "async",
+        "style": f"--gg-w: {light.css_width}; --gg-r: {light.css_width / light.css_height:.4f}",
+    }
+    if dark is not None:
+        image |= {
+            "data-gg-light-srcset": image["srcset"],
+            "data-gg-light-src": image["src"],
+            "data-gg-light-href": href,
+            "data-gg-dark-srcset": _srcset(dark, prefix),
+            "data-gg-dark-src": _fallback(dark, prefix),
+            "data-gg-dark-href": prefix + dark.variants[-1].name,
+        }
+    return f'<a class="gg-zoom" {_attrs({"href": href})}><img {_attrs(image)}></a>'
+
+
+def figure(picture: StepPicture, alts: Sequence[str], prefix: str) -> str:
+    """A step's frames as one line of inline HTML, an arrow between frames.
+
+    Phone frames may stand in a row when the column has room (site.css);
+    desktop frames, wide already, always stack. A dark frame is used only
+    when it has the light one's shape, so the page never jumps on a switch.
+    """
+    dark = picture.dark if len(picture.dark) == len(picture.light) else ()
+    parts = []
+    for index, light in enumerate(picture.light):
+        pair = dark[index] if dark and _same_shape(light, dark[index]) else None
+        if index:
+            parts.append('<span class="gg-next" aria-hidden="true"></span>')
+        parts.append(_frame(light, pair, alts[index], prefix))
+    count = len(picture.light)
+    layout = "row" if picture.side_by_side else "column"
+    return (
+        f'<span class="gg-shots gg-shots--{layout} gg-shots--n{count}">'
+        f'<span class="gg-shots__frames">{"".join(parts)}</span></span>'
+    )

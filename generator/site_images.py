@@ -1,0 +1,353 @@
+"""Site images: each step's captured picture cut into its frames and encoded as
+WebP at a few widths, per colour scheme, for the guide pages.
+
+The committed captures stay lossless PNG (pixel comparison needs them); the
+site serves lossy WebP, several widths of each frame, so that a phone downloads
+a size for its screen. A multi-frame step becomes one picture per frame, so the
+page can lay frames out side by side or one under the other as the screen
+allows. Encodings are cached by content hash: a rebuild converts only new or
+changed pictures.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from generator.annotate import GAP_CSS
+from generator.config import Config
+from generator.files import write_atomic
+from generator.model import PHONES, Guide, steps_for
+from generator.safepath import shown
+from generator.state import FIX, Damaged, png_problem
+
+# Widths offered, in multiples of a frame's CSS width, with their WebP quality.
+# A denser picture is seen with more pixels per CSS pixel, which hides
+# compression: 2x at quality 60 reads as sharp as 1x at 80, at a fraction of
+# the bytes of a 3x picture (what a phone would otherwise pick).
+DENSITIES: tuple[tuple[float, int], ...] = ((0.75, 80), (1.0, 80), (1.5, 70), (2.0, 60))
+# libwebp's default effort: within a few per cent of its best size, several
+# times faster than method 6.
+WEBP_METHOD = 4
+# Part of every cache key: bump it when the encoding changes.
+ENCODING = "webp-1"
+
+DARK = "dark"
+
+
+class PictureError(ValueError):
+    """A committed frames.json that the site cannot use; the message says which and why."""
+
+
+Rect = tuple[int, int, int, int]  # x, y, width, height in image pixels
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One encoded width of a frame; name is relative to the language's docs folder."""
+
+    name: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class SiteFrame:
+    """One frame of a step as the site shows it."""
+
+    css_width: int  # CSS pixels of the app that the frame shows
+    css_height: int
+    marks: tuple[int, ...]  # the numbers of the marks drawn on it
+    variants: tuple[Variant, ...]  # narrowest first; the last is the sharpest
+
+
+@dataclass(frozen=True)
+class StepPicture:
+    """A step's frames in the light scheme, and in the dark one when captured."""
+
+    light: tuple[SiteFrame, ...]
+    dark: tuple[SiteFrame, ...]
+    side_by_side: bool  # how the capture composed them: phones in a row
+
+
+@dataclass(frozen=True)
+class _FrameMeta:
+    at: Rect | None
+    crop_size: tuple[float, float] | None
+    marks: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class _StepMeta:
+    scale: float
+    frames: tuple[_FrameMeta, ...]
+
+
+def job_folder(config: Config, lang: str, platform: str, guide: str, scheme: str) -> Path:
+    folder = config.path("screenshots_dir") / lang / platform / guide
+    return folder / DARK if scheme == DARK else folder
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _rect(value: Any) -> bool:
+    return isinstance(value, list) and len(value) == 4 and all(_number(v) for v in value)
+
+
+def read_frames(folder: Path) -> dict[str, _StepMeta]:
+    """What the site needs from a job folder's frames.json, per step id.
+
+    The file can come from a pull request, so every value is checked before
+    use; a file that is absent yields nothing (each step is then one frame).
+    """
+    path = folder / "frames.json"
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as error:
+        raise PictureError(f"{path}: unreadable ({error}); run guidegen capture again") from None
+    fix = "run guidegen redraw (or capture) to write it again"
+    if not isinstance(data, dict) or not isinstance(data.get("steps"), list):
+        raise PictureError(f"{path}: expected an object with a 'steps' list; {fix}")
+    scale = data.get("scale")
+    if not _number(scale) or scale <= 0:
+        raise PictureError(f"{path}: 'scale' must be a positive number; {fix}")
+    steps: dict[str, _StepMeta] = {}
+    for index, step in enumerate(data["steps"]):
+        where = f"{path}: steps[{index}]"
+        if not (
+            isinstance(step, dict)
+            and isinstance(step.get("id"), str)
+            and isinstance(step.get("frames"), list)
+            and all(isinstance(f, dict) for f in step["frames"])
+        ):
+            raise PictureError(f"{where}: expected an 'id' and a list of 'frames'; {fix}")
+        frames = []
+        for number, frame in enumerate(step["frames"]):
+            at, crop, marks = frame.get("at"), frame.get("crop"), frame.get("marks", [])
+            if at is not None and not (_rect(at) and at[2] > 0 and at[3] > 0):
+                raise PictureError(f"{where}.frames[{number}].at: expected [x, y, w, h]; {fix}")
+            if crop is not None and not (_rect(crop) and crop[2] > 0 and crop[3] > 0):
+                raise PictureError(f"{where}.frames[{number}].crop: expected [x, y, w, h]; {fix}")
+            if not (
+                isinstance(marks, list)
+                and all(isinstance(m, dict) and isinstance(m.get("number"), int) for m in marks)
+            ):
+                raise PictureError(f"{where}.frames[{number}].marks: expected numbers; {fix}")
+            frames.append(
+                _FrameMeta(
+                    at=tuple(round(v) for v in at) if at else None,  # type: ignore[arg-type]
+                    crop_size=(float(crop[2]), float(crop[3])) if crop else None,
+                    marks=tuple(m["number"] for m in marks),
+                )
+            )
+        steps[step["id"]] = _StepMeta(float(scale), tuple(frames))
+    return steps
+
+
+def frame_rects(
+    size: tuple[int, int], meta: _StepMeta | None, side_by_side: bool, where: Path
+) -> list[Rect]:
+    """Where each frame sits in the step picture.
+
+    Taken from the frames' "at" when frames.json records it; older captures
+    lack it, and their frames are equal screens that annotate.compose put in a
+    row (phones) or a column (web) with a gap between them.
+    """
+    width, height = size
+    if meta is None or len(meta.frames) <= 1:
+        return [(0, 0, width, height)]
+    ats = [f.at for f in meta.frames]
+    if all(at is not None for at in ats):
+        rects = [at for at in ats if at is not None]
+        for x, y, w, h in rects:
+            if x < 0 or y < 0 or x + w > width or y + h > height:
+                raise PictureError(
+                    f"{where}: a frame's 'at' lies outside the {width}x{height} picture;"
+                    " run guidegen redraw to write frames.json again"
+                )
+        return rects
+    count = len(meta.frames)
+    gap = round(GAP_CSS * meta.scale)
+    length = width if side_by_side else height
+    each, rest = divmod(length - gap * (count - 1), count)
+    if each <= 0 or rest:
+        return [(0, 0, width, height)]  # not equal frames: show the picture whole
+    if side_by_side:
+        return [(i * (each + gap), 0, each, height) for i in range(count)]
+    return [(0, i * (each + gap), width, each) for i in range(count)]
+
+
+def widths(css_width: float, pixel_width: int) -> list[tuple[int, int]]:
+    """The widths to encode with their quality: those of DENSITIES the capture
+    has the pixels for, else the capture's own width."""
+    chosen = [
+        (round(css_width * density), quality)
+        for density, quality in DENSITIES
+        if round(css_width * density) <= pixel_width
+    ]
+    return chosen or [(pixel_width, DENSITIES[1][1])]
+
+
+@dataclass(frozen=True)
+class _Job:
+    source: Path
+    source_hash: str
+    rect: Rect
+    width: int
+    quality: int
+    target: Path
+
+    def key(self) -> str:
+        facts = (ENCODING, WEBP_METHOD, self.source_hash, self.rect, self.width, self.quality)
+        return hashlib.sha256(repr(facts).encode()).hexdigest()
+
+
+def _encode(image: Image.Image, rect: Rect, width: int, quality: int) -> bytes:
+    x, y, w, h = rect
+    frame = image.crop((x, y, x + w, y + h))
+    if width != w:
+        height = max(1, round(h * width / w))
+        # reducing_gap shrinks by an integer factor first: near LANCZOS quality, much faster.
+        frame = frame.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    out = io.BytesIO()
+    frame.save(out, format="WEBP", quality=quality, method=WEBP_METHOD)
+    return out.getvalue()
+
+
+def _run(config: Config, jobs: Sequence[_Job]) -> None:
+    """Write every job's WebP, from the cache when it holds it, else encoded
+    on a few threads (Pillow releases the GIL while it resizes and encodes)."""
+    cache = config.root / ".guidegen" / "cache" / "site"
+    # An entry's name carries the hash of its own bytes, checked before use: a
+    # damaged entry is encoded again, never published.
+    entries = {p.name.split("-", 1)[0]: p for p in cache.glob("*-*.webp")}
+    todo: dict[Path, list[_Job]] = {}
+    for job in jobs:
+        cached = entries.get(job.key())
+        data = cached.read_bytes() if cached is not None else b""
+        if cached is not None and cached.name == _entry_name(job.key(), data):
+            write_atomic(job.target, data)
+            continue
+        if cached is not None:
+            cached.unlink(missing_ok=True)
+        todo.setdefault(job.source, []).append(job)
+
+    def convert(source: Path) -> None:
+        try:
+            with Image.open(source) as opened:
+                image = opened.convert("RGB")
+        except Exception as error:  # Pillow raises many kinds for a damaged file
+            raise _damaged(source, source.read_bytes(), error) from None
+        for job in todo[source]:
+            data = _encode(image, job.rect, job.width, job.quality)
+            write_atomic(cache / _entry_name(job.key(), data), data)
+            write_atomic(job.target, data)
+
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        list(pool.map(convert, sorted(todo)))
+
+
+def _damaged(source: Path, raw: bytes, error: Exception) -> Damaged:
+    problem = png_problem(raw) or f"not a readable PNG ({error})"
+    return Damaged(f"{shown(source)}: {problem}; {FIX}")
+
+
+def _entry_name(key: str, data: bytes) -> str:
+    return f"{key}-{hashlib.sha256(data).hexdigest()}.webp"
+
+
+def _frames(
+    source: Path,
+    meta: _StepMeta | None,
+    side_by_side: bool,
+    stem: str,
+    docs: Path,
+    jobs: list[_Job],
+) -> tuple[SiteFrame, ...]:
+    raw = source.read_bytes()
+    try:
+        with Image.open(io.BytesIO(raw)) as image:
+            size = image.size
+    except Exception as error:  # Pillow raises many kinds for a damaged file
+        raise _damaged(source, raw, error) from None
+    source_hash = hashlib.sha256(raw).hexdigest()
+    rects = frame_rects(size, meta, side_by_side, source)
+    scale = meta.scale if meta else 1.0
+    frames = []
+    for number, rect in enumerate(rects, start=1):
+        frame_meta = meta.frames[number - 1] if meta and len(rects) == len(meta.frames) else None
+        if frame_meta and frame_meta.crop_size:
+            css_width, css_height = frame_meta.crop_size
+        else:
+            css_width, css_height = rect[2] / scale, rect[3] / scale
+        variants = []
+        for width, quality in widths(css_width, rect[2]):
+            name = f"{stem}.{number}.{width}.webp"
+            jobs.append(_Job(source, source_hash, rect, width, quality, docs / name))
+            variants.append(Variant(name, width, max(1, round(rect[3] * width / rect[2]))))
+        if frame_meta:
+            marks = frame_meta.marks
+        elif meta and len(rects) == 1:
+            marks = tuple(m for f in meta.frames for m in f.marks)
+        else:
+            marks = ()
+        frames.append(SiteFrame(round(css_width), round(css_height), marks, tuple(variants)))
+    return tuple(frames)
+
+
+def image_stem(platform: str, guide: str, step: str, scheme: str) -> str:
+    folder = f"assets/screenshots/{platform}/{guide}"
+    return f"{folder}/{DARK}/{step}" if scheme == DARK else f"{folder}/{step}"
+
+
+def _steps(guides: Sequence[Guide]) -> Iterator[tuple[Guide, str, str]]:
+    for guide in guides:
+        for platform in guide.platforms:
+            for step in steps_for(guide, platform):
+                yield guide, platform, step.id
+
+
+def site_pictures(
+    config: Config, guides: Sequence[Guide], lang: str
+) -> tuple[dict[tuple[str, str, str], StepPicture], set[Path]]:
+    """Write the site images of every captured step of the language.
+
+    Returns the pictures by (platform, guide id, step id) and every file
+    written, so the caller can remove what is left from older builds.
+    """
+    docs = config.path("docs_dir") / lang
+    jobs: list[_Job] = []
+    pictures: dict[tuple[str, str, str], StepPicture] = {}
+    metas: dict[Path, dict[str, _StepMeta]] = {}
+    for guide, platform, step in _steps(guides):
+        side_by_side = platform in PHONES
+        schemes: dict[str, tuple[SiteFrame, ...]] = {}
+        for scheme in ("light", DARK):
+            folder = job_folder(config, lang, platform, guide.id, scheme)
+            source = folder / f"{step}.png"
+            if not source.is_file():
+                break  # no dark picture without a light one
+            if folder not in metas:
+                metas[folder] = read_frames(folder)
+            stem = image_stem(platform, guide.id, step, scheme)
+            meta = metas[folder].get(step)
+            schemes[scheme] = _frames(source, meta, side_by_side, stem, docs, jobs)
+        if schemes:
+            pictures[(platform, guide.id, step)] = StepPicture(
+                schemes["light"], schemes.get(DARK, ()), side_by_side
+            )
+    _run(config, jobs)
+    return pictures, {job.target for job in jobs}

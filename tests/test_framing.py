@@ -1,0 +1,162 @@
+"""Where crops, outlines and badges go, on synthetic frames (no browser, no pixels)."""
+
+from __future__ import annotations
+
+import itertools
+import subprocess
+import sys
+
+from generator.frames import Box, CropRule, Frame, Mark, Redaction
+from generator.framing import (
+    BADGE,
+    STROKE,
+    THIN_STROKE,
+    bands,
+    crop_region,
+    outline_for,
+    place_marks,
+)
+
+PHONE = (390.0, 664.0)
+
+
+def frame(*marks: Box, **geometry: object) -> Frame:
+    numbered = tuple(Mark(n, box) for n, box in enumerate(marks, start=1))
+    return Frame(b"", numbered, (), **geometry)  # type: ignore[arg-type]
+
+
+def test_the_default_crop_shows_the_marked_element_and_its_container():
+    button = Box(40, 300, 120, 40)
+    card = Box(16, 260, 358, 140)
+    crop = crop_region(Frame(b"", (Mark(1, button, card),), ()), *PHONE)
+    assert crop.contains(card) and crop.contains(button.grown(BADGE))
+    assert crop.height < PHONE[1] / 2
+    # Wider than two thirds of a phone screen: the whole width, no slivers at the sides.
+    assert (crop.x, crop.width) == (0, PHONE[0])
+
+
+def test_a_crop_grows_to_a_title_bar_it_is_near_and_not_to_a_far_one():
+    title, tabs = Box(0, 0, 390, 44), Box(0, 600, 390, 64)
+    near_top = crop_region(frame(Box(20, 90, 100, 30), bars=(title, tabs)), *PHONE)
+    assert near_top.contains(title) and not near_top.intersects(tabs)
+    near_bottom = crop_region(frame(Box(100, 610, 80, 40), bars=(title, tabs)), *PHONE)
+    assert near_bottom.contains(tabs) and not near_bottom.intersects(title)
+
+
+def test_a_crop_never_cuts_through_a_line_of_text_or_a_picture():
+    target = Box(40, 300, 100, 30)
+    lines = tuple(Box(20, 300 + dy, 300, 18) for dy in range(-150, 200, 22))
+    picture = Box(200, 380, 120, 120)
+    crop = crop_region(frame(target, text=lines, elements=(picture,)), *PHONE)
+    for solid in (*lines, picture):
+        assert crop.contains(solid) or not crop.intersects(solid), solid
+
+
+def test_full_shows_the_whole_screen_and_element_shows_that_element():
+    target = Box(40, 300, 100, 30)
+    assert crop_region(frame(target, crop=CropRule(full=True)), *PHONE) == Box(0, 0, *PHONE)
+    form = Box(0, 100, 390, 400)
+    crop = crop_region(frame(target, crop=CropRule(element=form, padding=0)), *PHONE)
+    assert crop.contains(form) and crop.height < 420
+
+
+def test_a_crop_takes_in_redactions_and_stays_inside_the_frame():
+    secret = Box(10, 620, 200, 30)
+    crop = crop_region(
+        Frame(b"", (Mark(1, Box(300, 5, 60, 30)),), (Redaction("blur", secret),)), *PHONE
+    )
+    assert crop.contains(secret) and Box(0, 0, *PHONE).contains(crop)
+
+
+def test_without_marks_the_picture_is_the_whole_screen():
+    assert crop_region(frame(), *PHONE) == Box(0, 0, *PHONE)
+
+
+def test_an_outline_keeps_clear_of_its_own_and_its_neighbours_text():
+    # Two rows 4 px apart (the seller and shipper lines): each outline's
+    # stroke runs between the lines of text, touching neither.
+    first, second = Box(131, 187, 100, 21), Box(131, 212, 100, 21)
+    text = (Box(131, 189, 96, 17), Box(131, 214, 96, 17), Box(20, 189, 50, 17))
+    for box in (first, second):
+        outline, stroke = outline_for(box, text)
+        assert outline.contains(box) and stroke == STROKE
+        for band, line in itertools.product(bands(outline, stroke), text):
+            assert not band.intersects(line)
+
+
+def test_lines_of_text_too_close_for_the_full_stroke_get_a_thin_one_between_them():
+    # Rows 25 px apart whose lines of text are 21 px tall: 4 px between lines.
+    rows = [Box(242, 329.5, 84, 20), Box(242, 354.5, 84, 20)]
+    text = (Box(242, 329, 84, 21), Box(242, 354, 84, 21), Box(143, 329, 42, 21))
+    for box in rows:
+        outline, stroke = outline_for(box, text)
+        assert stroke == THIN_STROKE
+        for band, line in itertools.product(bands(outline, stroke), text):
+            assert not band.intersects(line)
+
+
+def test_a_badge_is_outside_its_outline_over_no_text_and_inside_the_picture():
+    picture = Box(0, 0, 390, 400)
+    words = Box(20, 120, 90, 20)  # text to the left of the target: the badge avoids it
+    marked = frame(Box(120, 118, 100, 24), text=(words,))
+    (placement,) = place_marks(marked, picture)
+    assert not placement.badge.intersects(placement.outline)
+    assert not placement.badge.intersects(words.grown(1))
+    assert picture.contains(placement.badge)
+
+
+def test_badges_cover_no_other_outline_or_badge():
+    picture = Box(0, 0, 390, 664)
+    rows = [Box(131, 187 + 25 * i, 227, 21) for i in range(4)]
+    labels = tuple(Box(20, 189 + 25 * i, 50, 17) for i in range(4))
+    placements = place_marks(frame(*rows, text=labels), picture)
+    outlines = [p.outline for p in placements]
+    badges = [p.badge for p in placements]
+    for i, badge in enumerate(badges):
+        assert picture.contains(badge)
+        assert not any(badge.intersects(t.grown(1)) for t in labels)
+        assert not any(badge.intersects(o) for j, o in enumerate(outlines) if j != i)
+        assert not any(badge.intersects(b) for j, b in enumerate(badges) if j != i)
+
+
+def test_a_full_width_row_gets_its_badge_where_no_text_is():
+    picture = Box(0, 0, 390, 300)
+    row = Box(0, 100, 390, 60)
+    text = (Box(0, 60, 390, 36), Box(80, 110, 200, 20), Box(0, 164, 390, 40))
+    (placement,) = place_marks(frame(row, text=text), picture)
+    assert picture.contains(placement.badge)
+    assert not any(placement.badge.intersects(t.grown(1)) for t in text)
+
+
+def test_placement_is_the_same_every_time():
+    marked = frame(Box(120, 118, 100, 24), Box(120, 150, 100, 24), text=(Box(0, 0, 50, 10),))
+    assert place_marks(marked, Box(0, 0, *PHONE)) == place_marks(marked, Box(0, 0, *PHONE))
+
+
+def test_drawing_rendering_linting_and_redrawing_never_load_playwright():
+    # A fresh interpreter: this test session has imported Playwright already.
+    code = (
+        "import sys\n"
+        "import generator.annotate, generator.capture, generator.cli, generator.frames\n"
+        "import generator.framing, generator.lint, generator.render\n"
+        "assert not [m for m in sys.modules if m.startswith('playwright')], 'playwright loaded'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_badge_keeps_off_a_neighbouring_card_but_may_sit_in_its_own():
+    picture = Box(0, 0, 1280, 800)
+    neighbour, own = Box(124, 439, 335, 84), Box(473, 439, 334, 84)
+    marked = frame(own, panels=(neighbour, own, Box(100, 0, 1080, 800)))
+    (placement,) = place_marks(marked, picture)
+    assert not placement.badge.intersects(neighbour)
+
+
+def test_an_outline_takes_in_a_line_that_touches_its_element_rather_than_cross_it():
+    link = Box(247, 350, 308, 21)
+    text = (Box(247, 322, 150, 24), Box(247, 350, 309, 21), Box(247, 372, 124, 20))
+    outline, stroke = outline_for(link, text)
+    for band, line in itertools.product(bands(outline, stroke), text):
+        assert not band.intersects(line)
+    assert outline.contains(text[2]) and outline.contains(link)

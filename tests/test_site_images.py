@@ -1,0 +1,214 @@
+"""Site images: frames cut from step pictures, WebP widths, dark pictures, the figure HTML."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from generator.config import Config
+from generator.model import Guide, steps_for
+from generator.render import alt_text
+from generator.site_figure import figure, page_prefix
+from generator.site_images import PictureError, site_pictures, widths
+from tests.conftest import ROOT
+
+GAP = 16 * 3  # annotate.GAP_CSS at scale 3
+
+
+def guide(platforms: list[str]) -> Guide:
+    return Guide.model_validate(
+        {
+            "id": "demo",
+            "title": {"ja": "デモ", "en": "Demo"},
+            "summary": {"ja": "概要", "en": "Summary"},
+            "platforms": platforms,
+            "steps": [{"id": "two", "text": {"ja": "①と②", "en": "① and ②"}}],
+        }
+    )
+
+
+def two_frames(colours: tuple[str, str], side_by_side: bool = True) -> Image.Image:
+    """A step picture as annotate.compose lays out two 130x220 CSS px screens at 3x."""
+    frame = (390, 660)
+    if side_by_side:
+        image = Image.new("RGB", (2 * frame[0] + GAP, frame[1]), "grey")
+        image.paste(Image.new("RGB", frame, colours[0]), (0, 0))
+        image.paste(Image.new("RGB", frame, colours[1]), (frame[0] + GAP, 0))
+    else:
+        image = Image.new("RGB", (frame[0], 2 * frame[1] + GAP), "grey")
+        image.paste(Image.new("RGB", frame, colours[0]), (0, 0))
+        image.paste(Image.new("RGB", frame, colours[1]), (0, frame[1] + GAP))
+    return image
+
+
+def write_job(folder: Path, image: Image.Image, frames: list[dict], scale: float = 3.0) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    image.save(folder / "two.png")
+    steps = [{"id": "two", "number": 1, "frames": frames}]
+    (folder / "frames.json").write_text(json.dumps({"scale": scale, "steps": steps}))
+
+
+def frames_meta(*marks: int) -> list[dict]:
+    return [
+        {"raw": f"raw/two-{m}.png", "marks": [{"number": m, "box": [0, 0, 9, 9]}]} for m in marks
+    ]
+
+
+def colour(path: Path) -> tuple[int, ...]:
+    with Image.open(path) as image:
+        return image.convert("RGB").getpixel((image.width // 2, image.height // 2))
+
+
+def near(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
+    return all(abs(x - y) < 12 for x, y in zip(a, b, strict=True))
+
+
+def test_older_captures_are_cut_into_their_frames_by_the_composition_geometry(tmp_path):
+    config = Config(root=tmp_path, languages=("en",))
+    job = tmp_path / "screenshots/en/ios/demo"
+    write_job(job, two_frames(("red", "blue")), frames_meta(1, 2))
+    pictures, written = site_pictures(config, [guide(["ios"])], "en")
+    picture = pictures[("ios", "demo", "two")]
+    assert picture.side_by_side and picture.dark == ()
+    first, second = picture.light
+    assert (first.css_width, first.css_height, first.marks) == (130, 220, (1,))
+    assert second.marks == (2,)
+    # 0.75x, 1x, 1.5x and 2x of the CSS width; the 3x capture is never served whole.
+    assert [v.width for v in first.variants] == [98, 130, 195, 260]
+    docs = tmp_path / "docs/en"
+    assert near(colour(docs / first.variants[-1].name), (255, 0, 0))
+    assert near(colour(docs / second.variants[0].name), (0, 0, 255))
+    assert {docs / v.name for f in picture.light for v in f.variants} == written
+
+
+def test_web_frames_stack_and_a_recorded_at_rect_wins(tmp_path):
+    config = Config(root=tmp_path, languages=("en",))
+    job = tmp_path / "screenshots/en/web/demo"
+    image = Image.new("RGB", (1280, 900), "white")
+    image.paste(Image.new("RGB", (600, 400), "green"), (10, 20))
+    frames = frames_meta(1, 2)
+    frames[0] |= {"at": [10, 20, 600, 400], "crop": [100, 50, 600, 400]}
+    frames[1] |= {"at": [0, 450, 1280, 450]}
+    write_job(job, image, frames, scale=1.0)
+    pictures, _ = site_pictures(config, [guide(["web"])], "en")
+    first, second = pictures[("web", "demo", "two")].light
+    assert (first.css_width, first.css_height) == (600, 400)
+    assert [v.width for v in first.variants] == [450, 600]  # no upscaling past the capture
+    assert (second.css_width, second.css_height) == (1280, 450)
+    assert near(colour(tmp_path / "docs/en" / first.variants[-1].name), (0, 128, 0))
+
+
+def test_stacked_web_frames_without_at_are_split(tmp_path):
+    config = Config(root=tmp_path, languages=("en",))
+    image = two_frames(("red", "blue"), side_by_side=False).resize((1280, 2 * 800 + 16))
+    write_job(tmp_path / "screenshots/en/web/demo", image, frames_meta(1, 2), scale=1.0)
+    pictures, _ = site_pictures(config, [guide(["web"])], "en")
+    assert [(f.css_width, f.css_height) for f in pictures[("web", "demo", "two")].light] == [
+        (1280, 800),
+        (1280, 800),
+    ]
+
+
+def test_dark_pictures_come_from_the_dark_job_folder(tmp_path):
+    config = Config(root=tmp_path, languages=("en",))
+    job = tmp_path / "screenshots/en/ios/demo"
+    write_job(job, two_frames(("white", "white")), frames_meta(1, 2))
+    write_job(job / "dark", two_frames(("black", "black")), frames_meta(1, 2))
+    pictures, _ = site_pictures(config, [guide(["ios"])], "en")
+    picture = pictures[("ios", "demo", "two")]
+    assert picture.dark[0].variants[0].name == "assets/screenshots/ios/demo/dark/two.1.98.webp"
+    assert near(colour(tmp_path / "docs/en" / picture.dark[1].variants[0].name), (0, 0, 0))
+    html = figure(picture, ["a", "b"], "../../")
+    assert html.count("data-gg-dark-srcset=") == 2
+    assert 'data-gg-dark-href="../../assets/screenshots/ios/demo/dark/two.1.260.webp"' in html
+
+
+def test_a_light_only_picture_has_no_dark_attributes(tmp_path):
+    config = Config(root=tmp_path, languages=("en",))
+    write_job(tmp_path / "screenshots/en/ios/demo", two_frames(("red", "blue")), frames_meta(1, 2))
+    pictures, _ = site_pictures(config, [guide(["ios"])], "en")
+    html = figure(pictures[("ios", "demo", "two")], ["first", "second"], "../")
+    assert "data-gg-dark" not in html
+    assert html.count('<span class="gg-next" aria-hidden="true"></span>') == 1
+    assert 'class="gg-shots gg-shots--row gg-shots--n2"' in html
+    assert 'src="../assets/screenshots/ios/demo/two.1.130.webp"' in html  # 1x without srcset
+
+
+def test_encodings_are_cached_by_content(tmp_path):
+    config = Config(root=tmp_path, languages=("en",))
+    write_job(tmp_path / "screenshots/en/ios/demo", two_frames(("red", "blue")), frames_meta(1, 2))
+    site_pictures(config, [guide(["ios"])], "en")
+    cache = sorted((tmp_path / ".guidegen/cache/site").iterdir())
+    assert len(cache) == 8
+    for path in cache:
+        path.write_bytes(b"cached " + path.name.encode())
+    pictures, _ = site_pictures(config, [guide(["ios"])], "en")
+    served = tmp_path / "docs/en" / pictures[("ios", "demo", "two")].light[0].variants[0].name
+    assert served.read_bytes().startswith(b"cached ")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda meta: meta.update(scale="x"), "'scale' must be a positive number"),
+        (lambda meta: meta["steps"][0]["frames"][0].update(at=[0, 0, 5]), ".at: expected"),
+        (lambda meta: meta["steps"][0]["frames"][0].update(at=[0, 0, 9999, 9]), "outside"),
+        (lambda meta: meta["steps"].append("x"), "steps[1]: expected"),
+    ],
+)
+def test_a_broken_frames_json_names_itself_and_the_fix(tmp_path, change, message):
+    config = Config(root=tmp_path, languages=("en",))
+    job = tmp_path / "screenshots/en/ios/demo"
+    frames = frames_meta(1, 2)
+    frames[1]["at"] = [0, 0, 10, 10]
+    write_job(job, two_frames(("red", "blue")), frames)
+    meta = json.loads((job / "frames.json").read_text())
+    change(meta)
+    (job / "frames.json").write_text(json.dumps(meta))
+    with pytest.raises(PictureError, match=r"frames\.json") as error:
+        site_pictures(config, [guide(["ios"])], "en")
+    assert message in str(error.value) and "guidegen" in str(error.value)
+
+
+def test_widths_follow_the_css_width_and_the_pixels_there_are():
+    assert [w for w, _ in widths(390, 1170)] == [292, 390, 585, 780]
+    assert [w for w, _ in widths(412, 1082)] == [309, 412, 618, 824]
+    assert [w for w, _ in widths(1280, 1280)] == [960, 1280]
+    assert widths(100, 50) == [(50, 80)]
+    qualities = [q for _, q in widths(390, 1170)]
+    assert qualities == sorted(qualities, reverse=True)  # denser, more compressed
+
+
+def test_urls_are_relative_to_the_built_page(tmp_path):
+    mkdocs = tmp_path / "mkdocs.yml"
+    assert page_prefix(mkdocs) == "../../"  # MkDocs' default: guides/ID/
+    mkdocs.write_text("site_name: x\nuse_directory_urls: false\n")
+    assert page_prefix(mkdocs) == "../"
+
+
+def test_alt_text_of_a_frame_names_its_part_and_its_marks():
+    step = steps_for(guide(["ios"]), "ios")[0]
+    config = Config(root=Path("."))
+    assert alt_text(step, config, "ios", "ja", (2, 2), (2,)) == (
+        "手順 1 の画面 2/2（iPhone）: ①と②（画像の印: ②）"
+    )
+    assert alt_text(step, config, "ios", "en", (1, 2), (1,)) == (
+        "Step 1 screen 1/2 (iPhone): ① and ② (marked ①)"
+    )
+
+
+def test_site_images_are_webp_and_much_lighter_than_the_capture(tmp_path):
+    source = ROOT / "screenshots/ja/ios/contact-seller/contact.png"
+    config = Config(root=tmp_path, languages=("ja",))
+    job = tmp_path / "screenshots/ja/ios/demo"
+    with Image.open(source) as image:
+        write_job(job, image, frames_meta(1))
+    pictures, _ = site_pictures(config, [guide(["ios"])], "ja")
+    frame = pictures[("ios", "demo", "two")].light[0]
+    sharpest = (tmp_path / "docs/ja" / frame.variants[-1].name).read_bytes()
+    assert Image.open(io.BytesIO(sharpest)).format == "WEBP"
+    assert len(sharpest) < len(source.read_bytes()) / 2
