@@ -51,7 +51,7 @@ def cmd_lint(args: argparse.Namespace, config: Config) -> int:
         print(f"{errors} errors, {warnings} warnings in {report.files} files", file=sys.stderr)
         return 2
     # Written only for guides that pass: bad input leaves the project as it was.
-    refresh_schema(config, create=False)
+    refresh_schema(config)
     print(f"{report.files} guides OK ({warnings} warnings)")
     return 0
 

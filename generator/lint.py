@@ -99,25 +99,22 @@ def known_scenarios(config: Config) -> tuple[frozenset[str] | None, list[Problem
 
 
 def schema_path(config: Config) -> Path:
-    """The schema guides link to: the project's own copy when it has one (made by
-    guidegen init and new; it works wherever guidegen is installed), else the
-    package's."""
-    copy = config.root / PROJECT_SCHEMA
-    if SCHEMA_FILE.parents[2] != config.root and copy.is_file():
-        return copy
-    return SCHEMA_FILE
+    """The schema guides link to: the package's own when the project is guidegen's
+    source tree, else a copy in the project, which works wherever guidegen is installed."""
+    if SCHEMA_FILE.parents[2] == config.root:
+        return SCHEMA_FILE
+    return config.root / PROJECT_SCHEMA
 
 
-def refresh_schema(config: Config, *, create: bool = True) -> Path:
+def refresh_schema(config: Config) -> Path:
     """Bring the project's copy of the schema up to date with this guidegen and the
-    project's languages (only an existing copy unless create); return the schema
-    guides should link to. guidegen's own source tree links to the package's."""
+    project's languages; return its path."""
     from generator.schema import write_schema
 
-    copy = config.root / PROJECT_SCHEMA
-    if SCHEMA_FILE.parents[2] != config.root and (create or copy.is_file()):
-        write_schema(copy, config.languages)
-    return schema_path(config)
+    path = schema_path(config)
+    if path != SCHEMA_FILE:
+        write_schema(path, config.languages)
+    return path
 
 
 class _Checker:
