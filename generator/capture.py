@@ -9,6 +9,7 @@ images can be redrawn and compared without a browser.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import queue
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import oxipng
+from PIL import Image
 
 from generator import __version__, layout
 from generator.annotate import Picture, compose, png_bytes
@@ -361,11 +363,23 @@ def png_info(
 
 
 def decode_equal(path: Path, png: bytes) -> bool:
-    """Whether the file at path shows exactly png's pixels (its encoding aside);
-    a damaged file shows nothing."""
+    """Whether the file at path shows exactly png's pixels and says the same in its
+    text chunks (its encoding aside); a damaged file shows nothing."""
     if not path.is_file() or png_problem(old := path.read_bytes()):
         return False
+    with Image.open(io.BytesIO(old)) as before, Image.open(io.BytesIO(png)) as after:
+        if before.text != after.text:  # type: ignore[attr-defined]
+            return False
     return decode(old).tobytes() == decode(png).tobytes()
+
+
+def write_unless_same(path: Path, png: bytes, optimise_png: bool) -> bool:
+    """Write png unless the file already shows exactly the same image: committed
+    bytes are kept whatever their encoding, so no capture, forced or not, churns
+    files whose pixels did not change. Returns whether the file was written."""
+    if decode_equal(path, png):
+        return False
+    return write_atomic(path, optimise(png, optimise_png))
 
 
 def step_images(run: Run, compress_level: int = 6) -> list[StepImages]:
@@ -506,8 +520,8 @@ def settle_run(
     """Compare a run with the committed images; write what changed when asked.
 
     Below the tolerance the committed bytes stay as they are, so a capture
-    never churns files for invisible rendering noise. With force, everything
-    is written.
+    never churns files for invisible rendering noise. With force, every image
+    is settled again, but a file whose pixels are the same keeps its bytes.
     """
     folder = layout.job_dir(
         config.path("screenshots_dir"), run.guide, run.platform, run.lang, run.scheme
@@ -527,10 +541,10 @@ def settle_run(
         for verdict, (step, images) in zip(verdicts, fresh.items(), strict=False):
             if force or verdict.needs_writing:
                 for frame, png in zip(images.entry["frames"], images.raw, strict=True):
-                    if write_atomic(folder / frame["raw"], optimise(png, config.optimise)):
+                    if write_unless_same(folder / frame["raw"], png, config.optimise):
                         written.append(folder / frame["raw"])
                 image = layout.step_image(folder, step)
-                if write_atomic(image, optimise(images.annotated, config.optimise)):
+                if write_unless_same(image, images.annotated, config.optimise):
                     written.append(image)
                 entries.append(images.entry)
             else:

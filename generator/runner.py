@@ -438,10 +438,10 @@ class _Session:
         element.scroll_into_view_if_needed()
         element.evaluate(REVEAL_JS)
 
-    def settle(self) -> None:
+    def settle(self, timeout_ms: int | None = None) -> None:
         if self.config.ready:
             self.page.wait_for_selector(
-                self.config.ready, state="attached", timeout=self.config.timeout_ms
+                self.config.ready, state="attached", timeout=timeout_ms or self.config.timeout_ms
             )
 
     def screen(self) -> str:
@@ -467,7 +467,10 @@ class _Session:
         return self.page.evaluate(MEASURE_JS, arg)
 
     def screenshot(self) -> bytes:
-        return self.page.screenshot(animations="disabled", caret="hide", scale="device")
+        # Taking the picture waits on the machine, not on the app: it gets a page load's time.
+        return self.page.screenshot(
+            animations="disabled", caret="hide", scale="device", timeout=NAVIGATION_TIMEOUT_MS
+        )
 
     def perform(self, action: Any, element: Locator | None) -> None:
         page = self.page
@@ -744,7 +747,8 @@ def run_guide(
         page.clock.set_fixed_time(dt.datetime.fromisoformat(config.clock))
         start = config.start_url.format(platform=platform, lang=lang, scenario=guide.scenario or "")
         page.goto(base_url.rstrip("/") + "/" + start.lstrip("/"), timeout=NAVIGATION_TIMEOUT_MS)
-        session.settle()
+        # The first screen waits on a cold browser and the app's start-up, not on the UI.
+        session.settle(NAVIGATION_TIMEOUT_MS)
         for step in steps_for(guide, platform):
             number, action, step_id = step.number, f"step {step.number}", step.id
             shots.append(_StepRun(session, step).run())
@@ -797,6 +801,6 @@ def _reads_environment(guide: Guide) -> bool:
 
 def _safe_screenshot(page: Page) -> bytes | None:
     try:
-        return page.screenshot(animations="disabled", caret="hide")
+        return page.screenshot(animations="disabled", caret="hide", timeout=NAVIGATION_TIMEOUT_MS)
     except PlaywrightError:
         return None

@@ -23,6 +23,7 @@ from typing import Any
 
 from PIL import Image
 
+from generator import layout
 from generator.annotate import GAP_CSS
 from generator.config import Config
 from generator.files import write_atomic
@@ -93,8 +94,7 @@ class _StepMeta:
 
 
 def job_folder(config: Config, lang: str, platform: str, guide: str, scheme: str) -> Path:
-    folder = config.path("screenshots_dir") / lang / platform / guide
-    return folder / DARK if scheme == DARK else folder
+    return layout.job_dir(config.path("screenshots_dir"), guide, platform, lang, scheme)
 
 
 def _number(value: Any) -> bool:
@@ -111,7 +111,7 @@ def read_frames(folder: Path) -> dict[str, _StepMeta]:
     The file can come from a pull request, so every value is checked before
     use; a file that is absent yields nothing (each step is then one frame).
     """
-    path = folder / "frames.json"
+    path = layout.frames_file(folder)
     try:
         data = json.loads(path.read_text("utf-8"))
     except FileNotFoundError:

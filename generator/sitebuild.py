@@ -6,21 +6,26 @@ language (``mkdocs.yml`` at the root of the site), one per other language
 editors' guide (``editors/``, ``LANG/editors/``). Each has its own navigation
 and its own search index, so readers never meet the editors' pages.
 
-Both engines read the same configuration files. What differs per build (the
-output folder, the public URL) goes into a small configuration that inherits
-the section's own and is deleted afterwards: Zensical has no ``-d`` option,
-and neither engine takes the site URL on the command line.
+Both engines read the same configuration files, resolved here into one
+temporary file per build (deleted afterwards) with what differs per build: the
+output folder (Zensical has no ``-d`` option) and the public URL (neither
+engine takes it on the command line). The ``INHERIT`` chain is resolved as
+MkDocs resolves it (mappings merged key by key, anything else replaced), because
+Zensical appends a child's lists to its parent's (two language menus, two
+navigations). The YAML is merged as parsed nodes, never constructed, so tags
+such as ``!!python/name:`` and ``!ENV`` reach the engine as written.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+import yaml
 
 from generator.config import Config
 
@@ -60,25 +65,56 @@ def section_url(site_url: str, section: Section) -> str:
     return base + (section.folder + "/" if section.folder else "")
 
 
+def _merge(base: yaml.MappingNode, child: yaml.MappingNode) -> yaml.MappingNode:
+    """child over base, as MkDocs merges an inherited configuration."""
+    pairs = list(base.value)
+    for key, value in child.value:
+        at = next((i for i, (k, _) in enumerate(pairs) if k.value == key.value), None)
+        if at is None:
+            pairs.append((key, value))
+            continue
+        old = pairs[at][1]
+        both = isinstance(old, yaml.MappingNode) and isinstance(value, yaml.MappingNode)
+        pairs[at] = (pairs[at][0], _merge(old, value) if both else value)
+    return yaml.MappingNode(base.tag, pairs)
+
+
+def resolved(path: Path, seen: tuple[Path, ...] = ()) -> yaml.MappingNode:
+    """A configuration file with its INHERIT chain merged in, as YAML nodes."""
+    if path in seen:
+        raise SectionMissing(f"{path}: INHERIT loops back to itself")
+    node = yaml.compose(path.read_text("utf-8"), Loader=yaml.SafeLoader)
+    if not isinstance(node, yaml.MappingNode):
+        raise SectionMissing(f"{path}: expected a mapping of MkDocs settings")
+    parent = next((v for k, v in node.value if k.value == "INHERIT"), None)
+    node.value = [(k, v) for k, v in node.value if k.value != "INHERIT"]
+    if parent is None:
+        return node
+    return _merge(resolved(path.parent / parent.value, (*seen, path)), node)
+
+
+def _setting(key: str, value: str) -> tuple[yaml.ScalarNode, yaml.ScalarNode]:
+    text = "tag:yaml.org,2002:str"
+    return yaml.ScalarNode(text, key), yaml.ScalarNode(text, value)
+
+
 def build_section(engine: str, section: Section, out: Path, site_url: str) -> str | None:
     """Build one section into out (inside the project); None, or what went wrong."""
     root = section.config.parent
-    lines = [f"INHERIT: {json.dumps(section.config.name)}"]
+    settings = [_setting("site_dir", str(out))]
     url = section_url(site_url, section)
     if url:
-        lines.append(f"site_url: {json.dumps(url)}")
-    if engine == "zensical":
-        lines.append(f"site_dir: {json.dumps(str(out))}")
+        settings.append(_setting("site_url", url))
+    config = _merge(resolved(section.config), yaml.MappingNode("tag:yaml.org,2002:map", settings))
     handle, name = tempfile.mkstemp(dir=root, prefix=".guidegen-build-", suffix=".yml")
     wrapper = Path(name)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write("\n".join(lines) + "\n")
+            file.write(yaml.serialize(config, allow_unicode=True))
         if engine == "zensical":
             command = ["-m", "zensical", "build", "--strict", "-f", str(wrapper)]
         else:
             command = ["-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(wrapper)]
-            command += ["-d", str(out)]
         result = subprocess.run(
             [sys.executable, *command], cwd=root, capture_output=True, text=True
         )

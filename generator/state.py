@@ -76,7 +76,7 @@ def read_frames(folder: Path) -> dict[str, Any] | None:
     Raises Damaged for a file that is cut or has the wrong shape, UnsafePath
     for a step id or raw frame that leads outside the folder.
     """
-    path = folder / "frames.json"
+    path = layout.frames_file(folder)
     if path.is_symlink() or (path.exists() and not path.is_file()):
         raise BadFile(f"{shown(path)}: not a regular file; {UNSAFE_FIX}")
     if not path.exists():

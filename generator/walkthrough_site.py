@@ -50,7 +50,7 @@ class Published:
 
 def _meta(folder: Path) -> dict[str, Any]:
     try:
-        meta = json.loads((folder / "frames.json").read_text("utf-8"))
+        meta = json.loads(layout.frames_file(folder).read_text("utf-8"))
     except (OSError, ValueError):
         return {}
     return meta if isinstance(meta, dict) else {}
@@ -109,7 +109,8 @@ def _laid_out(sizes: list[tuple[int, int]], picture: tuple[int, int]) -> list[Bo
 
 
 def _frames_of(folder: Path, entry: dict[str, Any], picture: tuple[int, int]) -> tuple[Box, ...]:
-    frames = [f for f in entry.get("frames", []) if isinstance(f, dict)]
+    listed = entry.get("frames")
+    frames = [f for f in listed if isinstance(f, dict)] if isinstance(listed, list) else []
     if len(frames) < 2:
         return ()
     placed = [_rect(f.get("at")) for f in frames]
@@ -140,7 +141,8 @@ def _canvas(folder: Path, meta: dict[str, Any], first_png: Path, dark: bool) -> 
 def job_steps(
     config: Config, guide: Guide, platform: str, lang: str, scheme: str, wording: Wording
 ) -> tuple[list[Step], Canvas] | None:
-    """The walkthrough's steps for one capture job; None when a picture is missing."""
+    """The walkthrough's steps for one capture job; None when a picture is missing
+    or unreadable (render warns about those)."""
     folder = layout.job_dir(config.path("screenshots_dir"), guide.id, platform, lang, scheme)
     meta = _meta(folder)
     entries = (
@@ -151,12 +153,16 @@ def job_steps(
     steps = []
     platform_steps = steps_for(guide, platform)  # type: ignore[arg-type]
     for step in platform_steps:
-        path = folder / f"{step.id}.png"
+        path = layout.step_image(folder, step.id)
         if not path.is_file():
             return None
         png = path.read_bytes()
-        with Image.open(path) as image:
-            size = image.size
+        try:
+            with Image.open(path) as image:
+                image.load()
+                size = image.size
+        except OSError:
+            return None
         text = wording(step.text.get(lang), config, platform, lang)
         entry = entries.get(step.id, {})
         steps.append(
@@ -164,7 +170,7 @@ def job_steps(
         )
     if not steps:
         return None
-    first = folder / f"{platform_steps[0].id}.png"
+    first = layout.step_image(folder, platform_steps[0].id)
     return steps, _canvas(folder, meta, first, dark=scheme == "dark")
 
 

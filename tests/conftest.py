@@ -47,7 +47,7 @@ def app_config(tmp_path: Path) -> Config:
         start_url="/index.html",
         ready="body[data-ready='true']",
         clock="2026-11-26T10:00:00+09:00",
-        timeout_ms=2000,
+        timeout_ms=10000,
     )
 
 

@@ -29,9 +29,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright
 from generator.server import serve
 
 ROOT = Path(__file__).resolve().parent.parent
-# The build's cache is keyed by content, so reusing it only saves the time of
-# converting images and encoding walkthrough videos again.
-COPIED = ("steps", "screenshots", "docs", "mockshop", ".guidegen/cache")
+COPIED = ("steps", "screenshots", "docs", "mockshop")
 COPIED_FILES = (
     "mkdocs.yml",
     "mkdocs.en.yml",
@@ -125,11 +123,12 @@ def build_copy(target: Path, engine: str = "mkdocs") -> Path:
         shutil.copy2(ROOT / name, target / name)
     (target / "steps" / "escape-check.yml").write_text(ESCAPE_CHECK, "utf-8")
     fake_dark_captures(target / "screenshots", DARK_GUIDE)
-    # Site images are cached by content: reusing the project's cache spares
-    # the build most of its encoding.
-    cache = ROOT / ".guidegen" / "cache" / "site"
-    if cache.is_dir():
-        shutil.copytree(cache, target / ".guidegen" / "cache" / "site")
+    # Site images and walkthrough videos are cached by content: reusing the
+    # project's cache spares the build most of its encoding.
+    for kind in ("site", "walkthroughs"):
+        cache = ROOT / ".guidegen" / "cache" / kind
+        if cache.is_dir():
+            shutil.copytree(cache, target / ".guidegen" / "cache" / kind)
     result = subprocess.run(
         [
             sys.executable,

@@ -173,3 +173,12 @@ def test_the_html_report_opens_with_every_image(captured, browser):
         assert page.get_by_role("heading", name="New (2)").is_visible()
         page.close()
     shutil.rmtree(report)
+
+
+def test_a_forced_capture_keeps_every_committed_byte(captured):
+    """No churn: a file whose pixels did not change keeps its bytes, even under --force."""
+    before = tree(captured)
+    result = guidegen(captured, "capture", "--force")
+    assert result.returncode == 0, result.stderr
+    assert "0 files written" in result.stdout
+    assert tree(captured) == before

@@ -5,6 +5,7 @@ loaded only when the reader presses "play all steps"."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import yaml
@@ -27,12 +28,12 @@ def _guide(guide: str) -> Guide:
     )
 
 
-def _captured(lang: str, platform: str, guide: Guide) -> list[str]:
+def _captured(screenshots: Path, lang: str, platform: str, guide: Guide) -> list[str]:
     """The schemes of a job whose every step picture is committed (a guide not
     captured yet has no walkthrough; render warns about its missing pictures)."""
     found = []
     for scheme in ("light", "dark"):
-        folder = layout.job_dir(ROOT / "screenshots", guide.id, platform, lang, scheme)
+        folder = layout.job_dir(screenshots, guide.id, platform, lang, scheme)
         steps = steps_for(guide, platform)
         if all(layout.step_image(folder, s.id).is_file() for s in steps):
             found.append(scheme)
@@ -50,7 +51,7 @@ def _cue_texts(vtt: str) -> list[str]:
 def test_every_guide_has_a_captioned_walkthrough_under_a_megabyte(
     site: Site, project_config: Config
 ) -> None:
-    count = 0
+    count = dark = 0
     for lang, root in LANGS.items():
         for guide_id in GUIDES:
             guide = _guide(guide_id)
@@ -60,10 +61,11 @@ def test_every_guide_has_a_captioned_walkthrough_under_a_megabyte(
                     + " ".join(step_text(s.text.get(lang), project_config, platform, lang).split())
                     for s in steps_for(guide, platform)
                 ]
-                captured = _captured(lang, platform, guide)
+                captured = _captured(site.root / "screenshots", lang, platform, guide)
                 if not captured:
                     html = site.root / "site" / root / "guides" / guide_id / "index.html"
                     assert f"walkthroughs/{platform}/{guide_id}" not in html.read_text("utf-8")
+                dark += "dark" in captured
                 for scheme in captured:
                     suffix = "" if scheme == "light" else "-dark"
                     base = site.root / "site" / root / "assets/walkthroughs" / platform
@@ -76,6 +78,7 @@ def test_every_guide_has_a_captioned_walkthrough_under_a_megabyte(
                     assert _cue_texts(vtt) == [t.replace(">", "&gt;") for t in escaped], where
                     count += 1
     assert count >= 2 * len(GUIDES)
+    assert dark, "the site's test build has dark captures of at least one guide"
 
 
 def _walkthrough_requests(page: Page) -> list[str]:

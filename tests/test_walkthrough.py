@@ -228,6 +228,18 @@ def test_paths_in_frames_json_never_leave_the_job_folder(tmp_path: Path) -> None
     assert canvas.width == 120, "the canvas comes from the step picture (60 px at scale 1)"
 
 
+def test_odd_frames_json_and_a_broken_picture_do_not_stop_a_build(tmp_path: Path) -> None:
+    folder = tmp_path / "screenshots" / "en" / "ios" / "demo"
+    write_job(folder, {"one": [{"raw": "raw/one-1.png"}]})
+    meta = {"scale": "big", "steps": [{"id": "one", "frames": 7}, {"id": "two", "frames": "x"}]}
+    (folder / "frames.json").write_text(json.dumps(meta), "utf-8")
+    config = Config(root=tmp_path)
+    steps, _ = job_steps(config, GUIDE, "ios", "en", "light", step_text)  # type: ignore[misc]
+    assert [s.frames for s in steps] == [(), ()]
+    (folder / "two.png").write_bytes(b"not a png")
+    assert job_steps(config, GUIDE, "ios", "en", "light", step_text) is None
+
+
 def test_publish_writes_light_and_dark_and_removes_stale_ones(tmp_path: Path) -> None:
     light = tmp_path / "screenshots" / "ja" / "ios" / "demo"
     write_job(light, {"one": [{"raw": "raw/one-1.png"}], "two": [{"raw": "raw/two-1.png"}]})

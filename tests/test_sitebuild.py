@@ -1,0 +1,43 @@
+"""Site sections and their resolved configurations (no engine run)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from generator.config import Config
+from generator.sitebuild import Section, resolved, section_url, sections
+
+
+def test_a_child_replaces_its_parents_lists_and_merges_its_mappings(tmp_path: Path) -> None:
+    (tmp_path / "mkdocs.yml").write_text(
+        "nav: [a.md, b.md]\n"
+        "theme: {name: material, language: ja}\n"
+        "slug: !!python/name:pymdownx.slugs.slugify\n",
+        "utf-8",
+    )
+    (tmp_path / "mkdocs.en.yml").write_text(
+        "INHERIT: mkdocs.yml\nnav: [c.md]\ntheme: {language: en}\n", "utf-8"
+    )
+    text = yaml.serialize(resolved(tmp_path / "mkdocs.en.yml"))
+    assert "INHERIT" not in text
+    assert "!!python/name:pymdownx.slugs.slugify" in text, "tags reach the engine as written"
+    data = yaml.compose(text)
+    values = {key.value: value for key, value in data.value}
+    assert [item.value for item in values["nav"].value] == ["c.md"], "Zensical would append"
+    theme = {key.value: value.value for key, value in values["theme"].value}
+    assert theme == {"name": "material", "language": "en"}
+
+
+def test_the_editors_guide_is_a_section_of_its_own(project_config: Config) -> None:
+    folders = [section.folder for section in sections(project_config)]
+    assert folders == ["", "en", "editors", "en/editors"]
+
+
+def test_each_section_knows_its_public_url() -> None:
+    section = Section(Path("mkdocs.editors.en.yml"), "en/editors")
+    assert (
+        section_url("https://example.org/help", section) == "https://example.org/help/en/editors/"
+    )
+    assert section_url("", section) == ""
