@@ -143,16 +143,16 @@ def step_location(config: Config, guide: str, step_id: str, hidden: bool = False
 
 
 class SetupStates:
-    """Each setup guide's result per platform and language, run once for all workers:
-    the browser storage it leaves (cookies, local storage), or its failure.
-    Kept in memory only: signed-in cookies are never written anywhere."""
+    """Each setup guide's result per platform, language and colour scheme, run once
+    for all workers: the browser storage it leaves (cookies, local storage), or its
+    failure. Kept in memory only: signed-in cookies are never written anywhere."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.locks: dict[tuple[str, str, str], threading.Lock] = {}
-        self.results: dict[tuple[str, str, str], dict[str, Any] | Failure] = {}
+        self.locks: dict[tuple[str, ...], threading.Lock] = {}
+        self.results: dict[tuple[str, ...], dict[str, Any] | Failure] = {}
 
-    def get(self, key: tuple[str, str, str], run: Callable[[], dict[str, Any] | Failure]) -> Any:
+    def get(self, key: tuple[str, ...], run: Callable[[], dict[str, Any] | Failure]) -> Any:
         with self.lock:
             own = self.locks.setdefault(key, threading.Lock())
         with own:
@@ -177,6 +177,7 @@ def _sign_in(
             job.platform,
             job.lang,
             url,
+            scheme=job.scheme,
             shoot=False,
             keep=kept,
         )
@@ -219,7 +220,7 @@ def _worker(
                         trace = str(trace_dir / name)
                     state = None
                     if job.setup is not None:
-                        key = (job.setup.id, job.platform, job.lang)
+                        key = (job.setup.id, job.platform, job.lang, job.scheme)
                         state = states.get(
                             key,
                             lambda job=job, browser=browser: _sign_in(

@@ -96,6 +96,8 @@ def pyproject(options: Options) -> str:
         "# The frozen time of every run, so dates in the screenshots never change.",
         'clock = "2026-01-01T10:00:00+09:00"',
         "guide_index = true",
+        "# The site's public URL, for its sitemap, canonical links and 404 page.",
+        '# site_url = "https://example.org/help/"',
     ]
     if options.app_url:
         lines += [

@@ -108,7 +108,7 @@ def test_check_names_guide_step_platform_and_language_on_drift(tmp_path):
     assert result.returncode == 1
     (line,) = [ln for ln in result.stderr.splitlines() if ln.startswith("demo › ")]
     assert line.startswith(
-        "demo › step 2 › ios/en: tap role button named 'Send' — "
+        "demo › step 2 'step-2' (steps/demo.yml:9) › ios/en: tap role button named 'Send' — "
         "no element with role button named 'Send' (screen: form); screenshot: "
     )
     shot = line.rsplit("screenshot: ", 1)[1]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.cli import main
 from generator.config import load_config
 from generator.lint import lint
 from generator.newproject import InitError, Options, init, options_from
@@ -37,11 +38,12 @@ def test_init_writes_a_project_whose_guides_lint(tmp_path: Path) -> None:
     assert "guides/index.md" in (root / "mkdocs.yml").read_text()
 
 
-def test_lint_refreshes_the_projects_schema_copy(tmp_path: Path) -> None:
+def test_lint_refreshes_the_projects_schema_copy(tmp_path: Path, monkeypatch) -> None:
     init(Options(tmp_path, languages=("en",)))
     schema = tmp_path / ".guidegen" / "guide.schema.json"
     schema.write_text("{}")
-    lint([tmp_path / "steps"], load_config(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    assert main(["lint"]) == 0
     assert json.loads(schema.read_text())["title"] == "guidegen guide"
 
 
