@@ -215,10 +215,12 @@ def test_dark_scheme_is_captured_in_its_own_folder_and_filtered_like_a_platform(
     assert meta["scheme"] == "dark"
     image = Image.open(dark / "step-1.png")
     assert image.text["guidegen:scheme"] == "dark"
-    assert image.convert("RGB").getpixel((1270, 10)) == (18, 18, 18)  # the app's dark page
+    # The whole raw frame: the step picture is cropped to what the step is about.
+    raw = Image.open(dark / "raw/step-1-1.png").convert("RGB")
+    assert raw.getpixel((1270, 10)) == (18, 18, 18)  # the app's dark page
     result = guidegen(root, "capture", "--platform", "web")
     assert "captured 1, up to date 1" in result.stdout  # the light job only
-    light = Image.open(root / "screenshots/en/web/demo/step-1.png").convert("RGB")
+    light = Image.open(root / "screenshots/en/web/demo/raw/step-1-1.png").convert("RGB")
     assert light.getpixel((1270, 10)) == (255, 255, 255)
     manifest = json.loads((root / "screenshots/manifest.json").read_text())
     assert sorted(manifest) == ["en/web/demo", "en/web/demo/dark"]
