@@ -19,7 +19,7 @@ from generator.config import Config
 from generator.preview import STATUS_PATH, changed, inject, snapshot
 from tests.editor_project import copy_project
 
-WAIT = 120  # seconds; the machine may be busy, a pass is usually far quicker
+WAIT = 600  # seconds: the first build encodes every picture and video; a pass is far quicker
 
 
 def test_inject_puts_the_script_before_the_end_of_the_body():
