@@ -21,7 +21,7 @@ from urllib.parse import quote, urlsplit
 from generator import layout
 from generator.config import Config
 from generator.facts import FILLED_RE, in_code, is_public, outside_code, page_files
-from generator.files import write_atomic
+from generator.files import remove_stale, write_atomic
 from generator.model import (
     CIRCLED,
     CIRCLED_RE,
@@ -364,16 +364,6 @@ def guides_index(guides: Sequence[Guide], lang: str, config: Config) -> str:
     return "\n\n".join([head, f"# {w['guides']}", w["guides_intro"], "\n".join(links)]) + "\n"
 
 
-def _remove_stale(folder: Path, wanted: set[Path]) -> None:
-    if not folder.is_dir():
-        return
-    for path in sorted(folder.rglob("*"), reverse=True):
-        if path.is_file() and path not in wanted:
-            path.unlink()
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
-
-
 def fill_facts(text: str, shared: Mapping[str, SharedFact], lang: str) -> str:
     """A hand-written page with each marked fact's current text between its markers."""
 
@@ -429,6 +419,6 @@ def render(
             index = docs / "guides" / "index.md"
             write_atomic(index, guides_index(guides, lang, config).encode())
             pages.add(index)
-        _remove_stale(docs / "guides", pages)
-        _remove_stale(docs / "assets" / "screenshots", written)
+        remove_stale(docs / "guides", pages)
+        remove_stale(docs / "assets" / "screenshots", written)
     return missing

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.config import Config
-from generator.files import write_atomic
+from generator.files import remove_stale, write_atomic
 
 ASSETS = Path(__file__).parent / "site" / "assets"
 FOLDERS = ("stylesheets", "javascripts", "vendor")
@@ -44,16 +44,6 @@ def install(config: Config) -> list[Path]:
         for name, data in files.items():
             write_atomic(target / name, data)
         for folder in FOLDERS:
-            _remove_stale(target / folder, {target / name for name in files})
+            remove_stale(target / folder, {target / name for name in files})
             written.append(target / folder)
     return written
-
-
-def _remove_stale(folder: Path, wanted: set[Path]) -> None:
-    if not folder.is_dir():
-        return
-    for path in sorted(folder.rglob("*"), reverse=True):
-        if path.is_file() and path not in wanted:
-            path.unlink()
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()

@@ -24,7 +24,7 @@ from PIL import Image
 
 from generator import layout
 from generator.config import Config
-from generator.files import write_atomic
+from generator.files import remove_stale, write_atomic
 from generator.model import Guide, Platform, steps_for
 from generator.walkthrough import Box, Canvas, Step, Walkthrough, canvas_for, encode_cached
 
@@ -233,7 +233,7 @@ def publish(
         found.setdefault((job.platform, job.guide), []).append(
             Published(job.scheme, f"{job.name}.mp4", f"{job.name}.vtt", walk.width, walk.height)
         )
-    _remove_others(docs / "assets" / "walkthroughs", wanted)
+    remove_stale(docs / "assets" / "walkthroughs", wanted)
     encoded = sum(e for _, e in results)
     if encoded:
         seconds = time.perf_counter() - started
@@ -242,16 +242,6 @@ def publish(
             f"{len(results) - encoded} from cache"
         )
     return found
-
-
-def _remove_others(folder: Path, wanted: set[Path]) -> None:
-    if not folder.is_dir():
-        return
-    for path in sorted(folder.rglob("*"), reverse=True):
-        if path.is_file() and path not in wanted:
-            path.unlink()
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
 
 
 def control(
