@@ -8,6 +8,7 @@ import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Request
@@ -165,11 +166,14 @@ def test_the_lightbox_opens_on_a_click_and_closes_beside_the_picture(
         assert not dialog.evaluate("d => d.open")
 
 
-def _choose_before_load(context: BrowserContext, label: str) -> None:
-    """Stores the tab choice where Material keeps it, as an earlier visit would."""
+def _choose_before_load(context: BrowserContext, site: Site, label: str) -> None:
+    """Stores the tab choice where Material keeps it (keyed by each site's base path), as an
+    earlier visit would."""
+    base = urlsplit(site.url).path
     choice = json.dumps([label])
+    scopes = json.dumps([base, f"{base}en/"])
     context.add_init_script(
-        f"for (const scope of ['/', '/en/']) localStorage.setItem(scope + '.__tabs', {choice!r});"
+        f"for (const scope of {scopes}) localStorage.setItem(scope + '.__tabs', {choice!r});"
     )
 
 
@@ -199,7 +203,7 @@ def _visit(
     site: Site, browser: Browser, playwright: Playwright, path: str, label: str, scheme: str
 ) -> tuple[list[Request], int]:
     with opened(site, browser, color_scheme=scheme, **iphone(playwright)) as context:
-        _choose_before_load(context, label)
+        _choose_before_load(context, site, label)
         page = context.new_page()
         finished: list[Request] = []
         page.on("requestfinished", lambda request: finished.append(request))
