@@ -15,8 +15,10 @@ class Progress(Protocol):
     def advance(self, line: str) -> None: ...
 
 
-class Interrupted(Exception):
-    """Ctrl-C during long work: how much of it was done."""
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during long work: how much of it was done. A KeyboardInterrupt, so that
+    no `except Exception` on the way (e.g. the preview's, which outlives a failed build)
+    can swallow the user's Ctrl-C."""
 
     def __init__(self, done: int, total: int) -> None:
         super().__init__(f"{done} of {total}")
@@ -56,6 +58,8 @@ def progress(total: int, label: str) -> Iterator[Progress]:
     with _shown(total, label) as bar:
         try:
             yield bar
+        except Interrupted:
+            raise  # an inner count is the more precise one
         except KeyboardInterrupt:
             raise Interrupted(bar.done, total) from None
 

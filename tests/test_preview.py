@@ -16,7 +16,8 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from generator.config import Config
-from generator.preview import STATUS_PATH, changed, inject, snapshot
+from generator.preview import STATUS_PATH, Preview, Status, changed, inject, snapshot
+from generator.progress import Interrupted
 from tests.editor_project import copy_project
 
 WAIT = 600  # seconds: the first build encodes every picture and video; a pass is far quicker
@@ -167,3 +168,19 @@ def test_serve_reloads_on_edit_shows_lint_errors_and_recovers(server, browser: B
     finally:
         page.close()
     assert running.stop() == 0
+
+
+class _Failing(Preview):
+    fault: BaseException = RuntimeError("mkdocs crashed")
+
+    def update(self, guides: set[str] | None, *, app: bool = False) -> None:
+        raise self.fault
+
+
+def test_a_failed_build_is_shown_but_ctrl_c_during_a_capture_stops_the_preview(tmp_path):
+    work = _Failing(Config(root=tmp_path), Status())
+    work.safely(None)
+    assert work.status.problems == ["guidegen: RuntimeError: mkdocs crashed"]
+    work.fault = Interrupted(1, 3)  # what capture raises on Ctrl-C
+    with pytest.raises(KeyboardInterrupt):
+        work.safely(None)
