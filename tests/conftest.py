@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,15 @@ from generator.server import serve
 pytest_plugins = ("tests.site_fixtures", "tests.installed")
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def as_a_terminal_job() -> None:
+    """Popen's preexec_fn for a command a test stops with SIGINT: a terminal's foreground
+    job gets SIGINT's default action, even when the suite runs in a shell that ignores it
+    (a script's `&` does), and the child would otherwise inherit the ignoring."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 FIXTURE_APP = Path(__file__).resolve().parent / "fixtures" / "app"
 
 

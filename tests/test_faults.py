@@ -31,7 +31,7 @@ import pytest
 from PIL import Image
 
 from generator.server import serve
-from tests.conftest import FIXTURE_APP
+from tests.conftest import FIXTURE_APP, as_a_terminal_job
 from tests.test_cli_capture import guidegen
 from tests.test_cli_capture import project as small_project
 from tests.test_regenerate import SECOND_GUIDE
@@ -627,6 +627,7 @@ def test_ctrl_c_during_capture_is_one_line(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # its own process group, as a terminal's foreground job
+        preexec_fn=as_a_terminal_job,
     )
     assert process.stdout is not None
     first = process.stdout.readline()

@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, Page
 from generator.config import Config
 from generator.preview import STATUS_PATH, Preview, Status, changed, inject, snapshot
 from generator.progress import Interrupted
+from tests.conftest import as_a_terminal_job
 from tests.editor_project import copy_project
 
 WAIT = 600  # seconds: the first build encodes every picture and video; a pass is far quicker
@@ -68,6 +69,7 @@ class Server:
             stderr=subprocess.STDOUT,
             text=True,
             env={**os.environ, "CI": "true", "PYTHONSAFEPATH": "1"},
+            preexec_fn=as_a_terminal_job,
         )
         self.lines: queue.Queue[str] = queue.Queue()
         self.output: list[str] = []

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import urllib.request
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, as_a_terminal_job
 
 
 def test_shop_serves_utf8_on_loopback_and_stops_on_interrupt():
@@ -17,6 +17,7 @@ def test_shop_serves_utf8_on_loopback_and_stops_on_interrupt():
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=as_a_terminal_job,
     )
     try:
         assert process.stdout is not None
