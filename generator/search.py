@@ -31,8 +31,18 @@ that contains the page's word is also indexed under the readers' words, in
 extra fields for English (``syn_title``, ``syn_text``) so that lunr's English
 stemmer still applies to them.
 
-Zensical's index (``search.json``) has fixed fields and its own segmenter; it is
-left as Zensical writes it.
+Zensical's index (``search.json``) has fixed fields (title, text, path), one
+item per section, and a search that requires every word of the query, each as
+a prefix of a word of one item. So, there:
+
+- Each page's first item carries, in a hidden span at the end of its text, the
+  keys (and readers' words) of the whole page, and the synonyms table's words
+  for every page (how, want to...): a query whose words are spread over several
+  sections, or asked as a whole sentence, still finds the page. The snippet Zensical shows keeps
+  the span's ``hidden`` attribute.
+- Japanese: its Intl.Segmenter is switched off (``lang: en``) and
+  ``SEPARATOR`` becomes the index's separator, as for Material; Zensical folds
+  widths itself (NFKD), so no half-width keys are needed.
 """
 
 from __future__ import annotations
@@ -53,12 +63,14 @@ SUFFIX_CAP = 16
 MARK = "_"
 # Whitespace, hyphens, ASCII and Japanese punctuation, and hiragana (particles
 # and verb endings: the glue between the words a reader means). Written so that
-# the same pattern means the same in Python here and in JavaScript in the browser.
+# the same pattern means the same in Python here and in JavaScript in the browser,
+# also under the `u` flag Zensical compiles it with (no escape it would refuse).
 SEPARATOR = (
     r"[\s\u3000\-‐–—―~〜"
     r"、。，．,.:：;；!！?？"
     r"「」『』（）()\[\]［］【】〈〉《》<>＜＞{}｛｝"
-    r"\"'“”‘’・･/／\\|｜…→←↑↓※*＊#＃&＆+＋=＝@＠%％"
+    '"'
+    r"'“”‘’・･/／\\|｜…→←↑↓※*＊#＃&＆+＋=＝@＠%％"
     r"\u3041-\u309f]+"
 )
 _SPLIT = re.compile(SEPARATOR)
@@ -114,13 +126,18 @@ def keys(text: str) -> list[str]:
     return list(found)
 
 
+EVERY_PAGE = "*"
+
+
 def readers_words(text: str, synonyms: Synonyms) -> list[str]:
-    """The readers' words for the pages' words that a text contains."""
+    """The readers' words for the pages' words that a text contains (the words for
+    every page, EVERY_PAGE, excepted)."""
     seen = plain(text).lower()
     return [
         word
         for page_word, words in synonyms.items()
-        if (
+        if page_word != EVERY_PAGE
+        and (
             re.search(rf"\b{re.escape(page_word)}", seen)
             if page_word.isascii()
             else page_word in seen
@@ -198,9 +215,44 @@ def rewrite_index(path: Path, synonyms: Mapping[str, Synonyms] | None = None) ->
     return True
 
 
-def rewrite_indexes(config: Config, folder: Path) -> bool:
-    """Rewrite the search index of a built section of the site, if it has Material's."""
-    path = folder / "search" / "search_index.json"
-    if not path.is_file():
+HIDDEN_KEYS = '<span hidden style="display:none" data-guidegen-keys="">'
+
+
+def rewrite_zensical_index(path: Path, synonyms: Mapping[str, Synonyms] | None = None) -> bool:
+    """Rewrite a Zensical search index in place, as the module says; False when it
+    was rewritten before."""
+    index = json.loads(path.read_text("utf-8"))
+    config = index.get("config", {})
+    items = index.get("items", [])
+    if any(HIDDEN_KEYS in item.get("text", "") for item in items):
         return False
-    return rewrite_index(path, load_synonyms(config.path("search_synonyms")))
+    langs = config.get("lang", [])
+    lang = langs[0] if langs else "en"
+    table = (synonyms or {}).get(lang, {})
+    pages: dict[str, list[dict]] = {}
+    for item in items:
+        pages.setdefault(item.get("location", "").split("#")[0], []).append(item)
+    for sections in pages.values():
+        whole = " ".join(f"{item.get('title', '')} {item.get('text', '')}" for item in sections)
+        words = [*readers_words(whole, table), *table.get(EVERY_PAGE, [])]
+        if lang == "ja":
+            words = keys(f"{whole} {' '.join(words)}")
+        if words:
+            hidden = html.escape(" ".join(words), quote=False)
+            sections[0]["text"] = f"{sections[0].get('text', '')} {HIDDEN_KEYS}{hidden}</span>"
+    if lang == "ja":
+        config.update(lang=["en"], separator=SEPARATOR)
+    _write(path, index)
+    return True
+
+
+def rewrite_indexes(config: Config, folder: Path) -> bool:
+    """Rewrite the search index of a built section of the site (Material's or Zensical's)."""
+    synonyms = load_synonyms(config.path("search_synonyms"))
+    material = folder / "search" / "search_index.json"
+    if material.is_file():
+        return rewrite_index(material, synonyms)
+    zensical = folder / "search.json"
+    if zensical.is_file():
+        return rewrite_zensical_index(zensical, synonyms)
+    return False

@@ -8,7 +8,14 @@ import re
 import pytest
 
 from generator.config import ConfigError
-from generator.search import SEPARATOR, keys, load_synonyms, rewrite_index
+from generator.search import (
+    HIDDEN_KEYS,
+    SEPARATOR,
+    keys,
+    load_synonyms,
+    rewrite_index,
+    rewrite_zensical_index,
+)
 
 
 def _index(tmp_path, lang: str, title: str, text: str):
@@ -70,6 +77,44 @@ def test_english_synonyms_get_their_own_fields(tmp_path):
     assert rewritten["docs"][0]["syn_title"] == "answer"
     assert rewritten["docs"][0]["syn_text"] == "", "a word inside another word does not count"
     assert not rewrite_index(index, {"en": {"reply": ["answer"]}})
+
+
+def _zensical(tmp_path, lang: str, items: list[dict]):
+    index = tmp_path / "search.json"
+    config = {"lang": [lang], "separator": "[\\s]+"}
+    index.write_text(json.dumps({"config": config, "items": items}), "utf-8")
+    return index
+
+
+def test_zensical_pages_carry_the_keys_of_all_their_sections_hidden(tmp_path):
+    index = _zensical(
+        tmp_path,
+        "ja",
+        [
+            {"location": "a/", "title": "出品者に連絡する", "text": "<p>はじめに</p>"},
+            {"location": "a/#s", "title": "送る", "text": "<p>送信済みの<b>メッセージ</b></p>"},
+            {"location": "b/", "title": "ほかのページ", "text": ""},
+        ],
+    )
+    assert rewrite_zensical_index(index, {"ja": {"返信": ["返事"], "連絡": ["問い合わせ"]}})
+    rewritten = json.loads(index.read_text("utf-8"))
+    assert rewritten["config"] == {"lang": ["en"], "separator": SEPARATOR}
+    first, section, other = rewritten["items"]
+    assert first["text"].startswith("<p>はじめに</p> " + HIDDEN_KEYS)
+    hidden = first["text"].split(HIDDEN_KEYS)[1].removesuffix("</span>").split()
+    assert {"出品者_", "信済_", "メッセージ_", "問_"} <= set(hidden)
+    assert section["text"] == "<p>送信済みの<b>メッセージ</b></p>", "sections stay as built"
+    assert HIDDEN_KEYS in other["text"]
+    assert not rewrite_zensical_index(index), "a second run leaves it alone"
+
+
+def test_zensical_english_pages_get_readers_words_only(tmp_path):
+    items = [{"location": "", "title": "Read the reply", "text": "<p>x < y</p>"}]
+    index = _zensical(tmp_path, "en", items)
+    assert rewrite_zensical_index(index, {"en": {"reply": ["answer", "got back"]}})
+    rewritten = json.loads(index.read_text("utf-8"))
+    assert rewritten["config"]["lang"] == ["en"]
+    assert rewritten["items"][0]["text"] == f"<p>x < y</p> {HIDDEN_KEYS}answer got back</span>"
 
 
 def test_a_bad_synonyms_table_is_one_line_naming_the_file(tmp_path):

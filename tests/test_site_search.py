@@ -96,6 +96,7 @@ def guide_words(steps: Path) -> list[str]:
 # Searches in readers' own words, each with the guide it should find.
 NATURAL = yaml.safe_load((ROOT / "tests/natural_queries.yml").read_text("utf-8"))
 MIN_RECALL = 0.9
+ZENSICAL_MIN_RECALL = {"ja": 0.75, "en": 0.6}
 
 
 def _page(site: Site, browser: Browser, root: str = ""):
@@ -127,12 +128,7 @@ def test_japanese_search_finds_every_word_of_every_page(engine_site: Site, brows
     missed = {q: sorted(expected[q] - set(pages)) for q, pages in results.items()}
     missed = {q: pages for q, pages in missed.items() if pages}
     print(f"{site.engine}: {len(results) - len(missed)} of {len(results)} words found")
-    if site.engine == "mkdocs":
-        assert not missed, f"pages not found: {missed}"
-    else:
-        # Zensical's own search (Intl.Segmenter, every word required) is not
-        # ours to change: it missed 2 of 171 (木工房あお, 連絡しま) when measured.
-        assert len(missed) <= len(results) // 50, f"pages not found: {missed}"
+    assert not missed, f"pages not found: {missed}"
 
 
 def test_each_language_has_sixty_natural_queries_for_real_guides() -> None:
@@ -176,12 +172,14 @@ def test_readers_own_words_find_the_guide_in_the_first_three(
 def test_zensical_natural_query_recall_is_measured(
     zensical_site: Site, browser: Browser, lang: str
 ) -> None:
-    # Zensical's own search requires every word of a query and indexes fixed
-    # fields, so the synonyms table does not reach it: its figure is reported,
-    # and MkDocs stays the default engine (README).
+    # Zensical's own search requires every word of a query, in one section, and
+    # ranks by its fixed fields: the rewritten index (keys and readers' words of
+    # the whole page on its first section) brings it to these floors (measured:
+    # ja 77.8 %, en 65.6 %; 33.3 % and 27.9 % as Zensical writes it). MkDocs,
+    # which reaches MIN_RECALL, stays the default engine (README).
     recall, missed = natural_recall(zensical_site, browser, lang)
-    print(f"zensical {lang}: natural-query recall {recall:.1%}; missed {len(missed)}")
-    assert recall > 0
+    print(f"zensical {lang}: natural-query recall {recall:.1%}; missed {missed}")
+    assert recall >= ZENSICAL_MIN_RECALL[lang], f"{lang}: {recall:.1%}; missed {missed}"
 
 
 def test_readers_search_never_lists_the_editors_pages(site: Site, browser: Browser) -> None:
