@@ -32,6 +32,7 @@ from generator.model import (
     is_marked,
     steps_for,
 )
+from generator.page_pictures import picture_problems
 
 SCHEMA_FILE = Path(generator.__file__).parent / "schema" / "guide.schema.json"
 PROJECT_SCHEMA = Path(".guidegen") / "guide.schema.json"
@@ -588,6 +589,7 @@ def lint(paths: Sequence[Path], config: Config, today: dt.date | None = None) ->
         problems.extend(cap([*item.problems, *found]))
         if item.guide is not None and not any(p.severity == "error" for p in found):
             (setups if is_setup(item.path) else guides).append(item.guide)
+    problems.extend(picture_problems(config, guides, known))
     return LintReport(
         tuple(guides), tuple(sorted(set(problems))), len(files), tuple(setups), shared.facts
     )

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from generator import layout
+from generator import layout, page_pictures
 from generator.config import Config
 from generator.facts import FILLED_RE, in_code, is_public, outside_code, page_files
 from generator.files import remove_stale, write_atomic
@@ -377,14 +377,49 @@ def fill_facts(text: str, shared: Mapping[str, SharedFact], lang: str) -> str:
     return "".join([*out, text[done:]])
 
 
-def render_pages(config: Config, shared: Mapping[str, SharedFact]) -> list[Path]:
-    """Bring the facts on the hand-written pages up to date; return the pages changed."""
+def _picture_tabs(
+    text: str, lang: str, config: Config, images: Pictures, guides: Mapping[str, Guide], prefix: str
+) -> dict[tuple[str, str], list[str]]:
+    """The tab blocks of every guide step a page's picture markers name."""
+    tabs: dict[tuple[str, str], list[str]] = {}
+    for match in page_pictures.FILLED_RE.finditer(text):
+        guide = guides.get(match.group("guide"))
+        if guide is None:
+            continue
+        blocks = []
+        for platform in (p for p in config.platforms if p in guide.platforms):
+            step = next((s for s in steps_for(guide, platform) if s.id == match["step"]), None)
+            picture = images.get((platform, guide.id, match.group("step")))
+            if step is not None and picture:
+                label = config.devices[platform].label[lang]
+                shown = _picture(picture, step, config, platform, lang, prefix)
+                blocks.append(f'=== "{label}"\n\n{_indent(shown, 4)}')
+        tabs[(guide.id, match.group("step"))] = blocks
+    return tabs
+
+
+def render_pages(
+    config: Config,
+    shared: Mapping[str, SharedFact],
+    lang: str,
+    images: Pictures,
+    guides: Mapping[str, Guide],
+    directory_urls: bool,
+) -> list[Path]:
+    """Bring the facts and step pictures on a language's hand-written pages up to
+    date; return the pages changed."""
     changed = []
-    docs = config.path("docs_dir")
+    docs = config.path("docs_dir") / lang
     for page in page_files(config):
-        lang = page.relative_to(docs).parts[0]
+        if not page.is_relative_to(docs):
+            continue
         text = page.read_text("utf-8")
-        filled = fill_facts(text, shared, lang)
+        prefix = page_pictures.prefix_for(page, docs, directory_urls)
+        tabs = _picture_tabs(text, lang, config, images, guides, prefix)
+        hold = f"{_HOLD_TABS}\n{SCHEME_SCRIPT}"
+        filled = page_pictures.fill(
+            fill_facts(text, shared, lang), tabs, hold, _choose_tab_script(config, lang)
+        )
         if filled != text:
             write_atomic(page, filled.encode())
             changed.append(page)
@@ -394,10 +429,9 @@ def render_pages(config: Config, shared: Mapping[str, SharedFact]) -> list[Path]
 def render(
     config: Config, guides: Sequence[Guide], shared: Mapping[str, SharedFact] | None = None
 ) -> list[str]:
-    """Write every guide page in every language and fill the facts on the hand-written
-    pages; return the images that are missing."""
+    """Write every guide page in every language and fill the facts and step pictures
+    on the hand-written pages; return the images that are missing."""
     shared = shared or {}
-    render_pages(config, shared)
     missing: list[str] = []
     by_id = {g.id: g for g in guides}
     install_assets(config)
@@ -405,6 +439,7 @@ def render(
     for lang in config.languages:
         docs = config.path("docs_dir") / lang
         images, written = site_pictures(config, guides, lang)
+        render_pages(config, shared, lang, images, by_id, prefix == "../../")
         walkthroughs = publish_walkthroughs(config, guides, lang, step_text)
         for guide in guides:
             for platform in (p for p in guide.platforms if p in config.platforms):
