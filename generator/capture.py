@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -223,9 +224,7 @@ def _worker(
                         key = (job.setup.id, job.platform, job.lang, job.scheme)
                         state = states.get(
                             key,
-                            lambda job=job, browser=browser: _sign_in(
-                                browser, playwright, config, job, url
-                            ),
+                            partial(_sign_in, browser, playwright, config, job, url),
                         )
                         if isinstance(state, Failure):
                             done.put(Outcome(job, None, state))

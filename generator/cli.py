@@ -223,7 +223,7 @@ def _check(args: argparse.Namespace, config: Config, jobs: list) -> int:
             config, jobs, shoot=False, base_url=args.base_url, workers=args.workers
         ):
             if outcome.failure is not None:
-                failed.append(outcome)
+                failed.append((outcome, outcome.failure))
             bar.advance(("FAILED " if outcome.failure else "ok ") + outcome.job.name)
     # Tracing slows every run, so only failed runs are run again with a trace.
     trace_dir = config.root / ".guidegen" / "traces"
@@ -234,17 +234,16 @@ def _check(args: argparse.Namespace, config: Config, jobs: list) -> int:
             job_key(o.job): o
             for o in execute(
                 config,
-                [o.job for o in failed],
+                [o.job for o, _ in failed],
                 shoot=False,
                 base_url=args.base_url,
                 trace_dir=trace_dir,
                 workers=1,
             )
         }
-        for outcome in failed:
-            job = outcome.job
-            rerun = again[job_key(job)]
-            failures.append(rerun.failure or outcome.failure)
+        for outcome, failure in failed:
+            rerun = again[job_key(outcome.job)]
+            failures.append(rerun.failure or failure)
     code = _report_failures(config, failures)
     for failure in failures:
         name = layout.trace_name(failure.guide, failure.platform, failure.lang, failure.scheme)

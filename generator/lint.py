@@ -397,7 +397,7 @@ class _Checker:
         for index, step in self.steps():
             places = [("steps", index), *(("steps", index, p) for p in PLATFORMS)]
             for loc in places:
-                holder = step if len(loc) == 2 else step.get(loc[2])
+                holder = step if len(loc) == 2 else step.get(str(loc[2]))
                 actions = holder.get("actions") if isinstance(holder, dict) else None
                 for position, action in enumerate(actions if isinstance(actions, list) else []):
                     fill = action.get("fill") if isinstance(action, dict) else None

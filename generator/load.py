@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import UnionType
-from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
+from typing import Annotated, Any, Protocol, TypeVar, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, RootModel, ValidationError
@@ -76,14 +76,21 @@ class Loaded:
     """The decoded text, empty when it could not be read as text."""
 
 
+class _Place(Protocol):
+    """Where PyYAML's parsers (pure Python or libyaml) say a node is."""
+
+    line: int
+    column: int
+
+
 class _Refused(Exception):
-    def __init__(self, mark: yaml.Mark | None, message: str) -> None:
+    def __init__(self, mark: _Place | None, message: str) -> None:
         super().__init__(message)
         self.mark = mark
         self.message = message
 
 
-def _mark(mark: yaml.Mark | None) -> tuple[int, int]:
+def _mark(mark: _Place | None) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
@@ -341,7 +348,12 @@ def _model_at(data: Any, loc: Loc, root: type[BaseModel] = m.Guide) -> type[Base
             if part not in fields:
                 return None
             annotation = fields[part].annotation
-        node = node[part] if isinstance(node, dict | list) else None
+        if isinstance(node, list):
+            node = node[part] if isinstance(part, int) else None
+        elif isinstance(node, dict):
+            node = node[part]
+        else:
+            node = None
         current = _pick(_models_in(annotation), node)
     return current
 
@@ -441,8 +453,8 @@ def _message(
         return real, False, "an action is a mapping with one key, e.g. '- tap: order-history'"
     if kind == "invalid_target":
         if isinstance(value, dict):
-            keys = [str(k) for k in value]
-            hint = suggest(keys[0], ["testid", "role", "text"]) if keys else ""
+            names = [str(k) for k in value]
+            hint = suggest(names[0], ["testid", "role", "text"]) if names else ""
             return real, False, f"a target needs 'testid', 'role' (with 'name') or 'text'{hint}"
         return (
             real,

@@ -275,7 +275,7 @@ ACTION_TYPES: dict[str, type[Strict]] = {
 
 def _action_kind(value: object) -> str | None:
     if isinstance(value, BaseModel):
-        return action_name(value)  # type: ignore[arg-type]
+        return action_name(value)
     if isinstance(value, dict) and len(value) == 1:
         key = next(iter(value))
         return key if key in ACTION_TYPES else None

@@ -82,7 +82,8 @@ def fill(text: str, tabs: Mapping[tuple[str, str], Sequence[str]], hold: str, ch
     """The page with every marker filled: its tabs (one block per platform, from
     tabs[(guide, step)]), followed by the script that picks the reader's tab; the
     first also preceded by hold, the scripts the page needs once."""
-    out, done = [], 0
+    out: list[str] = []
+    done = 0
     for match in outside_code(FILLED_RE.finditer(text), in_code(text)):
         blocks = tabs.get((match.group("guide"), match.group("step")))
         if not blocks:

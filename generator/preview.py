@@ -25,7 +25,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -127,13 +127,13 @@ class _PreviewHandler(Handler):
         # name is made to resolve to 127.0.0.1 (DNS rebinding) is refused.
         if not super().parse_request():
             return False
-        port = self.server.server_address[1]
+        port = self.server.server_address[1]  # type: ignore[index]  # an AF_INET server
         if self.headers.get("Host") not in (f"127.0.0.1:{port}", f"localhost:{port}"):
             self.send_error(HTTPStatus.FORBIDDEN, "Open the preview at 127.0.0.1 or localhost")
             return False
         return True
 
-    def send_head(self) -> io.BytesIO | None:  # type: ignore[override]
+    def send_head(self) -> io.BytesIO | None:
         url = urlsplit(self.path).path
         if url == STATUS_PATH:
             return self._send(self.status.as_json(), "application/json; charset=utf-8")
@@ -153,7 +153,7 @@ class _PreviewHandler(Handler):
             with self.status.lock:
                 version = self.status.version
             return self._send(inject(_WAITING.encode(), version), "text/html; charset=utf-8")
-        return super().send_head()  # type: ignore[return-value]
+        return super().send_head()
 
     def _send(self, body: bytes, content_type: str) -> io.BytesIO:
         self.send_response(200)
@@ -277,7 +277,7 @@ class Preview:
         _say(f"site rebuilt in {time.monotonic() - started:.1f}s")
         return []
 
-    def capture(self, report: LintReport, ids: Sequence[str] | None) -> tuple[int, list[str]]:
+    def capture(self, report: LintReport, ids: Collection[str] | None) -> tuple[int, list[str]]:
         """Recapture the guides named (all when None) where outdated: (images written, failures)."""
         from generator.capture import capture, plan
         from generator.lock import screenshots_lock

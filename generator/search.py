@@ -94,7 +94,7 @@ def _half_width(text: str) -> str:
 
 
 def _half_table() -> dict[str, str]:
-    table = {}
+    table: dict[str, str] = {}
     for code in range(0xFF61, 0xFFA0):
         char = chr(code)
         table.setdefault(unicodedata.normalize("NFKC", char), char)

@@ -67,7 +67,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             return False
         return True
 
-    def guess_type(self, path: str | Path) -> str:
+    def guess_type(self, path: str | os.PathLike[str]) -> str:
         return TEXT_TYPES.get(Path(path).suffix.lower()) or super().guess_type(path)
 
     def end_headers(self) -> None:
@@ -77,7 +77,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
 
-    def send_head(self) -> io.BytesIO | None:  # type: ignore[override]
+    def send_head(self) -> io.BytesIO | None:
         """A file's byte range when one is asked for, as static hosts answer:
         a browser seeks in a video (a walkthrough) only if its server does."""
         asked = re.fullmatch(r"bytes=(\d*)-(\d*)", self.headers.get("Range", "").strip())

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from PIL import Image
 
@@ -91,7 +91,7 @@ class _StepMeta:
     frames: tuple[_FrameMeta, ...]
 
 
-def _number(value: Any) -> bool:
+def _number(value: Any) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
@@ -143,7 +143,7 @@ def read_frames(folder: Path) -> dict[str, _StepMeta]:
             frames.append(
                 _FrameMeta(
                     raw=frame["raw"] if isinstance(frame.get("raw"), str) else None,
-                    at=tuple(round(v) for v in at) if at else None,  # type: ignore[arg-type]
+                    at=tuple(round(v) for v in at) if at else None,
                     crop_size=(float(crop[2]), float(crop[3])) if crop else None,
                     marks=tuple(m["number"] for m in marks),
                 )

@@ -98,7 +98,9 @@ def read_frames(folder: Path) -> dict[str, Any] | None:
         _expect(isinstance(step.get("id"), str), path, f"{where}.id", "a string")
         inside(folder, f"{step['id']}.png", path, f"{where}.id", UNSAFE_FIX)
         frames = step.get("frames")
-        _expect(isinstance(frames, list) and frames, path, f"{where}.frames", "a list of frames")
+        _expect(
+            isinstance(frames, list) and bool(frames), path, f"{where}.frames", "a list of frames"
+        )
         for f, frame in enumerate(frames):
             here = f"{where}.frames[{f}]"
             _expect(isinstance(frame, dict), path, here, "an object")
