@@ -6,7 +6,6 @@ import argparse
 import datetime as dt
 import logging
 import os
-import shutil
 import sys
 import time
 from collections.abc import Sequence
@@ -270,47 +269,14 @@ def cmd_render(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
-def build_site(
-    config: Config, engine: str | None = None, site_url: str | None = None
-) -> str | None:
-    """The engine's strict build of every section of the site into site_dir;
-    None when it succeeded, else what went wrong. The pages must be rendered
-    already. engine and site_url default to the configuration's."""
-    from generator.files import replace_dir, staging_dir
-    from generator.search import rewrite_indexes
-    from generator.sitebuild import SectionMissing, build_section, sections
+def cmd_build(args: argparse.Namespace, config: Config) -> int:
+    from generator.sitebuild import SectionMissing, build_site
 
-    site = config.path("site_dir")
+    cmd_render(args, config)
     try:
-        parts = sections(config)
+        failed = build_site(config, args.engine, args.site_url)
     except SectionMissing as error:
         raise UsageError(str(error)) from None
-    # Built beside the old site and swapped in at the end, so a failed build
-    # leaves the previous site whole and a server never finds no site.
-    staging = staging_dir(site)
-    staging.chmod(0o755)  # mkdtemp's 0700 would hide the site from a web server's user
-    try:
-        for part in parts:
-            target = staging / part.folder
-            failed = build_section(
-                engine or config.engine,
-                part,
-                target,
-                config.site_url if site_url is None else site_url,
-            )
-            if failed is not None:
-                return failed
-            rewrite_indexes(config, target)
-        replace_dir(staging, site)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
-    return None
-
-
-def cmd_build(args: argparse.Namespace, config: Config) -> int:
-    cmd_render(args, config)
-    failed = build_site(config, args.engine, args.site_url)
     if failed is not None:
         print(failed, file=sys.stderr)
         return 1

@@ -260,15 +260,15 @@ class Preview:
 
     def build(self, report: LintReport) -> list[str]:
         """Render and build; the problems of the build (none when it worked)."""
-        from generator.cli import UsageError, build_site
         from generator.render import render
+        from generator.sitebuild import SectionMissing, build_site
 
         self.status.update(busy="building the site…")
         started = time.monotonic()
         render(self.config, report.guides, report.facts)
         try:
             failed = build_site(self.config)
-        except UsageError as error:
+        except SectionMissing as error:
             failed = str(error)
         if failed is not None:
             print(failed, file=sys.stderr, flush=True)

@@ -19,6 +19,7 @@ such as ``!!python/name:`` and ``!ENV`` reach the engine as written.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,6 +29,8 @@ from pathlib import Path
 import yaml
 
 from generator.config import Config
+from generator.files import replace_dir, staging_dir
+from generator.search import rewrite_indexes
 
 
 class SectionMissing(Exception):
@@ -122,4 +125,36 @@ def build_section(engine: str, section: Section, out: Path, site_url: str) -> st
         wrapper.unlink(missing_ok=True)
     if result.returncode != 0:
         return f"{result.stdout}{result.stderr}{engine} build failed for {section.config.name}"
+    return None
+
+
+def build_site(
+    config: Config, engine: str | None = None, site_url: str | None = None
+) -> str | None:
+    """The engine's strict build of every section of the site into site_dir;
+    None when it succeeded, else what went wrong (SectionMissing when a
+    configuration file is not there). The pages must be rendered already.
+    engine and site_url default to the configuration's."""
+    site = config.path("site_dir")
+    parts = sections(config)
+    # Built beside the old site and swapped in at the end, so a failed build
+    # leaves the previous site whole and a server never finds no site.
+    staging = staging_dir(site)
+    staging.chmod(0o755)  # mkdtemp's 0700 would hide the site from a web server's user
+    try:
+        for part in parts:
+            target = staging / part.folder
+            failed = build_section(
+                engine or config.engine,
+                part,
+                target,
+                config.site_url if site_url is None else site_url,
+            )
+            if failed is not None:
+                return failed
+            rewrite_indexes(config, target)
+        replace_dir(staging, site)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
     return None
