@@ -9,7 +9,6 @@ images can be redrawn and compared without a browser.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import queue
@@ -23,13 +22,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import oxipng
-from PIL import Image
 
 from generator import __version__, layout
 from generator.annotate import Picture, compose, png_bytes
 from generator.appserver import require_reachable, started
 from generator.browser import launch
-from generator.compare import StepImages, Tolerance, Verdict, decode, diff_image, judge
+from generator.compare import (
+    StepImages,
+    Tolerance,
+    Verdict,
+    decode,
+    diff_image,
+    judge,
+    text_chunks,
+)
 from generator.config import Config, ConfigError, Server
 from generator.dialogs import draw as draw_dialog
 from generator.files import write_atomic
@@ -38,6 +44,7 @@ from generator.load import load_guide
 from generator.model import PHONES, ColorScheme, Guide, Platform
 from generator.progress import progress
 from generator.report import Item, Results, write_images, write_report
+from generator.safepath import shown
 from generator.server import serve
 from generator.state import FIX, Damaged, check_png, png_problem, read_frames
 
@@ -364,12 +371,15 @@ def png_info(
 def decode_equal(path: Path, png: bytes) -> bool:
     """Whether the file at path shows exactly png's pixels and says the same in its
     text chunks (its encoding aside); a damaged file shows nothing."""
-    if not path.is_file() or png_problem(old := path.read_bytes()):
+    if not path.is_file():
         return False
-    with Image.open(io.BytesIO(old)) as before, Image.open(io.BytesIO(png)) as after:
-        if before.text != after.text:  # type: ignore[attr-defined]
+    old = path.read_bytes()
+    try:
+        if text_chunks(old) != text_chunks(png):
             return False
-    return decode(old).tobytes() == decode(png).tobytes()
+        return decode(old).tobytes() == decode(png).tobytes()
+    except Exception:  # Pillow and zlib raise many kinds for a damaged file
+        return False
 
 
 def write_unless_same(path: Path, png: bytes, optimise_png: bool) -> bool:
@@ -475,14 +485,31 @@ def _step_files(folder: Path, entry: dict[str, Any]) -> list[Path]:
 
 
 def _committed_png(path: Path) -> bytes:
-    """The committed image's bytes; empty when it is missing or damaged (said on stderr)."""
+    """The committed image's bytes; empty when it is missing or damaged (said on
+    stderr). Only its chunks and checksums are checked here: its pixels are decoded
+    once, when it is judged (see _judged)."""
     if not path.is_file():
         return b""
-    try:
-        return check_png(path)
-    except Damaged as damage:
-        print(f"guidegen: {damage}", file=sys.stderr, flush=True)
+    data = path.read_bytes()
+    problem = png_problem(data, full=False)
+    if problem is not None:
+        print(f"guidegen: {shown(path)}: {problem}; {FIX}", file=sys.stderr, flush=True)
         return b""
+    return data
+
+
+def _judged(key: str, fresh: StepImages, old: StepImages | None, tolerance: Tolerance) -> Verdict:
+    """judge; but a committed image whose checksums hold while its pixels do not
+    decode (a crafted file) counts as missing, said on stderr, so it is written again."""
+    try:
+        return judge(key, fresh, old, tolerance)
+    except Exception as error:  # Pillow and zlib raise many kinds for a damaged file
+        print(
+            f"guidegen: {key}: a committed image does not decode ({error}); {FIX}",
+            file=sys.stderr,
+            flush=True,
+        )
+        return Verdict(key, "missing")
 
 
 def intact(folder: Path) -> bool:
@@ -528,26 +555,29 @@ def settle_run(
     meta, old = read_committed(folder)
     level = 1 if config.optimise else 6
     fresh = {images.step: images for images in step_images(run, level)}
-    verdicts = [
-        judge(step_key(run, step), images, old.get(step), tolerance)
-        for step, images in fresh.items()
-    ]
+    verdicts: list[Verdict] = []
+    entries: list[dict[str, Any]] = []
+    written: list[Path] = []
+    # Step by step, so that each image is decoded once: judged, then compared
+    # before writing while its pixels are still in decode's cache.
+    for step, images in fresh.items():
+        verdict = _judged(step_key(run, step), images, old.get(step), tolerance)
+        verdicts.append(verdict)
+        if not write:
+            continue
+        if force or verdict.needs_writing:
+            for frame, png in zip(images.entry["frames"], images.raw, strict=True):
+                if write_unless_same(folder / frame["raw"], png, config.optimise):
+                    written.append(folder / frame["raw"])
+            image = layout.step_image(folder, step)
+            if write_unless_same(image, images.annotated, config.optimise):
+                written.append(image)
+            entries.append(images.entry)
+        else:
+            entries.append(old[step].entry)
     orphans = sorted(set(old) - set(fresh))
     verdicts += [Verdict(step_key(run, step), "orphaned") for step in orphans]
-    written: list[Path] = []
     if write:
-        entries = []
-        for verdict, (step, images) in zip(verdicts, fresh.items(), strict=False):
-            if force or verdict.needs_writing:
-                for frame, png in zip(images.entry["frames"], images.raw, strict=True):
-                    if write_unless_same(folder / frame["raw"], png, config.optimise):
-                        written.append(folder / frame["raw"])
-                image = layout.step_image(folder, step)
-                if write_unless_same(image, images.annotated, config.optimise):
-                    written.append(image)
-                entries.append(images.entry)
-            else:
-                entries.append(old[step].entry)
         if prune:
             for step in orphans:
                 for frame in old[step].entry.get("frames", []):

@@ -16,6 +16,7 @@ from typing import Any
 from PIL import Image
 
 from generator import layout
+from generator.compare import decode
 from generator.safepath import BadFile, UnsafePath, inside, shown
 
 FIX = "guidegen capture writes it again"
@@ -33,10 +34,10 @@ def png_problem(data: bytes, *, full: bool = True) -> str | None:
         with Image.open(io.BytesIO(data)) as image:
             if image.format != "PNG":
                 return f"a {image.format} image, not a PNG"
-            if full:
-                image.load()
-            else:
+            if not full:
                 image.verify()
+        if full:
+            decode(data)  # cached: a comparison that follows reuses the pixels
     except Exception as error:  # Pillow raises many kinds for a damaged file
         return f"not a readable PNG ({str(error).splitlines()[0] if str(error) else 'damaged'})"
     return None
