@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from generator.config import Config
@@ -174,28 +175,44 @@ def page_files(config: Config) -> list[Path]:
     return pages
 
 
-def page_problems(config: Config, facts: FactTable) -> list[Problem]:
-    """Markers on hand-written pages that name no known fact or are never closed."""
-    problems: list[Problem] = []
+class Marker(NamedTuple):
+    """A marker on a hand-written page, and where it stands."""
+
+    page: Path
+    text: str  # the whole page
+    match: re.Match[str]
+    line: int
+    column: int
+
+
+def page_markers(config: Config, pattern: re.Pattern[str]) -> Iterator[Marker]:
+    """Every match of pattern outside code on the readable hand-written pages."""
     for page in page_files(config):
         try:
             text = page.read_text("utf-8")
         except (OSError, UnicodeDecodeError):
             continue
-        for match in outside_code(OPEN_RE.finditer(text), in_code(text)):
+        for match in outside_code(pattern.finditer(text), in_code(text)):
             line = text.count("\n", 0, match.start()) + 1
             column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
-            fact_id = match.group("id")
-            end = text.find(CLOSE, match.end())
-            if end < 0 or OPEN_RE.search(text, match.end(), end):
-                message = f"fact marker '{fact_id}' is not closed; end it with '{CLOSE}'"
-                problems.append(Problem(str(page), line, column, message))
-            elif fact_id not in facts.facts:
-                if facts.path is None:
-                    hint = '; no facts file is configured: set facts = "facts.yml" in '
-                    hint += "[tool.guidegen]"
-                else:
-                    hint = suggest(fact_id, sorted(facts.facts)) if facts.facts else ""
-                    hint = hint if hint.startswith(" (") else f"; no such id in {facts.path.name}"
-                problems.append(Problem(str(page), line, column, f"unknown fact '{fact_id}'{hint}"))
+            yield Marker(page, text, match, line, column)
+
+
+def page_problems(config: Config, facts: FactTable) -> list[Problem]:
+    """Markers on hand-written pages that name no known fact or are never closed."""
+    problems: list[Problem] = []
+    for page, text, match, line, column in page_markers(config, OPEN_RE):
+        fact_id = match.group("id")
+        end = text.find(CLOSE, match.end())
+        if end < 0 or OPEN_RE.search(text, match.end(), end):
+            message = f"fact marker '{fact_id}' is not closed; end it with '{CLOSE}'"
+            problems.append(Problem(str(page), line, column, message))
+        elif fact_id not in facts.facts:
+            if facts.path is None:
+                hint = '; no facts file is configured: set facts = "facts.yml" in '
+                hint += "[tool.guidegen]"
+            else:
+                hint = suggest(fact_id, sorted(facts.facts)) if facts.facts else ""
+                hint = hint if hint.startswith(" (") else f"; no such id in {facts.path.name}"
+            problems.append(Problem(str(page), line, column, f"unknown fact '{fact_id}'{hint}"))
     return problems

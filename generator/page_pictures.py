@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from generator.config import Config
-from generator.facts import in_code, outside_code, page_files
+from generator.facts import in_code, outside_code, page_markers
 from generator.load import Problem, suggest
 from generator.model import Guide, steps_for
 
@@ -27,20 +27,6 @@ OPEN_RE = re.compile(r"<!-- picture (?P<ref>[^\s>]*) -->")
 CLOSE = "<!-- /picture -->"
 
 
-def prefix_for(page: Path, docs: Path, directory_urls: bool) -> str:
-    """The way from a hand-written page as built up to its language's docs root."""
-    parts = page.relative_to(docs).parts
-    depth = len(parts) - 1
-    if directory_urls and parts[-1] != "index.md":
-        depth += 1
-    return "../" * depth
-
-
-def _where(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
-
-
 def picture_problems(
     config: Config, guides: Iterable[Guide], known: Iterable[str]
 ) -> list[Problem]:
@@ -50,31 +36,24 @@ def picture_problems(
     steps = {g.id: {s.id for p in g.platforms for s in steps_for(g, p)} for g in guides}
     known = set(known) | set(steps)
     problems: list[Problem] = []
-    for page in page_files(config):
-        try:
-            text = page.read_text("utf-8")
-        except (OSError, UnicodeDecodeError):
+    filled: dict[Path, set[int]] = {}
+    for page, text, match, line, column in page_markers(config, OPEN_RE):
+        if page not in filled:
+            filled[page] = {m.start() for m in FILLED_RE.finditer(text)}
+        ref = match.group("ref")
+        guide, _, step = ref.partition("/")
+        if match.start() not in filled[page]:
+            message = (
+                f"picture marker '{ref}' must stand on a line of its own and be closed "
+                f"by '{CLOSE}' on a line of its own"
+            )
+        elif guide not in known:
+            message = f"picture of an unknown guide '{guide}'{suggest(guide, sorted(known))}"
+        elif guide in steps and step not in steps[guide]:
+            message = f"guide '{guide}' has no step '{step}'{suggest(step, sorted(steps[guide]))}"
+        else:
             continue
-        filled = {m.start() for m in FILLED_RE.finditer(text)}
-        for match in outside_code(OPEN_RE.finditer(text), in_code(text)):
-            line, column = _where(text, match.start())
-            ref = match.group("ref")
-            guide, _, step = ref.partition("/")
-
-            if match.start() not in filled:
-                message = (
-                    f"picture marker '{ref}' must stand on a line of its own and be closed "
-                    f"by '{CLOSE}' on a line of its own"
-                )
-            elif guide not in known:
-                message = f"picture of an unknown guide '{guide}'{suggest(guide, sorted(known))}"
-            elif guide in steps and step not in steps[guide]:
-                message = (
-                    f"guide '{guide}' has no step '{step}'{suggest(step, sorted(steps[guide]))}"
-                )
-            else:
-                continue
-            problems.append(Problem(str(page), line, column, message))
+        problems.append(Problem(str(page), line, column, message))
     return problems
 
 
