@@ -15,7 +15,7 @@ import html
 import json
 import re
 from collections.abc import Mapping, Sequence
-from pathlib import Path
+from pathlib import Path, PurePath
 from urllib.parse import quote, urlsplit
 
 from generator import layout, page_pictures
@@ -32,7 +32,7 @@ from generator.model import (
     SharedFact,
     steps_for,
 )
-from generator.site_figure import SCHEME_SCRIPT, figure, page_prefix
+from generator.site_figure import SCHEME_SCRIPT, directory_urls, figure, page_prefix
 from generator.site_images import StepPicture, site_pictures
 from generator.siteassets import install as install_assets
 from generator.walkthrough_site import Published
@@ -254,6 +254,15 @@ _CHOOSE_TAB = """<script>
 _HOLD_TABS = '<script>document.documentElement.classList.add("gg-choosing-tab")</script>'
 
 
+# What a page with step pictures needs before its first set of tabs.
+_BEFORE_TABS = f"{_HOLD_TABS}\n{SCHEME_SCRIPT}"
+
+
+def _tab(label: str, body: str) -> str:
+    """A content tab of Material's, linked across the page by its label."""
+    return f'=== "{label}"\n\n{_indent(body, 4)}'
+
+
 def _choose_tab_script(config: Config, lang: str) -> str:
     labels = {p: config.devices[p].label[lang] for p in config.platforms}
     # Labels come from the configuration, not YAML; still, nothing in them may end the script.
@@ -325,8 +334,8 @@ def guide_page(
         section = platform_section(guide, platform, lang, config, images, prefix)
         play = walkthrough_control(walkthroughs or {}, platform, guide.id, lang, label)
         section = f"{play}\n\n{section}" if play else section
-        tabs.append(f'=== "{label}"\n\n{_indent(section, 4)}')
-    out.append(f"## {w['steps']}\n\n{_HOLD_TABS}\n{SCHEME_SCRIPT}\n\n" + "\n\n".join(tabs))
+        tabs.append(_tab(label, section))
+    out.append(f"## {w['steps']}\n\n{_BEFORE_TABS}\n\n" + "\n\n".join(tabs))
     out.append(_choose_tab_script(config, lang))
     if guide.facts:
         facts = [
@@ -393,7 +402,7 @@ def _picture_tabs(
             if step is not None and picture:
                 label = config.devices[platform].label[lang]
                 shown = _picture(picture, step, config, platform, lang, prefix)
-                blocks.append(f'=== "{label}"\n\n{_indent(shown, 4)}')
+                blocks.append(_tab(label, shown))
         tabs[(guide.id, match.group("step"))] = blocks
     return tabs
 
@@ -410,16 +419,14 @@ def render_pages(
     date; return the pages changed."""
     changed = []
     docs = config.path("docs_dir") / lang
+    choose = _choose_tab_script(config, lang)
     for page in page_files(config):
         if not page.is_relative_to(docs):
             continue
         text = page.read_text("utf-8")
-        prefix = page_pictures.prefix_for(page, docs, directory_urls)
+        prefix = page_prefix(page.relative_to(docs), directory_urls)
         tabs = _picture_tabs(text, lang, config, images, guides, prefix)
-        hold = f"{_HOLD_TABS}\n{SCHEME_SCRIPT}"
-        filled = page_pictures.fill(
-            fill_facts(text, shared, lang), tabs, hold, _choose_tab_script(config, lang)
-        )
+        filled = page_pictures.fill(fill_facts(text, shared, lang), tabs, _BEFORE_TABS, choose)
         if filled != text:
             write_atomic(page, filled.encode())
             changed.append(page)
@@ -435,11 +442,12 @@ def render(
     missing: list[str] = []
     by_id = {g.id: g for g in guides}
     install_assets(config)
-    prefix = page_prefix(config.root / "mkdocs.yml")
+    urls = directory_urls(config.root / "mkdocs.yml")
+    prefix = page_prefix(PurePath("guides", "ID.md"), urls)
     for lang in config.languages:
         docs = config.path("docs_dir") / lang
         images, written = site_pictures(config, guides, lang)
-        render_pages(config, shared, lang, images, by_id, prefix == "../../")
+        render_pages(config, shared, lang, images, by_id, urls)
         walkthroughs = publish_walkthroughs(config, guides, lang, step_text)
         for guide in guides:
             for platform in (p for p in guide.platforms if p in config.platforms):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from generator.site_images import SiteFrame, StepPicture
 
@@ -52,14 +52,22 @@ _SIZES = "auto, (max-width: 30em) 88vw, {width}px"
 _DIRECTORY_URLS = re.compile(r"^use_directory_urls:\s*(\w+)", re.MULTILINE)
 
 
-def page_prefix(mkdocs_yml: Path) -> str:
-    """The way from a built guide page (guides/ID.md) up to the docs root."""
+def directory_urls(mkdocs_yml: Path) -> bool:
+    """Whether MkDocs builds a page as a folder (PAGE/index.html), its default."""
     try:
         found = _DIRECTORY_URLS.search(mkdocs_yml.read_text("utf-8"))
     except OSError:
         found = None
-    directory_urls = not found or found.group(1).lower() not in ("false", "no", "off")
-    return "../../" if directory_urls else "../"
+    return not found or found.group(1).lower() not in ("false", "no", "off")
+
+
+def page_prefix(page: PurePath, directory_urls: bool) -> str:
+    """The way up from a page as built (page: its path under the language's docs
+    folder, e.g. guides/ID.md) to that folder."""
+    depth = len(page.parts) - 1
+    if directory_urls and page.name != "index.md":
+        depth += 1
+    return "../" * depth
 
 
 def _srcset(frame: SiteFrame, prefix: str) -> str:

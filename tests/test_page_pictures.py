@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from generator.config import Config
 from generator.lint import lint
-from generator.page_pictures import prefix_for
 from generator.render import render_pages
+from generator.site_figure import page_prefix
 from generator.site_images import SiteFrame, StepPicture, Variant
 from tests.test_render import make_guide
 
@@ -68,14 +68,13 @@ def test_without_a_picture_the_marker_is_left_as_it_is(tmp_path):
     assert render_pages(config, {}, "ja", {}, {"demo": make_guide()}, True) == []
 
 
-def test_the_way_up_from_a_page_follows_its_built_url(tmp_path):
-    docs = tmp_path / "docs" / "ja"
-    assert prefix_for(docs / "index.md", docs, True) == ""
-    assert prefix_for(docs / "about.md", docs, True) == "../"
-    assert prefix_for(docs / "help" / "about.md", docs, True) == "../../"
-    assert prefix_for(docs / "help" / "index.md", docs, True) == "../"
-    assert prefix_for(docs / "about.md", docs, False) == ""
-    assert prefix_for(docs / "help" / "about.md", docs, False) == "../"
+def test_the_way_up_from_a_page_follows_its_built_url():
+    assert page_prefix(PurePath("index.md"), True) == ""
+    assert page_prefix(PurePath("about.md"), True) == "../"
+    assert page_prefix(PurePath("help", "about.md"), True) == "../../"
+    assert page_prefix(PurePath("help", "index.md"), True) == "../"
+    assert page_prefix(PurePath("about.md"), False) == ""
+    assert page_prefix(PurePath("help", "about.md"), False) == "../"
 
 
 def test_a_marker_for_an_unknown_guide_or_step_or_left_open_is_a_lint_error(tmp_path):

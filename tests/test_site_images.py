@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import pytest
 from PIL import Image
@@ -13,7 +13,7 @@ from generator.annotate import GAP_CSS
 from generator.config import Config
 from generator.model import Guide, steps_for
 from generator.render import alt_text
-from generator.site_figure import figure, page_prefix
+from generator.site_figure import directory_urls, figure, page_prefix
 from generator.site_images import PictureError, site_pictures, widths
 from tests.conftest import ROOT
 
@@ -215,9 +215,10 @@ def test_widths_follow_the_css_width_and_the_pixels_there_are():
 
 def test_urls_are_relative_to_the_built_page(tmp_path):
     mkdocs = tmp_path / "mkdocs.yml"
-    assert page_prefix(mkdocs) == "../../"  # MkDocs' default: guides/ID/
+    guide = PurePath("guides", "ID.md")
+    assert page_prefix(guide, directory_urls(mkdocs)) == "../../"  # MkDocs' default: guides/ID/
     mkdocs.write_text("site_name: x\nuse_directory_urls: false\n")
-    assert page_prefix(mkdocs) == "../"
+    assert page_prefix(guide, directory_urls(mkdocs)) == "../"
 
 
 def test_alt_text_of_a_frame_names_its_part_and_its_marks():
