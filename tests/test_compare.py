@@ -36,5 +36,7 @@ def test_a_cut_or_foreign_file_is_refused(damage):
 
 def test_decoding_the_same_bytes_twice_decodes_once():
     png = _png(PngImagePlugin.PngInfo())
-    assert decode(png) is decode(bytes(png))  # equal bytes, even as another object
+    copy = bytes(bytearray(png))
+    assert copy is not png
+    assert decode(png) is decode(copy)  # equal bytes, even as another object
     assert decode(png).mode == "RGB" and decode(png).size == (3, 2)
