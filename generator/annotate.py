@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFilter, ImageFont, PngImagePlugin
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from generator.frames import Box, Frame
 from generator.framing import STROKE, Placement, crop_region, place_marks
@@ -183,13 +183,3 @@ def compose(frames: Sequence[Frame], scale: float, *, side_by_side: bool) -> Pic
                 centre = (min(image.width, images[index + 1].width) / 2, middle)
             _arrow(draw, centre, not side_by_side, round(ARROW_CSS * scale))
     return Picture(canvas, drawn, tuple(at), round(canvas.width / scale, 2))
-
-
-def png_bytes(image: Image.Image, info: dict[str, str], compress_level: int = 6) -> bytes:
-    """PNG bytes with text metadata and nothing time-dependent in them."""
-    meta = PngImagePlugin.PngInfo()
-    for key, value in sorted(info.items()):
-        meta.add_text(key, value)
-    out = io.BytesIO()
-    image.save(out, format="PNG", pnginfo=meta, compress_level=compress_level)
-    return out.getvalue()

@@ -1,7 +1,7 @@
 """Capture: run guides in the browser and write their screenshots.
 
 For every (guide, platform, language, colour scheme) it writes, in the job's
-folder (``generator.layout``): one annotated PNG per step, the raw frames in
+folder (``generator.layout``): one annotated image per step, the raw frames in
 ``raw/``, and ``frames.json`` with the boxes of every mark and redaction, so
 images can be redrawn and compared without a browser.
 """
@@ -21,10 +21,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import oxipng
-
 from generator import __version__, layout
-from generator.annotate import Picture, compose, png_bytes
+from generator.annotate import Picture, compose
 from generator.appserver import require_reachable, started
 from generator.browser import launch
 from generator.compare import (
@@ -34,19 +32,20 @@ from generator.compare import (
     decode,
     diff_image,
     judge,
-    text_chunks,
 )
 from generator.config import Config, ConfigError, Server
 from generator.dialogs import draw as draw_dialog
 from generator.files import write_atomic
 from generator.frames import Failure, Frame, Run, frame_entry, frame_from_entry
+from generator.imagefile import encode, stored
+from generator.imagefile import problem as image_problem
 from generator.load import load_guide
 from generator.model import PHONES, ColorScheme, Guide, Platform
 from generator.progress import progress
 from generator.report import Item, Results, write_images, write_report
 from generator.safepath import shown
 from generator.server import serve
-from generator.state import FIX, Damaged, check_png, png_problem, read_frames
+from generator.state import FIX, Damaged, check_image, read_frames
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -341,62 +340,30 @@ def execute(
                 thread.join()
 
 
-# oxipng's lowest preset already saves about 30% over zlib's default; each
-# higher one costs several times the CPU for a few percent more.
-OXIPNG_LEVEL = 0
-
-
-def optimise(png: bytes, enabled: bool = True) -> bytes:
-    """Smaller PNG, same pixels; comparisons decode, so they never see the difference."""
-    return oxipng.optimize_from_memory(png, level=OXIPNG_LEVEL) if enabled else png
-
-
-def png_info(
-    device: str, guide: str, step: str, platform: str, lang: str, scheme: str, css_width: float
-) -> dict[str, str]:
-    """Text chunks of a step image: what made it, on which device, for which step,
-    and how wide, in the app's CSS pixels, what it shows is."""
-    return {
-        "Software": f"guidegen {__version__}",
-        "guidegen:css-width": f"{css_width:g}",
-        "guidegen:device": device,
-        "guidegen:guide": guide,
-        "guidegen:step": step,
-        "guidegen:platform": platform,
-        "guidegen:lang": lang,
-        "guidegen:scheme": scheme,
-    }
-
-
-def decode_equal(path: Path, png: bytes) -> bool:
-    """Whether the file at path shows exactly png's pixels and says the same in its
-    text chunks (its encoding aside); a damaged file shows nothing."""
+def decode_equal(path: Path, data: bytes) -> bool:
+    """Whether the file at path shows exactly data's pixels, whatever the two
+    encodings; a damaged file shows nothing."""
     if not path.is_file():
         return False
-    old = path.read_bytes()
     try:
-        if text_chunks(old) != text_chunks(png):
-            return False
-        return decode(old).tobytes() == decode(png).tobytes()
-    except Exception:  # Pillow and zlib raise many kinds for a damaged file
+        return decode(path.read_bytes()).tobytes() == decode(data).tobytes()
+    except Exception:  # Pillow raises many kinds for a damaged file
         return False
 
 
-def write_unless_same(path: Path, png: bytes, optimise_png: bool) -> bool:
-    """Write png unless the file already shows exactly the same image: committed
-    bytes are kept whatever their encoding, so no capture, forced or not, churns
-    files whose pixels did not change. Returns whether the file was written."""
-    if decode_equal(path, png):
+def write_unless_same(path: Path, data: bytes, smaller: bool) -> bool:
+    """Write data in the committed format unless the file already shows exactly the
+    same image: committed bytes are kept whatever their encoding, so no capture,
+    forced or not, churns files whose pixels did not change. Returns whether the
+    file was written."""
+    if decode_equal(path, data):
         return False
-    return write_atomic(path, optimise(png, optimise_png))
+    return write_atomic(path, stored(data, smaller))
 
 
-def step_images(run: Run, compress_level: int = 6) -> list[StepImages]:
-    """Each step's raw frames, drawn image and frames.json entry, in memory.
-
-    With optimisation on, oxipng recompresses every PNG anyway, so the first
-    encoding can be the fastest (compress_level 1).
-    """
+def step_images(run: Run, smaller: bool = True) -> list[StepImages]:
+    """Each step's raw frames (as the browser took them), drawn image (in the
+    committed format) and frames.json entry, in memory."""
     result = []
     for shot in run.steps:
         # A native dialog is not in the screenshot: it is drawn into the raw frame,
@@ -419,17 +386,8 @@ def step_images(run: Run, compress_level: int = 6) -> list[StepImages]:
             if frame.dialog is not None:
                 frame_json["dialog"] = frame.dialog.as_json()
         entry = {"id": shot.step.id, "number": shot.step.number, "frames": entries}
-        info = png_info(
-            run.device,
-            run.guide,
-            shot.step.id,
-            run.platform,
-            run.lang,
-            run.scheme,
-            picture.css_width,
-        )
         raw = tuple(frame.png for frame in frames)
-        drawn = png_bytes(picture.image, info, compress_level)
+        drawn = encode(picture.image, smaller)
         result.append(StepImages(shot.step.id, raw, drawn, entry))
     return result
 
@@ -467,7 +425,7 @@ def read_committed(folder: Path) -> tuple[dict[str, Any], dict[str, StepImages]]
         return {}, {}
     steps = {}
     for entry in meta["steps"]:
-        images = [_committed_png(path) for path in _step_files(folder, entry)]
+        images = [_committed_image(path) for path in _step_files(folder, entry)]
         present = all(images)
         steps[entry["id"]] = StepImages(
             entry["id"],
@@ -484,14 +442,14 @@ def _step_files(folder: Path, entry: dict[str, Any]) -> list[Path]:
     return [layout.step_image(folder, entry["id"]), *raws]
 
 
-def _committed_png(path: Path) -> bytes:
+def _committed_image(path: Path) -> bytes:
     """The committed image's bytes; empty when it is missing or damaged (said on
-    stderr). Only its chunks and checksums are checked here: its pixels are decoded
-    once, when it is judged (see _judged)."""
+    stderr). Only its structure is checked here: its pixels are decoded once, when
+    it is judged (see _judged)."""
     if not path.is_file():
         return b""
     data = path.read_bytes()
-    problem = png_problem(data, full=False)
+    problem = image_problem(data, full=False)
     if problem is not None:
         print(f"guidegen: {shown(path)}: {problem}; {FIX}", file=sys.stderr, flush=True)
         return b""
@@ -514,7 +472,7 @@ def _judged(key: str, fresh: StepImages, old: StepImages | None, tolerance: Tole
 
 def intact(folder: Path) -> bool:
     """Whether a job folder's frames.json and every image it lists are whole (no
-    pixel is decoded: checksums only). Raises UnsafePath for a crafted file."""
+    pixel is decoded: the files' structure only). Raises UnsafePath for a crafted file."""
     try:
         meta = read_frames(folder)
     except Damaged:
@@ -522,7 +480,7 @@ def intact(folder: Path) -> bool:
     if meta is None:
         return False
     return all(
-        path.is_file() and not png_problem(path.read_bytes(), full=False)
+        path.is_file() and not image_problem(path.read_bytes(), full=False)
         for entry in meta["steps"]
         for path in _step_files(folder, entry)
     )
@@ -553,8 +511,7 @@ def settle_run(
         config.path("screenshots_dir"), run.guide, run.platform, run.lang, run.scheme
     )
     meta, old = read_committed(folder)
-    level = 1 if config.optimise else 6
-    fresh = {images.step: images for images in step_images(run, level)}
+    fresh = {images.step: images for images in step_images(run, config.optimise)}
     verdicts: list[Verdict] = []
     entries: list[dict[str, Any]] = []
     written: list[Path] = []
@@ -613,6 +570,7 @@ CODE_FILES = (
     "dialogs.py",
     "frames.py",
     "framing.py",
+    "imagefile.py",
     "model.py",
     "runner.py",
 )
@@ -856,9 +814,9 @@ def capture(
 def _frames_from_meta(folder: Path, entry: dict[str, Any]) -> list[Frame]:
     frames = []
     for index, frame in enumerate(entry["frames"]):
-        png = check_png(layout.raw_path(folder, frame["raw"]), REDRAW_FIX)
+        data = check_image(layout.raw_path(folder, frame["raw"]), REDRAW_FIX)
         try:
-            frames.append(frame_from_entry(frame, png))
+            frames.append(frame_from_entry(frame, data))
         except (AttributeError, KeyError, TypeError, ValueError) as error:
             where = f"steps[id={entry['id']}].frames[{index}]"
             raise Damaged(
@@ -888,22 +846,13 @@ def redraw(config: Config) -> list[Path]:
         for entry in meta["steps"]:
             frames = _frames_from_meta(folder, entry)
             picture = compose(frames, meta["scale"], side_by_side=meta["platform"] in PHONES)
-            info = png_info(
-                meta["device"],
-                meta["guide"],
-                entry["id"],
-                meta["platform"],
-                meta["lang"],
-                meta.get("scheme", "light"),
-                picture.css_width,
-            )
-            png = png_bytes(picture.image, info, 1 if config.optimise else 6)
+            image = encode(picture.image, config.optimise)
             raws = [frame["raw"] for frame in entry["frames"]]
             entries.append({**entry, "frames": frame_entries(raws, frames, picture)})
             target = layout.step_image(folder, entry["id"])
-            if decode_equal(target, png):
+            if decode_equal(target, image):
                 continue
-            if write_atomic(target, optimise(png, config.optimise)):
+            if write_atomic(target, image):
                 changed.append(target)
         text = json.dumps({**meta, "steps": entries}, ensure_ascii=False, indent=1, sort_keys=True)
         write_atomic(meta_path, (text + "\n").encode())

@@ -1,16 +1,14 @@
 """Compare screenshots by decoded pixels, and draw what changed.
 
 Two images match when at most ``budget`` pixels differ by more than
-``threshold`` in some colour channel. The encoding never matters: a PNG
-optimised differently but with the same pixels is the same image.
+``threshold`` in some colour channel. The encoding never matters: the PNG the
+browser took and the committed WebP with the same pixels are the same image.
 """
 
 from __future__ import annotations
 
 import functools
 import io
-import struct
-import zlib
 from dataclasses import dataclass
 
 from PIL import Image, ImageChops
@@ -38,40 +36,10 @@ class Difference:
 # compares again before writing; decoding costs more than all the rest of that
 # work, so the last few images stay decoded (about 9 MB each for a phone frame).
 @functools.lru_cache(maxsize=12)
-def decode(png: bytes) -> Image.Image:
-    """A PNG's pixels as RGB; callers never change the image they get."""
-    with Image.open(io.BytesIO(png)) as image:
+def decode(data: bytes) -> Image.Image:
+    """An image file's pixels as RGB; callers never change the image they get."""
+    with Image.open(io.BytesIO(data)) as image:
         return image.convert("RGB")
-
-
-_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def text_chunks(png: bytes) -> dict[str, str]:
-    """What a PNG's text chunks (tEXt, zTXt, iTXt) say, read without decoding a pixel
-    (Pillow decodes the whole image to find text chunks that follow the pixels).
-    ValueError or zlib.error for a file that is not a whole PNG."""
-    if not png.startswith(_SIGNATURE):
-        raise ValueError("not a PNG")
-    found: dict[str, str] = {}
-    at = len(_SIGNATURE)
-    while at + 8 <= len(png):
-        length, kind = struct.unpack(">I4s", png[at : at + 8])
-        data = png[at + 8 : at + 8 + length]
-        at += 12 + length
-        key, _, rest = data.partition(b"\0")
-        if kind == b"tEXt":
-            found[key.decode("latin-1")] = rest.decode("latin-1")
-        elif kind == b"zTXt":
-            found[key.decode("latin-1")] = zlib.decompress(rest[1:]).decode("latin-1")
-        elif kind == b"iTXt":
-            compressed, rest = rest[:1] == b"\1", rest[2:]
-            _language, _, rest = rest.partition(b"\0")
-            _translated, _, text = rest.partition(b"\0")
-            found[key.decode("utf-8")] = (zlib.decompress(text) if compressed else text).decode()
-        elif kind == b"IEND":
-            return found
-    raise ValueError("no IEND chunk: the PNG is cut")
 
 
 def _changed_mask(old: Image.Image, new: Image.Image, threshold: int) -> Image.Image:

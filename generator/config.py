@@ -174,7 +174,10 @@ class Config:
         "How many pixels of an image may differ beyond the threshold before it counts as changed.",
         40,
     )
-    optimise: bool = _help("Optimise captured PNGs losslessly (smaller, slower to write).", True)
+    optimise: bool = _help(
+        "Compress captured images harder (lossless WebP either way: smaller, slower to write).",
+        True,
+    )
     color_schemes: tuple[ColorScheme, ...] = _help(
         "Colour schemes to capture, each with the app in that scheme (the browser's "
         "prefers-color-scheme): light, dark.",

@@ -5,8 +5,9 @@ A capture job is (guide, platform, language, colour scheme). Its folder is
     screenshots/<lang>/<platform>/<guide>/        light
     screenshots/<lang>/<platform>/<guide>/dark/   dark
 
-and holds one annotated image per step (``<step>.png``), the raw frames
-(``raw/<step>-<n>.png``) and ``frames.json``. The dark folder nests inside the
+and holds one annotated image per step (``<step>.webp``), the raw frames
+(``raw/<step>-<n>.webp``) and ``frames.json``; the images are lossless WebP
+(``generator.imagefile``). The dark folder nests inside the
 light one, so a guide's pictures stay together; everything that walks, names
 or deletes job folders asks this module, so nothing mistakes one for the other.
 Keys (manifest, report) are the job folder's path below ``screenshots/``.
@@ -20,6 +21,7 @@ from pathlib import Path
 FRAMES = "frames.json"
 RAW = "raw"
 DARK = "dark"
+IMAGE_SUFFIX = ".webp"
 
 
 def job_key(guide: str, platform: str, lang: str, scheme: str) -> str:
@@ -41,13 +43,17 @@ def frames_file(folder: Path) -> Path:
     return folder / FRAMES
 
 
+def step_image_name(step: str) -> str:
+    return f"{step}{IMAGE_SUFFIX}"
+
+
 def step_image(folder: Path, step: str) -> Path:
-    return folder / f"{step}.png"
+    return folder / step_image_name(step)
 
 
 def raw_name(step: str, index: int) -> str:
     """A raw frame's name as frames.json records it, relative to the job folder."""
-    return f"{RAW}/{step}-{index}.png"
+    return f"{RAW}/{step}-{index}{IMAGE_SUFFIX}"
 
 
 def raw_path(folder: Path, name: str) -> Path:

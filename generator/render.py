@@ -454,7 +454,7 @@ def render(
                 for step in steps_for(guide, platform):
                     if (platform, guide.id, step.id) not in images:
                         key = layout.step_key(guide.id, platform, lang, "light", step.id)
-                        missing.append(f"{key}.png")
+                        missing.append(key + layout.IMAGE_SUFFIX)
             page = guide_page(guide, lang, config, images, by_id, shared, walkthroughs, prefix)
             write_atomic(docs / "guides" / f"{guide.id}.md", page.encode())
         pages = {docs / "guides" / f"{g.id}.md" for g in guides}

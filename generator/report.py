@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from generator.files import write_atomic
+from generator.imagefile import is_webp
 from generator.safepath import BadFile, inside, regular_files, shown
 
 STATUS_ORDER = ("changed", "annotation", "new", "missing", "orphaned", "unchanged")
@@ -51,16 +52,19 @@ class Results:
         return bool(self.failures) or any(i.status != "unchanged" for i in self.items)
 
 
-def image_name(key: str, kind: str) -> str:
-    return "images/" + key.replace("/", "__") + f".{kind}.png"
+def image_name(key: str, kind: str, data: bytes) -> str:
+    """A report image's name: committed images are WebP, the diff and the browser's
+    screenshots PNG, and each file is named for what it holds."""
+    suffix = ".webp" if is_webp(data) else ".png"
+    return "images/" + key.replace("/", "__") + f".{kind}{suffix}"
 
 
 def write_images(folder: Path, key: str, images: dict[str, bytes]) -> dict[str, str]:
     names = {}
-    for kind, png in images.items():
-        if png:
-            names[kind] = image_name(key, kind)
-            write_atomic(folder / names[kind], png)
+    for kind, data in images.items():
+        if data:
+            names[kind] = image_name(key, kind, data)
+            write_atomic(folder / names[kind], data)
     return names
 
 

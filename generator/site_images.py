@@ -1,7 +1,7 @@
 """Site images: each step's captured picture cut into its frames and encoded as
 WebP at a few widths, per colour scheme, for the guide pages.
 
-The committed captures stay lossless PNG (pixel comparison needs them); the
+The committed captures stay lossless (pixel comparison needs them); the
 site serves lossy WebP, several widths of each frame, so that a phone downloads
 a size for its screen. A multi-frame step becomes one picture per frame, so the
 page can lay frames out side by side or one under the other as the screen
@@ -26,9 +26,10 @@ from PIL import Image
 from generator import layout
 from generator.config import Config
 from generator.files import write_atomic
+from generator.imagefile import problem as image_problem
 from generator.model import PHONES, Guide, Platform, steps_for
 from generator.safepath import shown
-from generator.state import FIX, Damaged, png_problem
+from generator.state import FIX, Damaged
 
 # Widths offered, in multiples of a frame's CSS width, with their WebP quality.
 # A denser picture is seen with more pixels per CSS pixel, which hides
@@ -265,7 +266,7 @@ def _run(config: Config, jobs: Sequence[_Job]) -> None:
 
 
 def _damaged(source: Path, raw: bytes, error: Exception) -> Damaged:
-    problem = png_problem(raw) or f"not a readable PNG ({error})"
+    problem = image_problem(raw) or f"not a readable image ({error})"
     return Damaged(f"{shown(source)}: {problem}; {FIX}")
 
 

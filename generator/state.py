@@ -1,4 +1,4 @@
-"""The committed captures read as untrusted input: frames.json and the PNGs.
+"""The committed captures read as untrusted input: frames.json and the images.
 
 Anything that is not what a capture writes is either damaged (cut, garbled,
 undecodable: a capture writes it again) or unsafe (a path leading outside its
@@ -7,16 +7,13 @@ job folder: refused). Either way the error is one line naming the file.
 
 from __future__ import annotations
 
-import io
 import json
 import math
 from pathlib import Path
 from typing import Any
 
-from PIL import Image
-
 from generator import layout
-from generator.compare import decode
+from generator.imagefile import problem as image_problem
 from generator.safepath import BadFile, UnsafePath, inside, shown
 
 FIX = "guidegen capture writes it again"
@@ -27,26 +24,10 @@ class Damaged(BadFile):
     """A committed file that a capture replaces."""
 
 
-def png_problem(data: bytes, *, full: bool = True) -> str | None:
-    """Why data is not a usable PNG, or None. full decodes every pixel; else the
-    chunks and their checksums are verified, which is much faster."""
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            if image.format != "PNG":
-                return f"a {image.format} image, not a PNG"
-            if not full:
-                image.verify()
-        if full:
-            decode(data)  # cached: a comparison that follows reuses the pixels
-    except Exception as error:  # Pillow raises many kinds for a damaged file
-        return f"not a readable PNG ({str(error).splitlines()[0] if str(error) else 'damaged'})"
-    return None
-
-
-def check_png(path: Path, fix: str = FIX) -> bytes:
-    """The bytes of the PNG at path; Damaged when it cannot be decoded."""
+def check_image(path: Path, fix: str = FIX) -> bytes:
+    """The bytes of the committed image at path; Damaged when it cannot be decoded."""
     data = path.read_bytes()
-    problem = png_problem(data)
+    problem = image_problem(data)
     if problem:
         raise Damaged(f"{shown(path)}: {problem}; {fix}")
     return data
@@ -97,7 +78,7 @@ def read_frames(folder: Path) -> dict[str, Any] | None:
         where = f"steps[{s}]"
         _expect(isinstance(step, dict), path, where, "an object")
         _expect(isinstance(step.get("id"), str), path, f"{where}.id", "a string")
-        inside(folder, f"{step['id']}.png", path, f"{where}.id", UNSAFE_FIX)
+        inside(folder, layout.step_image_name(step["id"]), path, f"{where}.id", UNSAFE_FIX)
         frames = step.get("frames")
         _expect(
             isinstance(frames, list) and bool(frames), path, f"{where}.frames", "a list of frames"

@@ -1,6 +1,6 @@
 """A guide's walkthrough: its step pictures one after another as a short video.
 
-Pure in its inputs and outputs: step pictures (PNG bytes and where each frame
+Pure in its inputs and outputs: step pictures (image bytes and where each frame
 sits in them) and caption texts go in; H.264 MP4 bytes and a WebVTT captions
 track with one cue per step come out. No browser is involved. The encoder is
 the ffmpeg binary shipped in the ``imageio-ffmpeg`` wheel, run with a fixed

@@ -6,7 +6,7 @@ import io
 
 from PIL import Image
 
-from generator.annotate import ACCENT, ARROW, compose, draw_frame, png_bytes
+from generator.annotate import ACCENT, ARROW, compose, draw_frame
 from generator.frames import Box, Frame, Mark, Redaction
 
 
@@ -73,10 +73,3 @@ def test_phone_frames_go_side_by_side_and_desktop_frames_stack_with_an_arrow_bet
     assert column.image.getpixel((50, 220)) == ARROW
     doubled = compose(frames, 2, side_by_side=True)
     assert doubled.image.size == (280, 200) and doubled.css_width == 140
-
-
-def test_png_bytes_carry_metadata_and_are_reproducible():
-    image = Image.new("RGB", (10, 10), (1, 2, 3))
-    first = png_bytes(image, {"guidegen:device": "iPhone 13"})
-    assert first == png_bytes(image, {"guidegen:device": "iPhone 13"})
-    assert Image.open(io.BytesIO(first)).text["guidegen:device"] == "iPhone 13"

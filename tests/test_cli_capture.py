@@ -70,7 +70,7 @@ def test_capture_writes_annotated_images_raw_frames_and_boxes(tmp_path):
     assert "captured demo › web/en" in result.stdout
     assert "captured demo › ios/en" in result.stdout
     folder = root / "screenshots/en/ios/demo"
-    image = Image.open(folder / "step-2.png")
+    image = Image.open(folder / "step-2.webp")
     assert image.text["guidegen:device"] == "iPhone 13"
     assert image.text["guidegen:css-width"] == "390"
     meta = json.loads((folder / "frames.json").read_text())
@@ -87,7 +87,7 @@ def test_capture_writes_annotated_images_raw_frames_and_boxes(tmp_path):
     assert frame["at"] == [0, 0, image.width, image.height]
     # Step 1 taps Next, which opens a new screen: one frame, marked on Next.
     assert len(meta["steps"][0]["frames"]) == 1
-    web = Image.open(root / "screenshots/en/web/demo/step-1.png")
+    web = Image.open(root / "screenshots/en/web/demo/step-1.webp")
     assert web.size[0] <= 1280 and web.size[1] < 800
 
 
@@ -120,12 +120,12 @@ def test_check_names_guide_step_platform_and_language_on_drift(tmp_path):
 def test_capture_keeps_earlier_images_when_a_run_fails(tmp_path):
     root = project(tmp_path)
     assert guidegen(root, "capture", "--platform", "web").returncode == 0
-    before = (root / "screenshots/en/web/demo/step-1.png").read_bytes()
+    before = (root / "screenshots/en/web/demo/step-1.webp").read_bytes()
     app = root / "app" / "index.html"
     app.write_text(app.read_text().replace('data-testid="next"', 'data-testid="nxt"'))
     result = guidegen(root, "capture", "--platform", "web")
     assert result.returncode == 1
-    assert (root / "screenshots/en/web/demo/step-1.png").read_bytes() == before
+    assert (root / "screenshots/en/web/demo/step-1.webp").read_bytes() == before
 
 
 def test_bad_filters_are_usage_errors(tmp_path):
@@ -178,14 +178,15 @@ def test_force_recaptures_everything(tmp_path):
     assert "; 0 files written" in result.stdout  # same pixels, same bytes: nothing rewritten
 
 
-def test_written_pngs_are_optimised_without_changing_a_pixel(tmp_path):
+def test_images_are_lossless_webp_and_optimise_only_makes_them_smaller(tmp_path):
     plain = project(tmp_path / "plain")
     optimised = project(tmp_path / "optimised", optimise=True)
     for root in (plain, optimised):
         assert guidegen(root, "capture", "--platform", "web").returncode == 0
-    for name in ("step-1.png", "raw/step-1-1.png"):
+    for name in ("step-1.webp", "raw/step-1-1.webp"):
         a = plain / "screenshots/en/web/demo" / name
         b = optimised / "screenshots/en/web/demo" / name
+        assert a.read_bytes()[8:16] == b.read_bytes()[8:16] == b"WEBPVP8L"  # lossless
         assert b.stat().st_size < a.stat().st_size
         assert Image.open(a).convert("RGB").tobytes() == Image.open(b).convert("RGB").tobytes()
 
@@ -193,15 +194,15 @@ def test_written_pngs_are_optimised_without_changing_a_pixel(tmp_path):
 def test_redraw_restores_step_images_from_raw_frames_without_a_browser(tmp_path):
     root = project(tmp_path)
     assert guidegen(root, "capture").returncode == 0
-    image = root / "screenshots/en/ios/demo/step-2.png"
+    image = root / "screenshots/en/ios/demo/step-2.webp"
     drawn = image.read_bytes()
     Image.new("RGB", (10, 10)).save(image)
-    (root / "screenshots/en/web/demo/step-1.png").unlink()
+    (root / "screenshots/en/web/demo/step-1.webp").unlink()
     result = guidegen(root, "redraw", GUIDEGEN_CHROMIUM=str(tmp_path / "none"))
     assert result.returncode == 0, result.stderr
     assert "2 images redrawn" in result.stdout
     assert image.read_bytes() == drawn
-    assert (root / "screenshots/en/web/demo/step-1.png").is_file()
+    assert (root / "screenshots/en/web/demo/step-1.webp").is_file()
 
 
 def test_dark_scheme_is_captured_in_its_own_folder_and_filtered_like_a_platform(tmp_path):
@@ -213,14 +214,14 @@ def test_dark_scheme_is_captured_in_its_own_folder_and_filtered_like_a_platform(
     dark = root / "screenshots/en/web/demo/dark"
     meta = json.loads((dark / "frames.json").read_text())
     assert meta["scheme"] == "dark"
-    image = Image.open(dark / "step-1.png")
+    image = Image.open(dark / "step-1.webp")
     assert image.text["guidegen:scheme"] == "dark"
     # The whole raw frame: the step picture is cropped to what the step is about.
-    raw = Image.open(dark / "raw/step-1-1.png").convert("RGB")
+    raw = Image.open(dark / "raw/step-1-1.webp").convert("RGB")
     assert raw.getpixel((1270, 10)) == (18, 18, 18)  # the app's dark page
     result = guidegen(root, "capture", "--platform", "web")
     assert "captured 1, up to date 1" in result.stdout  # the light job only
-    light = Image.open(root / "screenshots/en/web/demo/raw/step-1-1.png").convert("RGB")
+    light = Image.open(root / "screenshots/en/web/demo/raw/step-1-1.webp").convert("RGB")
     assert light.getpixel((1270, 10)) == (255, 255, 255)
     manifest = json.loads((root / "screenshots/manifest.json").read_text())
     assert sorted(manifest) == ["en/web/demo", "en/web/demo/dark"]
@@ -231,4 +232,4 @@ def test_dark_scheme_is_captured_in_its_own_folder_and_filtered_like_a_platform(
     result = guidegen(root, "capture", "--prune")
     assert result.returncode == 0, result.stderr
     assert not dark.exists()
-    assert (root / "screenshots/en/web/demo/step-1.png").is_file()
+    assert (root / "screenshots/en/web/demo/step-1.webp").is_file()

@@ -142,23 +142,23 @@ def test_a_symlinked_guide_is_refused_unread(tmp_path: Path) -> None:
 
 
 def damage(root: Path) -> None:
-    (root / JOB / "step-1.png").write_bytes(b"not a png at all")
-    data = (root / JOB / "raw/step-2-1.png").read_bytes()
-    (root / JOB / "raw/step-2-1.png").write_bytes(data[: len(data) // 2])
+    (root / JOB / "step-1.webp").write_bytes(b"not a png at all")
+    data = (root / JOB / "raw/step-2-1.webp").read_bytes()
+    (root / JOB / "raw/step-2-1.webp").write_bytes(data[: len(data) // 2])
 
 
 def test_damaged_images_are_named_by_check_render_and_redraw(demo: Path) -> None:
     damage(demo)
     result = guidegen(demo, "capture", "--check", "--platform", "web")
     assert result.returncode == 1
-    one_line_error(result, str(JOB / "step-1.png"))
-    one_line_error(result, str(JOB / "raw/step-2-1.png"))
+    one_line_error(result, str(JOB / "step-1.webp"))
+    one_line_error(result, str(JOB / "raw/step-2-1.webp"))
     result = guidegen(demo, "render")
     assert result.returncode == 2
-    one_line_error(result, str(JOB / "step-1.png"), "guidegen capture")
+    one_line_error(result, str(JOB / "step-1.webp"), "guidegen capture")
     result = guidegen(demo, "redraw")
     assert result.returncode == 2
-    one_line_error(result, str(JOB / "raw/step-2-1.png"), "guidegen capture")
+    one_line_error(result, str(JOB / "raw/step-2-1.webp"), "guidegen capture")
 
 
 def decodes(path: Path) -> bool:
@@ -174,8 +174,8 @@ def test_a_capture_replaces_damaged_images(demo: Path, mode: tuple[str, ...]) ->
     assert result.returncode == 0, result.stderr
     assert "up to date 0" in result.stdout
     if not mode:
-        one_line_error(result, str(JOB / "step-1.png"))
-    assert decodes(demo / JOB / "step-1.png") and decodes(demo / JOB / "raw/step-2-1.png")
+        one_line_error(result, str(JOB / "step-1.webp"))
+    assert decodes(demo / JOB / "step-1.webp") and decodes(demo / JOB / "raw/step-2-1.webp")
 
 
 # 4. A browser crash fails the runs in flight only; a browser that cannot start is one line.
@@ -230,7 +230,7 @@ def test_a_browser_crash_fails_only_the_run_in_flight(tmp_path: Path) -> None:
     report = json.loads((root / ".guidegen/report/results.json").read_text())
     assert [line.split(" ›")[0] for line in report["failures"]] == ["crash"]
     assert len(pids.read_text().split()) == 2  # relaunched once, for the demo run
-    assert decodes(root / JOB / "step-2.png")
+    assert decodes(root / JOB / "step-2.webp")
 
 
 def test_a_browser_that_cannot_start_is_one_line(tmp_path: Path) -> None:
@@ -322,7 +322,7 @@ def test_the_site_swap_never_leaves_a_moment_without_a_site(tmp_path: Path) -> N
 
 
 def test_gitignore_covers_what_a_killed_run_leaves() -> None:
-    leftovers = [".site-k2j3h4/index.html", "screenshots/en/web/x/.step-1.png.a8f3.tmp", ".x.tmp"]
+    leftovers = [".site-k2j3h4/index.html", "screenshots/en/web/x/.step-1.webp.a8f3.tmp", ".x.tmp"]
     result = subprocess.run(
         ["git", "check-ignore", "--no-index", *leftovers],
         cwd=Path(__file__).resolve().parent.parent,
@@ -432,7 +432,7 @@ def mounted(folder: Path, options: str) -> Iterator[Path]:
 
 @mounting
 def test_a_read_only_screenshots_folder_is_one_line(demo: Path) -> None:
-    image = demo / JOB / "step-1.png"
+    image = demo / JOB / "step-1.webp"
     Image.new("RGB", (4, 4)).save(image)  # so redraw has an image to write
     with mounted(demo / "screenshots", "ro"):
         result = guidegen(demo, "redraw")
@@ -451,7 +451,7 @@ def test_a_read_only_docs_folder_is_one_line(demo: Path) -> None:
 
 @mounting
 def test_a_full_disk_is_one_line_and_leaves_no_half_file(demo: Path) -> None:
-    (demo / JOB / "step-1.png").unlink()
+    (demo / JOB / "step-1.webp").unlink()
     with mounted(demo / "screenshots", "size=4m") as disk:
         with open(disk / "filler", "wb") as filler, contextlib.suppress(OSError):
             while True:
@@ -459,7 +459,7 @@ def test_a_full_disk_is_one_line_and_leaves_no_half_file(demo: Path) -> None:
                 filler.flush()
         result = guidegen(demo, "redraw")
         assert result.returncode == 1
-        one_line_error(result, str(JOB / "step-1.png"), "disk is full")
+        one_line_error(result, str(JOB / "step-1.webp"), "disk is full")
         assert not list(disk.rglob("*.tmp"))
 
 
@@ -495,8 +495,8 @@ def test_a_damaged_site_cache_entry_is_made_again(demo: Path) -> None:
 
 def test_leftover_temporary_files_are_removed_by_the_next_run(demo: Path) -> None:
     leftovers = [
-        demo / JOB / ".step-1.png.x8k2.tmp",
-        demo / JOB / "raw/.step-1-1.png.q1w2.tmp",
+        demo / JOB / ".step-1.webp.x8k2.tmp",
+        demo / JOB / "raw/.step-1-1.webp.q1w2.tmp",
         demo / "screenshots/.manifest.json.abcd.tmp",
     ]
     for path in leftovers:
@@ -647,8 +647,8 @@ def test_ctrl_c_during_capture_is_one_line(tmp_path: Path) -> None:
 
 STATE_FILES = {
     "frames.json": (JOB / "frames.json", ("redraw", "render", "capture --check")),
-    "step image": (JOB / "step-1.png", ("redraw", "render", "capture --check")),
-    "raw frame": (JOB / "raw/step-1-1.png", ("redraw", "capture --check")),
+    "step image": (JOB / "step-1.webp", ("redraw", "render", "capture --check")),
+    "raw frame": (JOB / "raw/step-1-1.webp", ("redraw", "capture --check")),
     "manifest": (Path("screenshots/manifest.json"), ("capture", "merge shard --out merged")),
     "report": (Path("shard/results.json"), ("merge shard --out merged",)),
     "site cache": (Path("cache-entry"), ("render",)),

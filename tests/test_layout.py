@@ -33,13 +33,13 @@ def test_light_folders_stay_where_they_were_and_dark_ones_nest_inside(tmp_path):
     assert layout.trace_name("g", "ios", "ja", "light") == "g-ios-ja.zip"
     assert layout.trace_name("g", "ios", "ja", "dark") == "g-ios-ja-dark.zip"
     assert layout.failure_name("g", 3, "ios", "ja", "dark") == "g-step3-ios-ja-dark.png"
-    assert layout.raw_name("s", 2) == "raw/s-2.png"
+    assert layout.raw_name("s", 2) == "raw/s-2.webp"
 
 
 def make_job(folder: Path) -> None:
     (folder / "raw").mkdir(parents=True)
-    (folder / "raw" / "s-1.png").write_bytes(b"png")
-    (folder / "s.png").write_bytes(b"png")
+    (folder / "raw" / "s-1.webp").write_bytes(b"png")
+    (folder / "s.webp").write_bytes(b"png")
     (folder / "frames.json").write_text("{}")
 
 
@@ -51,14 +51,14 @@ def test_job_folders_of_both_schemes_are_found_and_pruned_apart(tmp_path):
     assert layout.job_folders(tmp_path) == [tmp_path / "en/web/h/dark", light, dark]
     layout.remove_job(light)
     assert sorted(p.name for p in light.iterdir()) == ["dark"]
-    assert (dark / "raw" / "s-1.png").is_file()
+    assert (dark / "raw" / "s-1.webp").is_file()
     layout.remove_job(dark)
     assert not light.exists()
 
 
 def test_raw_frame_names_from_frames_json_stay_in_raw(tmp_path):
-    assert layout.raw_path(tmp_path, "raw/s-1.png") == tmp_path / "raw/s-1.png"
-    for name in ("../s.png", "raw/../../x.png", "/etc/passwd"):
+    assert layout.raw_path(tmp_path, "raw/s-1.webp") == tmp_path / "raw/s-1.webp"
+    for name in ("../s.webp", "raw/../../x.webp", "/etc/passwd"):
         with pytest.raises(ValueError, match="outside raw/"):
             layout.raw_path(tmp_path, name)
 

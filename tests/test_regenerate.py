@@ -82,9 +82,9 @@ def test_a_css_change_is_caught_and_update_rewrites_exactly_those_images(capture
     after = tree(root)
     rewritten = sorted(k for k in after if after[k] != before.get(k))
     images = sorted(
-        k.removeprefix("screenshots/").removesuffix(".png")
+        k.removeprefix("screenshots/").removesuffix(".webp")
         for k in rewritten
-        if k.endswith(".png") and "/raw/" not in k
+        if k.endswith(".webp") and "/raw/" not in k
     )
     assert images == changed
     assert guidegen(root, "capture", "--check").returncode == 0
@@ -92,7 +92,7 @@ def test_a_css_change_is_caught_and_update_rewrites_exactly_those_images(capture
 
 def test_a_one_pixel_difference_stays_under_the_budget(captured):
     root = captured
-    raw = root / "screenshots/en/web/second/raw/step-1-1.png"
+    raw = root / "screenshots/en/web/second/raw/step-1-1.webp"
     image = Image.open(raw).convert("RGB")
     r, g, b = image.getpixel((700, 500))
     image.putpixel((700, 500), ((r + 60) % 256, g, b))
@@ -109,7 +109,7 @@ def test_a_one_pixel_difference_stays_under_the_budget(captured):
     (root / "screenshots/manifest.json").unlink()
     result = guidegen(root, "capture", "--update")
     assert result.returncode == 0
-    assert raw.read_bytes() == before["screenshots/en/web/second/raw/step-1-1.png"]
+    assert raw.read_bytes() == before["screenshots/en/web/second/raw/step-1-1.webp"]
 
 
 def test_orphans_are_reported_and_pruned(captured):
@@ -123,9 +123,9 @@ def test_orphans_are_reported_and_pruned(captured):
     assert "orphaned: en/ios/demo/step-2" in lines
     assert "orphaned: en/web/second/*" in lines
     assert guidegen(root, "capture", "--prune").returncode == 0
-    assert not (root / "screenshots/en/ios/demo/step-2.png").exists()
+    assert not (root / "screenshots/en/ios/demo/step-2.webp").exists()
     assert not (root / "screenshots/en/web/second").exists()
-    assert (root / "screenshots/en/ios/demo/step-1.png").exists()
+    assert (root / "screenshots/en/ios/demo/step-1.webp").exists()
     assert guidegen(root, "capture", "--check").returncode == 0
 
 

@@ -80,13 +80,13 @@ def png_with_gradient() -> bytes:
 
 def test_render_writes_pages_and_converts_only_captured_images(tmp_path):
     c = config(tmp_path)
-    shot = tmp_path / "screenshots/en/ios/demo/step-1.png"
+    shot = tmp_path / "screenshots/en/ios/demo/step-1.webp"
     shot.parent.mkdir(parents=True)
     shot.write_bytes(png_with_gradient())
     missing = render(c, [make_guide()])
     served = Image.open(tmp_path / "docs/en/assets/screenshots/ios/demo/step-1.1.300.webp")
     assert served.format == "WEBP" and served.size == (300, 200)
-    assert "ja/ios/demo/step-1.png" in missing and "en/ios/demo/step-1.png" not in missing
+    assert "ja/ios/demo/step-1.webp" in missing and "en/ios/demo/step-1.webp" not in missing
     assert (tmp_path / "docs/ja/guides/demo.md").read_text().startswith("---\n# Generated")
 
 

@@ -137,7 +137,7 @@ def test_a_new_guide_is_captured_rendered_and_linted_without_touching_others(tmp
     mine = [p for p in after if "my-orders" in p.parts]
     for lang in ("ja", "en"):
         folder = root / "screenshots" / lang / "web" / "my-orders"
-        assert (folder / "open-account.png").is_file() and (folder / "open-orders.png").is_file()
+        assert (folder / "open-account.webp").is_file() and (folder / "open-orders.webp").is_file()
     manifest = root / "screenshots" / "manifest.json"
     unchanged = {p: v for p, v in after.items() if p not in mine and p != manifest}
     assert unchanged == {p: v for p, v in others.items() if p != manifest}

@@ -56,16 +56,16 @@ def write_job(
 ) -> None:
     image, raws = picture if isinstance(picture, tuple) else (picture, [])
     (folder / "raw").mkdir(parents=True, exist_ok=True)
-    image.save(folder / "two.png")
+    image.save(folder / "two.webp", lossless=True)
     for number, raw in enumerate(raws, start=1):
-        raw.save(folder / "raw" / f"two-{number}.png")
+        raw.save(folder / "raw" / f"two-{number}.webp", lossless=True)
     steps = [{"id": "two", "number": 1, "frames": frames}]
     (folder / "frames.json").write_text(json.dumps({"scale": scale, "steps": steps}))
 
 
 def frames_meta(*marks: int) -> list[dict]:
     return [
-        {"raw": f"raw/two-{m}.png", "marks": [{"number": m, "box": [0, 0, 9, 9]}]} for m in marks
+        {"raw": f"raw/two-{m}.webp", "marks": [{"number": m, "box": [0, 0, 9, 9]}]} for m in marks
     ]
 
 
@@ -233,7 +233,7 @@ def test_alt_text_of_a_frame_names_its_part_and_its_marks():
 
 
 def test_site_images_are_webp_and_much_lighter_than_the_capture(tmp_path):
-    source = ROOT / "screenshots/ja/ios/contact-seller/contact.png"
+    source = ROOT / "screenshots/ja/ios/contact-seller/contact.webp"
     config = Config(root=tmp_path, languages=("ja",))
     job = tmp_path / "screenshots/ja/ios/demo"
     with Image.open(source) as image:

@@ -170,8 +170,8 @@ def write_job(folder: Path, frames: dict[str, list[dict]]) -> None:
     for step, step_frames in frames.items():
         for number, _ in enumerate(step_frames, 1):
             (folder / "raw" / f"{step}-{number}.png").write_bytes(png((60, 100), (9, 9, 9)))
-    (folder / "one.png").write_bytes(png((60, 100), (250, 250, 250)))
-    (folder / "two.png").write_bytes(two_frames())
+    (folder / "one.webp").write_bytes(png((60, 100), (250, 250, 250)))
+    (folder / "two.webp").write_bytes(two_frames())
     meta = {
         "scale": 2.0,
         "steps": [{"id": step, "frames": fs} for step, fs in frames.items()],
@@ -236,7 +236,7 @@ def test_odd_frames_json_and_a_broken_picture_do_not_stop_a_build(tmp_path: Path
     config = Config(root=tmp_path)
     steps, _ = job_steps(config, GUIDE, "ios", "en", "light", step_text)  # type: ignore[misc]
     assert [s.frames for s in steps] == [(), ()]
-    (folder / "two.png").write_bytes(b"not a png")
+    (folder / "two.webp").write_bytes(b"not a png")
     assert job_steps(config, GUIDE, "ios", "en", "light", step_text) is None
 
 
