@@ -19,6 +19,7 @@ such as ``!!python/name:`` and ``!ENV`` reach the engine as written.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -128,6 +129,36 @@ def build_section(engine: str, section: Section, out: Path, site_url: str) -> st
     return None
 
 
+# A picture's URLs as render writes them: relative to the page as served, the
+# way MkDocs leaves raw HTML. Zensical resolves relative URLs in raw HTML
+# against the page's source file instead, which puts a "../" too many in front
+# of them on every page served as a folder (guides/ID.md → guides/ID/).
+_URL_ATTRIBUTE = re.compile(r'(?<![\w-])(src|srcset|href)="([^"]*)"')
+_PICTURE_URL = re.compile(r"(?<![^\s,])(?:\.\./)*(assets/screenshots/)")
+
+
+def restore_picture_urls(section: Path) -> int:
+    """Give the step pictures of a freshly built Zensical section their URLs
+    relative to the page as served again (the way up from its folder to the
+    section's root); returns how many pages changed. Only URLs into
+    assets/screenshots/ are touched, and the result is the same whichever way
+    the engine wrote them."""
+    changed = 0
+    for page in section.rglob("*.html"):
+        up = "../" * (len(page.relative_to(section).parts) - 1)
+
+        def fixed(match: re.Match[str], up: str = up) -> str:
+            value = _PICTURE_URL.sub(lambda m: up + m.group(1), match.group(2))
+            return f'{match.group(1)}="{value}"'
+
+        text = page.read_text("utf-8")
+        new = _URL_ATTRIBUTE.sub(fixed, text)
+        if new != text:
+            page.write_text(new, "utf-8")
+            changed += 1
+    return changed
+
+
 def build_site(
     config: Config, engine: str | None = None, site_url: str | None = None
 ) -> str | None:
@@ -152,6 +183,8 @@ def build_site(
             )
             if failed is not None:
                 return failed
+            if (engine or config.engine) == "zensical":
+                restore_picture_urls(target)
             rewrite_indexes(config, target)
         replace_dir(staging, site)
     finally:

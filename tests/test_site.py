@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import socket
+from collections.abc import Iterator
 from html import unescape
 from urllib.parse import unquote, urlsplit
 
@@ -288,18 +289,28 @@ def _resolves(host: str) -> bool:
     return True
 
 
-def test_every_link_of_every_page_leads_somewhere(site: Site) -> None:
-    """The crawl: every page of both languages and both sections, every <a> and
-    <link>; internal links must reach a built file (and anchor), other hosts
-    must not be reserved names and must resolve when this machine has DNS."""
-    root = site.root / "site"
-    served = urlsplit(site.url).path  # the sub-path the site is served from
+def _links(html: str) -> Iterator[str]:
+    """Every URL a page links or loads: <a> and <link> href, <img> src and srcset."""
+    yield from re.findall(r'<(?:a|link) [^>]*href="([^"]+)"', html)
+    for tag in re.findall(r"<img [^>]*>", html):
+        yield from re.findall(r'\bsrc="([^"]+)"', tag)
+        for srcset in re.findall(r'\bsrcset="([^"]+)"', tag):
+            yield from (item.split()[0] for item in srcset.split(",") if item.strip())
+
+
+def test_every_link_of_every_page_leads_somewhere(engine_site: Site) -> None:
+    """The crawl, on both engines: every page of both languages and both
+    sections, every <a>, <link> and <img>; internal links must reach a built
+    file (and anchor) inside the site, other hosts must not be reserved names
+    and must resolve when this machine has DNS."""
+    root = engine_site.root / "site"
+    served = urlsplit(engine_site.url).path  # the sub-path the site is served from
     broken: list[str] = []
     hosts: dict[str, str] = {}
     for page in sorted(root.rglob("*.html")):
         html = page.read_text("utf-8")
         where = page.relative_to(root)
-        for href in re.findall(r'<(?:a|link) [^>]*href="([^"]+)"', html):
+        for href in _links(html):
             href = unescape(href)
             parts = urlsplit(href)
             if parts.scheme in ("mailto", "tel", "javascript", "data"):
@@ -315,6 +326,9 @@ def test_every_link_of_every_page_leads_somewhere(site: Site) -> None:
                 target = root / path.removeprefix(served)
             else:
                 target = (page.parent / path).resolve() if path else page
+                if not target.is_relative_to(root.resolve()):
+                    broken.append(f"{where} -> {href} (outside the site's folder {served})")
+                    continue
             if target.is_dir():
                 target = target / "index.html"
             if not target.is_file():

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from generator.config import Config
-from generator.sitebuild import Section, resolved, section_url, sections
+from generator.sitebuild import Section, resolved, restore_picture_urls, section_url, sections
 
 
 def test_a_child_replaces_its_parents_lists_and_merges_its_mappings(tmp_path: Path) -> None:
@@ -41,3 +41,31 @@ def test_each_section_knows_its_public_url() -> None:
         section_url("https://example.org/help", section) == "https://example.org/help/en/editors/"
     )
     assert section_url("", section) == ""
+
+
+def test_zensical_picture_urls_are_made_relative_to_the_page_as_served_again(
+    tmp_path: Path,
+) -> None:
+    # As Zensical writes them: resolved against the source file, one "../" too many.
+    zensical = (
+        '<a class="gg-zoom" href="../../../assets/screenshots/ios/g/s.1.780.webp">'
+        '<img src="../../../assets/screenshots/ios/g/s.1.390.webp" '
+        'srcset="../../../assets/screenshots/ios/g/s.1.292.webp 292w,'
+        '../../../assets/screenshots/ios/g/s.1.390.webp 390w" '
+        'data-gg-dark-src="../../assets/screenshots/ios/g/dark/s.1.390.webp"></a>'
+        '<a href="../../other/">other</a><img src="../../assets/logo.svg">'
+    )
+    page = tmp_path / "guides" / "g" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text(zensical, "utf-8")
+    (tmp_path / "index.html").write_text('<img src="assets/screenshots/web/g/s.1.727.webp">')
+    assert restore_picture_urls(tmp_path) == 1
+    fixed = page.read_text("utf-8")
+    assert "../../../" not in fixed
+    assert 'href="../../assets/screenshots/ios/g/s.1.780.webp"' in fixed
+    assert (
+        'srcset="../../assets/screenshots/ios/g/s.1.292.webp 292w,'
+        '../../assets/screenshots/ios/g/s.1.390.webp 390w"'
+    ) in fixed
+    assert '<a href="../../other/">' in fixed and 'src="../../assets/logo.svg"' in fixed
+    assert restore_picture_urls(tmp_path) == 0  # already right: nothing to do
