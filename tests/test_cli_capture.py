@@ -71,8 +71,7 @@ def test_capture_writes_annotated_images_raw_frames_and_boxes(tmp_path):
     assert "captured demo › ios/en" in result.stdout
     folder = root / "screenshots/en/ios/demo"
     image = Image.open(folder / "step-2.webp")
-    assert image.text["guidegen:device"] == "iPhone 13"
-    assert image.text["guidegen:css-width"] == "390"
+    assert image.format == "WEBP" and not {"exif", "xmp", "icc_profile"} & set(image.info)
     meta = json.loads((folder / "frames.json").read_text())
     assert meta["device"] == "iPhone 13" and meta["scale"] == 3
     step_2 = meta["steps"][1]
@@ -183,12 +182,15 @@ def test_images_are_lossless_webp_and_optimise_only_makes_them_smaller(tmp_path)
     optimised = project(tmp_path / "optimised", optimise=True)
     for root in (plain, optimised):
         assert guidegen(root, "capture", "--platform", "web").returncode == 0
+    sizes = {}
     for name in ("step-1.webp", "raw/step-1-1.webp"):
         a = plain / "screenshots/en/web/demo" / name
         b = optimised / "screenshots/en/web/demo" / name
         assert a.read_bytes()[8:16] == b.read_bytes()[8:16] == b"WEBPVP8L"  # lossless
-        assert b.stat().st_size < a.stat().st_size
+        sizes[name] = (a.stat().st_size, b.stat().st_size)
         assert Image.open(a).convert("RGB").tobytes() == Image.open(b).convert("RGB").tobytes()
+    assert all(b <= a for a, b in sizes.values()), sizes
+    assert sum(b for _, b in sizes.values()) < sum(a for a, _ in sizes.values()), sizes
 
 
 def test_redraw_restores_step_images_from_raw_frames_without_a_browser(tmp_path):
@@ -214,8 +216,6 @@ def test_dark_scheme_is_captured_in_its_own_folder_and_filtered_like_a_platform(
     dark = root / "screenshots/en/web/demo/dark"
     meta = json.loads((dark / "frames.json").read_text())
     assert meta["scheme"] == "dark"
-    image = Image.open(dark / "step-1.webp")
-    assert image.text["guidegen:scheme"] == "dark"
     # The whole raw frame: the step picture is cropped to what the step is about.
     raw = Image.open(dark / "raw/step-1-1.webp").convert("RGB")
     assert raw.getpixel((1270, 10)) == (18, 18, 18)  # the app's dark page

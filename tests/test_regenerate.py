@@ -97,7 +97,7 @@ def test_a_one_pixel_difference_stays_under_the_budget(captured):
     r, g, b = image.getpixel((700, 500))
     image.putpixel((700, 500), ((r + 60) % 256, g, b))
     out = io.BytesIO()
-    image.save(out, format="PNG")
+    image.save(out, format="WEBP", lossless=True)
     raw.write_bytes(out.getvalue())
     before = tree(root)
     result = guidegen(root, "capture", "--check")
