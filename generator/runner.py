@@ -550,6 +550,10 @@ class _StepRun:
         self.frames: list[Frame] = []
         self.group: list[_Marked] = []
         self.pending: Frame | None = None
+        # A fill, select or highlight leaves its screen to be shot later: the
+        # next mark on the same screen is shot with it anyway, so the picture is
+        # taken only before something else could change the screen.
+        self.unshot = False
         self.number = 0
 
     def _focus(self) -> ElementHandle | None:
@@ -609,7 +613,14 @@ class _StepRun:
             crop=self._crop(_box(seen["focus"])),
         )
 
+    def catch_up(self) -> None:
+        """Take the picture that a fill, select or highlight left for later."""
+        if self.unshot:
+            self.unshot = False
+            self.pending = self.shoot()
+
     def close_frame(self) -> None:
+        self.catch_up()
         if self.pending is not None:
             self.frames.append(self.pending)
         self.group.clear()
@@ -619,6 +630,7 @@ class _StepRun:
         """The dialog the previous action opened, drawn over the screen behind it, with
         the pressed button marked; it was answered the moment it opened."""
         session = self.session
+        self.catch_up()
         shown, session.dialog = session.dialog, None
         if shown is None:
             raise _ActionFailed(
@@ -654,6 +666,7 @@ class _StepRun:
         element = session.one(target) if target is not None and _needs_element(action) else None
         before = session.where()
         if not is_marked(action):
+            self.catch_up()
             session.perform(action, element)
             session.no_unexpected_dialog()
             if self.pending is not None and session.where() != before:
@@ -670,13 +683,17 @@ class _StepRun:
             if isinstance(action, Fill) and isinstance(action.fill.value, EnvValue):
                 # A value from the environment is a secret: never in an image.
                 session.redact.append(("mask", target))
-            self.pending = self.shoot()
+            self.unshot = True
             return
+        if isinstance(action, Highlight):
+            session.perform(action, element)
+            session.no_unexpected_dialog()
+            self.unshot = True
+            return
+        self.unshot = False  # this shot shows the earlier marks of the screen too
         self.pending = self.shoot()
         session.perform(action, element)
         session.no_unexpected_dialog()
-        if isinstance(action, Highlight):
-            return
         if session.where() != before or element.count() == 0:
             self.close_frame()
 
