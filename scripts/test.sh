@@ -7,7 +7,8 @@ bash scripts/setup.sh
 .venv/bin/ruff format --check .
 .venv/bin/mypy
 set +e
-.venv/bin/python -m pytest "$@"
+# On every core; a test file stays on one worker, so its fixtures are made once.
+.venv/bin/python -m pytest -n auto --dist loadfile "$@"
 code=$?
 set -e
 if [ "$code" -eq 5 ]; then

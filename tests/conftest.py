@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, Playwright, sync_playwright
 from generator.browser import launch
 from generator.config import Config, load_config
 from generator.server import serve
+from tests import editor_project
 
 # The built-site fixtures (a session-wide build in a copy of the project).
 pytest_plugins = ("tests.site_fixtures", "tests.installed")
@@ -64,3 +65,14 @@ def app_config(tmp_path: Path) -> Config:
 @pytest.fixture(scope="session")
 def project_config() -> Config:
     return load_config(ROOT)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_caches(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[Path]:
+    """One cache of site images and walkthroughs for the whole run: with several
+    workers (pytest-xdist), in the folder that holds theirs."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base if worker_id == "master" else base.parent) / "shared-caches"
+    editor_project.shared_caches = folder
+    yield folder
+    editor_project.shared_caches = None

@@ -9,11 +9,29 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+CACHES = ("site", "walkthroughs")
+# Site images and walkthrough videos are cached by content, and an entry is
+# checked against its own hash before use, so every project copy of a test run
+# can share one cache: the first build encodes, the others reuse. conftest's
+# session fixture sets the folder; None leaves each copy a cache of its own.
+shared_caches: Path | None = None
+
+
+def share_caches(target: Path) -> None:
+    """Point target's caches of site images and walkthroughs at the run's shared ones."""
+    if shared_caches is None:
+        return
+    for kind in CACHES:
+        shared = shared_caches / kind
+        shared.mkdir(parents=True, exist_ok=True)
+        link = target / ".guidegen" / "cache" / kind
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(shared, target_is_directory=True)
 
 
 def copy_project(target: Path) -> Path:
     """steps/, the shop (without its previews), the configuration, the facts, the
-    hand-written pages and the committed screenshots; PNG optimisation off, as it is slow."""
+    hand-written pages and the committed screenshots."""
     for name in ("steps", "screenshots"):
         shutil.copytree(ROOT / name, target / name)
     shutil.copytree(
@@ -30,6 +48,7 @@ def copy_project(target: Path) -> Path:
     for config in [*ROOT.glob("mkdocs*.yml"), ROOT / "facts.yml"]:
         shutil.copy(config, target / config.name)
     shutil.copy(ROOT / "pyproject.toml", target / "pyproject.toml")
+    share_caches(target)
     return target
 
 

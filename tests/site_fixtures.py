@@ -1,7 +1,7 @@
 """Fixtures and helpers for the tests of the built help site.
 
-The site is built once per test session and engine from a copy of the project
-(so the tests never touch the working tree's site/ or docs/), with the
+The site is built once per test run and engine (workers share it) from a copy
+of the project (so the tests never touch the working tree's site/ or docs/), with the
 screenshots that are committed, and served on 127.0.0.1 from a sub-path
 (``SUB_PATH``), as a site hosted at https://example.org/help/ would be. Every
 browser context made here aborts any request that leaves that server, and
@@ -11,6 +11,7 @@ passing on a developer's laptop.
 
 from __future__ import annotations
 
+import fcntl
 import html
 import json
 import re
@@ -27,6 +28,7 @@ from PIL import Image, ImageOps
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright
 
 from generator.server import serve
+from tests.editor_project import share_caches
 
 ROOT = Path(__file__).resolve().parent.parent
 COPIED = ("steps", "screenshots", "docs", "mockshop")
@@ -124,12 +126,7 @@ def build_copy(target: Path, engine: str = "mkdocs") -> Path:
         shutil.copy2(ROOT / name, target / name)
     (target / "steps" / "escape-check.yml").write_text(ESCAPE_CHECK, "utf-8")
     fake_dark_captures(target / "screenshots", DARK_GUIDE)
-    # Site images and walkthrough videos are cached by content: reusing the
-    # project's cache spares the build most of its encoding.
-    for kind in ("site", "walkthroughs"):
-        cache = ROOT / ".guidegen" / "cache" / kind
-        if cache.is_dir():
-            shutil.copytree(cache, target / ".guidegen" / "cache" / kind)
+    share_caches(target)
     result = subprocess.run(
         [
             sys.executable,
@@ -151,30 +148,44 @@ def build_copy(target: Path, engine: str = "mkdocs") -> Path:
     return target / "site"
 
 
+def built_once(factory: pytest.TempPathFactory, worker_id: str, engine: str) -> Path:
+    """The project copy built by engine, once per test run: with several workers
+    (pytest-xdist), the first to ask builds it in the folder that holds theirs
+    while the others wait, then all read the same site."""
+    base = factory.getbasetemp()
+    shared = base if worker_id == "master" else base.parent
+    root, done = shared / f"project-{engine}", shared / f"project-{engine}.built"
+    with (shared / f"project-{engine}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(root, ignore_errors=True)  # a build that failed
+            root.mkdir()
+            build_copy(root, engine)
+            done.touch()
+    return root
+
+
 @contextmanager
-def _served(root: Path, engine: str) -> Iterator[Site]:
-    """The built site of a project copy, served from SUB_PATH."""
-    served = root / "served"
-    served.mkdir()
+def _served(factory: pytest.TempPathFactory, root: Path, engine: str) -> Iterator[Site]:
+    """The built site of a project copy, served from SUB_PATH by this worker."""
+    served = factory.mktemp(f"served-{engine}")
     (served / SUB_PATH.strip("/")).symlink_to(root / "site", target_is_directory=True)
     with serve(served) as url:
         yield Site(root=root, url=url + SUB_PATH, engine=engine)
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+def site(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[Site]:
     """The site as MkDocs, the default engine, builds it."""
-    root = tmp_path_factory.mktemp("project")
-    build_copy(root)
-    with _served(root, "mkdocs") as built:
+    root = built_once(tmp_path_factory, worker_id, "mkdocs")
+    with _served(tmp_path_factory, root, "mkdocs") as built:
         yield built
 
 
 @pytest.fixture(scope="session")
-def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    root = tmp_path_factory.mktemp("project-zensical")
-    build_copy(root, "zensical")
-    with _served(root, "zensical") as built:
+def zensical_site(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[Site]:
+    root = built_once(tmp_path_factory, worker_id, "zensical")
+    with _served(tmp_path_factory, root, "zensical") as built:
         yield built
 
 
