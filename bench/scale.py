@@ -96,7 +96,7 @@ def mark_up_to_date(root: Path) -> int:
     config = load_config(root)
     guides = lint([config.path("steps_dir")], config).guides
     jobs = plan(guides, config)
-    write_manifest(config, fingerprints(config, jobs, None))
+    write_manifest(config, fingerprints(config, jobs))
     return len(jobs)
 
 

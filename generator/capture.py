@@ -114,12 +114,12 @@ def job_dir(config: Config, job: Job) -> Path:
 
 
 @contextmanager
-def app_url(config: Config, base_url: str | None = None) -> Iterator[str]:
+def app_url(config: Config) -> Iterator[str]:
     """The app under test: a given URL, the configured one, the app's own server, or
     the static app folder. AppNotReady before any run when none of them answers."""
-    if base_url or config.base_url:
-        require_reachable(base_url or config.base_url)
-        yield base_url or config.base_url
+    if config.base_url:
+        require_reachable(config.base_url)
+        yield config.base_url
         return
     if config.server is not None:
         with started(config, config.server) as url:
@@ -292,7 +292,6 @@ def execute(
     jobs: Sequence[Job],
     *,
     shoot: bool,
-    base_url: str | None = None,
     trace_dir: Path | None = None,
     workers: int | None = None,
     then: Callable[[Job, Run], Any] | None = None,
@@ -313,7 +312,7 @@ def execute(
     done: queue.Queue[Outcome | BaseException | None] = queue.Queue()
     stop = threading.Event()
     states = SetupStates()
-    with app_url(config, base_url) as url:
+    with app_url(config) as url:
         threads = [
             threading.Thread(
                 target=_worker,
@@ -648,10 +647,10 @@ def watch_hash(config: Config, server: Server) -> str:
     return digest.hexdigest()
 
 
-def fingerprints(config: Config, jobs: Sequence[Job], base_url: str | None) -> dict[str, str]:
+def fingerprints(config: Config, jobs: Sequence[Job]) -> dict[str, str]:
     """Each job's fingerprint; none when the app is elsewhere and cannot be hashed
     (a URL, or a server without watch globs)."""
-    if base_url or config.base_url:
+    if config.base_url:
         return {}
     if config.server is not None:
         if not config.server.watch:
@@ -736,7 +735,6 @@ def capture(
     check: bool = False,
     force: bool = False,
     prune: bool = False,
-    base_url: str | None = None,
     workers: int | None = None,
     report_dir: Path | None = None,
     universe: Sequence[Job] = (),
@@ -749,7 +747,7 @@ def capture(
     writes no screenshot, and reports what would change. universe is every
     job of the project, for finding orphaned folders.
     """
-    prints = fingerprints(config, jobs, base_url)
+    prints = fingerprints(config, jobs)
     todo = list(jobs) if (force or check) else outdated(config, jobs, prints)
     failures: list[Failure] = []
     items: list[Item] = []
@@ -767,9 +765,7 @@ def capture(
                 tolerance = tolerance_for(config, job.guide)
                 return settle_run(config, run, tolerance, write=not check, force=force, prune=prune)
 
-            for outcome in execute(
-                config, todo, shoot=True, base_url=base_url, workers=workers, then=settle
-            ):
+            for outcome in execute(config, todo, shoot=True, workers=workers, then=settle):
                 if outcome.run is None:
                     assert outcome.failure is not None
                     failures.append(outcome.failure)

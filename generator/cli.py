@@ -14,7 +14,7 @@ from pathlib import Path
 from generator import __version__
 from generator.appserver import AppNotReady
 from generator.browser import BrowserNotFound
-from generator.config import Config, ConfigError, load_config
+from generator.config import Config, ConfigError, load_config, overridden
 from generator.faults import fault_line
 from generator.lint import LintReport, lint, refresh_schema
 from generator.lock import screenshots_lock
@@ -125,7 +125,6 @@ def cmd_capture(args: argparse.Namespace, config: Config) -> int:
             check=args.check,
             force=args.force,
             prune=args.prune,
-            base_url=args.base_url,
             workers=args.workers,
             report_dir=report,
             universe=universe
@@ -207,7 +206,7 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
     from generator.capture import app_url
 
     jobs, _ = _jobs(args, config)
-    with app_url(config, args.base_url):
+    with app_url(config):
         return _check(args, config, jobs)
 
 
@@ -218,9 +217,7 @@ def _check(args: argparse.Namespace, config: Config, jobs: list) -> int:
 
     failed = []
     with progress(len(jobs), "checking") as bar:
-        for outcome in execute(
-            config, jobs, shoot=False, base_url=args.base_url, workers=args.workers
-        ):
+        for outcome in execute(config, jobs, shoot=False, workers=args.workers):
             if outcome.failure is not None:
                 failed.append((outcome, outcome.failure))
             bar.advance(("FAILED " if outcome.failure else "ok ") + outcome.job.name)
@@ -235,7 +232,6 @@ def _check(args: argparse.Namespace, config: Config, jobs: list) -> int:
                 config,
                 [o.job for o, _ in failed],
                 shoot=False,
-                base_url=args.base_url,
                 trace_dir=trace_dir,
                 workers=1,
             )
@@ -274,14 +270,14 @@ def cmd_build(args: argparse.Namespace, config: Config) -> int:
 
     cmd_render(args, config)
     try:
-        failed = build_site(config, args.engine, args.site_url)
+        failed = build_site(config)
     except SectionMissing as error:
         raise UsageError(str(error)) from None
     if failed is not None:
         print(failed, file=sys.stderr)
         return 1
     print(f"site built: {config.path('site_dir') / 'index.html'}")
-    if not (config.site_url if args.site_url is None else args.site_url):
+    if not config.site_url:
         print(
             "note: no site_url in [tool.guidegen] (or --site-url): sitemap.xml lists no "
             "pages, and 404.html finds its styles only when the site is at the server's root",
@@ -325,16 +321,15 @@ def cmd_serve(args: argparse.Namespace, config: Config) -> int:
     from generator.preview import preview
 
     if args.no_capture:
-        return preview(config, port=args.port, recapture=False, base_url=args.base_url)
+        return preview(config, port=args.port, recapture=False)
     # Started once for every recapture of the session.
-    with app_url(config, args.base_url):
+    with app_url(config):
         return preview(
             config,
             port=args.port,
             platforms=args.platform,
             langs=args.lang,
             recapture=not args.no_capture,
-            base_url=args.base_url,
         )
 
 
@@ -539,7 +534,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if not getattr(args, "needs_config", True):
             return int(args.func(args))
-        config = load_config()
+        config = overridden(
+            load_config(),
+            base_url=getattr(args, "base_url", None),
+            engine=getattr(args, "engine", None),
+            site_url=getattr(args, "site_url", None),
+        )
         for lang in getattr(args, "lang", []):
             if lang not in config.languages:
                 raise UsageError(f"--lang {lang}: not one of {', '.join(config.languages)}")

@@ -225,6 +225,10 @@ class NoConfig(ConfigError):
 _LANG_RE = re.compile(r"^[a-z]{2}$")
 
 
+_SITE_URL = re.compile(r"^https?://[^/\s]+(/\S*)?$")
+_SITE_URL_EXAMPLE = '"https://example.org/help/"'
+
+
 def _check(where: str, key: str, value: Any, default: Any) -> Any:
     """value with lists made tuples, or ConfigError naming where.key."""
     name = f"{where} {key}"
@@ -367,8 +371,8 @@ def parse_table(root: Path, table: dict[str, Any], source: str = "[tool.guidegen
     if values.get("engine", "mkdocs") not in ENGINES:
         raise ConfigError(f"{source} engine: expected one of {', '.join(ENGINES)}")
     site_url = values.get("site_url", "")
-    if site_url and not re.match(r"^https?://[^/\s]+(/\S*)?$", site_url):
-        raise ConfigError(f'{source} site_url: expected a URL such as "https://example.org/help/"')
+    if site_url and not _SITE_URL.match(site_url):
+        raise ConfigError(f"{source} site_url: expected a URL such as {_SITE_URL_EXAMPLE}")
     schemes = values.get("color_schemes", options["color_schemes"].default)
     if "color_schemes" in values:
         _schemes(source, table["color_schemes"], SCHEMES)
@@ -396,6 +400,28 @@ def find_project(start: Path) -> Path | None:
             if "guidegen" in data.get("tool", {}):
                 return directory
     return None
+
+
+def overridden(
+    config: Config,
+    *,
+    base_url: str | None = None,
+    engine: str | None = None,
+    site_url: str | None = None,
+) -> Config:
+    """config with the command line's options (those given) put over it once, so
+    that every part of guidegen reads one configuration; each is checked as the
+    same key in [tool.guidegen] is."""
+    if site_url and not _SITE_URL.match(site_url):
+        raise ConfigError(f"--site-url {site_url}: expected a URL such as {_SITE_URL_EXAMPLE}")
+    if engine is not None and engine not in ENGINES:
+        raise ConfigError(f"--engine {engine}: expected one of {', '.join(ENGINES)}")
+    return replace(
+        config,
+        base_url=config.base_url if base_url is None else base_url,
+        engine=config.engine if engine is None else engine,
+        site_url=config.site_url if site_url is None else site_url,
+    )
 
 
 def load_config(start: Path | None = None) -> Config:

@@ -238,14 +238,12 @@ class Preview:
         platforms: Sequence[str] = (),
         langs: Sequence[str] = (),
         recapture: bool = True,
-        base_url: str | None = None,
     ) -> None:
         self.config = config
         self.status = status
         self.platforms = platforms
         self.langs = langs
         self.recapture = recapture
-        self.base_url = base_url
 
     def lint(self) -> LintReport:
         report = lint([self.config.path("steps_dir")], self.config, dt.date.today())
@@ -296,7 +294,7 @@ class Preview:
             return 0, []
         self.status.update(busy=f"capturing {', '.join(sorted({j.guide.id for j in jobs}))}…")
         with screenshots_lock(self.config):
-            result = capture(self.config, jobs, base_url=self.base_url)
+            result = capture(self.config, jobs)
         failures = [failure.line() for failure in result.failures]
         for line in failures:
             print(line, file=sys.stderr, flush=True)
@@ -382,7 +380,6 @@ def preview(
     platforms: Sequence[str] = (),
     langs: Sequence[str] = (),
     recapture: bool = True,
-    base_url: str | None = None,
 ) -> int:
     """Serve, watch and rebuild until Ctrl-C; the exit code."""
     status = Status()
@@ -392,7 +389,6 @@ def preview(
         platforms=platforms,
         langs=langs,
         recapture=recapture,
-        base_url=base_url,
     )
     # A supervisor's TERM stops the preview as Ctrl-C does: server closed, exit 0.
     signal.signal(signal.SIGTERM, signal.default_int_handler)

@@ -159,13 +159,10 @@ def restore_picture_urls(section: Path) -> int:
     return changed
 
 
-def build_site(
-    config: Config, engine: str | None = None, site_url: str | None = None
-) -> str | None:
-    """The engine's strict build of every section of the site into site_dir;
-    None when it succeeded, else what went wrong (SectionMissing when a
-    configuration file is not there). The pages must be rendered already.
-    engine and site_url default to the configuration's."""
+def build_site(config: Config) -> str | None:
+    """The configured engine's strict build of every section of the site into
+    site_dir; None when it succeeded, else what went wrong (SectionMissing when
+    a configuration file is not there). The pages must be rendered already."""
     site = config.path("site_dir")
     parts = sections(config)
     # Built beside the old site and swapped in at the end, so a failed build
@@ -175,15 +172,10 @@ def build_site(
     try:
         for part in parts:
             target = staging / part.folder
-            failed = build_section(
-                engine or config.engine,
-                part,
-                target,
-                config.site_url if site_url is None else site_url,
-            )
+            failed = build_section(config.engine, part, target, config.site_url)
             if failed is not None:
                 return failed
-            if (engine or config.engine) == "zensical":
+            if config.engine == "zensical":
                 restore_picture_urls(target)
             rewrite_indexes(config, target)
         replace_dir(staging, site)

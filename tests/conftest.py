@@ -68,11 +68,9 @@ def project_config() -> Config:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def shared_caches(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[Path]:
-    """One cache of site images and walkthroughs for the whole run: with several
-    workers (pytest-xdist), in the folder that holds theirs."""
-    base = tmp_path_factory.getbasetemp()
-    folder = (base if worker_id == "master" else base.parent) / "shared-caches"
+def shared_caches(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One cache of site images and walkthroughs for the whole run, all workers'."""
+    folder = editor_project.run_folder(tmp_path_factory) / "shared-caches"
     editor_project.shared_caches = folder
     yield folder
     editor_project.shared_caches = None

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 CACHES = ("site", "walkthroughs")
 # Site images and walkthrough videos are cached by content, and an entry is
@@ -15,6 +17,13 @@ CACHES = ("site", "walkthroughs")
 # can share one cache: the first build encodes, the others reuse. conftest's
 # session fixture sets the folder; None leaves each copy a cache of its own.
 shared_caches: Path | None = None
+
+
+def run_folder(factory: pytest.TempPathFactory) -> Path:
+    """The test run's temporary folder: with several workers (pytest-xdist), the
+    one that holds each worker's own."""
+    base = factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
 def share_caches(target: Path) -> None:

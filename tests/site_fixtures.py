@@ -28,7 +28,7 @@ from PIL import Image, ImageOps
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright
 
 from generator.server import serve
-from tests.editor_project import share_caches
+from tests.editor_project import run_folder, share_caches
 
 ROOT = Path(__file__).resolve().parent.parent
 COPIED = ("steps", "screenshots", "docs", "mockshop")
@@ -148,12 +148,11 @@ def build_copy(target: Path, engine: str = "mkdocs") -> Path:
     return target / "site"
 
 
-def built_once(factory: pytest.TempPathFactory, worker_id: str, engine: str) -> Path:
+def built_once(factory: pytest.TempPathFactory, engine: str) -> Path:
     """The project copy built by engine, once per test run: with several workers
     (pytest-xdist), the first to ask builds it in the folder that holds theirs
     while the others wait, then all read the same site."""
-    base = factory.getbasetemp()
-    shared = base if worker_id == "master" else base.parent
+    shared = run_folder(factory)
     root, done = shared / f"project-{engine}", shared / f"project-{engine}.built"
     with (shared / f"project-{engine}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -175,16 +174,16 @@ def _served(factory: pytest.TempPathFactory, root: Path, engine: str) -> Iterato
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[Site]:
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The site as MkDocs, the default engine, builds it."""
-    root = built_once(tmp_path_factory, worker_id, "mkdocs")
+    root = built_once(tmp_path_factory, "mkdocs")
     with _served(tmp_path_factory, root, "mkdocs") as built:
         yield built
 
 
 @pytest.fixture(scope="session")
-def zensical_site(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[Site]:
-    root = built_once(tmp_path_factory, worker_id, "zensical")
+def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    root = built_once(tmp_path_factory, "zensical")
     with _served(tmp_path_factory, root, "zensical") as built:
         yield built
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import DEVICES, ConfigError, load_config
+from generator.config import DEVICES, Config, ConfigError, load_config, overridden
 from tests.editor_project import guidegen
 
 
@@ -118,3 +118,25 @@ def test_colour_schemes_default_to_light_and_narrow_per_platform(tmp_path):
     )
     assert config.schemes_for("ios") == ("light", "dark")
     assert config.schemes_for("web") == ("dark",)
+
+
+def test_command_line_options_are_put_over_the_configuration_once(tmp_path):
+    config = Config(root=tmp_path, site_url="https://example.org/help/", engine="mkdocs")
+    same = overridden(config)
+    assert same == config
+    over = overridden(config, base_url="http://127.0.0.1:9/", engine="zensical", site_url="")
+    assert over.base_url == "http://127.0.0.1:9/" and over.engine == "zensical"
+    assert over.site_url == ""  # an empty --site-url clears the configured one
+    assert over.languages == config.languages
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        ({"site_url": "example.org/help"}, "--site-url example.org/help: expected a URL"),
+        ({"engine": "hugo"}, "--engine hugo: expected one of mkdocs, zensical"),
+    ],
+)
+def test_a_bad_command_line_option_is_one_line(tmp_path, option, message):
+    with pytest.raises(ConfigError, match=message):
+        overridden(Config(root=tmp_path), **option)
