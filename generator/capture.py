@@ -498,13 +498,13 @@ def step_key(run: Run, step: str) -> str:
 
 
 def settle_run(
-    config: Config, run: Run, tolerance: Tolerance, *, write: bool, force: bool, prune: bool
+    config: Config, run: Run, tolerance: Tolerance, *, write: bool, prune: bool
 ) -> JobResult:
     """Compare a run with the committed images; write what changed when asked.
 
-    Below the tolerance the committed bytes stay as they are, so a capture
-    never churns files for invisible rendering noise. With force, every image
-    is settled again, but a file whose pixels are the same keeps its bytes.
+    Below the tolerance the committed bytes stay as they are, so a capture,
+    forced or not, never churns files for invisible rendering noise: a few
+    pixels of a glyph's edge can differ from one run to the next.
     """
     folder = layout.job_dir(
         config.path("screenshots_dir"), run.guide, run.platform, run.lang, run.scheme
@@ -521,7 +521,7 @@ def settle_run(
         verdicts.append(verdict)
         if not write:
             continue
-        if force or verdict.needs_writing:
+        if verdict.needs_writing:
             for frame, png in zip(images.entry["frames"], images.raw, strict=True):
                 if write_unless_same(folder / frame["raw"], png, config.optimise):
                     written.append(folder / frame["raw"])
@@ -742,7 +742,7 @@ def capture(
     """Capture jobs and settle them against the committed images.
 
     Update (the default) runs only jobs whose inputs changed (all with force)
-    and writes what changed beyond the tolerance, as each run succeeds: a
+    and writes, either way, what changed beyond the tolerance, as each run succeeds: a
     failed run leaves that job's images as they were. Check runs every job,
     writes no screenshot, and reports what would change. universe is every
     job of the project, for finding orphaned folders.
@@ -763,7 +763,7 @@ def capture(
             def settle(job: Job, run: Run) -> JobResult:
                 # Each job writes only its own folder, so workers settle in parallel.
                 tolerance = tolerance_for(config, job.guide)
-                return settle_run(config, run, tolerance, write=not check, force=force, prune=prune)
+                return settle_run(config, run, tolerance, write=not check, prune=prune)
 
             for outcome in execute(config, todo, shoot=True, workers=workers, then=settle):
                 if outcome.run is None:

@@ -399,7 +399,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--force",
         action="store_true",
-        help="recapture and rewrite everything, ignoring the manifest and the tolerance",
+        help="recapture every guide, whatever the manifest says (images are written as by "
+        "an update: only what changed beyond the tolerance)",
     )
     mode = p.add_mutually_exclusive_group()
     mode.add_argument(
