@@ -360,7 +360,7 @@ def write_unless_same(path: Path, data: bytes, smaller: bool) -> bool:
     return write_atomic(path, stored(data, smaller))
 
 
-def step_images(run: Run, smaller: bool = True) -> list[StepImages]:
+def step_images(run: Run, smaller: bool = False) -> list[StepImages]:
     """Each step's raw frames (as the browser took them), drawn image (in the
     committed format) and frames.json entry, in memory."""
     result = []
@@ -456,8 +456,8 @@ def _committed_image(path: Path) -> bytes:
 
 
 def _judged(key: str, fresh: StepImages, old: StepImages | None, tolerance: Tolerance) -> Verdict:
-    """judge; but a committed image whose checksums hold while its pixels do not
-    decode (a crafted file) counts as missing, said on stderr, so it is written again."""
+    """judge; but a committed image whose structure holds while its pixels do not
+    decode (garbled or crafted) counts as missing, said on stderr, so it is written again."""
     try:
         return judge(key, fresh, old, tolerance)
     except Exception as error:  # Pillow and zlib raise many kinds for a damaged file

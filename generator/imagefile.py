@@ -1,11 +1,11 @@
 """The committed image format: lossless WebP.
 
-Screenshots of a UI are flat colour and sharp text. Lossless WebP stores them
-in about half the bytes of an optimised PNG, encodes several times faster than
-a PNG optimiser and decodes twice as fast, and keeps every pixel, so the
-comparisons stay exact. The encoding is a pure function of the pixels and the
-libwebp version: no time, no path and no metadata go in, so two machines with
-the same Pillow write the same bytes. What made an image (device, guide, step,
+Screenshots of a UI are flat colour and sharp text. Lossless WebP keeps every
+pixel, so the comparisons stay exact, in 38% fewer bytes than an oxipng-optimised
+PNG, written in 59% of the time and decoded in about half (see FAST). The
+encoding is a pure function of the pixels and the libwebp version: no time,
+no path and no metadata go in, so two machines with the same Pillow write the
+same bytes. What made an image (device, guide, step,
 scheme, width) is in the job's frames.json, not in the file.
 """
 

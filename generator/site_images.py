@@ -39,6 +39,8 @@ DENSITIES: tuple[tuple[float, int], ...] = ((0.75, 80), (1.0, 80), (1.5, 70), (2
 # libwebp's default effort: within a few per cent of its best size, several
 # times faster than method 6.
 WEBP_METHOD = 4
+# Where a language's step pictures go, below its docs folder (and its site).
+SITE_FOLDER = "assets/screenshots"
 # Part of every cache key: bump it when the encoding changes.
 ENCODING = "webp-1"
 
@@ -314,7 +316,7 @@ def _frames(
 
 
 def image_stem(platform: str, guide: str, step: str, scheme: str) -> str:
-    folder = f"assets/screenshots/{platform}/{guide}"
+    folder = f"{SITE_FOLDER}/{platform}/{guide}"
     return f"{folder}/{layout.DARK}/{step}" if scheme == layout.DARK else f"{folder}/{step}"
 
 
