@@ -35,6 +35,7 @@ from generator.compare import (
 )
 from generator.config import Config, ConfigError, Server
 from generator.dialogs import draw as draw_dialog
+from generator.digests import WholeFolders
 from generator.files import write_atomic
 from generator.frames import Failure, Frame, Run, frame_entry, frame_from_entry
 from generator.imagefile import encode, stored
@@ -469,20 +470,27 @@ def _judged(key: str, fresh: StepImages, old: StepImages | None, tolerance: Tole
         return Verdict(key, "missing")
 
 
-def intact(folder: Path) -> bool:
+def intact(folder: Path, whole: WholeFolders) -> bool:
     """Whether a job folder's frames.json and every image it lists are whole (no
-    pixel is decoded: the files' structure only). Raises UnsafePath for a crafted file."""
+    pixel is decoded: the files' structure only). A folder found whole before
+    whose files have not changed since is not read again. Raises UnsafePath for
+    a crafted file."""
+    if whole.unchanged(folder):
+        return True
     try:
         meta = read_frames(folder)
     except Damaged:
         return False
     if meta is None:
         return False
-    return all(
-        path.is_file() and not image_problem(path.read_bytes(), full=False)
-        for entry in meta["steps"]
-        for path in _step_files(folder, entry)
-    )
+    files = [path for entry in meta["steps"] for path in _step_files(folder, entry)]
+    if not all(
+        path.is_file() and not image_problem(path.read_bytes(), full=False) for path in files
+    ):
+        return False
+    names = [layout.FRAMES, *(path.relative_to(folder).as_posix() for path in files)]
+    whole.found_whole(folder, names)
+    return True
 
 
 @dataclass(frozen=True)
@@ -665,13 +673,16 @@ def fingerprints(config: Config, jobs: Sequence[Job]) -> dict[str, str]:
 def outdated(config: Config, jobs: Sequence[Job], prints: dict[str, str]) -> list[Job]:
     """The jobs whose images are missing or were made from something else."""
     manifest = read_manifest(config)
-    return [
+    whole = WholeFolders(config.root / ".guidegen" / "cache" / "whole-folders.json")
+    found = [
         job
         for job in jobs
         if job_key(job) not in prints
         or manifest.get(job_key(job)) != prints[job_key(job)]
-        or not intact(job_dir(config, job))
+        or not intact(job_dir(config, job), whole)
     ]
+    whole.save()
+    return found
 
 
 def shard(jobs: Sequence[Job], index: int, count: int) -> list[Job]:

@@ -13,6 +13,7 @@ import errno
 import os
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 
@@ -39,6 +40,34 @@ def write_atomic(path: Path, data: bytes) -> bool:
             Path(temporary).unlink(missing_ok=True)
         if isinstance(error, OSError) and error.errno is not None:
             raise OSError(error.errno, error.strerror, str(path)) from None
+        raise
+    return True
+
+
+def publish_entry(entry: Path, target: Path) -> bool:
+    """Make target hold the bytes of a cache entry: a hard link to it where the
+    file system allows (no bytes copied, and a later run sees by the inode alone
+    that nothing changed), else a copy.
+
+    Returns False, touching nothing, when target already is that entry. Cache
+    entries are never written in place, and neither is target afterwards, so
+    the two cannot drift apart.
+    """
+    try:
+        if os.path.samefile(entry, target):
+            return False
+    except FileNotFoundError:
+        pass
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}-{threading.get_ident()}.tmp")
+    try:
+        os.link(entry, temporary)
+    except OSError:
+        return write_atomic(target, entry.read_bytes())
+    try:
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
         raise
     return True
 

@@ -20,6 +20,7 @@ from urllib.parse import quote, urlsplit
 
 from generator import layout, page_pictures
 from generator.config import Config
+from generator.digests import Digests
 from generator.facts import FILLED_RE, in_code, is_public, outside_code, page_files
 from generator.files import remove_stale, write_atomic
 from generator.model import (
@@ -444,11 +445,12 @@ def render(
     install_assets(config)
     urls = directory_urls(config.root / "mkdocs.yml")
     prefix = page_prefix(PurePath("guides", "ID.md"), urls)
+    digests = Digests(config.root / ".guidegen" / "cache" / "digests.json")
     for lang in config.languages:
         docs = config.path("docs_dir") / lang
-        images, written = site_pictures(config, guides, lang)
+        images, written = site_pictures(config, guides, lang, digests)
         render_pages(config, shared, lang, images, by_id, urls)
-        walkthroughs = publish_walkthroughs(config, guides, lang, step_text)
+        walkthroughs = publish_walkthroughs(config, guides, lang, step_text, digests)
         for guide in guides:
             for platform in (p for p in guide.platforms if p in config.platforms):
                 for step in steps_for(guide, platform):
@@ -464,4 +466,5 @@ def render(
             pages.add(index)
         remove_stale(docs / "guides", pages)
         remove_stale(docs / "assets" / "screenshots", written)
+    digests.save()
     return missing

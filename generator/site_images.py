@@ -25,7 +25,8 @@ from PIL import Image
 
 from generator import layout
 from generator.config import Config
-from generator.files import write_atomic
+from generator.digests import Digests, Known
+from generator.files import publish_entry, write_atomic
 from generator.imagefile import problem as image_problem
 from generator.model import PHONES, Guide, Platform, steps_for
 from generator.safepath import shown
@@ -234,19 +235,19 @@ def _encode(image: Image.Image, rect: Rect, width: int, quality: int) -> bytes:
     return out.getvalue()
 
 
-def _run(config: Config, jobs: Sequence[_Job]) -> None:
+def _run(config: Config, jobs: Sequence[_Job], digests: Digests) -> None:
     """Write every job's WebP, from the cache when it holds it, else encoded
     on a few threads (Pillow releases the GIL while it resizes and encodes)."""
     cache = config.root / ".guidegen" / "cache" / "site"
-    # An entry's name carries the hash of its own bytes, checked before use: a
-    # damaged entry is encoded again, never published.
+    # An entry's name carries the hash of its own bytes, checked before use
+    # (read again only when the file changed): a damaged entry is encoded
+    # again, never published.
     entries = {p.name.split("-", 1)[0]: p for p in cache.glob("*-*.webp")}
     todo: dict[Path, list[_Job]] = {}
     for job in jobs:
         cached = entries.get(job.key())
-        data = cached.read_bytes() if cached is not None else b""
-        if cached is not None and cached.name == _entry_name(job.key(), data):
-            write_atomic(job.target, data)
+        if cached is not None and cached.name == _entry_name(job.key(), digests.picture(cached)):
+            publish_entry(cached, job.target)
             continue
         if cached is not None:
             cached.unlink(missing_ok=True)
@@ -260,20 +261,22 @@ def _run(config: Config, jobs: Sequence[_Job]) -> None:
             raise _damaged(source, source.read_bytes(), error) from None
         for job in todo[source]:
             data = _encode(image, job.rect, job.width, job.quality)
-            write_atomic(cache / _entry_name(job.key(), data), data)
-            write_atomic(job.target, data)
+            entry = cache / _entry_name(job.key(), data)
+            write_atomic(entry, data)
+            publish_entry(entry, job.target)
 
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
         list(pool.map(convert, sorted(todo)))
 
 
-def _damaged(source: Path, raw: bytes, error: Exception) -> Damaged:
-    problem = image_problem(raw) or f"not a readable image ({error})"
+def _damaged(source: Path, raw: bytes, error: Exception | None = None) -> Damaged:
+    problem = image_problem(raw) or "not a readable image" + (f" ({error})" if error else "")
     return Damaged(f"{shown(source)}: {problem}; {FIX}")
 
 
-def _entry_name(key: str, data: bytes) -> str:
-    return f"{key}-{hashlib.sha256(data).hexdigest()}.webp"
+def _entry_name(key: str, content: bytes | Known) -> str:
+    digest = content.digest if isinstance(content, Known) else hashlib.sha256(content).hexdigest()
+    return f"{key}-{digest}.webp"
 
 
 def _frames(
@@ -283,14 +286,12 @@ def _frames(
     stem: str,
     docs: Path,
     jobs: list[_Job],
+    digests: Digests,
 ) -> tuple[SiteFrame, ...]:
-    raw = source.read_bytes()
-    try:
-        with Image.open(io.BytesIO(raw)) as image:
-            size = image.size
-    except Exception as error:  # Pillow raises many kinds for a damaged file
-        raise _damaged(source, raw, error) from None
-    source_hash = hashlib.sha256(raw).hexdigest()
+    known = digests.picture(source)
+    if known.size is None:
+        raise _damaged(source, source.read_bytes())
+    size, source_hash = known.size, known.digest
     rects = frame_rects(size, meta, side_by_side, source)
     scale = meta.scale if meta else 1.0
     frames = []
@@ -333,7 +334,7 @@ def _steps(guides: Sequence[Guide]) -> Iterator[tuple[Guide, Platform, str]]:
 
 
 def site_pictures(
-    config: Config, guides: Sequence[Guide], lang: str
+    config: Config, guides: Sequence[Guide], lang: str, digests: Digests
 ) -> tuple[dict[tuple[str, str, str], StepPicture], set[Path]]:
     """Write the site images of every captured step of the language.
 
@@ -359,10 +360,10 @@ def site_pictures(
                 metas[folder] = read_frames(folder)
             stem = image_stem(platform, guide.id, step, scheme)
             meta = metas[folder].get(step)
-            schemes[scheme] = _frames(source, meta, side_by_side, stem, docs, jobs)
+            schemes[scheme] = _frames(source, meta, side_by_side, stem, docs, jobs, digests)
         if schemes:
             pictures[(platform, guide.id, step)] = StepPicture(
                 schemes["light"], schemes.get(layout.DARK, ()), side_by_side
             )
-    _run(config, jobs)
+    _run(config, jobs, digests)
     return pictures, {job.target for job in jobs}

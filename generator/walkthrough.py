@@ -1,8 +1,9 @@
 """A guide's walkthrough: its step pictures one after another as a short video.
 
-Pure in its inputs and outputs: step pictures (image bytes and where each frame
-sits in them) and caption texts go in; H.264 MP4 bytes and a WebVTT captions
-track with one cue per step come out. No browser is involved. The encoder is
+Pure in its inputs and outputs: step pictures (their files, digests and where
+each frame sits in them) and caption texts go in; H.264 MP4 bytes and a WebVTT
+captions track with one cue per step come out. A picture is read only when its
+video is encoded: the cache is keyed by the digests. No browser is involved. The encoder is
 the ffmpeg binary shipped in the ``imageio-ffmpeg`` wheel, run with a fixed
 frame rate, one thread and bit-exact flags so that the same inputs always give
 the same bytes; results are cached by a hash of everything that goes in.
@@ -11,7 +12,6 @@ the same bytes; results are cached by a hash of everything that goes in.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import math
 import subprocess
@@ -46,7 +46,8 @@ class Step:
     """
 
     caption: str
-    png: bytes
+    picture: Path
+    digest: str  # sha256 of the picture's bytes
     frames: tuple[Box, ...] = ()
 
 
@@ -131,7 +132,7 @@ def _fit(picture: Image.Image, canvas: Canvas) -> Image.Image:
 
 
 def _pictures(step: Step, canvas: Canvas) -> list[Image.Image]:
-    with Image.open(io.BytesIO(step.png)) as image:
+    with Image.open(step.picture) as image:
         whole = image.convert("RGB")
     boxes = [b for b in step.frames if _inside(b, whole.size)] or [(0, 0, *whole.size)]
     return [_fit(whole.crop((x, y, x + w, y + h)), canvas) for x, y, w, h in boxes]
@@ -281,7 +282,7 @@ def cache_key(steps: Sequence[Step], canvas: Canvas, max_bytes: int = MAX_BYTES)
         "canvas": asdict(canvas),
         "steps": [
             {
-                "png": hashlib.sha256(s.png).hexdigest(),
+                "png": s.digest,
                 "frames": [list(b) for b in s.frames],
                 "counts": counts,
             }
@@ -293,17 +294,14 @@ def cache_key(steps: Sequence[Step], canvas: Canvas, max_bytes: int = MAX_BYTES)
 
 def encode_cached(
     cache: Path, steps: Sequence[Step], canvas: Canvas, max_bytes: int = MAX_BYTES
-) -> tuple[Walkthrough, bool]:
-    """encode(), but a video made before from the same inputs is read from cache.
+) -> tuple[Path, bool]:
+    """encode(), but a video made before from the same inputs is taken from cache.
 
-    Returns the walkthrough and whether it was encoded now.
+    Returns the cached video's path and whether it was encoded now. Its captions
+    are captions(steps): they are not in the video.
     """
     path = cache / f"{cache_key(steps, canvas, max_bytes)}.mp4"
-    counts = _frame_counts(steps)
-    seconds = sum(sum(c) for c in counts) / FPS
     if path.is_file():
-        video = path.read_bytes()
-        return Walkthrough(video, captions(steps), canvas.width, canvas.height, seconds), False
-    made = encode(steps, canvas, max_bytes)
-    write_atomic(path, made.video)
-    return made, True
+        return path, False
+    write_atomic(path, encode(steps, canvas, max_bytes).video)
+    return path, True

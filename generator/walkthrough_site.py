@@ -20,13 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PIL import Image
-
 from generator import layout
 from generator.config import Config
-from generator.files import remove_stale, write_atomic
+from generator.digests import Digests
+from generator.files import publish_entry, remove_stale, write_atomic
 from generator.model import Guide, Platform, steps_for
-from generator.walkthrough import Box, Canvas, Step, Walkthrough, canvas_for, encode_cached
+from generator.walkthrough import Box, Canvas, Step, canvas_for, captions, encode_cached
 
 WORDS = {
     "ja": {"play": "すべての手順を再生", "video": "すべての手順の動画", "captions": "日本語"},
@@ -72,7 +71,7 @@ def _rect(value: object) -> Box | None:
     return (x, y, w, h)
 
 
-def _raw_size(folder: Path, frame: dict[str, Any]) -> tuple[int, int] | None:
+def _raw_size(folder: Path, frame: dict[str, Any], digests: Digests) -> tuple[int, int] | None:
     name = frame.get("raw")
     if not isinstance(name, str):
         return None
@@ -83,8 +82,7 @@ def _raw_size(folder: Path, frame: dict[str, Any]) -> tuple[int, int] | None:
     if not path.is_file():
         return None
     try:
-        with Image.open(path) as image:
-            return image.size
+        return digests.picture(path).size
     except OSError:
         return None
 
@@ -108,7 +106,9 @@ def _laid_out(sizes: list[tuple[int, int]], picture: tuple[int, int]) -> list[Bo
     return []
 
 
-def _frames_of(folder: Path, entry: dict[str, Any], picture: tuple[int, int]) -> tuple[Box, ...]:
+def _frames_of(
+    folder: Path, entry: dict[str, Any], picture: tuple[int, int], digests: Digests
+) -> tuple[Box, ...]:
     listed = entry.get("frames")
     frames = [f for f in listed if isinstance(f, dict)] if isinstance(listed, list) else []
     if len(frames) < 2:
@@ -116,30 +116,36 @@ def _frames_of(folder: Path, entry: dict[str, Any], picture: tuple[int, int]) ->
     placed = [_rect(f.get("at")) for f in frames]
     if all(placed):
         return tuple(b for b in placed if b)
-    sizes = [_raw_size(folder, f) for f in frames]
+    sizes = [_raw_size(folder, f, digests) for f in frames]
     if not all(sizes):
         return ()
     return tuple(_laid_out([s for s in sizes if s], picture))
 
 
-def _canvas(folder: Path, meta: dict[str, Any], first_png: Path, dark: bool) -> Canvas:
+def _canvas(
+    folder: Path, meta: dict[str, Any], first: tuple[int, int], dark: bool, digests: Digests
+) -> Canvas:
     """A canvas for the device's screen: its CSS size is a raw frame's size over the scale."""
     scale = _number(meta.get("scale")) or 1.0
     size = None
     for entry in meta.get("steps", []) if isinstance(meta.get("steps"), list) else []:
         frames = entry.get("frames") if isinstance(entry, dict) else None
         if isinstance(frames, list) and frames and isinstance(frames[0], dict):
-            size = _raw_size(folder, frames[0])
+            size = _raw_size(folder, frames[0], digests)
             if size:
                 break
-    if size is None:
-        with Image.open(first_png) as image:
-            size = image.size
+    size = size or first
     return canvas_for(max(1, round(size[0] / scale)), max(1, round(size[1] / scale)), dark)
 
 
 def job_steps(
-    config: Config, guide: Guide, platform: str, lang: str, scheme: str, wording: Wording
+    config: Config,
+    guide: Guide,
+    platform: str,
+    lang: str,
+    scheme: str,
+    wording: Wording,
+    digests: Digests,
 ) -> tuple[list[Step], Canvas] | None:
     """The walkthrough's steps for one capture job; None when a picture is missing
     or unreadable (render warns about those)."""
@@ -150,28 +156,23 @@ def job_steps(
         if isinstance(meta.get("steps"), list)
         else {}
     )
-    steps = []
-    platform_steps = steps_for(guide, platform)  # type: ignore[arg-type]
-    for step in platform_steps:
+    steps, sizes = [], []
+    for step in steps_for(guide, platform):  # type: ignore[arg-type]
         path = layout.step_image(folder, step.id)
-        if not path.is_file():
-            return None
-        png = path.read_bytes()
         try:
-            with Image.open(path) as image:
-                image.load()
-                size = image.size
+            known = digests.picture(path)
         except OSError:
             return None
+        if known.size is None:
+            return None
         text = wording(step.text.get(lang), config, platform, lang)
-        entry = entries.get(step.id, {})
-        steps.append(
-            Step(f"{step.number}. {' '.join(text.split())}", png, _frames_of(folder, entry, size))
-        )
+        frames = _frames_of(folder, entries.get(step.id, {}), known.size, digests)
+        caption = f"{step.number}. {' '.join(text.split())}"
+        steps.append(Step(caption, path, known.digest, frames))
+        sizes.append(known.size)
     if not steps:
         return None
-    first = layout.step_image(folder, platform_steps[0].id)
-    return steps, _canvas(folder, meta, first, dark=scheme == "dark")
+    return steps, _canvas(folder, meta, sizes[0], scheme == "dark", digests)
 
 
 @dataclass(frozen=True)
@@ -193,7 +194,7 @@ def walkthrough_name(platform: str, guide: str, scheme: str) -> str:
 
 
 def publish(
-    config: Config, guides: Sequence[Guide], lang: str, wording: Wording
+    config: Config, guides: Sequence[Guide], lang: str, wording: Wording, digests: Digests
 ) -> dict[tuple[str, str], list[Published]]:
     """Make (or take from cache) every walkthrough of one language and write it
     into the docs folder; remove walkthroughs of guides that are gone.
@@ -210,28 +211,29 @@ def publish(
             for scheme in config.schemes_for(platform):
                 if guide.color_schemes is not None and scheme not in guide.color_schemes:
                     continue
-                made = job_steps(config, guide, platform, lang, scheme, wording)
+                made = job_steps(config, guide, platform, lang, scheme, wording, digests)
                 if made is not None:
                     jobs.append(_Job(platform, guide.id, scheme, *made))
 
-    def encode(job: _Job) -> tuple[Walkthrough, bool]:
-        walk, encoded = encode_cached(cache, job.steps, job.canvas)
+    def encode(job: _Job) -> tuple[Path, bool]:
+        cached, encoded = encode_cached(cache, job.steps, job.canvas)
         if encoded:
             print(f"walkthrough {lang}/{job.name}.mp4 encoded", flush=True)
-        return walk, encoded
+        return cached, encoded
 
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         results = list(pool.map(encode, jobs))
     found: dict[tuple[str, str], list[Published]] = {}
     wanted: set[Path] = set()
-    for job, (walk, _) in zip(jobs, results, strict=True):
+    for job, (cached, _) in zip(jobs, results, strict=True):
         video, vtt = docs / f"{job.name}.mp4", docs / f"{job.name}.vtt"
-        write_atomic(video, walk.video)
-        write_atomic(vtt, walk.vtt.encode())
+        publish_entry(cached, video)
+        write_atomic(vtt, captions(job.steps).encode())
         wanted |= {video, vtt}
+        width, height = job.canvas.width, job.canvas.height
         found.setdefault((job.platform, job.guide), []).append(
-            Published(job.scheme, f"{job.name}.mp4", f"{job.name}.vtt", walk.width, walk.height)
+            Published(job.scheme, f"{job.name}.mp4", f"{job.name}.vtt", width, height)
         )
     remove_stale(docs / "assets" / "walkthroughs", wanted)
     encoded = sum(e for _, e in results)

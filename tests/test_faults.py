@@ -178,6 +178,22 @@ def test_a_capture_replaces_damaged_images(demo: Path, mode: tuple[str, ...]) ->
     assert decodes(demo / JOB / "step-1.webp") and decodes(demo / JOB / "raw/step-2-1.webp")
 
 
+def test_damage_after_a_no_op_run_is_still_found(demo: Path) -> None:
+    """A no-op capture remembers the folders it found whole by their files' stat;
+    damage done afterwards changes a stat, so it is looked at again."""
+    then = time.time_ns() - 3_600_000_000_000
+    for path in (demo / "screenshots").rglob("*"):
+        os.utime(path, ns=(then, then))
+    result = guidegen(demo, "capture", "--platform", "web")
+    assert "captured 0" in result.stdout, result.stdout + result.stderr
+    assert (demo / ".guidegen/cache/whole-folders.json").is_file()
+    damage(demo)
+    result = guidegen(demo, "capture", "--platform", "web")
+    assert result.returncode == 0, result.stderr
+    assert "captured 1, up to date 0" in result.stdout
+    assert decodes(demo / JOB / "step-1.webp") and decodes(demo / JOB / "raw/step-2-1.webp")
+
+
 # 4. A browser crash fails the runs in flight only; a browser that cannot start is one line.
 
 CRASH_GUIDE = """\

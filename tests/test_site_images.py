@@ -11,6 +11,7 @@ from PIL import Image
 
 from generator.annotate import GAP_CSS
 from generator.config import Config
+from generator.digests import Digests
 from generator.model import Guide, steps_for
 from generator.render import alt_text
 from generator.site_figure import directory_urls, figure, page_prefix
@@ -82,7 +83,9 @@ def test_older_captures_are_cut_into_their_frames_by_the_composition_geometry(tm
     config = Config(root=tmp_path, languages=("en",))
     job = tmp_path / "screenshots/en/ios/demo"
     write_job(job, two_frames(("red", "blue")), frames_meta(1, 2))
-    pictures, written = site_pictures(config, [guide(["ios"])], "en")
+    pictures, written = site_pictures(
+        config, [guide(["ios"])], "en", Digests(config.root / "digests.json")
+    )
     picture = pictures[("ios", "demo", "two")]
     assert picture.side_by_side and picture.dark == ()
     first, second = picture.light
@@ -105,7 +108,9 @@ def test_web_frames_stack_and_a_recorded_at_rect_wins(tmp_path):
     frames[0] |= {"at": [10, 20, 600, 400], "crop": [100, 50, 600, 400]}
     frames[1] |= {"at": [0, 450, 1280, 450]}
     write_job(job, image, frames, scale=1.0)
-    pictures, _ = site_pictures(config, [guide(["web"])], "en")
+    pictures, _ = site_pictures(
+        config, [guide(["web"])], "en", Digests(config.root / "digests.json")
+    )
     first, second = pictures[("web", "demo", "two")].light
     assert (first.css_width, first.css_height) == (600, 400)
     assert [v.width for v in first.variants] == [450, 600]  # no upscaling past the capture
@@ -117,7 +122,9 @@ def test_stacked_web_frames_without_at_are_split(tmp_path):
     config = Config(root=tmp_path, languages=("en",))
     picture = two_frames(("red", "blue"), side_by_side=False, frame=(1280, 800))
     write_job(tmp_path / "screenshots/en/web/demo", picture, frames_meta(1, 2), scale=1.0)
-    pictures, _ = site_pictures(config, [guide(["web"])], "en")
+    pictures, _ = site_pictures(
+        config, [guide(["web"])], "en", Digests(config.root / "digests.json")
+    )
     first, second = pictures[("web", "demo", "two")].light
     assert [(f.css_width, f.css_height) for f in (first, second)] == [(1280, 800), (1280, 800)]
     assert near(colour(tmp_path / "docs/en" / second.variants[0].name), (0, 0, 255))
@@ -127,7 +134,9 @@ def test_without_raw_frames_an_older_picture_is_shown_whole(tmp_path):
     config = Config(root=tmp_path, languages=("en",))
     job = tmp_path / "screenshots/en/ios/demo"
     write_job(job, two_frames(("red", "blue"))[0], frames_meta(1, 2))
-    pictures, _ = site_pictures(config, [guide(["ios"])], "en")
+    pictures, _ = site_pictures(
+        config, [guide(["ios"])], "en", Digests(config.root / "digests.json")
+    )
     (whole,) = pictures[("ios", "demo", "two")].light
     assert (whole.css_width, whole.css_height) == ((2 * 390 + GAP) / 3, 220)
 
@@ -137,7 +146,9 @@ def test_dark_pictures_come_from_the_dark_job_folder(tmp_path):
     job = tmp_path / "screenshots/en/ios/demo"
     write_job(job, two_frames(("white", "white")), frames_meta(1, 2))
     write_job(job / "dark", two_frames(("black", "black")), frames_meta(1, 2))
-    pictures, _ = site_pictures(config, [guide(["ios"])], "en")
+    pictures, _ = site_pictures(
+        config, [guide(["ios"])], "en", Digests(config.root / "digests.json")
+    )
     picture = pictures[("ios", "demo", "two")]
     assert picture.dark[0].variants[0].name == "assets/screenshots/ios/demo/dark/two.1.98.webp"
     assert near(colour(tmp_path / "docs/en" / picture.dark[1].variants[0].name), (0, 0, 0))
@@ -152,7 +163,9 @@ def test_a_light_only_picture_has_no_dark_attributes(tmp_path):
     write_job(job, two_frames(("red", "blue")), frames_meta(1, 2))
     # Left from a time the project captured dark: not shown once it no longer does.
     write_job(job / "dark", two_frames(("black", "black")), frames_meta(1, 2))
-    pictures, _ = site_pictures(config, [guide(["ios"])], "en")
+    pictures, _ = site_pictures(
+        config, [guide(["ios"])], "en", Digests(config.root / "digests.json")
+    )
     html = figure(pictures[("ios", "demo", "two")], ["first", "second"], "../")
     assert "data-gg-dark" not in html
     assert html.count('<span class="gg-next" aria-hidden="true"></span>') == 1
@@ -163,20 +176,22 @@ def test_a_light_only_picture_has_no_dark_attributes(tmp_path):
 def test_encodings_are_cached_by_content(tmp_path):
     config = Config(root=tmp_path, languages=("en",))
     write_job(tmp_path / "screenshots/en/ios/demo", two_frames(("red", "blue")), frames_meta(1, 2))
-    _, written = site_pictures(config, [guide(["ios"])], "en")
+    _, written = site_pictures(
+        config, [guide(["ios"])], "en", Digests(config.root / "digests.json")
+    )
     cache = tmp_path / ".guidegen/cache/site"
     entries = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
     assert len(entries) == 8
     for path in written:
         path.unlink()
-    site_pictures(config, [guide(["ios"])], "en")
+    site_pictures(config, [guide(["ios"])], "en", Digests(config.root / "digests.json"))
     assert all(path.is_file() for path in written)
     # Served again from the cache: no entry was written anew.
     assert {p.name: p.stat().st_mtime_ns for p in cache.iterdir()} == entries
     # A damaged entry is not served: it is encoded again.
     damaged = sorted(cache.iterdir())[0]
     damaged.write_bytes(b"damaged")
-    site_pictures(config, [guide(["ios"])], "en")
+    site_pictures(config, [guide(["ios"])], "en", Digests(config.root / "digests.json"))
     assert all(path.read_bytes() != b"damaged" for path in written)
     assert len(list(cache.iterdir())) == 8
 
@@ -200,7 +215,7 @@ def test_a_broken_frames_json_names_itself_and_the_fix(tmp_path, change, message
     change(meta)
     (job / "frames.json").write_text(json.dumps(meta))
     with pytest.raises(PictureError, match=r"frames\.json") as error:
-        site_pictures(config, [guide(["ios"])], "en")
+        site_pictures(config, [guide(["ios"])], "en", Digests(config.root / "digests.json"))
     assert message in str(error.value) and "guidegen" in str(error.value)
 
 
@@ -238,7 +253,9 @@ def test_site_images_are_webp_and_much_lighter_than_the_capture(tmp_path):
     job = tmp_path / "screenshots/ja/ios/demo"
     with Image.open(source) as image:
         write_job(job, image, frames_meta(1))
-    pictures, _ = site_pictures(config, [guide(["ios"])], "ja")
+    pictures, _ = site_pictures(
+        config, [guide(["ios"])], "ja", Digests(config.root / "digests.json")
+    )
     frame = pictures[("ios", "demo", "two")].light[0]
     sharpest = (tmp_path / "docs/ja" / frame.variants[-1].name).read_bytes()
     assert Image.open(io.BytesIO(sharpest)).format == "WEBP"

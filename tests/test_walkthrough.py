@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
@@ -13,10 +14,12 @@ import pytest
 from PIL import Image
 
 from generator.config import Config
+from generator.digests import Digests
 from generator.model import Guide
 from generator.preview import watched
 from generator.render import guide_page, step_text
 from generator.walkthrough import (
+    Box,
     Canvas,
     Step,
     canvas_for,
@@ -45,10 +48,21 @@ def two_frames() -> bytes:
     return out.getvalue()
 
 
-STEPS = (
-    Step("1. ①ボタンをタップします。", png((60, 100), (250, 250, 250))),
-    Step("2. Tap <Send> & wait", two_frames(), ((0, 0, 60, 100), (70, 0, 60, 100))),
-)
+def as_step(folder: Path, caption: str, data: bytes, frames: tuple[Box, ...] = ()) -> Step:
+    digest = hashlib.sha256(data).hexdigest()
+    path = folder / f"{digest}.png"
+    path.write_bytes(data)
+    return Step(caption, path, digest, frames)
+
+
+@pytest.fixture
+def steps(tmp_path: Path) -> tuple[Step, Step]:
+    return (
+        as_step(tmp_path, "1. ①ボタンをタップします。", png((60, 100), (250, 250, 250))),
+        as_step(
+            tmp_path, "2. Tap <Send> & wait", two_frames(), ((0, 0, 60, 100), (70, 0, 60, 100))
+        ),
+    )
 
 
 def cues(vtt: str) -> list[tuple[float, float, str]]:
@@ -78,9 +92,11 @@ def probe_duration(video: bytes, tmp_path: Path) -> float:
     return int(h) * 3600 + int(m) * 60 + float(s)
 
 
-def test_two_encodes_give_identical_bytes_that_fit(tmp_path: Path) -> None:
-    first = encode(STEPS, SMALL)
-    second = encode(STEPS, SMALL)
+def test_two_encodes_give_identical_bytes_that_fit(
+    tmp_path: Path, steps: tuple[Step, Step]
+) -> None:
+    first = encode(steps, SMALL)
+    second = encode(steps, SMALL)
     assert first.video == second.video
     assert first.vtt == second.vtt
     assert 0 < len(first.video) <= 1_000_000
@@ -89,13 +105,15 @@ def test_two_encodes_give_identical_bytes_that_fit(tmp_path: Path) -> None:
     assert probe_duration(first.video, tmp_path) == pytest.approx(first.seconds, abs=0.6)
 
 
-def test_a_video_too_big_for_its_budget_is_refused() -> None:
+def test_a_video_too_big_for_its_budget_is_refused(steps: tuple[Step, Step]) -> None:
     with pytest.raises(ValueError, match="does not fit"):
-        encode(STEPS, SMALL, max_bytes=500)
+        encode(steps, SMALL, max_bytes=500)
 
 
-def test_captions_have_one_escaped_cue_per_step_for_as_long_as_its_frames() -> None:
-    found = cues(captions(STEPS))
+def test_captions_have_one_escaped_cue_per_step_for_as_long_as_its_frames(
+    steps: tuple[Step, Step],
+) -> None:
+    found = cues(captions(steps))
     assert [text for _, _, text in found] == [
         "1. ①ボタンをタップします。",
         "2. Tap &lt;Send&gt; &amp; wait",
@@ -106,28 +124,37 @@ def test_captions_have_one_escaped_cue_per_step_for_as_long_as_its_frames() -> N
     assert end2 - start2 >= 6, "each of the two frames shows at least three seconds"
 
 
-def test_long_captions_stay_longer_and_text_cannot_end_a_cue() -> None:
-    long = Step("長い説明です。" * 10 + "\n\nnext line --> here", png((60, 100), (0, 0, 0)))
+def test_long_captions_stay_longer_and_text_cannot_end_a_cue(tmp_path: Path) -> None:
+    long = as_step(
+        tmp_path, "長い説明です。" * 10 + "\n\nnext line --> here", png((60, 100), (0, 0, 0))
+    )
     ((start, end, text),) = cues(captions([long]))
     assert end - start > 10
     assert "\n" not in text and "-->" not in text
 
 
-def test_the_cache_returns_the_same_video_without_encoding(tmp_path: Path) -> None:
-    made, encoded = encode_cached(tmp_path, STEPS, SMALL)
-    again, encoded_again = encode_cached(tmp_path, STEPS, SMALL)
+def test_the_cache_returns_the_same_video_without_encoding(
+    tmp_path: Path, steps: tuple[Step, Step]
+) -> None:
+    cache = tmp_path / "cache"
+    made, encoded = encode_cached(cache, steps, SMALL)
+    before = made.read_bytes()
+    steps[0].picture.unlink()  # a cached video needs no picture read
+    again, encoded_again = encode_cached(cache, steps, SMALL)
     assert encoded and not encoded_again
-    assert again == made
-    changed, encoded_changed = encode_cached(tmp_path, STEPS[:1], SMALL)
-    assert encoded_changed and changed.video != made.video
+    assert again == made and again.read_bytes() == before
+    changed, encoded_changed = encode_cached(cache, steps[1:], SMALL)
+    assert encoded_changed and changed.read_bytes() != before
 
 
-def test_a_caption_edit_with_the_same_timing_reuses_the_video(tmp_path: Path) -> None:
-    made, _ = encode_cached(tmp_path, STEPS, SMALL)
-    edited = (Step("1. ①ボタンをタッチします。", STEPS[0].png), STEPS[1])
-    again, encoded = encode_cached(tmp_path, edited, SMALL)
-    assert not encoded and again.video == made.video
-    assert "1. ①ボタンをタッチします。" in again.vtt
+def test_a_caption_edit_with_the_same_timing_reuses_the_video(
+    tmp_path: Path, steps: tuple[Step, Step]
+) -> None:
+    made, _ = encode_cached(tmp_path / "cache", steps, SMALL)
+    first = steps[0]
+    edited = (Step("1. ①ボタンをタッチします。", first.picture, first.digest), steps[1])
+    again, encoded = encode_cached(tmp_path / "cache", edited, SMALL)
+    assert not encoded and again == made
 
 
 def test_the_preview_does_not_watch_the_walkthroughs_it_writes(tmp_path: Path) -> None:
@@ -164,6 +191,13 @@ GUIDE = Guide.model_validate(
 )
 
 
+def job(config: Config) -> tuple[list[Step], Canvas] | None:
+    """The walkthrough steps of GUIDE's light iPhone job in English."""
+    return job_steps(
+        config, GUIDE, "ios", "en", "light", step_text, Digests(config.root / "d.json")
+    )
+
+
 def write_job(folder: Path, frames: dict[str, list[dict]]) -> None:
     """A capture job folder: step pictures, raw frames and frames.json."""
     (folder / "raw").mkdir(parents=True)
@@ -191,7 +225,7 @@ def test_frames_are_cut_where_frames_json_puts_them(tmp_path: Path) -> None:
             ],
         },
     )
-    steps, canvas = job_steps(Config(root=tmp_path), GUIDE, "ios", "en", "light", step_text)  # type: ignore[misc]
+    steps, canvas = job(Config(root=tmp_path))
     assert [s.caption for s in steps] == ["1. Tap ①", "2. Tap ②"]
     assert steps[0].frames == ()
     assert steps[1].frames == ((0, 0, 60, 50), (70, 50, 60, 50))
@@ -207,7 +241,7 @@ def test_older_captures_without_at_are_cut_by_their_raw_frames_sizes(tmp_path: P
             "two": [{"raw": "raw/two-1.png"}, {"raw": "raw/two-2.png"}],
         },
     )
-    steps, _ = job_steps(Config(root=tmp_path), GUIDE, "ios", "en", "light", step_text)  # type: ignore[misc]
+    steps, _ = job(Config(root=tmp_path))
     assert steps[1].frames == ((0, 0, 60, 100), (70, 0, 60, 100))
 
 
@@ -223,7 +257,7 @@ def test_paths_in_frames_json_never_leave_the_job_folder(tmp_path: Path) -> None
         ],
     }
     (folder / "frames.json").write_text(json.dumps(meta), "utf-8")
-    steps, canvas = job_steps(Config(root=tmp_path), GUIDE, "ios", "en", "light", step_text)  # type: ignore[misc]
+    steps, canvas = job(Config(root=tmp_path))
     assert steps[1].frames == (), "the whole picture, not a layout guessed from outside files"
     assert canvas.width == 120, "the canvas comes from the step picture (60 px at scale 1)"
 
@@ -234,10 +268,10 @@ def test_odd_frames_json_and_a_broken_picture_do_not_stop_a_build(tmp_path: Path
     meta = {"scale": "big", "steps": [{"id": "one", "frames": 7}, {"id": "two", "frames": "x"}]}
     (folder / "frames.json").write_text(json.dumps(meta), "utf-8")
     config = Config(root=tmp_path)
-    steps, _ = job_steps(config, GUIDE, "ios", "en", "light", step_text)  # type: ignore[misc]
+    steps, _ = job(config)
     assert [s.frames for s in steps] == [(), ()]
     (folder / "two.webp").write_bytes(b"not a png")
-    assert job_steps(config, GUIDE, "ios", "en", "light", step_text) is None
+    assert job(config) is None
 
 
 def test_publish_writes_light_and_dark_and_removes_stale_ones(tmp_path: Path) -> None:
@@ -248,7 +282,7 @@ def test_publish_writes_light_and_dark_and_removes_stale_ones(tmp_path: Path) ->
     stale = tmp_path / "docs" / "ja" / "assets" / "walkthroughs" / "web" / "gone.mp4"
     stale.parent.mkdir(parents=True)
     stale.write_bytes(b"old")
-    walks = publish(config, [GUIDE], "ja", step_text)
+    walks = publish(config, [GUIDE], "ja", step_text, Digests(tmp_path / "digests.json"))
     names = sorted(p.relative_to(tmp_path).as_posix() for p in (tmp_path / "docs").rglob("*.*"))
     assert names == [
         "docs/ja/assets/walkthroughs/ios/demo-dark.mp4",
@@ -283,7 +317,13 @@ def test_a_scheme_the_project_does_not_capture_gets_no_walkthrough(tmp_path: Pat
     light = tmp_path / "screenshots" / "ja" / "ios" / "demo"
     write_job(light, {"one": [{"raw": "raw/one-1.png"}]})
     write_job(light / "dark", {"one": [{"raw": "raw/one-1.png"}]})
-    walks = publish(Config(root=tmp_path, languages=("ja",)), [GUIDE], "ja", step_text)
+    walks = publish(
+        Config(root=tmp_path, languages=("ja",)),
+        [GUIDE],
+        "ja",
+        step_text,
+        Digests(tmp_path / "digests.json"),
+    )
     assert [p.scheme for p in walks[("ios", "demo")]] == ["light"]
 
 

@@ -1,0 +1,137 @@
+"""What is remembered of files by their stat: digests, picture sizes and whole folders."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from pathlib import Path
+
+from PIL import Image
+
+from generator.digests import SETTLED_NS, Digests, WholeFolders
+from generator.files import publish_entry
+
+
+def webp(colour: tuple[int, int, int], size: tuple[int, int] = (8, 6)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, format="WEBP", lossless=True)
+    return out.getvalue()
+
+
+def aged(path: Path, data: bytes, seconds: int = 60) -> None:
+    """Write data, dated as if written a while ago (settled)."""
+    path.write_bytes(data)
+    then = os.stat(path).st_mtime_ns - seconds * 1_000_000_000
+    os.utime(path, ns=(then, then))
+
+
+def test_an_unchanged_file_is_not_read_again(tmp_path: Path) -> None:
+    picture, record = tmp_path / "a.webp", tmp_path / "digests.json"
+    red = webp((255, 0, 0))
+    aged(picture, red)
+    first = Digests(record).picture(picture)
+    assert first.digest == hashlib.sha256(red).hexdigest() and first.size == (8, 6)
+    digests = Digests(record)
+    digests.picture(picture)
+    digests.save()
+    # Other bytes under the same size, time and inode: the record answers, unread.
+    stat = picture.stat()
+    blue = webp((0, 0, 255))
+    assert len(blue) == len(red)
+    with picture.open("r+b") as file:
+        file.write(blue)
+    os.utime(picture, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert Digests(record).picture(picture).digest == first.digest
+    # Any change of time (what every write makes) reads it again.
+    os.utime(picture, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))
+    assert Digests(record).picture(picture).digest == hashlib.sha256(blue).hexdigest()
+
+
+def test_a_file_too_new_to_trust_its_time_is_not_remembered(tmp_path: Path) -> None:
+    picture, record = tmp_path / "a.webp", tmp_path / "digests.json"
+    picture.write_bytes(webp((1, 2, 3)))
+    digests = Digests(record)
+    digests.picture(picture)
+    digests.save()
+    assert not record.exists()
+    assert SETTLED_NS >= 1_000_000_000
+
+
+def test_a_damaged_picture_has_no_size_and_a_bad_record_is_ignored(tmp_path: Path) -> None:
+    picture, record = tmp_path / "a.webp", tmp_path / "digests.json"
+    aged(picture, webp((9, 9, 9))[:20])
+    record.write_text('{"x": [1, 2], "y": "z"', "utf-8")
+    digests = Digests(record)
+    assert digests.picture(picture).size is None
+    digests.save()
+    assert Digests(record).picture(picture).size is None
+
+
+def test_the_record_keeps_only_the_files_of_its_last_run(tmp_path: Path) -> None:
+    record = tmp_path / "digests.json"
+    one, two = tmp_path / "1.webp", tmp_path / "2.webp"
+    aged(one, webp((1, 1, 1)))
+    aged(two, webp((2, 2, 2)))
+    digests = Digests(record)
+    digests.picture(one)
+    digests.picture(two)
+    digests.save()
+    assert str(two) in record.read_text("utf-8")
+    digests = Digests(record)
+    digests.picture(one)
+    digests.save()
+    assert str(one) in record.read_text("utf-8") and str(two) not in record.read_text("utf-8")
+
+
+def test_a_whole_folder_is_known_until_a_file_in_it_changes(tmp_path: Path) -> None:
+    folder, record = tmp_path / "job", tmp_path / "whole.json"
+    (folder / "raw").mkdir(parents=True)
+    aged(folder / "frames.json", b"{}")
+    aged(folder / "raw" / "a-1.webp", webp((5, 5, 5)))
+    whole = WholeFolders(record)
+    assert not whole.unchanged(folder)
+    whole.found_whole(folder, ["frames.json", "raw/a-1.webp"])
+    whole.save()
+    assert WholeFolders(record).unchanged(folder)
+    (folder / "raw" / "a-1.webp").write_bytes(b"cut")
+    assert not WholeFolders(record).unchanged(folder)
+    (folder / "raw" / "a-1.webp").unlink()
+    (folder / "raw" / "a-1.webp").symlink_to(folder / "frames.json")
+    assert not WholeFolders(record).unchanged(folder), "a symlink is never taken as whole"
+
+
+def test_a_folder_with_new_files_is_not_remembered_as_whole(tmp_path: Path) -> None:
+    folder, record = tmp_path / "job", tmp_path / "whole.json"
+    folder.mkdir()
+    (folder / "frames.json").write_bytes(b"{}")
+    whole = WholeFolders(record)
+    whole.found_whole(folder, ["frames.json"])
+    whole.save()
+    assert not WholeFolders(record).unchanged(folder)
+
+
+def test_an_entry_is_published_as_a_link_once(tmp_path: Path) -> None:
+    entry, target = tmp_path / "cache" / "e.webp", tmp_path / "docs" / "a" / "t.webp"
+    entry.parent.mkdir()
+    entry.write_bytes(b"picture")
+    assert publish_entry(entry, target)
+    assert target.read_bytes() == b"picture" and os.path.samefile(entry, target)
+    assert not publish_entry(entry, target), "already that file: nothing to do"
+    other = tmp_path / "cache" / "f.webp"
+    other.write_bytes(b"another")
+    assert publish_entry(other, target) and target.read_bytes() == b"another"
+    assert entry.read_bytes() == b"picture", "replacing a target never writes into an entry"
+    assert not [p for p in target.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_without_hard_links_an_entry_is_copied(tmp_path: Path, monkeypatch) -> None:
+    def refuse(*_: object) -> None:
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", refuse)
+    entry, target = tmp_path / "e.webp", tmp_path / "docs" / "t.webp"
+    entry.write_bytes(b"picture")
+    assert publish_entry(entry, target)
+    assert target.read_bytes() == b"picture" and not os.path.samefile(entry, target)
+    assert not publish_entry(entry, target), "the same bytes: nothing written"
