@@ -244,14 +244,23 @@ def _run(config: Config, jobs: Sequence[_Job], digests: Digests) -> None:
     # again, never published.
     entries = {p.name.split("-", 1)[0]: p for p in cache.glob("*-*.webp")}
     todo: dict[Path, list[_Job]] = {}
+    # Jobs with the same key (the same picture in several guides) are encoded once.
+    sharing: dict[str, list[_Job]] = {}
     for job in jobs:
-        cached = entries.get(job.key())
-        if cached is not None and cached.name == _entry_name(job.key(), digests.picture(cached)):
+        key = job.key()
+        if key in sharing:
+            sharing[key].append(job)
+            continue
+        cached = entries.get(key)
+        if cached is not None and cached.name == _entry_name(key, digests.picture(cached)):
             publish_entry(cached, job.target)
             continue
         if cached is not None:
             cached.unlink(missing_ok=True)
+            del entries[key]
+        sharing[key] = []
         todo.setdefault(job.source, []).append(job)
+    made: dict[str, Path] = {}
 
     def convert(source: Path) -> None:
         try:
@@ -264,9 +273,13 @@ def _run(config: Config, jobs: Sequence[_Job], digests: Digests) -> None:
             entry = cache / _entry_name(job.key(), data)
             write_atomic(entry, data)
             publish_entry(entry, job.target)
+            made[job.key()] = entry
 
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
         list(pool.map(convert, sorted(todo)))
+    for key, others in sharing.items():
+        for job in others:
+            publish_entry(made[key], job.target)
 
 
 def _damaged(source: Path, raw: bytes, error: Exception | None = None) -> Damaged:

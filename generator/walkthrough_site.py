@@ -25,7 +25,15 @@ from generator.config import Config
 from generator.digests import Digests
 from generator.files import publish_entry, remove_stale, write_atomic
 from generator.model import Guide, Platform, steps_for
-from generator.walkthrough import Box, Canvas, Step, canvas_for, captions, encode_cached
+from generator.walkthrough import (
+    Box,
+    Canvas,
+    Step,
+    cache_key,
+    canvas_for,
+    captions,
+    encode_cached,
+)
 
 WORDS = {
     "ja": {"play": "すべての手順を再生", "video": "すべての手順の動画", "captions": "日本語"},
@@ -221,9 +229,13 @@ def publish(
             print(f"walkthrough {lang}/{job.name}.mp4 encoded", flush=True)
         return cached, encoded
 
+    # Jobs with the same pictures and timing (a guide copied, a flow shared) make one video.
+    keys = [cache_key(job.steps, job.canvas) for job in jobs]
+    unique = dict(zip(reversed(keys), reversed(jobs), strict=True))
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        results = list(pool.map(encode, jobs))
+        videos = dict(zip(unique, pool.map(encode, unique.values()), strict=True))
+    results = [videos[key] for key in keys]
     found: dict[tuple[str, str], list[Published]] = {}
     wanted: set[Path] = set()
     for job, (cached, _) in zip(jobs, results, strict=True):
@@ -236,7 +248,7 @@ def publish(
             Published(job.scheme, f"{job.name}.mp4", f"{job.name}.vtt", width, height)
         )
     remove_stale(docs / "assets" / "walkthroughs", wanted)
-    encoded = sum(e for _, e in results)
+    encoded = sum(e for _, e in videos.values())
     if encoded:
         seconds = time.perf_counter() - started
         print(

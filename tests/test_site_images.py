@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path, PurePath
 
 import pytest
 from PIL import Image
 
+from generator import site_images
 from generator.annotate import GAP_CSS
 from generator.config import Config
 from generator.digests import Digests
@@ -194,6 +196,25 @@ def test_encodings_are_cached_by_content(tmp_path):
     site_pictures(config, [guide(["ios"])], "en", Digests(config.root / "digests.json"))
     assert all(path.read_bytes() != b"damaged" for path in written)
     assert len(list(cache.iterdir())) == 8
+
+
+def test_the_same_picture_in_two_guides_is_encoded_once(tmp_path, monkeypatch):
+    config = Config(root=tmp_path, languages=("en",))
+    copy = guide(["ios"]).model_copy(update={"id": "copy"})
+    for name in ("demo", "copy"):
+        write_job(
+            tmp_path / f"screenshots/en/ios/{name}", two_frames(("red", "blue")), frames_meta(1, 2)
+        )
+    encoded = []
+    real = site_images._encode
+    monkeypatch.setattr(site_images, "_encode", lambda *a: encoded.append(a[1:]) or real(*a))
+    _, written = site_pictures(
+        config, [guide(["ios"]), copy], "en", Digests(config.root / "digests.json")
+    )
+    assert len(written) == 16 and len(encoded) == 8
+    for path in written:
+        twin = Path(str(path).replace("/demo/", "/copy/"))
+        assert os.path.samefile(path, twin), "both are links to the one cache entry"
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -293,6 +294,19 @@ def test_publish_writes_light_and_dark_and_removes_stale_ones(tmp_path: Path) ->
     assert [p.scheme for p in walks[("ios", "demo")]] == ["light", "dark"]
     vtt = (tmp_path / "docs/ja/assets/walkthroughs/ios/demo.vtt").read_text("utf-8")
     assert [text for _, _, text in cues(vtt)] == ["1. ①をタップ", "2. ②をタップ"]
+
+
+def test_guides_with_the_same_pictures_share_one_encoding(tmp_path: Path, capsys) -> None:
+    for name in ("demo", "copy"):
+        write_job(
+            tmp_path / "screenshots" / "ja" / "ios" / name, {"one": [{"raw": "raw/one-1.png"}]}
+        )
+    config = Config(root=tmp_path, languages=("ja",))
+    copy = GUIDE.model_copy(update={"id": "copy"})
+    publish(config, [GUIDE, copy], "ja", step_text, Digests(tmp_path / "digests.json"))
+    assert "1 encoded" in capsys.readouterr().out
+    videos = tmp_path / "docs" / "ja" / "assets" / "walkthroughs" / "ios"
+    assert os.path.samefile(videos / "demo.mp4", videos / "copy.mp4")
 
 
 def test_the_control_escapes_its_text_and_names_both_schemes() -> None:
