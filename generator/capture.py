@@ -15,6 +15,7 @@ import queue
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from functools import partial
@@ -213,6 +214,20 @@ def _worker(
 
     from generator.runner import GuideFailed, run_guide
 
+    # The images of a run are settled (drawn, compared, written) on a thread of
+    # the worker's own while its browser goes on to the next run; one run at a
+    # time waits there, so memory stays bounded.
+    settling = ThreadPoolExecutor(max_workers=1)
+    waiting: Future[None] | None = None
+
+    def settle(job: Job, run: Run) -> None:
+        try:
+            if not stop.is_set():
+                done.put(Outcome(job, run, None, then(job, run) if then else None))
+        except BaseException as error:  # handed to the main thread, which re-raises it
+            if not stop.is_set():
+                done.put(error)
+
     try:
         with sync_playwright() as playwright:
             browser = launch(playwright)
@@ -261,8 +276,9 @@ def _worker(
                     else:
                         if stop.is_set():  # interrupted: write nothing more
                             break
-                        settled = then(job, run) if then is not None else None
-                        done.put(Outcome(job, run, None, settled))
+                        if waiting is not None:
+                            waiting.result()
+                        waiting = settling.submit(settle, job, run)
                     if not browser.is_connected() and not stop.is_set():
                         # A crash fails only the run in flight; the next gets a new browser.
                         browser = launch(playwright)
@@ -273,6 +289,7 @@ def _worker(
         if not stop.is_set():  # after an interrupt nobody listens, and noise helps no one
             done.put(error)
     finally:
+        settling.shutdown(wait=True)
         done.put(None)
 
 
@@ -301,8 +318,9 @@ def execute(
 
     Each worker thread has its own browser: Playwright's sync API is bound to
     the thread that started it. Every job gets a fresh browser context.
-    `then`, when given, runs in the worker on each successful run (drawing
-    and comparing images there overlaps with the other workers' browsing).
+    `then`, when given, runs on each successful run on a thread of the worker,
+    while its browser goes on to the next run (drawing and comparing images
+    overlaps with browsing, the worker's own and the others').
     """
     if not jobs:
         return

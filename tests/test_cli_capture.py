@@ -8,10 +8,17 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
+from typing import Any
 
+import pytest
 from PIL import Image
 
+from generator import runner
+from generator.capture import execute, plan
+from generator.config import load_config
+from generator.lint import lint
 from tests.conftest import FIXTURE_APP
 
 GUIDE = """\
@@ -233,3 +240,31 @@ def test_dark_scheme_is_captured_in_its_own_folder_and_filtered_like_a_platform(
     assert result.returncode == 0, result.stderr
     assert not dark.exists()
     assert (root / "screenshots/en/web/demo/step-1.webp").is_file()
+
+
+def test_a_worker_browses_its_next_run_while_the_last_one_settles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = load_config(project(tmp_path))
+    jobs = plan(lint([config.path("steps_dir")], config).guides, config)
+    assert len(jobs) == 2
+    second_started = threading.Event()
+    runs = []
+    real_run = runner.run_guide
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        runs.append(args)
+        if len(runs) == 2:
+            second_started.set()
+        return real_run(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "run_guide", counted)
+    overlapped = []
+
+    def then(job: Any, run: Any) -> None:
+        if not overlapped:  # the first run's settling waits for the next run's browsing
+            overlapped.append(second_started.wait(timeout=300))
+
+    outcomes = list(execute(config, jobs, shoot=True, workers=1, then=then))
+    assert overlapped == [True]
+    assert len(outcomes) == 2 and all(o.run is not None for o in outcomes)
