@@ -625,12 +625,19 @@ def job_key(job: Job) -> str:
     return layout.job_key(job.guide.id, job.platform, job.lang, job.scheme)
 
 
-def fingerprint(config: Config, job: Job, app: str, code: str) -> str:
-    """Everything a job's images depend on, hashed."""
+def fingerprint(
+    config: Config, job: Job, app: str, code: str, dumped: dict[int, Any] | None = None
+) -> str:
+    """Everything a job's images depend on, hashed. `dumped` keeps each guide's
+    JSON form across calls: a guide has a job per platform, language and scheme."""
+    dumped = {} if dumped is None else dumped
+    for model in (job.guide, job.setup):
+        if model is not None and id(model) not in dumped:
+            dumped[id(model)] = model.model_dump(mode="json", by_alias=True)
     device = config.devices[job.platform]
     facts = {
-        "guide": job.guide.model_dump(mode="json", by_alias=True),
-        "setup": job.setup.model_dump(mode="json", by_alias=True) if job.setup else None,
+        "guide": dumped[id(job.guide)],
+        "setup": dumped[id(job.setup)] if job.setup else None,
         "platform": job.platform,
         "lang": job.lang,
         "scheme": job.scheme,
@@ -685,7 +692,8 @@ def fingerprints(config: Config, jobs: Sequence[Job]) -> dict[str, str]:
     else:
         app = app_hash(config)
     code = code_hash()
-    return {job_key(job): fingerprint(config, job, app, code) for job in jobs}
+    dumped: dict[int, Any] = {}
+    return {job_key(job): fingerprint(config, job, app, code, dumped) for job in jobs}
 
 
 def outdated(config: Config, jobs: Sequence[Job], prints: dict[str, str]) -> list[Job]:

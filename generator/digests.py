@@ -48,6 +48,7 @@ class Digests:
         self._record = record
         self._known: dict[str, list[object]] = {}
         self._used: set[str] = set()
+        self._parsed: dict[Path, Any] = {}
         self._changed = False
         try:
             data = json.loads(record.read_text("utf-8"))
@@ -75,6 +76,13 @@ class Digests:
             self._known[key] = [*seen, known.digest, width, height]
             self._changed = True
         return known
+
+    def parsed(self, path: Path) -> Any:
+        """A JSON file's value, read once per run (several stages read the same
+        frames.json). OSError or ValueError as json.loads raises them."""
+        if path not in self._parsed:
+            self._parsed[path] = json.loads(path.read_bytes())
+        return self._parsed[path]
 
     def save(self) -> None:
         """Write the record of the files asked about, if it changed (of two runs

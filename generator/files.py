@@ -146,8 +146,13 @@ def remove_stale(folder: Path, wanted: set[Path]) -> None:
     """Delete the files under folder that are not wanted, then the folders left empty."""
     if not folder.is_dir():
         return
-    for path in sorted(folder.rglob("*"), reverse=True):
-        if path.is_file() and path not in wanted:
-            path.unlink()
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
+    keep = {os.fspath(path) for path in wanted}
+    for parent, folders, files in os.walk(folder, topdown=False):
+        for name in files:
+            path = os.path.join(parent, name)
+            if path not in keep:
+                os.unlink(path)
+        for name in folders:
+            path = os.path.join(parent, name)
+            if not os.path.islink(path) and not os.listdir(path):
+                os.rmdir(path)

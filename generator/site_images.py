@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -103,7 +102,7 @@ def _rect(value: Any) -> bool:
     return isinstance(value, list) and len(value) == 4 and all(_number(v) for v in value)
 
 
-def read_frames(folder: Path) -> dict[str, _StepMeta]:
+def read_frames(folder: Path, digests: Digests) -> dict[str, _StepMeta]:
     """What the site needs from a job folder's frames.json, per step id.
 
     The file can come from a pull request, so every value is checked before
@@ -111,7 +110,7 @@ def read_frames(folder: Path) -> dict[str, _StepMeta]:
     """
     path = layout.frames_file(folder)
     try:
-        data = json.loads(path.read_text("utf-8"))
+        data = digests.parsed(path)
     except FileNotFoundError:
         return {}
     except (OSError, ValueError) as error:
@@ -370,7 +369,7 @@ def site_pictures(
             if not source.is_file():
                 break  # no dark picture without a light one
             if folder not in metas:
-                metas[folder] = read_frames(folder)
+                metas[folder] = read_frames(folder, digests)
             stem = image_stem(platform, guide.id, step, scheme)
             meta = metas[folder].get(step)
             schemes[scheme] = _frames(source, meta, side_by_side, stem, docs, jobs, digests)

@@ -19,6 +19,7 @@ import tempfile
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from functools import cache
 from pathlib import Path
 
 import imageio_ffmpeg
@@ -94,6 +95,7 @@ def _even(value: float) -> int:
     return 2 * max(1, math.ceil(value / 2))
 
 
+@cache
 def reading_seconds(text: str) -> float:
     """How long a caption stays: time to read it, at least three seconds.
 
@@ -267,6 +269,12 @@ def encode(steps: Sequence[Step], canvas: Canvas, max_bytes: int = MAX_BYTES) ->
     raise ValueError(f"the walkthrough does not fit in {max_bytes} bytes at any quality")
 
 
+@cache
+def _ffmpeg_version() -> str:
+    """The encoder's version (asked once per process: it runs ffmpeg)."""
+    return str(imageio_ffmpeg.get_ffmpeg_version())
+
+
 def cache_key(steps: Sequence[Step], canvas: Canvas, max_bytes: int = MAX_BYTES) -> str:
     """A hash of everything the video depends on, the encoder's version included.
 
@@ -275,7 +283,7 @@ def cache_key(steps: Sequence[Step], canvas: Canvas, max_bytes: int = MAX_BYTES)
     """
     recipe = {
         "version": VERSION,
-        "ffmpeg": imageio_ffmpeg.get_ffmpeg_version(),
+        "ffmpeg": _ffmpeg_version(),
         "fps": FPS,
         "qualities": QUALITIES,
         "max_bytes": max_bytes,

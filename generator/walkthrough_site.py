@@ -11,7 +11,6 @@ from it, and a raw frame's path is used only when it stays inside ``raw/``.
 from __future__ import annotations
 
 import html
-import json
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -55,9 +54,9 @@ class Published:
     height: int
 
 
-def _meta(folder: Path) -> dict[str, Any]:
+def _meta(folder: Path, digests: Digests) -> dict[str, Any]:
     try:
-        meta = json.loads(layout.frames_file(folder).read_text("utf-8"))
+        meta = digests.parsed(layout.frames_file(folder))
     except (OSError, ValueError):
         return {}
     return meta if isinstance(meta, dict) else {}
@@ -158,7 +157,7 @@ def job_steps(
     """The walkthrough's steps for one capture job; None when a picture is missing
     or unreadable (render warns about those)."""
     folder = layout.job_dir(config.path("screenshots_dir"), guide.id, platform, lang, scheme)
-    meta = _meta(folder)
+    meta = _meta(folder, digests)
     entries = (
         {e.get("id"): e for e in meta.get("steps", []) if isinstance(e, dict)}
         if isinstance(meta.get("steps"), list)
