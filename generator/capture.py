@@ -14,6 +14,7 @@ import os
 import queue
 import sys
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
@@ -196,6 +197,10 @@ def _sign_in(
     return kept["storage_state"]
 
 
+# Runs of one worker whose images are settled at once, beside its browsing.
+SETTLING = 2
+
+
 def _worker(
     config: Config,
     url: str,
@@ -214,11 +219,11 @@ def _worker(
 
     from generator.runner import GuideFailed, run_guide
 
-    # The images of a run are settled (drawn, compared, written) on a thread of
-    # the worker's own while its browser goes on to the next run; one run at a
-    # time waits there, so memory stays bounded.
-    settling = ThreadPoolExecutor(max_workers=1)
-    waiting: Future[None] | None = None
+    # The images of a run are settled (drawn, compared, written) on threads of
+    # the worker's own while its browser goes on to the next run; at most
+    # SETTLING runs wait there, so memory stays bounded.
+    settling = ThreadPoolExecutor(max_workers=SETTLING)
+    waiting: deque[Future[None]] = deque()
 
     def settle(job: Job, run: Run) -> None:
         try:
@@ -276,9 +281,9 @@ def _worker(
                     else:
                         if stop.is_set():  # interrupted: write nothing more
                             break
-                        if waiting is not None:
-                            waiting.result()
-                        waiting = settling.submit(settle, job, run)
+                        if len(waiting) == SETTLING:
+                            waiting.popleft().result()
+                        waiting.append(settling.submit(settle, job, run))
                     if not browser.is_connected() and not stop.is_set():
                         # A crash fails only the run in flight; the next gets a new browser.
                         browser = launch(playwright)

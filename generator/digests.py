@@ -57,10 +57,11 @@ class Digests:
         if isinstance(data, dict):
             self._known = {k: v for k, v in data.items() if _entry(v)}
 
-    def picture(self, path: Path) -> Known:
-        """The file's digest and, when it opens as a picture, its size.
-        OSError when the file cannot be read."""
-        stat = path.stat()
+    def picture(self, path: Path, stat: os.stat_result | None = None) -> Known:
+        """The file's digest and, when it opens as a picture, its size; `stat`,
+        when the caller has it already, saves a system call. OSError when the
+        file cannot be read."""
+        stat = stat or path.stat()
         key = os.fsdecode(os.path.abspath(path))
         seen = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
         self._used.add(key)

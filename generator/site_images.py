@@ -16,7 +16,7 @@ import io
 import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeGuard
 
@@ -216,10 +216,36 @@ class _Job:
     width: int
     quality: int
     target: Path
+    key: str = field(init=False)
 
-    def key(self) -> str:
+    def __post_init__(self) -> None:
         facts = (ENCODING, WEBP_METHOD, self.source_hash, self.rect, self.width, self.quality)
-        return hashlib.sha256(repr(facts).encode()).hexdigest()
+        object.__setattr__(self, "key", hashlib.sha256(repr(facts).encode()).hexdigest())
+
+
+def _entries(cache: Path) -> dict[str, tuple[Path, os.stat_result]]:
+    """The cache's entries by key, with their stat (one listing of the folder)."""
+    found: dict[str, tuple[Path, os.stat_result]] = {}
+    if not cache.is_dir():
+        return found
+    with os.scandir(cache) as listing:
+        for item in listing:
+            name = item.name
+            if "-" in name and name.endswith(".webp") and item.is_file(follow_symlinks=False):
+                found[name.split("-", 1)[0]] = (Path(item.path), item.stat(follow_symlinks=False))
+    return found
+
+
+def _inodes(folders: set[Path]) -> dict[str, int]:
+    """Every file in these folders (not below) by path, with its inode."""
+    found: dict[str, int] = {}
+    for folder in folders:
+        try:
+            with os.scandir(folder) as listing:
+                found.update((item.path, item.inode()) for item in listing)
+        except FileNotFoundError:
+            continue
+    return found
 
 
 def _encode(image: Image.Image, rect: Rect, width: int, quality: int) -> bytes:
@@ -241,21 +267,26 @@ def _run(config: Config, jobs: Sequence[_Job], digests: Digests) -> None:
     # An entry's name carries the hash of its own bytes, checked before use
     # (read again only when the file changed): a damaged entry is encoded
     # again, never published.
-    entries = {p.name.split("-", 1)[0]: p for p in cache.glob("*-*.webp")}
+    entries = _entries(cache)
+    # A target that is a hard link to its entry is published already; folders
+    # are listed once (a listing gives each file's inode without a stat).
+    linked = _inodes({job.target.parent for job in jobs})
     todo: dict[Path, list[_Job]] = {}
     # Jobs with the same key (the same picture in several guides) are encoded once.
     sharing: dict[str, list[_Job]] = {}
     for job in jobs:
-        key = job.key()
+        key = job.key
         if key in sharing:
             sharing[key].append(job)
             continue
         cached = entries.get(key)
-        if cached is not None and cached.name == _entry_name(key, digests.picture(cached)):
-            publish_entry(cached, job.target)
-            continue
         if cached is not None:
-            cached.unlink(missing_ok=True)
+            entry, stat = cached
+            if entry.name == _entry_name(key, digests.picture(entry, stat)):
+                if linked.get(str(job.target)) != stat.st_ino:
+                    publish_entry(entry, job.target)
+                continue
+            entry.unlink(missing_ok=True)
             del entries[key]
         sharing[key] = []
         todo.setdefault(job.source, []).append(job)
@@ -269,10 +300,10 @@ def _run(config: Config, jobs: Sequence[_Job], digests: Digests) -> None:
             raise _damaged(source, source.read_bytes(), error) from None
         for job in todo[source]:
             data = _encode(image, job.rect, job.width, job.quality)
-            entry = cache / _entry_name(job.key(), data)
+            entry = cache / _entry_name(job.key, data)
             write_atomic(entry, data)
             publish_entry(entry, job.target)
-            made[job.key()] = entry
+            made[job.key] = entry
 
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
         list(pool.map(convert, sorted(todo)))
@@ -357,13 +388,13 @@ def site_pictures(
     jobs: list[_Job] = []
     pictures: dict[tuple[str, str, str], StepPicture] = {}
     metas: dict[Path, dict[str, _StepMeta]] = {}
+    screenshots = config.path("screenshots_dir")
     for guide, platform, step in _steps(guides):
         side_by_side = platform in PHONES
         schemes: dict[str, tuple[SiteFrame, ...]] = {}
         for scheme in ("light", layout.DARK):
             if scheme == layout.DARK and not _captures_dark(config, guide, platform):
                 break  # a dark folder left from an earlier configuration is not shown
-            screenshots = config.path("screenshots_dir")
             folder = layout.job_dir(screenshots, guide.id, platform, lang, scheme)
             source = layout.step_image(folder, step)
             if not source.is_file():
