@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
+from generator import layout
 from generator.config import Config
 from generator.load import Loc, Positions, Problem, cap, decode, parse, suggest, validate
 from generator.model import FactsFile, SharedFact
@@ -164,15 +166,24 @@ def outside_code(
 
 
 def page_files(config: Config) -> list[Path]:
-    """The hand-written pages of every language (the generated guides/ excluded)."""
+    """The hand-written pages of every language: what render generates (guide
+    pages, and the pictures' and videos' folders, which are large) is not walked."""
+    generated = {layout.GUIDE_PAGES, layout.SITE_PICTURES, layout.SITE_WALKTHROUGHS}
     pages: list[Path] = []
     for lang in config.languages:
         folder = config.path("docs_dir") / lang
-        if folder.is_dir():
-            for page in sorted(folder.rglob("*.md")):
-                if "guides" not in page.relative_to(folder).parts and not page.is_symlink():
-                    pages.append(page)
-    return pages
+        for parent, folders, files in os.walk(folder):
+            below = os.path.relpath(parent, folder)
+            folders[:] = [
+                name
+                for name in folders
+                if os.path.normpath(os.path.join(below, name)) not in generated
+            ]
+            for name in files:
+                path = Path(parent, name)
+                if name.endswith(".md") and not path.is_symlink():
+                    pages.append(path)
+    return sorted(pages)
 
 
 class Marker(NamedTuple):

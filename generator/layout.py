@@ -23,6 +23,11 @@ RAW = "raw"
 DARK = "dark"
 IMAGE_SUFFIX = ".webp"
 
+# What render makes of the captures below each language's docs folder (git-ignored).
+GUIDE_PAGES = "guides"
+SITE_PICTURES = "assets/screenshots"
+SITE_WALKTHROUGHS = "assets/walkthroughs"
+
 
 def job_key(guide: str, platform: str, lang: str, scheme: str) -> str:
     """The job's folder below the screenshots folder, as a POSIX path: its manifest key."""

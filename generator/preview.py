@@ -32,6 +32,7 @@ from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from generator import layout
 from generator.config import Config
 from generator.lint import LintReport, lint
 from generator.load import Problem
@@ -192,9 +193,9 @@ def watched(config: Config) -> Iterator[Path]:
         docs / lang / sub
         for lang in config.languages
         for sub in (
-            "guides",
-            "assets/screenshots",
-            "assets/walkthroughs",
+            layout.GUIDE_PAGES,
+            layout.SITE_PICTURES,
+            layout.SITE_WALKTHROUGHS,
             *(f"assets/{f}" for f in ASSET_FOLDERS),
         )
     )

@@ -40,7 +40,7 @@ DENSITIES: tuple[tuple[float, int], ...] = ((0.75, 80), (1.0, 80), (1.5, 70), (2
 # times faster than method 6.
 WEBP_METHOD = 4
 # Where a language's step pictures go, below its docs folder (and its site).
-SITE_FOLDER = "assets/screenshots"
+SITE_FOLDER = layout.SITE_PICTURES
 # Part of every cache key: bump it when the encoding changes.
 ENCODING = "webp-1"
 

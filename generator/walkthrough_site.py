@@ -132,7 +132,13 @@ def _frames_of(
 def _canvas(
     folder: Path, meta: dict[str, Any], first: tuple[int, int], dark: bool, digests: Digests
 ) -> Canvas:
-    """A canvas for the device's screen: its CSS size is a raw frame's size over the scale."""
+    """A canvas for the device's screen: its CSS size is the viewport frames.json
+    records, or (in captures made before it did) a raw frame's size over the scale."""
+    viewport = meta.get("viewport")
+    if isinstance(viewport, list) and len(viewport) == 2:
+        width, height = (_number(v) for v in viewport)
+        if width and height:
+            return canvas_for(max(1, round(width)), max(1, round(height)), dark)
     scale = _number(meta.get("scale")) or 1.0
     size = None
     for entry in meta.get("steps", []) if isinstance(meta.get("steps"), list) else []:
@@ -197,7 +203,7 @@ class _Job:
 
 def walkthrough_name(platform: str, guide: str, scheme: str) -> str:
     suffix = "" if scheme == "light" else f"-{scheme}"
-    return f"assets/walkthroughs/{platform}/{guide}{suffix}"
+    return f"{layout.SITE_WALKTHROUGHS}/{platform}/{guide}{suffix}"
 
 
 def publish(
@@ -246,7 +252,7 @@ def publish(
         found.setdefault((job.platform, job.guide), []).append(
             Published(job.scheme, f"{job.name}.mp4", f"{job.name}.vtt", width, height)
         )
-    remove_stale(docs / "assets" / "walkthroughs", wanted)
+    remove_stale(docs / layout.SITE_WALKTHROUGHS, wanted)
     encoded = sum(e for _, e in videos.values())
     if encoded:
         seconds = time.perf_counter() - started

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from generator.config import Config, load_config
-from generator.facts import is_public, load_facts
+from generator.facts import is_public, load_facts, page_files
 from generator.lint import lint
 from generator.model import Fact, SharedFact
 from generator.render import fill_facts, guide_page, render
@@ -239,3 +239,23 @@ def test_markers_in_code_are_shown_not_filled() -> None:
     )
     filled = fill_facts(page, {"rule": fact}, "en")
     assert filled == page.replace("old <b>text</b>", "Two weeks.")
+
+
+def test_pages_are_looked_for_outside_what_render_generates(tmp_path: Path) -> None:
+    docs = tmp_path / "docs" / "ja"
+    for name in (
+        "index.md",
+        "help/more.md",
+        "guides/generated.md",
+        "assets/screenshots/ios/demo/x.md",
+        "assets/walkthroughs/ios/y.md",
+        "assets/notes/kept.md",
+    ):
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text("# Page\n", "utf-8")
+    found = page_files(Config(root=tmp_path, languages=("ja",)))
+    assert [p.relative_to(docs).as_posix() for p in found] == [
+        "assets/notes/kept.md",
+        "help/more.md",
+        "index.md",
+    ]

@@ -346,3 +346,12 @@ def test_each_tab_with_a_walkthrough_has_its_button(tmp_path: Path) -> None:
     page = guide_page(GUIDE, "ja", Config(root=tmp_path), {}, walkthroughs=walks)
     ios_tab = page.split('=== "iPhone"')[1]
     assert ios_tab.index("すべての手順を再生") < ios_tab.index("1. ①をタップ")
+
+
+def test_the_canvas_follows_the_viewport_frames_json_records(tmp_path: Path) -> None:
+    folder = tmp_path / "screenshots" / "en" / "ios" / "demo"
+    write_job(folder, {"one": [{"raw": "raw/one-1.png"}]})
+    meta = json.loads((folder / "frames.json").read_text("utf-8"))
+    (folder / "frames.json").write_text(json.dumps({**meta, "viewport": [200, 400]}), "utf-8")
+    _, canvas = job(Config(root=tmp_path))  # type: ignore[misc]
+    assert (canvas.width, canvas.screen_height) == (400, 800), "2 device pixels per CSS pixel"
