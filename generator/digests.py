@@ -22,6 +22,7 @@ import io
 import json
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
@@ -46,16 +47,10 @@ class Digests:
 
     def __init__(self, record: Path) -> None:
         self._record = record
-        self._known: dict[str, list[object]] = {}
+        self._known: dict[str, list[Any]] = _read(record, _entry)
         self._used: set[str] = set()
         self._parsed: dict[Path, Any] = {}
         self._changed = False
-        try:
-            data = json.loads(record.read_text("utf-8"))
-        except (OSError, ValueError):
-            return
-        if isinstance(data, dict):
-            self._known = {k: v for k, v in data.items() if _entry(v)}
 
     def picture(self, path: Path, stat: os.stat_result | None = None) -> Known:
         """The file's digest and, when it opens as a picture, its size; `stat`,
@@ -94,6 +89,15 @@ class Digests:
             self._known, self._changed = kept, False
 
 
+def _read(record: Path, valid: Callable[[object], bool]) -> dict[str, list[Any]]:
+    """A record's entries that have the expected shape; none when it cannot be read."""
+    try:
+        data = json.loads(record.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: v for k, v in data.items() if valid(v)} if isinstance(data, dict) else {}
+
+
 def _entry(value: object) -> bool:
     return (
         isinstance(value, list)
@@ -119,14 +123,8 @@ class WholeFolders:
 
     def __init__(self, record: Path) -> None:
         self._record = record
-        self._known: dict[str, list[Any]] = {}
+        self._known: dict[str, list[Any]] = _read(record, _listing)
         self._changed = False
-        try:
-            data = json.loads(record.read_text("utf-8"))
-        except (OSError, ValueError):
-            return
-        if isinstance(data, dict):
-            self._known = {k: v for k, v in data.items() if _listing(v)}
 
     def unchanged(self, folder: Path) -> bool:
         """Whether folder was found whole and none of its files changed since."""
