@@ -132,7 +132,7 @@ class WholeFolders:
         if entry is None:
             return False
         names, seen = entry
-        return _stats(folder, [str(n) for n in names]) == seen
+        return _stats(folder, names) == seen
 
     def found_whole(self, folder: Path, names: list[str]) -> None:
         """Remember that these files of folder (relative names) were found whole."""

@@ -464,7 +464,7 @@ def render(
             index = docs / "guides" / "index.md"
             write_atomic(index, guides_index(guides, lang, config).encode())
             pages.add(index)
-        remove_stale(docs / "guides", pages)
-        remove_stale(docs / "assets" / "screenshots", written)
+        remove_stale(docs / layout.GUIDE_PAGES, pages)
+        remove_stale(docs / layout.SITE_PICTURES, written)
     digests.save()
     return missing

@@ -39,8 +39,6 @@ DENSITIES: tuple[tuple[float, int], ...] = ((0.75, 80), (1.0, 80), (1.5, 70), (2
 # libwebp's default effort: within a few per cent of its best size, several
 # times faster than method 6.
 WEBP_METHOD = 4
-# Where a language's step pictures go, below its docs folder (and its site).
-SITE_FOLDER = layout.SITE_PICTURES
 # Part of every cache key: bump it when the encoding changes.
 ENCODING = "webp-1"
 
@@ -282,7 +280,7 @@ def _run(config: Config, jobs: Sequence[_Job], digests: Digests) -> None:
         cached = entries.get(key)
         if cached is not None:
             entry, stat = cached
-            if entry.name == _entry_name(key, digests.picture(entry, stat)):
+            if entry.name == _entry_name(key, digests.picture(entry, stat).digest):
                 if linked.get(str(job.target)) != stat.st_ino:
                     publish_entry(entry, job.target)
                 continue
@@ -300,7 +298,7 @@ def _run(config: Config, jobs: Sequence[_Job], digests: Digests) -> None:
             raise _damaged(source, source.read_bytes(), error) from None
         for job in todo[source]:
             data = _encode(image, job.rect, job.width, job.quality)
-            entry = cache / _entry_name(job.key, data)
+            entry = cache / _entry_name(job.key, hashlib.sha256(data).hexdigest())
             write_atomic(entry, data)
             publish_entry(entry, job.target)
             made[job.key] = entry
@@ -317,8 +315,7 @@ def _damaged(source: Path, raw: bytes, error: Exception | None = None) -> Damage
     return Damaged(f"{shown(source)}: {problem}; {FIX}")
 
 
-def _entry_name(key: str, content: bytes | Known) -> str:
-    digest = content.digest if isinstance(content, Known) else hashlib.sha256(content).hexdigest()
+def _entry_name(key: str, digest: str) -> str:
     return f"{key}-{digest}.webp"
 
 
@@ -329,9 +326,8 @@ def _frames(
     stem: str,
     docs: Path,
     jobs: list[_Job],
-    digests: Digests,
+    known: Known,
 ) -> tuple[SiteFrame, ...]:
-    known = digests.picture(source)
     if known.size is None:
         raise _damaged(source, source.read_bytes())
     size, source_hash = known.size, known.digest
@@ -360,7 +356,7 @@ def _frames(
 
 
 def image_stem(platform: str, guide: str, step: str, scheme: str) -> str:
-    folder = f"{SITE_FOLDER}/{platform}/{guide}"
+    folder = f"{layout.SITE_PICTURES}/{platform}/{guide}"
     return f"{folder}/{layout.DARK}/{step}" if scheme == layout.DARK else f"{folder}/{step}"
 
 
@@ -397,13 +393,15 @@ def site_pictures(
                 break  # a dark folder left from an earlier configuration is not shown
             folder = layout.job_dir(screenshots, guide.id, platform, lang, scheme)
             source = layout.step_image(folder, step)
-            if not source.is_file():
+            try:
+                known = digests.picture(source)
+            except (FileNotFoundError, IsADirectoryError):
                 break  # no dark picture without a light one
             if folder not in metas:
                 metas[folder] = read_frames(folder, digests)
             stem = image_stem(platform, guide.id, step, scheme)
             meta = metas[folder].get(step)
-            schemes[scheme] = _frames(source, meta, side_by_side, stem, docs, jobs, digests)
+            schemes[scheme] = _frames(source, meta, side_by_side, stem, docs, jobs, known)
         if schemes:
             pictures[(platform, guide.id, step)] = StepPicture(
                 schemes["light"], schemes.get(layout.DARK, ()), side_by_side

@@ -29,10 +29,10 @@ from pathlib import Path
 
 import yaml
 
+from generator import layout
 from generator.config import Config
 from generator.files import replace_dir, staging_dir
 from generator.search import rewrite_indexes
-from generator.site_images import SITE_FOLDER
 
 
 class SectionMissing(Exception):
@@ -135,14 +135,14 @@ def build_section(engine: str, section: Section, out: Path, site_url: str) -> st
 # against the page's source file instead, which puts a "../" too many in front
 # of them on every page served as a folder (guides/ID.md → guides/ID/).
 _URL_ATTRIBUTE = re.compile(r'(?<![\w-])(src|srcset|href)="([^"]*)"')
-_PICTURE_URL = re.compile(rf"(?<![^\s,])(?:\.\./)*({re.escape(SITE_FOLDER)}/)")
+_PICTURE_URL = re.compile(rf"(?<![^\s,])(?:\.\./)*({re.escape(layout.SITE_PICTURES)}/)")
 
 
 def restore_picture_urls(section: Path) -> int:
     """Give the step pictures of a freshly built Zensical section their URLs
     relative to the page as served again (the way up from its folder to the
     section's root); returns how many pages changed. Only URLs into the
-    pictures' folder (SITE_FOLDER) are touched, and the result is the same whichever way
+    pictures' folder (layout.SITE_PICTURES) are touched, and the result is the same whichever way
     the engine wrote them."""
     changed = 0
     for page in section.rglob("*.html"):

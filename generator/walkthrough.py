@@ -3,8 +3,8 @@
 Pure in its inputs and outputs: step pictures (their files, digests and where
 each frame sits in them) and caption texts go in; H.264 MP4 bytes and a WebVTT
 captions track with one cue per step come out. A picture is read only when its
-video is encoded: the cache is keyed by the digests. No browser is involved. The encoder is
-the ffmpeg binary shipped in the ``imageio-ffmpeg`` wheel, run with a fixed
+video is encoded: the cache is keyed by the digests. No browser is involved.
+The encoder is the ffmpeg binary shipped in the ``imageio-ffmpeg`` wheel, run with a fixed
 frame rate, one thread and bit-exact flags so that the same inputs always give
 the same bytes; results are cached by a hash of everything that goes in.
 """

@@ -86,8 +86,6 @@ def _raw_size(folder: Path, frame: dict[str, Any], digests: Digests) -> tuple[in
         path = layout.raw_path(folder, name)
     except ValueError:
         return None
-    if not path.is_file():
-        return None
     try:
         return digests.picture(path).size
     except OSError:
