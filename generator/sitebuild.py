@@ -21,7 +21,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from pathlib import Path
 
 import yaml
 
-from generator import layout
+from generator import childprocess, layout
 from generator.config import Config
 from generator.files import replace_dir, staging_dir
 from generator.search import rewrite_indexes
@@ -120,7 +119,7 @@ def build_section(engine: str, section: Section, out: Path, site_url: str) -> st
             command = ["-m", "zensical", "build", "--strict", "-f", str(wrapper)]
         else:
             command = ["-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(wrapper)]
-        result = subprocess.run(
+        result = childprocess.run(
             [sys.executable, *command], cwd=root, capture_output=True, text=True
         )
     finally:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import subprocess
 import tempfile
 import unicodedata
 from collections.abc import Sequence
@@ -25,6 +24,7 @@ from pathlib import Path
 import imageio_ffmpeg
 from PIL import Image, ImageDraw
 
+from generator import childprocess
 from generator.files import write_atomic
 
 # Bump when the pictures, timing or encoding change, so cached videos are redone.
@@ -258,7 +258,7 @@ def encode(steps: Sequence[Step], canvas: Canvas, max_bytes: int = MAX_BYTES) ->
         target = work / "walkthrough.mp4"
         for quality in QUALITIES:
             command = _ffmpeg_command(listing, target, quality, keys)
-            result = subprocess.run(command, capture_output=True, text=True, check=False)
+            result = childprocess.run(command, capture_output=True, text=True, check=False)
             if result.returncode != 0:
                 raise RuntimeError(
                     f"ffmpeg failed to encode a walkthrough: {result.stderr.strip()}"
