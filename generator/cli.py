@@ -29,6 +29,11 @@ class UsageError(Exception):
     """Bad input: printed as one line, exit code 2."""
 
 
+def _count(number: int, noun: str) -> str:
+    """'1 guide', '2 guides': the summary lines read as sentences."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def _lint_or_fail(config: Config, paths: Sequence[Path] = ()) -> LintReport:
     report = lint(list(paths) or [config.path("steps_dir")], config, dt.date.today())
     for problem in report.problems:
@@ -48,11 +53,12 @@ def cmd_lint(args: argparse.Namespace, config: Config) -> int:
         print(problem)
     errors, warnings = len(report.errors), len(report.warnings)
     if errors:
-        print(f"{errors} errors, {warnings} warnings in {report.files} files", file=sys.stderr)
+        counts = _count(errors, "error"), _count(warnings, "warning"), _count(report.files, "file")
+        print("{}, {} in {}".format(*counts), file=sys.stderr)
         return 2
     # Written only for guides that pass: bad input leaves the project as it was.
     refresh_schema(config)
-    print(f"{report.files} guides OK ({warnings} warnings)")
+    print(f"{_count(report.files, 'guide')} OK ({_count(warnings, 'warning')})")
     return 0
 
 
@@ -262,7 +268,11 @@ def cmd_render(args: argparse.Namespace, config: Config) -> int:
         raise UsageError(str(error)) from None
     for name in missing:
         print(f"warning: no screenshot {name}; run guidegen capture", file=sys.stderr)
-    print(f"rendered {len(report.guides)} guides in {len(config.languages)} languages")
+    guides, languages = (
+        _count(len(report.guides), "guide"),
+        _count(len(config.languages), "language"),
+    )
+    print(f"rendered {guides} in {languages}")
     return 0
 
 
