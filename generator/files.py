@@ -74,10 +74,14 @@ def publish_entry(entry: Path, target: Path) -> bool:
 
 def remove_leftovers(folder: Path) -> None:
     """Delete the temporary files of writes a killed run did not finish."""
-    if folder.is_dir():
-        for path in folder.rglob(".*.tmp"):
-            if path.is_file() and not path.is_symlink():
-                path.unlink(missing_ok=True)
+    # os.walk, not Path.rglob: a large project has thousands of folders, and
+    # rglob builds a Path for every file it passes.
+    for parent, _, names in os.walk(folder):
+        for name in names:
+            if name.startswith(".") and name.endswith(".tmp"):
+                path = Path(parent, name)
+                if path.is_file() and not path.is_symlink():
+                    path.unlink(missing_ok=True)
 
 
 def staging_dir(target: Path) -> Path:
