@@ -5,7 +5,7 @@ cannot stop what it started. An orphaned site engine would go on writing into
 a staging folder that the next run is deleting, and leave it half there; an
 orphaned encoder would burn a core for nothing. On Linux the kernel can send
 the child SIGKILL when the thread that started it ends (``PR_SET_PDEATHSIG``),
-which covers every such death. ``run`` waits for the child in the thread that
+which covers every such death. ```run`` waits for the child in the thread that
 started it, so that thread always outlives the child; long-lived servers,
 which a thread may hand to another, do not use this.
 """
@@ -23,9 +23,9 @@ from typing import Any
 _PR_SET_PDEATHSIG = 1
 
 
-def _die_with_parent() -> Callable[[], None] | None:
-    """The function a child runs before exec to die with its parent, or None
-    where the system has no such request."""
+def tie_to_parent() -> Callable[[], None] | None:
+    """The function a child (forked from the caller) runs first to die with
+    the caller, or None where the system has no such request."""
     if not sys.platform.startswith("linux"):
         return None
     try:
@@ -45,4 +45,4 @@ def _die_with_parent() -> Callable[[], None] | None:
 
 def run(command: Sequence[str], **options: Any) -> subprocess.CompletedProcess[Any]:
     """subprocess.run(command, **options), with a child that is killed if guidegen dies."""
-    return subprocess.run(command, preexec_fn=_die_with_parent(), **options)
+    return subprocess.run(command, preexec_fn=tie_to_parent(), **options)

@@ -7,7 +7,8 @@ pictures, so reading them all on every run would cost more than the rest of
 render. Like git's index, a file whose size, time and inode are those seen when
 it was read is not read again. A file changed within the clock's resolution of
 its reading could keep its size and time, so what is read of a file that new
-is not remembered.
+is not remembered. The same holds for the parts of a JSON file (frames.json)
+that render reads: a few hundred bytes of each file's tens of kilobytes.
 
 The record lives in the project's cache folder (never committed); a record that
 cannot be read counts as empty, since it only saves work. It keeps the files
@@ -47,55 +48,96 @@ class Digests:
 
     def __init__(self, record: Path) -> None:
         self._record = record
-        self._known: dict[str, list[Any]] = _read(record, _entry)
+        data = _read(record)
+        data = data if isinstance(data, dict) else {}
+        self._known = _entries(data.get("pictures"), _entry)
         self._used: set[str] = set()
-        self._parsed: dict[Path, Any] = {}
+        self._parsed = _entries(data.get("parsed"), _parsed_entry)
+        self._parsed_used: set[str] = set()
+        self._unsettled: dict[str, list[Any]] = {}
+        self._this_run: dict[str, Known] = {}
         self._changed = False
 
     def picture(self, path: Path, stat: os.stat_result | None = None) -> Known:
         """The file's digest and, when it opens as a picture, its size; `stat`,
         when the caller has it already, saves a system call. OSError when the
-        file cannot be read."""
-        stat = stat or path.stat()
+        file cannot be read. Within one run, a file asked about again gets the
+        first answer, unlooked-at (the site's pictures and the walkthroughs
+        both ask about every step picture)."""
         key = os.fsdecode(os.path.abspath(path))
+        answered = self._this_run.get(key)
+        if answered is not None:
+            return answered
+        stat = stat or path.stat()
         seen = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
         self._used.add(key)
         entry = self._known.get(key)
         if entry is not None and entry[:3] == seen:
             width, height = entry[4], entry[5]
             size = (width, height) if isinstance(width, int) and isinstance(height, int) else None
-            return Known(str(entry[3]), size)
-        data = path.read_bytes()
-        known = Known(hashlib.sha256(data).hexdigest(), _size(data))
-        if time.time_ns() - stat.st_mtime_ns > SETTLED_NS:
-            width, height = known.size or (None, None)
-            self._known[key] = [*seen, known.digest, width, height]
-            self._changed = True
+            known = Known(str(entry[3]), size)
+        else:
+            data = path.read_bytes()
+            known = Known(hashlib.sha256(data).hexdigest(), _size(data))
+            if time.time_ns() - stat.st_mtime_ns > SETTLED_NS:
+                width, height = known.size or (None, None)
+                self._known[key] = [*seen, known.digest, width, height]
+                self._changed = True
+        self._this_run[key] = known
         return known
 
-    def parsed(self, path: Path) -> Any:
-        """A JSON file's value, read once per run (several stages read the same
-        frames.json). OSError or ValueError as json.loads raises them."""
-        if path not in self._parsed:
-            self._parsed[path] = json.loads(path.read_bytes())
-        return self._parsed[path]
+    def parsed(self, path: Path, keep: frozenset[str]) -> Any:
+        """A JSON file's value with only the object keys in keep, at any depth
+        (what is not kept is never looked at, so a reader that checks what it
+        uses checks the whole value). OSError or ValueError as json.loads
+        raises them."""
+        stat = path.stat()
+        key = os.fsdecode(os.path.abspath(path))
+        seen = [stat.st_size, stat.st_mtime_ns, stat.st_ino, sorted(keep)]
+        # A file too new to remember is still read once per run: two stages read frames.json.
+        for known in (self._parsed.get(key), self._unsettled.get(key)):
+            if known is not None and known[:4] == seen:
+                self._parsed_used.add(key)
+                return known[4]
+        value = _kept(json.loads(path.read_bytes()), keep)
+        if time.time_ns() - stat.st_mtime_ns > SETTLED_NS:
+            self._parsed[key] = [*seen, value]
+            self._parsed_used.add(key)
+            self._changed = True
+        else:
+            self._unsettled[key] = [*seen, value]
+        return value
 
     def save(self) -> None:
         """Write the record of the files asked about, if it changed (of two runs
         at once, the last wins)."""
         kept = {k: v for k, v in self._known.items() if k in self._used}
-        if self._changed or len(kept) < len(self._known):
-            write_atomic(self._record, json.dumps(kept, separators=(",", ":")).encode())
-            self._known, self._changed = kept, False
+        parsed = {k: v for k, v in self._parsed.items() if k in self._parsed_used}
+        if self._changed or len(kept) < len(self._known) or len(parsed) < len(self._parsed):
+            record = {"pictures": kept, "parsed": parsed}
+            write_atomic(self._record, json.dumps(record, separators=(",", ":")).encode())
+            self._known, self._parsed, self._changed = kept, parsed, False
 
 
-def _read(record: Path, valid: Callable[[object], bool]) -> dict[str, list[Any]]:
-    """A record's entries that have the expected shape; none when it cannot be read."""
+def _read(record: Path) -> Any:
+    """A record's value; None when it cannot be read."""
     try:
-        data = json.loads(record.read_text("utf-8"))
+        return json.loads(record.read_text("utf-8"))
     except (OSError, ValueError):
-        return {}
+        return None
+
+
+def _entries(data: Any, valid: Callable[[object], bool]) -> dict[str, list[Any]]:
+    """The entries that have the expected shape."""
     return {k: v for k, v in data.items() if valid(v)} if isinstance(data, dict) else {}
+
+
+def _kept(value: Any, keep: frozenset[str]) -> Any:
+    if isinstance(value, dict):
+        return {k: _kept(v, keep) for k, v in value.items() if k in keep}
+    if isinstance(value, list):
+        return [_kept(v, keep) for v in value]
+    return value
 
 
 def _entry(value: object) -> bool:
@@ -104,6 +146,15 @@ def _entry(value: object) -> bool:
         and len(value) == 6
         and all(isinstance(v, int) for v in value[:3])
         and isinstance(value[3], str)
+    )
+
+
+def _parsed_entry(value: object) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == 5
+        and all(isinstance(v, int) for v in value[:3])
+        and isinstance(value[3], list)
     )
 
 
@@ -123,7 +174,7 @@ class WholeFolders:
 
     def __init__(self, record: Path) -> None:
         self._record = record
-        self._known: dict[str, list[Any]] = _read(record, _listing)
+        self._known = _entries(_read(record), _listing)
         self._changed = False
 
     def unchanged(self, folder: Path) -> bool:

@@ -19,6 +19,11 @@ import shutil
 from pathlib import Path
 
 FRAMES = "frames.json"
+# The keys of frames.json that render reads, at any depth (the rest, such as the
+# boxes of every element on the screen, is for redraw).
+RENDERED_KEYS = frozenset(
+    {"scale", "viewport", "steps", "id", "frames", "at", "crop", "marks", "number", "raw"}
+)
 RAW = "raw"
 DARK = "dark"
 IMAGE_SUFFIX = ".webp"

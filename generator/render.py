@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePath
 from urllib.parse import quote, urlsplit
 
-from generator import layout, page_pictures
+from generator import layout, page_pictures, parallel
 from generator.config import Config
 from generator.digests import Digests
 from generator.facts import FILLED_RE, in_code, is_public, outside_code, page_files
@@ -438,33 +438,48 @@ def render(
     config: Config, guides: Sequence[Guide], shared: Mapping[str, SharedFact] | None = None
 ) -> list[str]:
     """Write every guide page in every language and fill the facts and step pictures
-    on the hand-written pages; return the images that are missing."""
-    shared = shared or {}
-    missing: list[str] = []
-    by_id = {g.id: g for g in guides}
+    on the hand-written pages; return the images that are missing. The languages
+    are rendered at the same time, each on a core of its own."""
     install_assets(config)
     urls = directory_urls(config.root / "mkdocs.yml")
+
+    def one(lang: str) -> list[str]:
+        return render_language(config, guides, shared or {}, lang, urls)
+
+    return [name for missing in parallel.each(one, config.languages) for name in missing]
+
+
+def render_language(
+    config: Config,
+    guides: Sequence[Guide],
+    shared: Mapping[str, SharedFact],
+    lang: str,
+    urls: bool,
+) -> list[str]:
+    """Render one language (see render); return its images that are missing."""
+    missing: list[str] = []
+    by_id = {g.id: g for g in guides}
     prefix = page_prefix(PurePath("guides", "ID.md"), urls)
-    digests = Digests(config.root / ".guidegen" / "cache" / "digests.json")
-    for lang in config.languages:
-        docs = config.path("docs_dir") / lang
-        images, written = site_pictures(config, guides, lang, digests)
-        render_pages(config, shared, lang, images, by_id, urls)
-        walkthroughs = publish_walkthroughs(config, guides, lang, step_text, digests)
-        for guide in guides:
-            for platform in (p for p in guide.platforms if p in config.platforms):
-                for step in steps_for(guide, platform):
-                    if (platform, guide.id, step.id) not in images:
-                        key = layout.step_key(guide.id, platform, lang, "light", step.id)
-                        missing.append(key + layout.IMAGE_SUFFIX)
-            page = guide_page(guide, lang, config, images, by_id, shared, walkthroughs, prefix)
-            write_atomic(docs / "guides" / f"{guide.id}.md", page.encode())
-        pages = {docs / "guides" / f"{g.id}.md" for g in guides}
-        if config.guide_index:
-            index = docs / "guides" / "index.md"
-            write_atomic(index, guides_index(guides, lang, config).encode())
-            pages.add(index)
-        remove_stale(docs / layout.GUIDE_PAGES, pages)
-        remove_stale(docs / layout.SITE_PICTURES, written)
+    # One record per language: the languages' files differ, and each is rendered apart.
+    digests = Digests(config.root / ".guidegen" / "cache" / f"digests.{lang}.json")
+    docs = config.path("docs_dir") / lang
+    images, written = site_pictures(config, guides, lang, digests)
+    render_pages(config, shared, lang, images, by_id, urls)
+    walkthroughs = publish_walkthroughs(config, guides, lang, step_text, digests)
+    for guide in guides:
+        for platform in (p for p in guide.platforms if p in config.platforms):
+            for step in steps_for(guide, platform):
+                if (platform, guide.id, step.id) not in images:
+                    key = layout.step_key(guide.id, platform, lang, "light", step.id)
+                    missing.append(key + layout.IMAGE_SUFFIX)
+        page = guide_page(guide, lang, config, images, by_id, shared, walkthroughs, prefix)
+        write_atomic(docs / "guides" / f"{guide.id}.md", page.encode())
+    pages = {docs / "guides" / f"{g.id}.md" for g in guides}
+    if config.guide_index:
+        index = docs / "guides" / "index.md"
+        write_atomic(index, guides_index(guides, lang, config).encode())
+        pages.add(index)
+    remove_stale(docs / layout.GUIDE_PAGES, pages)
+    remove_stale(docs / layout.SITE_PICTURES, written)
     digests.save()
     return missing

@@ -108,7 +108,7 @@ def read_frames(folder: Path, digests: Digests) -> dict[str, _StepMeta]:
     """
     path = layout.frames_file(folder)
     try:
-        data = digests.parsed(path)
+        data = digests.parsed(path, layout.RENDERED_KEYS)
     except FileNotFoundError:
         return {}
     except (OSError, ValueError) as error:

@@ -56,7 +56,7 @@ class Published:
 
 def _meta(folder: Path, digests: Digests) -> dict[str, Any]:
     try:
-        meta = digests.parsed(layout.frames_file(folder))
+        meta = digests.parsed(layout.frames_file(folder), layout.RENDERED_KEYS)
     except (OSError, ValueError):
         return {}
     return meta if isinstance(meta, dict) else {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 from pathlib import Path
 
@@ -48,6 +49,16 @@ def test_an_unchanged_file_is_not_read_again(tmp_path: Path) -> None:
     assert Digests(record).picture(picture).digest == hashlib.sha256(blue).hexdigest()
 
 
+def test_a_run_looks_at_a_picture_once(tmp_path: Path) -> None:
+    picture = tmp_path / "a.webp"
+    aged(picture, webp((1, 1, 1)))
+    digests = Digests(tmp_path / "digests.json")
+    first = digests.picture(picture)
+    aged(picture, webp((2, 2, 2), (9, 9)))
+    assert digests.picture(picture) == first
+    assert Digests(tmp_path / "digests.json").picture(picture).size == (9, 9)
+
+
 def test_a_file_too_new_to_trust_its_time_is_not_remembered(tmp_path: Path) -> None:
     picture, record = tmp_path / "a.webp", tmp_path / "digests.json"
     picture.write_bytes(webp((1, 2, 3)))
@@ -82,6 +93,51 @@ def test_the_record_keeps_only_the_files_of_its_last_run(tmp_path: Path) -> None
     digests.picture(one)
     digests.save()
     assert str(one) in record.read_text("utf-8") and str(two) not in record.read_text("utf-8")
+
+
+KEEP = frozenset({"steps", "id", "marks", "number"})
+
+
+def test_a_json_file_is_kept_in_part_and_not_read_again_until_it_changes(
+    tmp_path: Path,
+) -> None:
+    frames, record = tmp_path / "frames.json", tmp_path / "digests.json"
+    value = {
+        "steps": [{"id": "a", "marks": [{"number": 1, "box": [1, 2, 3, 4]}], "text": [[5]]}],
+        "elements": [[1, 2, 3, 4]],
+    }
+    aged(frames, json.dumps(value).encode())
+    kept = {"steps": [{"id": "a", "marks": [{"number": 1}]}]}
+    digests = Digests(record)
+    assert digests.parsed(frames, KEEP) == kept
+    digests.save()
+    # Other bytes under the same size, time and inode: the record answers, unread.
+    stat = frames.stat()
+    other = json.dumps(value).replace('"a"', '"b"').encode()
+    with frames.open("r+b") as file:
+        file.write(other)
+    os.utime(frames, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert Digests(record).parsed(frames, KEEP) == kept
+    # Asked for other keys, or after any change of time, it is read again.
+    wider = Digests(record).parsed(frames, KEEP | {"text"})
+    assert wider["steps"][0]["id"] == "b" and wider["steps"][0]["text"] == [[5]]
+    os.utime(frames, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))
+    assert Digests(record).parsed(frames, KEEP)["steps"][0]["id"] == "b"
+
+
+def test_a_json_file_too_new_to_trust_is_read_once_per_run_and_not_remembered(
+    tmp_path: Path,
+) -> None:
+    frames, record = tmp_path / "frames.json", tmp_path / "digests.json"
+    frames.write_text('{"steps": []}', "utf-8")
+    digests = Digests(record)
+    assert digests.parsed(frames, KEEP) == {"steps": []}
+    stat = frames.stat()
+    frames.write_text('{"steps":[1]}', "utf-8")  # as long, and dated as before
+    os.utime(frames, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert digests.parsed(frames, KEEP) == {"steps": []}
+    digests.save()
+    assert Digests(record).parsed(frames, KEEP) == {"steps": [1]}
 
 
 def test_a_whole_folder_is_known_until_a_file_in_it_changes(tmp_path: Path) -> None:
