@@ -137,11 +137,11 @@ def test_a_child_that_dies_is_named() -> None:
 
 
 SLEEPERS = """
-import sys, time
+import os, sys, time
 from generator import parallel
 
 def sleep(item):
-    print("ready", item, flush=True)
+    os.write(1, f"ready {item}\\n".encode())  # one write: the two children share the pipe
     time.sleep(3600)
 
 try:
@@ -170,11 +170,11 @@ def test_ctrl_c_stops_every_child_without_a_traceback() -> None:
 
 
 FINISHERS = """
-import pathlib, sys, time
+import os, pathlib, sys, time
 from generator import parallel
 
 def finish(item):
-    print("ready", item, flush=True)
+    os.write(1, f"ready {item}\\n".encode())  # one write: the two children share the pipe
     while not pathlib.Path(sys.argv[1]).exists():
         time.sleep(0.01)
     return "x" * 5_000_000  # more than a pipe holds
