@@ -8,8 +8,9 @@ raises, comes back to the parent, so a caller sees the same results and the
 same errors as from a plain loop.
 
 Forking is safe only from a process with one thread (another thread may hold a
-lock the child would wait for forever), so a process with threads, a system
-without fork, or a machine with one core runs the pieces one after another.
+lock the child would wait for forever) and on Linux (macOS's own libraries
+start threads of their own, and Windows has no fork), so a process with threads,
+another system, or a machine with one core runs the pieces one after another.
 """
 
 from __future__ import annotations
@@ -43,11 +44,7 @@ def each(
     """[function(item) for item in items], the items shared among up to
     `workers` child processes (default: one per core)."""
     workers = min(len(items), workers or os.cpu_count() or 1)
-    if (
-        workers < 2
-        or threading.active_count() > 1
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
+    if workers < 2 or threading.active_count() > 1 or not sys.platform.startswith("linux"):
         return [function(item) for item in items]
     context = multiprocessing.get_context("fork")
     tie = childprocess.tie_to_parent()
