@@ -50,9 +50,9 @@ class Digests:
         self._record = record
         data = _read(record)
         data = data if isinstance(data, dict) else {}
-        self._known = _entries(data.get("pictures"), _entry)
+        self._known = _entries(data.get("pictures"), _stat_entry(6, str))
         self._used: set[str] = set()
-        self._parsed = _entries(data.get("parsed"), _parsed_entry)
+        self._parsed = _entries(data.get("parsed"), _stat_entry(5, list))
         self._parsed_used: set[str] = set()
         self._unsettled: dict[str, list[Any]] = {}
         self._this_run: dict[str, Known] = {}
@@ -140,22 +140,18 @@ def _kept(value: Any, keep: frozenset[str]) -> Any:
     return value
 
 
-def _entry(value: object) -> bool:
-    return (
-        isinstance(value, list)
-        and len(value) == 6
-        and all(isinstance(v, int) for v in value[:3])
-        and isinstance(value[3], str)
-    )
+def _stat_entry(length: int, fourth: type) -> Callable[[object], bool]:
+    """A check that an entry is [size, time, inode, a `fourth`, ...] of `length` items."""
 
+    def valid(value: object) -> bool:
+        return (
+            isinstance(value, list)
+            and len(value) == length
+            and all(isinstance(v, int) for v in value[:3])
+            and isinstance(value[3], fourth)
+        )
 
-def _parsed_entry(value: object) -> bool:
-    return (
-        isinstance(value, list)
-        and len(value) == 5
-        and all(isinstance(v, int) for v in value[:3])
-        and isinstance(value[3], list)
-    )
+    return valid
 
 
 def _size(data: bytes) -> tuple[int, int] | None:

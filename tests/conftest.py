@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import signal
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Playwright, sync_playwright
@@ -25,6 +27,21 @@ def as_a_terminal_job() -> None:
     job gets SIGINT's default action, even when the suite runs in a shell that ignores it
     (a script's `&` does), and the child would otherwise inherit the ignoring."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def terminal_job(command: list[str], **options: Any) -> subprocess.Popen[str]:
+    """command started as a terminal starts its foreground job: in a process group
+    of its own (so os.killpg reaches it and whatever it starts), with SIGINT's
+    default action, its output on text pipes."""
+    return subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=as_a_terminal_job,
+        **options,
+    )
 
 
 FIXTURE_APP = Path(__file__).resolve().parent / "fixtures" / "app"

@@ -31,7 +31,7 @@ import pytest
 from PIL import Image
 
 from generator.server import serve
-from tests.conftest import FIXTURE_APP, as_a_terminal_job
+from tests.conftest import FIXTURE_APP, terminal_job
 from tests.test_cli_capture import guidegen
 from tests.test_cli_capture import project as small_project
 from tests.test_regenerate import SECOND_GUIDE
@@ -635,15 +635,10 @@ def test_a_client_that_goes_away_prints_nothing(
 def test_ctrl_c_during_capture_is_one_line(tmp_path: Path) -> None:
     root = project(tmp_path)
     (root / "steps" / "second.yml").write_text(SECOND_GUIDE)
-    process = subprocess.Popen(
+    process = terminal_job(
         [sys.executable, "-m", "generator.cli", "capture", "--workers", "1"],
         cwd=root,
         env={**os.environ, "CI": "true"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # its own process group, as a terminal's foreground job
-        preexec_fn=as_a_terminal_job,
     )
     assert process.stdout is not None
     first = process.stdout.readline()

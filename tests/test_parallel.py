@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 
 from generator import parallel
-from tests.conftest import as_a_terminal_job
+from tests.conftest import terminal_job
 
 
 def in_a_fresh_process(body: str) -> str:
@@ -153,14 +153,7 @@ except KeyboardInterrupt:
 
 
 def test_ctrl_c_stops_every_child_without_a_traceback() -> None:
-    process = subprocess.Popen(
-        [sys.executable, "-c", SLEEPERS],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # its own process group, as a terminal's foreground job
-        preexec_fn=as_a_terminal_job,
-    )
+    process = terminal_job([sys.executable, "-c", SLEEPERS])
     assert process.stdout is not None
     ready = {process.stdout.readline().strip(), process.stdout.readline().strip()}
     assert ready == {"ready 1", "ready 2"}
@@ -189,14 +182,7 @@ except KeyboardInterrupt:
 
 def test_ctrl_c_to_the_parent_alone_lets_the_children_finish(tmp_path: Path) -> None:
     go = tmp_path / "go"
-    process = subprocess.Popen(
-        [sys.executable, "-c", FINISHERS, str(go)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-        preexec_fn=as_a_terminal_job,
-    )
+    process = terminal_job([sys.executable, "-c", FINISHERS, str(go)])
     try:
         assert process.stdout is not None
         assert {process.stdout.readline().strip() for _ in range(2)} == {"ready 1", "ready 2"}
