@@ -27,6 +27,14 @@ def aged(path: Path, data: bytes, seconds: int = 60) -> None:
     os.utime(path, ns=(then, then))
 
 
+def new(path: Path, data: bytes) -> None:
+    """Write data, dated a minute ahead: too new to trust however long the test
+    then takes on a loaded machine (its age, now minus its time, stays negative)."""
+    path.write_bytes(data)
+    ahead = os.stat(path).st_mtime_ns + 60 * 1_000_000_000
+    os.utime(path, ns=(ahead, ahead))
+
+
 def test_an_unchanged_file_is_not_read_again(tmp_path: Path) -> None:
     picture, record = tmp_path / "a.webp", tmp_path / "digests.json"
     red = webp((255, 0, 0))
@@ -61,7 +69,7 @@ def test_a_run_looks_at_a_picture_once(tmp_path: Path) -> None:
 
 def test_a_file_too_new_to_trust_its_time_is_not_remembered(tmp_path: Path) -> None:
     picture, record = tmp_path / "a.webp", tmp_path / "digests.json"
-    picture.write_bytes(webp((1, 2, 3)))
+    new(picture, webp((1, 2, 3)))
     digests = Digests(record)
     digests.picture(picture)
     digests.save()
@@ -129,7 +137,7 @@ def test_a_json_file_too_new_to_trust_is_read_once_per_run_and_not_remembered(
     tmp_path: Path,
 ) -> None:
     frames, record = tmp_path / "frames.json", tmp_path / "digests.json"
-    frames.write_text('{"steps": []}', "utf-8")
+    new(frames, b'{"steps": []}')
     digests = Digests(record)
     assert digests.parsed(frames, KEEP) == {"steps": []}
     stat = frames.stat()
@@ -160,7 +168,7 @@ def test_a_whole_folder_is_known_until_a_file_in_it_changes(tmp_path: Path) -> N
 def test_a_folder_with_new_files_is_not_remembered_as_whole(tmp_path: Path) -> None:
     folder, record = tmp_path / "job", tmp_path / "whole.json"
     folder.mkdir()
-    (folder / "frames.json").write_bytes(b"{}")
+    new(folder / "frames.json", b"{}")
     whole = WholeFolders(record)
     whole.found_whole(folder, ["frames.json"])
     whole.save()
