@@ -145,7 +145,10 @@ def test_a_new_guide_is_captured_rendered_and_linted_without_touching_others(tmp
     result = guidegen(root, "lint")
     assert result.returncode == 0, result.stdout + result.stderr
     count = len(list((root / "steps").glob("*.yml")))
-    assert result.stdout == f"{count} guides OK (0 warnings)\n"
+    # The project's facts may be due for a re-check by now (a warning); the new guide has none.
+    *warnings, summary = result.stdout.splitlines()
+    assert re.fullmatch(rf"{count} guides OK \(\d+ warnings?\)", summary), result.stdout
+    assert not [line for line in warnings if "my-orders" in line], result.stdout
     result = guidegen(root, "render")
     assert result.returncode == 0, result.stderr
     assert result.stderr == "", result.stderr
