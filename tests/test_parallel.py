@@ -10,7 +10,6 @@ import subprocess
 import sys
 import textwrap
 import threading
-from pathlib import Path
 
 from generator import parallel
 from tests.conftest import terminal_job
@@ -137,12 +136,12 @@ def test_a_child_that_dies_is_named() -> None:
 
 
 SLEEPERS = """
-import os, sys, time
+import os, signal, sys
 from generator import parallel
 
 def sleep(item):
     os.write(1, f"ready {item}\\n".encode())  # one write: the two children share the pipe
-    time.sleep(3600)
+    signal.pause()  # until Ctrl-C
 
 try:
     parallel.each(sleep, [1, 2], workers=2)
@@ -163,13 +162,12 @@ def test_ctrl_c_stops_every_child_without_a_traceback() -> None:
 
 
 FINISHERS = """
-import os, pathlib, sys, time
+import os, sys
 from generator import parallel
 
 def finish(item):
     os.write(1, f"ready {item}\\n".encode())  # one write: the two children share the pipe
-    while not pathlib.Path(sys.argv[1]).exists():
-        time.sleep(0.01)
+    os.read(0, 1)  # one byte each of the shared stdin: the test's go-ahead
     return "x" * 5_000_000  # more than a pipe holds
 
 try:
@@ -180,15 +178,13 @@ except KeyboardInterrupt:
 """
 
 
-def test_ctrl_c_to_the_parent_alone_lets_the_children_finish(tmp_path: Path) -> None:
-    go = tmp_path / "go"
-    process = terminal_job([sys.executable, "-c", FINISHERS, str(go)])
+def test_ctrl_c_to_the_parent_alone_lets_the_children_finish() -> None:
+    process = terminal_job([sys.executable, "-c", FINISHERS], stdin=subprocess.PIPE)
     try:
         assert process.stdout is not None
         assert {process.stdout.readline().strip() for _ in range(2)} == {"ready 1", "ready 2"}
         process.send_signal(signal.SIGINT)
-        go.touch()
-        _, err = process.communicate(timeout=120)
+        _, err = process.communicate("go", timeout=120)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)  # children a hung parent would leave
