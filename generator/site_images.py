@@ -16,7 +16,8 @@ import io
 import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeGuard
 
@@ -214,11 +215,11 @@ class _Job:
     width: int
     quality: int
     target: Path
-    key: str = field(init=False)
 
-    def __post_init__(self) -> None:
+    @cached_property
+    def key(self) -> str:
         facts = (ENCODING, WEBP_METHOD, self.source_hash, self.rect, self.width, self.quality)
-        object.__setattr__(self, "key", hashlib.sha256(repr(facts).encode()).hexdigest())
+        return hashlib.sha256(repr(facts).encode()).hexdigest()
 
 
 def _entries(cache: Path) -> dict[str, tuple[Path, os.stat_result]]:
