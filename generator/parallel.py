@@ -49,27 +49,32 @@ def each(
     context = multiprocessing.get_context("fork")
     tie = childprocess.tie_to_parent()
     shares = [list(range(first, len(items), workers)) for first in range(workers)]
-    children = []
-    for share in shares:
-        receiver, sender = context.Pipe(duplex=False)
-        work = [items[i] for i in share]
-        child = context.Process(target=_child, args=(function, work, sender, tie))
-        child.start()
-        sender.close()
-        children.append((child, receiver))
+    children: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
     replies: list[tuple[bool, Any]] = []
+    # Ctrl-C in a terminal reaches the children too: each stops and says so. A
+    # signal to this process alone, even while it starts them, lets them finish
+    # their pieces first: they are always read to the end and waited for.
     try:
-        # Ctrl-C in a terminal reaches the children too: each stops and says so.
-        # A signal to this process alone lets them finish their pieces first.
+        for share in shares:
+            receiver, sender = context.Pipe(duplex=False)
+            work = [items[i] for i in share]
+            process = context.Process(target=_child, args=(function, work, sender, tie))
+            children.append((process, receiver))
+            try:
+                process.start()
+            finally:
+                sender.close()
         for child, receiver in children:
             replies.append(_reply(child, receiver))
     finally:
-        for _, receiver in children[len(replies) :]:
-            # Read, so that no child waits forever to send a long answer.
-            with contextlib.suppress(Exception):
-                receiver.recv()
+        for child, receiver in children[len(replies) :]:
+            if child.pid is not None:
+                # Read, so that no child waits forever to send a long answer.
+                with contextlib.suppress(Exception):
+                    receiver.recv()
         for child, receiver in children:
-            child.join()
+            if child.pid is not None:
+                child.join()
             receiver.close()
     results: list[Any] = [None] * len(items)
     for share, (ok, answer) in zip(shares, replies, strict=True):

@@ -135,20 +135,26 @@ def test_a_child_that_dies_is_named() -> None:
     assert "ended with exit code 9 before it finished" in printed
 
 
-SLEEPERS = """
+def two_pieces(work: str) -> str:
+    """A script that runs `work` (the body of a function of item, which first
+    says it is ready) on two children, and says when it was interrupted."""
+    return f"""
 import os, signal, sys
 from generator import parallel
 
-def sleep(item):
-    os.write(1, f"ready {item}\\n".encode())  # one write: the two children share the pipe
-    signal.pause()  # until Ctrl-C
+def work(item):
+    os.write(1, f"ready {{item}}\\n".encode())  # one write: the two children share the pipe
+{textwrap.indent(textwrap.dedent(work).strip(), "    ")}
 
 try:
-    parallel.each(sleep, [1, 2], workers=2)
+    parallel.each(work, [1, 2], workers=2)
 except KeyboardInterrupt:
     print("interrupted", file=sys.stderr)
     sys.exit(130)
 """
+
+
+SLEEPERS = two_pieces("signal.pause()  # until Ctrl-C")
 
 
 def test_ctrl_c_stops_every_child_without_a_traceback() -> None:
@@ -161,21 +167,12 @@ def test_ctrl_c_stops_every_child_without_a_traceback() -> None:
     assert (process.returncode, err) == (130, "interrupted\n")
 
 
-FINISHERS = """
-import os, sys
-from generator import parallel
-
-def finish(item):
-    os.write(1, f"ready {item}\\n".encode())  # one write: the two children share the pipe
+FINISHERS = two_pieces(
+    """
     os.read(0, 1)  # one byte each of the shared stdin: the test's go-ahead
     return "x" * 5_000_000  # more than a pipe holds
-
-try:
-    parallel.each(finish, [1, 2], workers=2)
-except KeyboardInterrupt:
-    print("interrupted", file=sys.stderr)
-    sys.exit(130)
-"""
+    """
+)
 
 
 def test_ctrl_c_to_the_parent_alone_lets_the_children_finish() -> None:
