@@ -148,7 +148,8 @@ def test_step_images_are_lazy_and_open_in_a_lightbox(site: Site, browser: Browse
     first.click()
     dialog = page.locator("dialog.gg-lightbox")
     assert dialog.evaluate("d => d.open")
-    assert dialog.locator("img").evaluate("i => i.naturalWidth") > 0
+    # The lightbox loads the picture's largest size only now: wait for it.
+    assert dialog.locator("img").evaluate("i => i.decode().then(() => i.naturalWidth)") > 0
     page.keyboard.press("Escape")
     assert not dialog.evaluate("d => d.open")
     assert page.url == site.url + "guides/contact-seller/", "the image opened in place"
