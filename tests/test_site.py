@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from tests.site_fixtures import ROOT, SITE_URL, Site
 
@@ -49,7 +49,20 @@ def _selected_tab(page: Page) -> str:
     )
 
 
+# What Material's script changes after the load event: it mounts the content tabs
+# (only then does a click on a tab link the page's tabs and remember the choice)
+# and renders each Mermaid diagram in place of its source.
+_SCRIPTS_DONE = """() => !document.querySelector(
+  ".tabbed-labels:not(.tabbed-labels--linked), pre.mermaid"
+)"""
+
+
+def _wait_for_scripts(page: Page) -> None:
+    page.wait_for_function(_SCRIPTS_DONE)
+
+
 def _choose_tab(page: Page, label: str) -> None:
+    _wait_for_scripts(page)
     page.locator(".tabbed-labels label", has_text=label).first.click()
 
 
@@ -151,7 +164,7 @@ def test_step_images_are_lazy_and_open_in_a_lightbox(site: Site, browser: Browse
     # The lightbox loads the picture's largest size only now: wait for it.
     assert dialog.locator("img").evaluate("i => i.decode().then(() => i.naturalWidth)") > 0
     page.keyboard.press("Escape")
-    assert not dialog.evaluate("d => d.open")
+    expect(dialog).to_have_js_property("open", False)
     assert page.url == site.url + "guides/contact-seller/", "the image opened in place"
     _close(page, site)
 
@@ -161,6 +174,7 @@ def test_no_page_scrolls_sideways(site: Site, browser: Browser, devices, device_
     wide = []
     for path in site.pages():
         page = _open(site, browser, path, devices[device_name])
+        _wait_for_scripts(page)
         overflow = page.evaluate(
             "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
@@ -175,6 +189,7 @@ def test_axe_finds_no_serious_or_critical_violation(site: Site, browser: Browser
     found = []
     for path in site.pages():
         page = _open(site, browser, path)
+        _wait_for_scripts(page)
         for violation in axe.run(page).response["violations"]:
             if violation["impact"] in ("serious", "critical"):
                 targets = [node["target"] for node in violation["nodes"]][:3]

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Request
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Request, expect
 
 from generator.config import Config
 from tests.site_fixtures import DARK_GUIDE, ROOT, Site
@@ -138,10 +138,12 @@ def test_the_lightbox_works_with_the_keyboard(site: Site, browser: Browser) -> N
         page.keyboard.press("ArrowLeft")
         assert image.get_attribute("alt") == alts[1]
         page.keyboard.press("Escape")
-        assert not dialog.evaluate("d => d.open")
-        # Focus returns to the picture last shown, in the page.
-        focused = page.evaluate("() => document.activeElement.querySelector('img')?.alt")
-        assert focused == alts[1]
+        expect(dialog).to_have_js_property("open", False)
+        # Focus returns to the picture last shown, in the page (site.js moves it
+        # there on the dialog's close event, which comes a task after the close).
+        page.wait_for_function(
+            "alt => document.activeElement.querySelector('img')?.alt === alt", arg=alts[1]
+        )
         assert page.url.split("#")[0] == f"{site.url}guides/file-claim/", "opened in place"
 
 
@@ -153,17 +155,20 @@ def test_the_lightbox_opens_on_a_click_and_closes_beside_the_picture(
         page.goto(f"{site.url}en/guides/contact-seller/")
         thumbnail = page.locator(".tabbed-block a.gg-zoom img").filter(visible=True).first
         alt = thumbnail.get_attribute("alt")
+        # The click a tap makes may come after tap() returns: wait for what it does.
         thumbnail.tap()
         dialog = page.locator("dialog.gg-lightbox")
-        assert dialog.evaluate("d => d.open")
+        expect(dialog).to_have_js_property("open", True)
         assert dialog.locator("img").get_attribute("alt") == alt
         # The next button goes on; a tap on the backdrop, beside the picture, closes.
         dialog.locator(".gg-lightbox__next").tap()
-        assert dialog.locator("img").get_attribute("alt") != alt
+        expect(dialog.locator("img")).not_to_have_attribute("alt", alt)
+        # The picture takes its size once it has loaded.
+        dialog.locator("img").evaluate("i => i.decode()")
         picture = dialog.locator("img").bounding_box()
         assert picture is not None
         page.touchscreen.tap(195, picture["y"] + picture["height"] + 120)
-        assert not dialog.evaluate("d => d.open")
+        expect(dialog).to_have_js_property("open", False)
 
 
 def _choose_before_load(context: BrowserContext, site: Site, label: str) -> None:

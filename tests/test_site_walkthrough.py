@@ -102,6 +102,11 @@ def _press_play(site: Site, browser: Browser, devices, lang: str, dark: bool) ->
     height = page.evaluate("() => document.body.scrollHeight")
     for _ in range(0, height, 400):
         page.mouse.wheel(0, 400)
+    # The wheel scrolls after mouse.wheel() returns: wait until the page is at its end.
+    page.wait_for_function(
+        "() => { const e = document.scrollingElement;"
+        " return e.scrollTop + e.clientHeight >= e.scrollHeight - 1; }"
+    )
     page.evaluate("() => new Promise((done) => requestAnimationFrame(() => setTimeout(done)))")
     assert requests == [], "nothing of a walkthrough loads before the press"
     assert page.locator("video").count() == 0
@@ -122,8 +127,11 @@ def _wait_playing(page: Page) -> dict:
         """() => {
           const v = document.querySelector(".gg-walkthrough video");
           const t = v.textTracks[0];
+          // The cues come in as the captions file is parsed; all are in once the
+          // track is LOADED (2).
           return v.readyState >= 2 && v.duration > 0 && v.currentTime > 0
-            && t && t.mode === "showing" && t.cues && t.cues.length > 0;
+            && t && t.mode === "showing" && t.cues && t.cues.length > 0
+            && v.querySelector("track").readyState === 2;
         }"""
     )
     return video.evaluate(
