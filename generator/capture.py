@@ -448,21 +448,30 @@ def read_committed(folder: Path) -> tuple[dict[str, Any], dict[str, StepImages]]
         return {}, {}
     steps = {}
     for entry in meta["steps"]:
-        images = [_committed_image(path) for path in _step_files(folder, entry)]
-        present = all(images)
+        annotated = _committed_image(layout.step_image(folder, entry["id"]))
+        raws = [_committed_image(path) for path in _raw_files(folder, entry)]
         steps[entry["id"]] = StepImages(
-            entry["id"],
-            tuple(images[1:]) if present else (),
-            images[0] if present else b"",
-            entry,
+            entry["id"], tuple(raws) if annotated and all(raws) else (), annotated, entry
         )
     return meta, steps
 
 
-def _step_files(folder: Path, entry: dict[str, Any]) -> list[Path]:
-    """A checked frames.json entry's step image, then its raw frames."""
-    raws = [layout.raw_path(folder, frame["raw"]) for frame in entry["frames"]]
-    return [layout.step_image(folder, entry["id"]), *raws]
+def _raw_files(folder: Path, entry: dict[str, Any]) -> list[Path]:
+    """A checked frames.json entry's raw frames: on the machine that captured
+    them only, since git ignores them (see README, "What is committed")."""
+    return [layout.raw_path(folder, frame["raw"]) for frame in entry["frames"]]
+
+
+def _write_raw(
+    folder: Path, entry: dict[str, Any], raws: Sequence[bytes], optimise: bool
+) -> list[Path]:
+    """Write a step's raw frames under the names entry gives them; the written ones."""
+    written = []
+    for frame, png in zip(entry["frames"], raws, strict=True):
+        path = layout.raw_path(folder, frame["raw"])
+        if write_unless_same(path, png, optimise):
+            written.append(path)
+    return written
 
 
 def _committed_image(path: Path) -> bytes:
@@ -494,8 +503,9 @@ def _judged(key: str, fresh: StepImages, old: StepImages | None, tolerance: Tole
 
 
 def intact(folder: Path, whole: WholeFolders) -> bool:
-    """Whether a job folder's frames.json and every image it lists are whole (no
-    pixel is decoded: the files' structure only). A folder found whole before
+    """Whether a job folder's frames.json and every step image it lists are whole
+    (no pixel is decoded: the files' structure only; raw frames are not
+    committed, so a fresh clone lacks them). A folder found whole before
     whose files have not changed since is not read again. Raises UnsafePath for
     a crafted file."""
     if whole.unchanged(folder):
@@ -506,7 +516,7 @@ def intact(folder: Path, whole: WholeFolders) -> bool:
         return False
     if meta is None:
         return False
-    files = [path for entry in meta["steps"] for path in _step_files(folder, entry)]
+    files = [layout.step_image(folder, entry["id"]) for entry in meta["steps"]]
     if not all(
         path.is_file() and not image_problem(path.read_bytes(), full=False) for path in files
     ):
@@ -553,15 +563,17 @@ def settle_run(
         if not write:
             continue
         if verdict.needs_writing:
-            for frame, png in zip(images.entry["frames"], images.raw, strict=True):
-                if write_unless_same(folder / frame["raw"], png, config.optimise):
-                    written.append(folder / frame["raw"])
+            written += _write_raw(folder, images.entry, images.raw, config.optimise)
             image = layout.step_image(folder, step)
             if write_unless_same(image, images.annotated, config.optimise):
                 written.append(image)
             entries.append(images.entry)
         else:
-            entries.append(old[step].entry)
+            kept = old[step]
+            if not kept.raw:
+                # A fresh clone: keep this capture's raw frames for redraw.
+                _write_raw(folder, kept.entry, images.raw, config.optimise)
+            entries.append(kept.entry)
     orphans = sorted(set(old) - set(fresh))
     verdicts += [Verdict(step_key(run, step), "orphaned") for step in orphans]
     if write:
@@ -872,14 +884,31 @@ def redraw(config: Config) -> list[Path]:
     frames.json are enough to crop again. Returns the images whose bytes changed;
     frames.json gets the new crops and badges.
     """
-    changed = []
+    metas = []
     for folder in layout.job_folders(config.path("screenshots_dir")):
-        meta_path = layout.frames_file(folder)
         try:
             meta = read_frames(folder)
         except Damaged as damage:
             raise Damaged(str(damage).replace(FIX, REDRAW_FIX)) from None
         assert meta is not None
+        metas.append((folder, meta))
+    # Checked before any image is drawn, so a redraw is done whole or not at all.
+    absent = [
+        path
+        for folder, meta in metas
+        for entry in meta["steps"]
+        for path in _raw_files(folder, entry)
+        if not path.is_file()
+    ]
+    if absent:
+        more = f" and {len(absent) - 1} more raw frames are" if len(absent) > 1 else " is"
+        raise Damaged(
+            f"{shown(absent[0])}{more} not on this machine (git does not keep raw"
+            " frames; a capture writes them); run guidegen capture --force, then redraw"
+        )
+    changed = []
+    for folder, meta in metas:
+        meta_path = layout.frames_file(folder)
         entries = []
         for entry in meta["steps"]:
             frames = _frames_from_meta(folder, entry)

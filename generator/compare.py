@@ -109,11 +109,19 @@ def _boxes(entry: dict) -> list:
 
 
 def judge(key: str, fresh: StepImages, old: StepImages | None, tolerance: Tolerance) -> Verdict:
-    """Compare a fresh step with the committed one, raw frames first."""
+    """Compare a fresh step with the committed one: by its raw frames when the
+    last capture's are on this machine (they are not committed), which tells a
+    change of the UI from one of the marks only; else by the step image, the
+    picture the reader sees."""
     if old is None:
         return Verdict(key, "new")
-    if not old.raw or not old.annotated:
+    if not old.annotated:
         return Verdict(key, "missing")
+    if not old.raw:
+        drawn = difference(old.annotated, fresh.annotated, tolerance)
+        if drawn.beyond(tolerance) or _boxes(old.entry) != _boxes(fresh.entry):
+            return Verdict(key, "changed", drawn.changed_pixels, drawn.total_pixels)
+        return Verdict(key, "unchanged", drawn.changed_pixels, drawn.total_pixels)
     if len(old.raw) != len(fresh.raw):
         total = sum(decode(png).width * decode(png).height for png in fresh.raw)
         return Verdict(key, "changed", total, total)
