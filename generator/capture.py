@@ -33,6 +33,7 @@ from generator.compare import (
     Verdict,
     decode,
     diff_image,
+    difference,
     judge,
 )
 from generator.config import Config, ConfigError, Server
@@ -876,13 +877,34 @@ def _frames_from_meta(folder: Path, entry: dict[str, Any]) -> list[Frame]:
     return frames
 
 
+def _redraw_tolerance(config: Config, guide_file: Path | None) -> Tolerance:
+    """The guide's own tolerance when its file reads, else the project's."""
+    guide = load_guide(guide_file).guide if guide_file else None
+    if guide is None:
+        return Tolerance(threshold=config.threshold, budget=config.budget)
+    return tolerance_for(config, guide)
+
+
+def _looks_the_same(path: Path, data: bytes, tolerance: Tolerance) -> bool:
+    """Whether the image at path differs from data by no more than rendering
+    noise; a missing or damaged file does not."""
+    if not path.is_file():
+        return False
+    try:
+        return not difference(path.read_bytes(), data, tolerance).beyond(tolerance)
+    except Exception:  # Pillow raises many kinds for a damaged file
+        return False
+
+
 def redraw(config: Config) -> list[Path]:
     """Draw every step image again from its raw frames and boxes, with no browser.
 
     For a change of annotation style or crop: the UI is not run, so nothing but
     the drawing can change. The whole raw frames and the page geometry in
-    frames.json are enough to crop again. Returns the images whose bytes changed;
-    frames.json gets the new crops and badges.
+    frames.json are enough to crop again. Returns the images it wrote: those
+    that differ from the committed ones beyond the guide's tolerance, since the
+    raw frames of a capture on a fresh clone differ from those that made the
+    committed images by rendering noise. frames.json gets the new crops and badges.
     """
     metas = []
     for folder in layout.job_folders(config.path("screenshots_dir")):
@@ -906,9 +928,11 @@ def redraw(config: Config) -> list[Path]:
             f"{shown(absent[0])}{more} not on this machine (git does not keep raw"
             " frames; a capture writes them); run guidegen capture --force, then redraw"
         )
+    guide_files = {path.stem: path for path in config.path("steps_dir").glob("*.yml")}
     changed = []
     for folder, meta in metas:
         meta_path = layout.frames_file(folder)
+        tolerance = _redraw_tolerance(config, guide_files.get(meta["guide"]))
         entries = []
         for entry in meta["steps"]:
             frames = _frames_from_meta(folder, entry)
@@ -917,7 +941,7 @@ def redraw(config: Config) -> list[Path]:
             raws = [frame["raw"] for frame in entry["frames"]]
             entries.append({**entry, "frames": frame_entries(raws, frames, picture)})
             target = layout.step_image(folder, entry["id"])
-            if decode_equal(target, image):
+            if _looks_the_same(target, image, tolerance):
                 continue
             if write_atomic(target, image):
                 changed.append(target)
