@@ -596,10 +596,10 @@ def settle_run(
             "viewport": list(run.viewport),
             "steps": entries,
         }
-        if new_meta != meta:
-            text = json.dumps(new_meta, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-            if write_atomic(layout.frames_file(folder), text.encode()):
-                written.append(layout.frames_file(folder))
+        if new_meta != meta and write_atomic(
+            layout.frames_file(folder), layout.frames_text(new_meta)
+        ):
+            written.append(layout.frames_file(folder))
     return JobResult(tuple(verdicts), fresh, old, tuple(written))
 
 
@@ -659,7 +659,7 @@ def fingerprint(
         "platform": job.platform,
         "lang": job.lang,
         "scheme": job.scheme,
-        "device": [device.descriptor, device.viewport],
+        "device": [device.descriptor, device.viewport, device.scale],
         "run": [config.start_url, config.ready, config.clock, config.timezone],
         "app": app,
         "code": code,
@@ -945,6 +945,5 @@ def redraw(config: Config) -> list[Path]:
                 continue
             if write_atomic(target, image):
                 changed.append(target)
-        text = json.dumps({**meta, "steps": entries}, ensure_ascii=False, indent=1, sort_keys=True)
-        write_atomic(meta_path, (text + "\n").encode())
+        write_atomic(meta_path, layout.frames_text({**meta, "steps": entries}))
     return changed

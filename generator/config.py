@@ -44,6 +44,15 @@ class Device:
             "default: all of them."
         },
     )
+    scale: float | None = field(
+        default=None,
+        metadata={
+            "help": "Screenshot pixels per CSS pixel, from 1 to 4; default: the "
+            "descriptor's own (3 for an iPhone), 1 without a descriptor. The site "
+            "serves pictures up to twice their CSS width, so 2 loses readers nothing "
+            "and commits about half the bytes of 3."
+        },
+    )
 
 
 DEVICES: dict[Platform, Device] = {
@@ -201,7 +210,7 @@ class Config:
         default_factory=lambda: dict(DEVICES),
         metadata={
             "help": "Per-platform device profiles: [tool.guidegen.devices.ios] etc., with "
-            "the keys descriptor, viewport, label, verb and color_schemes."
+            "the keys descriptor, viewport, scale, label, verb and color_schemes."
         },
     )
 
@@ -273,7 +282,7 @@ def _device(
 ) -> Device:
     if not isinstance(table, dict):
         raise ConfigError(
-            f"{where}: expected a table of descriptor, viewport, label, verb, color_schemes"
+            f"{where}: expected a table of descriptor, viewport, scale, label, verb, color_schemes"
         )
     known = [f.name for f in fields(Device)]
     for key in table:
@@ -294,6 +303,11 @@ def _device(
         ):
             raise ConfigError(f"{where} viewport: expected [width, height], e.g. [1280, 800]")
         changes["viewport"] = (viewport[0], viewport[1])
+    if "scale" in table:
+        scale = table["scale"]
+        if isinstance(scale, bool) or not isinstance(scale, int | float) or not 1 <= scale <= 4:
+            raise ConfigError(f"{where} scale: expected a number from 1 to 4, e.g. 2")
+        changes["scale"] = float(scale)
     for key in ("label", "verb"):
         if key in table:
             words = table[key]

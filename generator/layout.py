@@ -15,8 +15,10 @@ Keys (manifest, report) are the job folder's path below ``screenshots/``.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 FRAMES = "frames.json"
 # The keys of frames.json that render reads, at any depth (the rest, such as the
@@ -51,6 +53,33 @@ def job_dir(screenshots: Path, guide: str, platform: str, lang: str, scheme: str
 
 def frames_file(folder: Path) -> Path:
     return folder / FRAMES
+
+
+def frames_text(meta: dict[str, Any]) -> bytes:
+    """frames.json as written: a key per line, sorted, so that a change reads well
+    in a diff, but each list of numbers (a box, a point) on one line, which
+    makes the file a third of its size with every number on a line of its own."""
+    return (_json(meta, 0) + "\n").encode()
+
+
+def _json(value: Any, depth: int) -> str:
+    if isinstance(value, list) and all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in value
+    ):
+        return json.dumps(value)
+    if isinstance(value, dict | list) and value:
+        pad = " " * (depth + 1)
+        if isinstance(value, dict):
+            items = [
+                f"{pad}{json.dumps(k, ensure_ascii=False)}: {_json(v, depth + 1)}"
+                for k, v in sorted(value.items())
+            ]
+            start, end = "{", "}"
+        else:
+            items = [pad + _json(v, depth + 1) for v in value]
+            start, end = "[", "]"
+        return start + "\n" + ",\n".join(items) + "\n" + " " * depth + end
+    return json.dumps(value, ensure_ascii=False)
 
 
 def step_image_name(step: str) -> str:

@@ -163,6 +163,7 @@ CONFIG_EXAMPLES: dict[str, str] = {
     "devices": '[tool.guidegen.devices.ios]\ndescriptor = "iPhone 15"',
     "devices.descriptor": 'descriptor = "Pixel 7"',
     "devices.viewport": "viewport = [1440, 900]",
+    "devices.scale": "scale = 2",
     "devices.label": 'label = { ja = "パソコン", en = "Computer" }',
     "devices.verb": 'verb = { ja = "クリック", en = "click" }',
     "devices.color_schemes": 'color_schemes = ["light"]',
@@ -392,6 +393,7 @@ DEVICE_TYPES = {
     "label": "table of text per language",
     "verb": "table of text per language",
     "viewport": "[width, height], whole numbers",
+    "scale": "number from 1 to 4",
     "color_schemes": "list of text: light, dark",
 }
 

@@ -319,6 +319,8 @@ def context_options(
     else:
         width, height = device.viewport or (1280, 800)
         options = {"viewport": {"width": width, "height": height}, "device_scale_factor": 1}
+    if device.scale is not None:
+        options["device_scale_factor"] = device.scale
     return {
         **options,
         "locale": LOCALES.get(lang, lang),

@@ -3,15 +3,19 @@ errors that name the key."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from generator.config import DEVICES, Config, ConfigError, load_config, overridden
+from generator.model import PHONES
+from generator.runner import context_options
 from tests.editor_project import guidegen
 
 
 def write(tmp_path: Path, table: str) -> Path:
+    tmp_path.mkdir(exist_ok=True)
     (tmp_path / "pyproject.toml").write_text("[tool.guidegen]\n" + table, "utf-8")
     return tmp_path
 
@@ -20,7 +24,11 @@ def test_the_projects_configuration_serves_the_bundled_example(project_config):
     assert project_config.languages == ("ja", "en")
     assert project_config.color_schemes == ("light", "dark")
     assert project_config.shop_dir == "mockshop" and project_config.base_url == ""
-    assert project_config.devices == DEVICES
+    # Phones are captured at 2 pixels per CSS pixel: the site never serves more.
+    assert project_config.devices == {
+        platform: replace(device, scale=2.0 if platform in PHONES else None)
+        for platform, device in DEVICES.items()
+    }
     assert project_config.threshold == 24 and project_config.budget == 40
 
 
@@ -41,6 +49,26 @@ def test_device_overrides_change_only_what_they_name(tmp_path):
     assert config.devices["android"].label == {"ja": "Android", "en": "Android phone"}
 
 
+def test_a_device_scale_sets_the_screenshots_pixels_per_css_pixel(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    scaled = load_config(
+        write(
+            tmp_path / "scaled",
+            "[tool.guidegen.devices.ios]\nscale = 2\n[tool.guidegen.devices.web]\nscale = 1.5\n",
+        )
+    )
+    plain = load_config(write(tmp_path / "plain", ""))
+    with sync_playwright() as playwright:
+
+        def density(config: Config, platform: str) -> float:
+            return context_options(config, playwright, platform, "en")["device_scale_factor"]
+
+        assert (density(scaled, "ios"), density(plain, "ios")) == (2, 3)
+        assert (density(scaled, "web"), density(plain, "web")) == (1.5, 1)
+        assert density(scaled, "android") == density(plain, "android") == 2.625
+
+
 @pytest.mark.parametrize(
     ("table", "message"),
     [
@@ -59,6 +87,9 @@ def test_device_overrides_change_only_what_they_name(tmp_path):
         ),
         ("[tool.guidegen.devices.ios]\ndescriptor = 13\n", "descriptor: expected a device name"),
         ("[tool.guidegen.devices.web]\nverb = 'click'\n", "verb: expected a table"),
+        ("[tool.guidegen.devices.ios]\nscale = 5\n", "scale: expected a number from 1 to 4"),
+        ("[tool.guidegen.devices.ios]\nscale = '2'\n", "scale: expected a number from 1 to 4"),
+        ("[tool.guidegen.devices.ios]\nscale = true\n", "scale: expected a number from 1 to 4"),
         (
             "color_schemes = ['light', 'sepia']\n",
             "color_schemes: 'sepia' is not one of light, dark",

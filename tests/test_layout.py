@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -91,3 +92,17 @@ def test_a_folder_of_a_scheme_no_longer_captured_is_orphaned(tmp_path):
     make_job(shots / "en/ios/a/dark")
     universe = plan([guide("a")], config)
     assert orphaned_folders(config, universe) == [shots / "en/ios/a/dark"]
+
+
+def test_frames_json_has_a_key_per_line_and_each_box_on_one():
+    meta = {
+        "scale": 3.0,
+        "steps": [{"id": "a", "frames": [{"crop": [0.0, 290.5, 390, 374], "text": []}]}],
+        "guide": "[ 1, 2 ] stays as written",
+    }
+    text = layout.frames_text(meta).decode()
+    assert json.loads(text) == meta
+    lines = text.splitlines()
+    assert '     "crop": [0.0, 290.5, 390, 374],' in lines
+    assert lines[1] == ' "guide": "[ 1, 2 ] stays as written",'
+    assert text.endswith("}\n")
