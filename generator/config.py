@@ -50,7 +50,7 @@ class Device:
             "help": "Screenshot pixels per CSS pixel, from 1 to 4; default: the "
             "descriptor's own (3 for an iPhone), 1 without a descriptor. The site "
             "serves pictures up to twice their CSS width, so 2 loses readers nothing "
-            "and commits about half the bytes of 3."
+            "and commits about 30% fewer bytes than 3."
         },
     )
 
