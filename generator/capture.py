@@ -463,14 +463,14 @@ def _raw_files(folder: Path, entry: dict[str, Any]) -> list[Path]:
     return [layout.raw_path(folder, frame["raw"]) for frame in entry["frames"]]
 
 
-def _write_raw(
-    folder: Path, entry: dict[str, Any], raws: Sequence[bytes], optimise: bool
-) -> list[Path]:
-    """Write a step's raw frames under the names entry gives them; the written ones."""
+def _write_raw(folder: Path, entry: dict[str, Any], raws: Sequence[bytes]) -> list[Path]:
+    """Write a step's raw frames under the names entry gives them; the written
+    ones. Always at the fast setting: they stay on this machine, so optimise,
+    which buys smaller committed files, would cost time for nothing."""
     written = []
     for frame, png in zip(entry["frames"], raws, strict=True):
         path = layout.raw_path(folder, frame["raw"])
-        if write_unless_same(path, png, optimise):
+        if write_unless_same(path, png, False):
             written.append(path)
     return written
 
@@ -564,7 +564,7 @@ def settle_run(
         if not write:
             continue
         if verdict.needs_writing:
-            written += _write_raw(folder, images.entry, images.raw, config.optimise)
+            written += _write_raw(folder, images.entry, images.raw)
             image = layout.step_image(folder, step)
             if write_unless_same(image, images.annotated, config.optimise):
                 written.append(image)
@@ -573,7 +573,7 @@ def settle_run(
             kept = old[step]
             if not kept.raw:
                 # A fresh clone: keep this capture's raw frames for redraw.
-                _write_raw(folder, kept.entry, images.raw, config.optimise)
+                _write_raw(folder, kept.entry, images.raw)
             entries.append(kept.entry)
     orphans = sorted(set(old) - set(fresh))
     verdicts += [Verdict(step_key(run, step), "orphaned") for step in orphans]

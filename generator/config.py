@@ -184,8 +184,8 @@ class Config:
         40,
     )
     optimise: bool = _help(
-        "Compress captured images harder: about a fifth smaller, about 1.6 times the time "
-        "to write (lossless WebP either way).",
+        "Compress the committed step images harder: about a fifth smaller, about 1.6 "
+        "times the time to write (lossless WebP either way; raw frames stay fast).",
         False,
     )
     color_schemes: tuple[ColorScheme, ...] = _help(

@@ -49,9 +49,7 @@ def test_device_overrides_change_only_what_they_name(tmp_path):
     assert config.devices["android"].label == {"ja": "Android", "en": "Android phone"}
 
 
-def test_a_device_scale_sets_the_screenshots_pixels_per_css_pixel(tmp_path):
-    from playwright.sync_api import sync_playwright
-
+def test_a_device_scale_sets_the_screenshots_pixels_per_css_pixel(tmp_path, playwright):
     scaled = load_config(
         write(
             tmp_path / "scaled",
@@ -59,14 +57,13 @@ def test_a_device_scale_sets_the_screenshots_pixels_per_css_pixel(tmp_path):
         )
     )
     plain = load_config(write(tmp_path / "plain", ""))
-    with sync_playwright() as playwright:
 
-        def density(config: Config, platform: str) -> float:
-            return context_options(config, playwright, platform, "en")["device_scale_factor"]
+    def density(config: Config, platform: str) -> float:
+        return context_options(config, playwright, platform, "en")["device_scale_factor"]
 
-        assert (density(scaled, "ios"), density(plain, "ios")) == (2, 3)
-        assert (density(scaled, "web"), density(plain, "web")) == (1.5, 1)
-        assert density(scaled, "android") == density(plain, "android") == 2.625
+    assert (density(scaled, "ios"), density(plain, "ios")) == (2, 3)
+    assert (density(scaled, "web"), density(plain, "web")) == (1.5, 1)
+    assert density(scaled, "android") == density(plain, "android") == 2.625
 
 
 @pytest.mark.parametrize(
