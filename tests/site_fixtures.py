@@ -75,7 +75,6 @@ def fake_dark_captures(screenshots: Path, guide: str) -> None:
             continue
         dark.mkdir()
         shutil.copy2(light / "frames.json", dark / "frames.json")
-        shutil.copytree(light / "raw", dark / "raw")
         for picture in sorted(light.glob("*.webp")):
             with Image.open(picture) as image:
                 ImageOps.invert(image.convert("RGB")).save(dark / picture.name)
