@@ -10,18 +10,14 @@ import pytest
 from PIL import Image
 
 from generator.newproject import Options, init
-from tests.test_cli_capture import guidegen, project
-from tests.test_regenerate import SECOND_GUIDE, tree
+from tests.test_cli_capture import guidegen
+from tests.test_regenerate import captured_project, changed_keys, tree, turn_send_red
 
 
 @pytest.fixture(scope="module")
 def first_capture(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One capture of the small project, made once: each test clones a copy."""
-    root = project(tmp_path_factory.mktemp("captured"))
-    (root / "steps" / "second.yml").write_text(SECOND_GUIDE)
-    result = guidegen(root, "capture")
-    assert result.returncode == 0, result.stderr
-    return root
+    return captured_project(tmp_path_factory.mktemp("captured"))
 
 
 def raw_files(files: dict[str, bytes]) -> set[str]:
@@ -46,16 +42,10 @@ def test_check_on_a_fresh_clone_compares_the_step_images(cloned: Path) -> None:
 
 
 def test_a_ui_change_is_caught_on_a_fresh_clone(cloned: Path) -> None:
-    app = cloned / "app" / "index.html"
-    app.write_text(
-        app.read_text().replace(".tall {", "[data-testid=send] { background: #c00; }\n  .tall {")
-    )
+    turn_send_red(cloned)
     result = guidegen(cloned, "capture", "--check")
     assert result.returncode == 1
-    changed = sorted(
-        ln.split(": ", 1)[1] for ln in result.stderr.splitlines() if ln.startswith("changed: ")
-    )
-    assert changed == ["en/ios/demo/step-2", "en/web/demo/step-2"]
+    assert changed_keys(result.stderr) == ["en/ios/demo/step-2", "en/web/demo/step-2"]
 
 
 def test_a_forced_capture_keeps_every_committed_byte_and_brings_the_raw_frames_back(

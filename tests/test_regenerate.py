@@ -25,14 +25,19 @@ steps:
 """
 
 
-@pytest.fixture(scope="module")
-def first_capture(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One capture of the small project, made once: each test works on a copy."""
-    root = project(tmp_path_factory.mktemp("captured"))
+def captured_project(folder: Path) -> Path:
+    """The small project with a second guide, captured."""
+    root = project(folder)
     (root / "steps" / "second.yml").write_text(SECOND_GUIDE)
     result = guidegen(root, "capture")
     assert result.returncode == 0, result.stderr
     return root
+
+
+@pytest.fixture(scope="module")
+def first_capture(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One capture of the small project, made once: each test works on a copy."""
+    return captured_project(tmp_path_factory.mktemp("captured"))
 
 
 @pytest.fixture
@@ -50,6 +55,18 @@ def tree(root: Path) -> dict[str, bytes]:
     }
 
 
+def turn_send_red(root: Path) -> None:
+    """The Send button turns red: only the steps that show the form change."""
+    app = root / "app" / "index.html"
+    app.write_text(
+        app.read_text().replace(".tall {", "[data-testid=send] { background: #c00; }\n  .tall {")
+    )
+
+
+def changed_keys(stderr: str) -> list[str]:
+    return sorted(ln.split(": ", 1)[1] for ln in stderr.splitlines() if ln.startswith("changed: "))
+
+
 def test_check_passes_and_writes_nothing_when_the_ui_is_the_same(captured):
     root = captured
     before = tree(root)
@@ -62,16 +79,10 @@ def test_check_passes_and_writes_nothing_when_the_ui_is_the_same(captured):
 def test_a_css_change_is_caught_and_update_rewrites_exactly_those_images(captured):
     root = captured
     before = tree(root)
-    app = root / "app" / "index.html"
-    # The Send button turns red: only the steps that show the form change.
-    app.write_text(
-        app.read_text().replace(".tall {", "[data-testid=send] { background: #c00; }\n  .tall {")
-    )
+    turn_send_red(root)
     result = guidegen(root, "capture", "--check")
     assert result.returncode == 1
-    changed = sorted(
-        ln.split(": ", 1)[1] for ln in result.stderr.splitlines() if ln.startswith("changed: ")
-    )
+    changed = changed_keys(result.stderr)
     assert changed == ["en/ios/demo/step-2", "en/web/demo/step-2"]
     assert tree(root) == before  # check wrote nothing
     report = json.loads((root / ".guidegen/report/results.json").read_text())
