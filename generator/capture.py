@@ -736,8 +736,9 @@ def shard(jobs: Sequence[Job], index: int, count: int) -> list[Job]:
     return ordered[index - 1 :: count]
 
 
-def tolerance_for(config: Config, guide: Guide) -> Tolerance:
-    own = guide.compare
+def tolerance_for(config: Config, guide: Guide | None) -> Tolerance:
+    """The guide's own tolerance where it sets one, else the project's."""
+    own = guide.compare if guide else None
     return Tolerance(
         threshold=own.threshold if own and own.threshold is not None else config.threshold,
         budget=own.budget if own and own.budget is not None else config.budget,
@@ -877,14 +878,6 @@ def _frames_from_meta(folder: Path, entry: dict[str, Any]) -> list[Frame]:
     return frames
 
 
-def _redraw_tolerance(config: Config, guide_file: Path | None) -> Tolerance:
-    """The guide's own tolerance when its file reads, else the project's."""
-    guide = load_guide(guide_file).guide if guide_file else None
-    if guide is None:
-        return Tolerance(threshold=config.threshold, budget=config.budget)
-    return tolerance_for(config, guide)
-
-
 def _looks_the_same(path: Path, data: bytes, tolerance: Tolerance) -> bool:
     """Whether the image at path differs from data by no more than rendering
     noise; a missing or damaged file does not."""
@@ -932,7 +925,8 @@ def redraw(config: Config) -> list[Path]:
     changed = []
     for folder, meta in metas:
         meta_path = layout.frames_file(folder)
-        tolerance = _redraw_tolerance(config, guide_files.get(meta["guide"]))
+        guide_file = guide_files.get(meta["guide"])
+        tolerance = tolerance_for(config, load_guide(guide_file).guide if guide_file else None)
         entries = []
         for entry in meta["steps"]:
             frames = _frames_from_meta(folder, entry)

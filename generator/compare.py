@@ -117,24 +117,28 @@ def judge(key: str, fresh: StepImages, old: StepImages | None, tolerance: Tolera
         return Verdict(key, "new")
     if not old.annotated:
         return Verdict(key, "missing")
-    if not old.raw:
-        drawn = difference(old.annotated, fresh.annotated, tolerance)
-        if drawn.beyond(tolerance) or _boxes(old.entry) != _boxes(fresh.entry):
-            return Verdict(key, "changed", drawn.changed_pixels, drawn.total_pixels)
-        return Verdict(key, "unchanged", drawn.changed_pixels, drawn.total_pixels)
-    if len(old.raw) != len(fresh.raw):
-        total = sum(decode(png).width * decode(png).height for png in fresh.raw)
-        return Verdict(key, "changed", total, total)
-    changed = total = 0
-    size_changed = False
-    for old_png, new_png in zip(old.raw, fresh.raw, strict=True):
-        found = difference(old_png, new_png, tolerance)
-        changed += found.changed_pixels
-        total += found.total_pixels
-        size_changed |= found.size_changed
-    if size_changed or changed > tolerance.budget:
-        return Verdict(key, "changed", changed, total)
+    ui = _raw_difference(old.raw, fresh.raw, tolerance) if old.raw else None
+    if ui is not None and ui.beyond(tolerance):
+        return Verdict(key, "changed", ui.changed_pixels, ui.total_pixels)
     drawn = difference(old.annotated, fresh.annotated, tolerance)
     if _boxes(old.entry) != _boxes(fresh.entry) or drawn.beyond(tolerance):
-        return Verdict(key, "annotation", drawn.changed_pixels, drawn.total_pixels)
-    return Verdict(key, "unchanged", changed, total)
+        # Without the raw frames the picture cannot tell the marks from the UI.
+        status = "annotation" if ui is not None else "changed"
+        return Verdict(key, status, drawn.changed_pixels, drawn.total_pixels)
+    seen = ui or drawn
+    return Verdict(key, "unchanged", seen.changed_pixels, seen.total_pixels)
+
+
+def _raw_difference(
+    old: tuple[bytes, ...], fresh: tuple[bytes, ...], tolerance: Tolerance
+) -> Difference:
+    """The raw frames' differences summed; all changed when their number differs."""
+    if len(old) != len(fresh):
+        total = sum(decode(png).width * decode(png).height for png in fresh)
+        return Difference(total, total, True)
+    found = [difference(a, b, tolerance) for a, b in zip(old, fresh, strict=True)]
+    return Difference(
+        sum(f.changed_pixels for f in found),
+        sum(f.total_pixels for f in found),
+        any(f.size_changed for f in found),
+    )
