@@ -35,6 +35,25 @@ def _open(site: Site, browser: Browser, path: str, device: dict | None = None) -
     return page
 
 
+def _every_page(
+    site: Site, browser: Browser, device: dict | None = None
+) -> Iterator[tuple[Page, str]]:
+    """Visit every page of the site in turn, in one tab as a reader would: yields
+    each path once the page has loaded, and fails on a page's script error or
+    any request that left the site. One tab keeps the renderer and the HTTP
+    cache of the site's scripts and styles, which a context per page would not."""
+    page = site.context(browser, **(device or {})).new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.errors = errors  # type: ignore[attr-defined]
+    for path in site.pages():
+        page.goto(site.url + path)
+        page.wait_for_load_state("load")
+        yield page, path
+        assert not errors, f"{path}: script errors: {errors}"
+    _close(page, site)
+
+
 def _close(page: Page, site: Site) -> None:
     errors = page.errors  # type: ignore[attr-defined]
     page.context.close()
@@ -139,15 +158,13 @@ def test_every_image_loads_and_has_alt_text(engine_site: Site, browser: Browser)
     site = engine_site
     problems = []
     count = 0
-    for path in site.pages():
-        page = _open(site, browser, path)
+    for page, path in _every_page(site, browser):
         for image in _load_all_images(page):
             count += 1
             if image["width"] == 0:
                 problems.append(f"{path}: {image['src']} did not load")
             if not (image["alt"] or "").strip():
                 problems.append(f"{path}: {image['src']} has no alt text")
-        _close(page, site)
     assert count > 0
     assert not problems, "\n".join(problems)
 
@@ -185,29 +202,25 @@ def test_step_images_are_lazy_and_open_in_a_lightbox(site: Site, browser: Browse
 @pytest.mark.parametrize("device_name", ["phone", "desktop"])
 def test_no_page_scrolls_sideways(site: Site, browser: Browser, devices, device_name) -> None:
     wide = []
-    for path in site.pages():
-        page = _open(site, browser, path, devices[device_name])
+    for page, path in _every_page(site, browser, devices[device_name]):
         _wait_for_scripts(page)
         overflow = page.evaluate(
             "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         if overflow > 0:
             wide.append(f"{path}: {overflow}px too wide")
-        _close(page, site)
     assert not wide, "\n".join(wide)
 
 
 def test_axe_finds_no_serious_or_critical_violation(site: Site, browser: Browser) -> None:
     axe = Axe()
     found = []
-    for path in site.pages():
-        page = _open(site, browser, path)
+    for page, path in _every_page(site, browser):
         _wait_for_scripts(page)
         for violation in axe.run(page).response["violations"]:
             if violation["impact"] in ("serious", "critical"):
                 targets = [node["target"] for node in violation["nodes"]][:3]
                 found.append(f"{path}: {violation['id']} ({violation['impact']}) {targets}")
-        _close(page, site)
     assert not found, "\n".join(found)
 
 
