@@ -31,17 +31,16 @@ from generator.compare import (
     StepImages,
     Tolerance,
     Verdict,
-    decode,
     diff_image,
-    difference,
     judge,
+    pixel_difference,
 )
 from generator.config import Config, ConfigError, Server
 from generator.dialogs import draw as draw_dialog
 from generator.digests import WholeFolders
 from generator.files import write_atomic
 from generator.frames import Failure, Frame, Run, frame_entry, frame_from_entry
-from generator.imagefile import encode, stored
+from generator.imagefile import decode, encode, stored
 from generator.imagefile import problem as image_problem
 from generator.load import load_guide
 from generator.model import PHONES, ColorScheme, Guide, Platform
@@ -52,6 +51,7 @@ from generator.server import serve
 from generator.state import FIX, Damaged, check_image, read_frames
 
 if TYPE_CHECKING:
+    from PIL import Image
     from playwright.sync_api import Browser
 
 # Redraw needs the raw frames, which only a capture makes.
@@ -364,13 +364,13 @@ def execute(
                 thread.join()
 
 
-def decode_equal(path: Path, data: bytes) -> bool:
-    """Whether the file at path shows exactly data's pixels, whatever the two
-    encodings; a damaged file shows nothing."""
+def shows(path: Path, pixels: Image.Image) -> bool:
+    """Whether the file at path shows exactly these pixels, whatever its
+    encoding; a damaged file shows nothing."""
     if not path.is_file():
         return False
     try:
-        return decode(path.read_bytes()).tobytes() == decode(data).tobytes()
+        return decode(path.read_bytes()).tobytes() == pixels.tobytes()
     except Exception:  # Pillow raises many kinds for a damaged file
         return False
 
@@ -380,7 +380,7 @@ def write_unless_same(path: Path, data: bytes, smaller: bool) -> bool:
     same image: committed bytes are kept whatever their encoding, so no capture,
     forced or not, churns files whose pixels did not change. Returns whether the
     file was written."""
-    if decode_equal(path, data):
+    if shows(path, decode(data)):
         return False
     return write_atomic(path, stored(data, smaller))
 
@@ -411,8 +411,7 @@ def step_images(run: Run, smaller: bool = False) -> list[StepImages]:
                 frame_json["dialog"] = frame.dialog.as_json()
         entry = {"id": shot.step.id, "number": shot.step.number, "frames": entries}
         raw = tuple(frame.png for frame in frames)
-        drawn = encode(picture.image, smaller)
-        result.append(StepImages(shot.step.id, raw, drawn, entry))
+        result.append(StepImages(shot.step.id, raw, b"", entry, picture.image, smaller))
     return result
 
 
@@ -566,7 +565,7 @@ def settle_run(
         if verdict.needs_writing:
             written += _write_raw(folder, images.entry, images.raw)
             image = layout.step_image(folder, step)
-            if write_unless_same(image, images.annotated, config.optimise):
+            if not shows(image, images.pixels()) and write_atomic(image, images.annotated):
                 written.append(image)
             entries.append(images.entry)
         else:
@@ -878,13 +877,14 @@ def _frames_from_meta(folder: Path, entry: dict[str, Any]) -> list[Frame]:
     return frames
 
 
-def _looks_the_same(path: Path, data: bytes, tolerance: Tolerance) -> bool:
-    """Whether the image at path differs from data by no more than rendering
-    noise; a missing or damaged file does not."""
+def _looks_the_same(path: Path, pixels: Image.Image, tolerance: Tolerance) -> bool:
+    """Whether the image at path differs from these pixels by no more than
+    rendering noise; a missing or damaged file does not."""
     if not path.is_file():
         return False
     try:
-        return not difference(path.read_bytes(), data, tolerance).beyond(tolerance)
+        found = pixel_difference(decode(path.read_bytes()), pixels, tolerance)
+        return not found.beyond(tolerance)
     except Exception:  # Pillow raises many kinds for a damaged file
         return False
 
@@ -931,13 +931,12 @@ def redraw(config: Config) -> list[Path]:
         for entry in meta["steps"]:
             frames = _frames_from_meta(folder, entry)
             picture = compose(frames, meta["scale"], side_by_side=meta["platform"] in PHONES)
-            image = encode(picture.image, config.optimise)
             raws = [frame["raw"] for frame in entry["frames"]]
             entries.append({**entry, "frames": frame_entries(raws, frames, picture)})
             target = layout.step_image(folder, entry["id"])
-            if _looks_the_same(target, image, tolerance):
+            if _looks_the_same(target, picture.image, tolerance):
                 continue
-            if write_atomic(target, image):
+            if write_atomic(target, encode(picture.image, config.optimise)):
                 changed.append(target)
         write_atomic(meta_path, layout.frames_text({**meta, "steps": entries}))
     return changed

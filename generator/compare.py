@@ -7,11 +7,13 @@ browser took and the committed WebP with the same pixels are the same image.
 
 from __future__ import annotations
 
-import functools
 import io
 from dataclasses import dataclass
+from functools import cached_property
 
 from PIL import Image, ImageChops
+
+from generator.imagefile import decode, encode
 
 
 @dataclass(frozen=True)
@@ -32,16 +34,6 @@ class Difference:
         return self.size_changed or self.changed_pixels > tolerance.budget
 
 
-# A capture checks each committed image, compares it with the fresh one, then
-# compares again before writing; decoding costs more than all the rest of that
-# work, so the last few images stay decoded (about 9 MB each for a phone frame).
-@functools.lru_cache(maxsize=12)
-def decode(data: bytes) -> Image.Image:
-    """An image file's pixels as RGB; callers never change the image they get."""
-    with Image.open(io.BytesIO(data)) as image:
-        return image.convert("RGB")
-
-
 def _changed_mask(old: Image.Image, new: Image.Image, threshold: int) -> Image.Image:
     """A black-and-white image: white where a pixel changed beyond the threshold."""
     red, green, blue = ImageChops.difference(old, new).split()
@@ -50,7 +42,10 @@ def _changed_mask(old: Image.Image, new: Image.Image, threshold: int) -> Image.I
 
 
 def difference(old_png: bytes, new_png: bytes, tolerance: Tolerance) -> Difference:
-    old, new = decode(old_png), decode(new_png)
+    return pixel_difference(decode(old_png), decode(new_png), tolerance)
+
+
+def pixel_difference(old: Image.Image, new: Image.Image, tolerance: Tolerance) -> Difference:
     total = new.width * new.height
     if old.size != new.size:
         return Difference(total, total, True)
@@ -73,12 +68,27 @@ def diff_image(old_png: bytes, new_png: bytes, tolerance: Tolerance) -> bytes:
 
 @dataclass(frozen=True)
 class StepImages:
-    """One step's images on one platform and language: raw frames, drawn image, boxes."""
+    """One step's images on one platform and language: raw frames, drawn image, boxes.
+
+    A committed step has its drawn image as the file's bytes (empty when there is
+    none); a fresh capture has it as pixels, encoded only when it is written or
+    shown, since most steps of a capture turn out unchanged.
+    """
 
     step: str
     raw: tuple[bytes, ...]
-    annotated: bytes
+    file: bytes
     entry: dict  # the step's frames.json entry: marks and redactions per frame
+    drawn: Image.Image | None = None
+    smaller: bool = False  # the encoding of drawn: optimise's
+
+    @cached_property
+    def annotated(self) -> bytes:
+        """The drawn image as its file's bytes."""
+        return self.file if self.drawn is None else encode(self.drawn, self.smaller)
+
+    def pixels(self) -> Image.Image:
+        return self.drawn if self.drawn is not None else decode(self.file)
 
 
 @dataclass(frozen=True)
@@ -120,7 +130,7 @@ def judge(key: str, fresh: StepImages, old: StepImages | None, tolerance: Tolera
     ui = _raw_difference(old.raw, fresh.raw, tolerance) if old.raw else None
     if ui is not None and ui.beyond(tolerance):
         return Verdict(key, "changed", ui.changed_pixels, ui.total_pixels)
-    drawn = difference(old.annotated, fresh.annotated, tolerance)
+    drawn = pixel_difference(old.pixels(), fresh.pixels(), tolerance)
     if _boxes(old.entry) != _boxes(fresh.entry) or drawn.beyond(tolerance):
         # Without the raw frames the picture cannot tell the marks from the UI.
         status = "annotation" if ui is not None else "changed"

@@ -11,12 +11,11 @@ scheme, width) is in the job's frames.json, not in the file.
 
 from __future__ import annotations
 
+import functools
 import io
 import struct
 
 from PIL import Image
-
-from generator.compare import decode
 
 _HEADER = struct.Struct("<4sI4s")
 _CHUNK = struct.Struct("<4sI")
@@ -27,6 +26,16 @@ _CHUNK = struct.Struct("<4sI")
 # Higher methods and qualities cost more time for little: (4, 75) saves 3% more.
 FAST = (1, 0)
 SMALL = (1, 50)
+
+
+# A capture checks each committed image, compares it with the fresh one, then
+# compares again before writing; decoding costs more than all the rest of that
+# work, so the last few images stay decoded (about 9 MB each for a phone frame).
+@functools.lru_cache(maxsize=12)
+def decode(data: bytes) -> Image.Image:
+    """An image file's pixels as RGB; callers never change the image they get."""
+    with Image.open(io.BytesIO(data)) as image:
+        return image.convert("RGB")
 
 
 def encode(image: Image.Image, smaller: bool = False) -> bytes:

@@ -6,7 +6,7 @@ import io
 
 from PIL import Image
 
-from generator.compare import decode
+from generator.imagefile import decode
 
 
 def test_decoding_the_same_bytes_twice_decodes_once():

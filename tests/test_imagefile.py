@@ -8,8 +8,7 @@ import random
 import pytest
 from PIL import Image
 
-from generator.compare import decode
-from generator.imagefile import encode, is_webp, problem, stored
+from generator.imagefile import decode, encode, is_webp, problem, stored
 
 
 def _screen() -> Image.Image:
