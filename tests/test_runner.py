@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, Playwright
 
 from generator.config import Config
 from generator.model import Guide
-from generator.runner import GuideFailed, Run, run_guide
+from generator.runner import REVEAL_JS, GuideFailed, Run, run_guide
 
 
 def guide(*steps: dict[str, Any], **extra: Any) -> Guide:
@@ -170,3 +170,24 @@ def test_a_crop_element_that_is_not_on_the_screen_fails_the_step(
     with pytest.raises(GuideFailed) as caught:
         run(browser, playwright, app_config, app_url, g)
     assert "no test id 'nope' on the step's screens" in caught.value.failure.reason
+
+
+@pytest.mark.parametrize(
+    ("top", "expected"),
+    [
+        (100, 100),  # in view: not scrolled
+        (560, 664 - 200),  # partly below the screen: brought to the bottom edge
+        (2000, (664 - 200) / 2),  # out of view: brought to the middle
+    ],
+)
+def test_reveal_scrolls_as_the_browser_does_when_needed(
+    browser: Browser, top: int, expected: float
+) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 664})
+    page.set_content(
+        "<body style='margin:0;height:4000px'>"
+        f"<div id='box' style='position:absolute;top:{top}px;width:100px;height:200px'></div>"
+    )
+    page.locator("#box").evaluate(REVEAL_JS)
+    assert page.locator("#box").bounding_box()["y"] == pytest.approx(expected, abs=1)
+    page.close()
