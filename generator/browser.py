@@ -47,14 +47,23 @@ class BrowserNotFound(Exception):
     pass
 
 
-def find_chromium(playwright: Playwright) -> str:
+def configured_chromium() -> str | None:
+    """The Chromium binary GUIDEGEN_CHROMIUM names; None when it is not set.
+    Needs no Playwright, so a wrong setting is said before anything starts."""
     from_env = os.environ.get(ENV_VAR)
+    if not from_env:
+        return None
+    if Path(from_env).is_file():
+        return from_env
+    raise BrowserNotFound(
+        f"{ENV_VAR}={from_env} is not a file; point it at a Chromium binary or unset it"
+    )
+
+
+def find_chromium(playwright: Playwright) -> str:
+    from_env = configured_chromium()
     if from_env:
-        if Path(from_env).is_file():
-            return from_env
-        raise BrowserNotFound(
-            f"{ENV_VAR}={from_env} is not a file; point it at a Chromium binary or unset it"
-        )
+        return from_env
     managed = playwright.chromium.executable_path
     if managed and Path(managed).is_file():
         return managed

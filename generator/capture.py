@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from generator import __version__, layout
 from generator.annotate import Picture, compose
 from generator.appserver import require_reachable, started
-from generator.browser import launch
+from generator.browser import configured_chromium, launch
 from generator.compare import (
     StepImages,
     Tolerance,
@@ -330,6 +330,8 @@ def execute(
     """
     if not jobs:
         return
+    # Before the app and each worker's Playwright start (half a second of CPU each).
+    configured_chromium()
     count = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     todo: queue.Queue[Job] = queue.Queue()
     for job in jobs:

@@ -16,6 +16,7 @@ import pytest
 from PIL import Image
 
 from generator import runner
+from generator.browser import BrowserNotFound
 from generator.capture import execute, plan
 from generator.config import load_config
 from generator.lint import lint
@@ -269,3 +270,15 @@ def test_a_worker_browses_its_next_run_while_the_last_one_settles(
     outcomes = list(execute(config, jobs, shoot=True, workers=1, then=then))
     assert overlapped == [True]
     assert len(outcomes) == 2 and all(o.run is not None for o in outcomes)
+
+
+def test_a_wrong_browser_setting_is_said_before_any_playwright_starts(tmp_path, monkeypatch):
+    root = project(tmp_path)
+    config = load_config(root)
+    jobs = plan(lint([config.path("steps_dir")], config).guides, config)
+    monkeypatch.setenv("GUIDEGEN_CHROMIUM", str(tmp_path / "none"))
+    started = []
+    monkeypatch.setattr("playwright.sync_api.sync_playwright", lambda: started.append(1))
+    with pytest.raises(BrowserNotFound, match=r"GUIDEGEN_CHROMIUM=.* is not a file"):
+        list(execute(config, jobs, shoot=False))
+    assert not started
