@@ -24,14 +24,23 @@ def _guide_platforms(guide: str) -> list[str]:
     return list(data.get("platforms") or ["ios", "android", "web"])
 
 
-def _open(site: Site, browser: Browser, path: str, device: dict | None = None) -> Page:
-    context = site.context(browser, **(device or {}))
-    page = context.new_page()
+def _tab(site: Site, browser: Browser, device: dict | None = None) -> Page:
+    """A tab in a fresh context that keeps the page's script errors (see _close)."""
+    page = site.context(browser, **(device or {})).new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.errors = errors  # type: ignore[attr-defined]
+    return page
+
+
+def _visit(page: Page, site: Site, path: str) -> None:
     page.goto(site.url + path)
     page.wait_for_load_state("load")
-    page.errors = errors  # type: ignore[attr-defined]
+
+
+def _open(site: Site, browser: Browser, path: str, device: dict | None = None) -> Page:
+    page = _tab(site, browser, device)
+    _visit(page, site, path)
     return page
 
 
@@ -42,16 +51,15 @@ def _every_page(
     each path once the page has loaded, and fails on a page's script error or
     any request that left the site. One tab keeps the renderer and the HTTP
     cache of the site's scripts and styles, which a context per page would not."""
-    page = site.context(browser, **(device or {})).new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.errors = errors  # type: ignore[attr-defined]
-    for path in site.pages():
-        page.goto(site.url + path)
-        page.wait_for_load_state("load")
-        yield page, path
-        assert not errors, f"{path}: script errors: {errors}"
-    _close(page, site)
+    page = _tab(site, browser, device)
+    try:
+        for path in site.pages():
+            _visit(page, site, path)
+            yield page, path
+            assert not page.errors, f"{path}: script errors: {page.errors}"  # type: ignore[attr-defined]
+            assert not site.external, f"{path}: requests left 127.0.0.1: {site.external}"
+    finally:
+        page.context.close()
 
 
 def _close(page: Page, site: Site) -> None:
