@@ -104,6 +104,23 @@ def test_every_page_of_both_languages_is_built(site: Site) -> None:
         assert {f"{root}editors/{p}" for p in EDITORS_PAGES} <= pages
 
 
+def test_a_request_that_leaves_the_site_is_refused_and_named(site: Site, browser: Browser) -> None:
+    # What every site test relies on to fail a page that needs the network.
+    page = _open(site, browser, "")
+    outcome = page.evaluate(
+        """async () => {
+            const inside = await fetch("sitemap.xml").then((r) => r.status);
+            const outside = await fetch("https://cdn.example.net/x.js").then(
+                () => "loaded", () => "refused");
+            return [inside, outside];
+        }"""
+    )
+    leaving, site.external[:] = list(site.external), []
+    page.context.close()
+    assert outcome == [200, "refused"]
+    assert leaving == ["https://cdn.example.net/x.js"]
+
+
 @pytest.mark.parametrize("root", ["", "en/"])
 def test_readers_pages_link_the_editors_guide_from_the_footer_only(
     site: Site, browser: Browser, root: str
