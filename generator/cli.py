@@ -132,7 +132,7 @@ def cmd_capture(args: argparse.Namespace, config: Config) -> int:
             check=args.check,
             force=args.force,
             prune=args.prune,
-            workers=args.workers,
+            workers=args.workers or config.workers or None,
             report_dir=report,
             universe=universe
             if not (args.guide or args.platform or args.lang or args.scheme)
@@ -224,7 +224,9 @@ def _check(args: argparse.Namespace, config: Config, jobs: list) -> int:
 
     failed = []
     with progress(len(jobs), "checking") as bar:
-        for outcome in execute(config, jobs, shoot=False, workers=args.workers):
+        for outcome in execute(
+            config, jobs, shoot=False, workers=args.workers or config.workers or None
+        ):
             if outcome.failure is not None:
                 failed.append((outcome, outcome.failure))
             bar.advance(("FAILED " if outcome.failure else "ok ") + outcome.job.name)
@@ -396,7 +398,7 @@ def parser() -> argparse.ArgumentParser:
             type=int,
             default=None,
             metavar="N",
-            help="parallel browsers (default: one per core)",
+            help="parallel browsers (default: the workers setting, else one per core)",
         )
         p.add_argument(
             "--base-url",

@@ -176,6 +176,11 @@ class Config:
     clock: str = _help("The frozen time of every run (ISO 8601).", "2026-01-01T00:00:00+00:00")
     timezone: str = _help("Time zone of every run.", "Asia/Tokyo")
     timeout_ms: int = _help("How long an action waits for its element, in milliseconds.", 10000)
+    workers: int = _help(
+        "Browsers that capture and check run side by side; 0 means one per core. "
+        "`--workers` overrides it.",
+        0,
+    )
     threshold: int = _help(
         "Largest per-channel colour difference (0–255) that does not count as a change.", 24
     )

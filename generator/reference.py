@@ -154,6 +154,7 @@ CONFIG_EXAMPLES: dict[str, str] = {
     "clock": 'clock = "2026-11-26T10:00:00+09:00"',
     "timezone": 'timezone = "Asia/Tokyo"',
     "timeout_ms": "timeout_ms = 15000",
+    "workers": "workers = 1",
     "threshold": "threshold = 24",
     "budget": "budget = 40",
     "optimise": "optimise = false",

@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from generator import runner
+from generator import capture as capture_module
+from generator import cli, runner
 from generator.browser import BrowserNotFound
 from generator.capture import execute, plan
 from generator.config import load_config
@@ -42,7 +43,8 @@ def project(
     tmp_path: Path, start_url: str = "/index.html", optimise: bool = False, schemes: str = "light"
 ) -> Path:
     """A small project running against the fixture app. PNG optimisation is
-    off unless asked for: it is slow, and one test covers it."""
+    off unless asked for: it is slow, and one test covers it. One browser: a
+    second one's start costs more CPU than it saves on two or four short runs."""
     shutil.copytree(FIXTURE_APP, tmp_path / "app")
     (tmp_path / "steps").mkdir()
     (tmp_path / "steps" / "demo.yml").write_text(GUIDE)
@@ -53,6 +55,7 @@ def project(
         f'start_url = "{start_url}"\n'
         "ready = \"body[data-ready='true']\"\n"
         "timeout_ms = 10000\n"
+        "workers = 1\n"
         f"optimise = {'true' if optimise else 'false'}\n"
         f"color_schemes = {json.dumps(schemes.split(','))}\n"
     )
@@ -242,6 +245,28 @@ def test_dark_scheme_is_captured_in_its_own_folder_and_filtered_like_a_platform(
     assert result.returncode == 0, result.stderr
     assert not dark.exists()
     assert (root / "screenshots/en/web/demo/step-1.webp").is_file()
+
+
+def test_the_workers_setting_sets_the_browsers_and_the_flag_overrides_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = project(tmp_path)
+    asked = []
+    real_execute = capture_module.execute
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        asked.append(kwargs["workers"])
+        return real_execute(*args, **kwargs)
+
+    monkeypatch.setattr(capture_module, "execute", counted)
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("CI", "true")
+    assert cli.main(["check", "--platform", "web"]) == 0
+    assert cli.main(["check", "--platform", "web", "--workers", "2"]) == 0
+    config = root / "pyproject.toml"
+    config.write_text(config.read_text().replace("workers = 1", "workers = 0"))
+    assert cli.main(["capture", "--platform", "web"]) == 0
+    assert asked == [1, 2, None], capsys.readouterr().err  # None: one per core
 
 
 def test_a_worker_browses_its_next_run_while_the_last_one_settles(
