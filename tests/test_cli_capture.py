@@ -40,7 +40,11 @@ steps:
 
 
 def project(
-    tmp_path: Path, start_url: str = "/index.html", optimise: bool = False, schemes: str = "light"
+    tmp_path: Path,
+    start_url: str = "/index.html",
+    optimise: bool = False,
+    schemes: str = "light",
+    timeout_ms: int = 10000,
 ) -> Path:
     """A small project running against the fixture app. PNG optimisation is
     off unless asked for: it is slow, and one test covers it. One browser: a
@@ -54,7 +58,7 @@ def project(
         'shop_dir = "app"\n'
         f'start_url = "{start_url}"\n'
         "ready = \"body[data-ready='true']\"\n"
-        "timeout_ms = 10000\n"
+        f"timeout_ms = {timeout_ms}\n"
         "workers = 1\n"
         f"optimise = {'true' if optimise else 'false'}\n"
         f"color_schemes = {json.dumps(schemes.split(','))}\n"
@@ -111,7 +115,9 @@ def test_check_writes_no_image_and_passes(tmp_path):
 
 def test_check_names_guide_step_platform_and_language_on_drift(tmp_path):
     # The app renames its Send button: the guide's role target no longer matches.
-    root = project(tmp_path)
+    # The run and its traced re-run each wait out the timeout: half the default
+    # is still ample for the steps before it on a busy machine.
+    root = project(tmp_path, timeout_ms=5000)
     app = root / "app" / "index.html"
     app.write_text(app.read_text().replace(">Send</button>", ">Submit</button>"))
     result = guidegen(root, "check", "--platform", "ios")
@@ -128,7 +134,7 @@ def test_check_names_guide_step_platform_and_language_on_drift(tmp_path):
 
 
 def test_capture_keeps_earlier_images_when_a_run_fails(tmp_path):
-    root = project(tmp_path)
+    root = project(tmp_path, timeout_ms=5000)  # the failing tap waits it out
     assert guidegen(root, "capture", "--platform", "web").returncode == 0
     before = (root / "screenshots/en/web/demo/step-1.webp").read_bytes()
     app = root / "app" / "index.html"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -99,8 +100,11 @@ def test_a_failure_names_guide_step_platform_action_and_screen(
         {"text": {"en": "①"}, "actions": [{"tap": "next"}]},
         {"text": {"en": "x"}, "actions": [action]},
     )
+    # The failing action waits out the whole timeout; half the default is still
+    # ample for the tap before it on a busy machine.
+    config = replace(app_config, timeout_ms=5000)
     with pytest.raises(GuideFailed) as caught:
-        run(browser, playwright, app_config, app_url, g, "android")
+        run(browser, playwright, config, app_url, g, "android")
     failure = caught.value.failure
     assert (failure.guide, failure.step, failure.platform, failure.lang) == (
         "g",
