@@ -1,8 +1,8 @@
 """Fixtures and helpers shared by the mock-shop tests (real Chromium, real server).
 
 Kept out of conftest.py on purpose: other test modules own that file. The
-browser comes from conftest's session-wide `playwright` fixture when there is
-one (only one sync Playwright may run per thread), else from our own.
+browser is conftest's session-wide one when there is one (only one sync
+Playwright may run per thread, and a launch costs CPU), else our own.
 """
 
 from __future__ import annotations
@@ -97,17 +97,22 @@ def shop(request: pytest.FixtureRequest) -> Iterator[Shop]:
     own = None
     try:
         playwright: Playwright = request.getfixturevalue("playwright")
+        browser: Browser = request.getfixturevalue("browser")
     except pytest.FixtureLookupError:
         own = sync_playwright().start()
         playwright = own
-    browser = launch(playwright)
+        browser = launch(playwright)
+    before = set(browser.contexts)
     try:
         with serve(SHOP) as base:
             yield Shop(browser, playwright.devices, base)
     finally:
-        browser.close()
         if own is not None:
+            browser.close()
             own.stop()
+        else:  # the session's browser: leave it as this module found it
+            for context in set(browser.contexts) - before:
+                context.close()
 
 
 def close(page: Page) -> None:

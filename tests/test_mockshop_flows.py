@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
-from itertools import pairwise
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -14,15 +12,11 @@ from tests import mockshop_fixtures
 from tests.mockshop_fixtures import (
     LANGS,
     PLATFORMS,
-    SCREENS,
     SHOP,
-    Screen,
     Shop,
     close,
     screen,
     tap,
-    untagged_controls,
-    visible_testids,
 )
 
 # The module-scoped fixture, bound here so pytest finds it in this module.
@@ -420,56 +414,6 @@ def test_scenarios_json_is_the_fixture_source() -> None:
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", scenario["today"])
         kinds = {order["fulfilment"] for order in scenario["orders"]}
         assert kinds == {"marketplace", "seller-marketplace-ships", "seller"}, name
-
-
-# Ids that exist in one kind of look only; everything else must match exactly.
-PHONE_ONLY = {"nav-back"}
-WEB_ONLY_PATTERN = re.compile(r"^(header-orders|breadcrumb-.+|order-problem-\d+)$")
-HOME_SEARCH = {"header-search-input", "header-search-submit"}
-
-
-def _screen_ids(shop: Shop, platform: str, lang: str, entry: Screen) -> tuple[str, list[str]]:
-    _, scenario, route, act = entry
-    page = shop.look(platform, lang)
-    shop.visit(page, platform, lang, scenario, route)
-    if act:
-        act(page)
-    assert page.evaluate("document.documentElement.lang") == lang
-    assert not untagged_controls(page), f"{platform}/{lang}: {untagged_controls(page)}"
-    return screen(page), visible_testids(page)
-
-
-@pytest.mark.parametrize("entry", SCREENS, ids=[s[0] for s in SCREENS])
-def test_testids_identical_across_looks_and_unique(shop: Shop, entry: Screen) -> None:
-    per_look = {}
-    for platform in PLATFORMS:
-        for lang in LANGS if platform == "ios" else ("ja",):
-            name, ids = _screen_ids(shop, platform, lang, entry)
-            hidden = [i for i in ids if i.endswith("!hidden")]
-            assert not hidden, f"{platform}/{lang}: hidden elements with test ids: {hidden}"
-            dupes = [i for i, n in Counter(ids).items() if n > 1]
-            assert not dupes, f"{platform}/{lang}: duplicate test ids: {dupes}"
-            per_look[(platform, lang)] = (name, set(ids))
-    assert per_look[("ios", "ja")] == per_look[("ios", "en")], "ids differ between languages"
-    names = {name for name, _ in per_look.values()}
-    assert len(names) == 1, names
-    ios = per_look[("ios", "ja")][1] - PHONE_ONLY
-    android = per_look[("android", "ja")][1] - PHONE_ONLY
-    web = {i for i in per_look[("web", "ja")][1] if not WEB_ONLY_PATTERN.match(i)}
-    assert ios == android
-    # The web header always has the product search; the phones show it on home only.
-    assert ios - HOME_SEARCH == web - HOME_SEARCH
-
-
-def test_web_breadcrumbs_never_repeat_a_label(shop: Shop) -> None:
-    page = shop.look("web", "ja")
-    for name, scenario, route, act in SCREENS:
-        shop.visit(page, "web", "ja", scenario, route)
-        if act:
-            act(page)
-        labels = page.locator(".crumbs li").all_inner_texts()
-        repeats = [a for a, b in pairwise(labels) if a.strip() == b.strip()]
-        assert not repeats, (name, labels)
 
 
 # Each word must sit on one line: Range rectangles of one line share their top.

@@ -1,0 +1,142 @@
+"""Every screen of every look of the mock shop: nothing serious or critical for
+axe-core, the same test ids on every look, and web breadcrumbs that read well.
+
+Each look's screens are loaded once per module (`readings`); every test reads
+what it checks from there instead of loading the screens again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import pairwise
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests import mockshop_fixtures
+from tests.mockshop_fixtures import (
+    LANGS,
+    PLATFORMS,
+    SCREENS,
+    Screen,
+    Shop,
+    screen,
+    untagged_controls,
+    visible_testids,
+)
+
+# The module-scoped fixture, bound here so pytest finds it in this module.
+shop = mockshop_fixtures.shop
+
+AXE = Axe()
+BLOCKING = {"serious", "critical"}
+# Japanese everywhere, English on one look: labels differ, structure does not.
+# The dark theme has its own colours, so its contrast is checked on every look.
+LOOKS = [(platform, "ja", "light") for platform in PLATFORMS] + [("ios", "en", "light")]
+LOOKS += [(platform, "ja", "dark") for platform in PLATFORMS]
+
+# Ids that exist in one kind of look only; everything else must match exactly.
+PHONE_ONLY = {"nav-back"}
+WEB_ONLY_PATTERN = re.compile(r"^(header-orders|breadcrumb-.+|order-problem-\d+)$")
+HOME_SEARCH = {"header-search-input", "header-search-submit"}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one screen of one look shows, as the tests below check it."""
+
+    screen: str
+    lang: str
+    testids: list[str]
+    untagged: list[str]
+    crumbs: list[str]
+    violations: list[dict]
+
+
+Read = Callable[[str, str, str], dict[str, Reading]]
+
+
+@pytest.fixture(scope="module")
+def readings(shop: Shop) -> Read:
+    """read(platform, lang, scheme): each screen's Reading by name, loaded on first use."""
+    done: dict[tuple[str, str, str], dict[str, Reading]] = {}
+
+    def read(platform: str, lang: str, scheme: str) -> dict[str, Reading]:
+        if (platform, lang, scheme) not in done:
+            page = shop.look(platform, lang, scheme)
+            found = {}
+            for name, scenario, route, act in SCREENS:
+                shop.visit(page, platform, lang, scenario, route)
+                if act:
+                    act(page)
+                found[name] = Reading(
+                    screen=screen(page),
+                    lang=page.evaluate("document.documentElement.lang"),
+                    testids=visible_testids(page),
+                    untagged=untagged_controls(page),
+                    crumbs=page.locator(".crumbs li").all_inner_texts(),
+                    violations=[
+                        v for v in AXE.run(page).response["violations"] if v["impact"] in BLOCKING
+                    ],
+                )
+            done[(platform, lang, scheme)] = found
+        return done[(platform, lang, scheme)]
+
+    return read
+
+
+def _describe(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        targets = [", ".join(node["target"]) for node in v["nodes"]][:3]
+        lines.append(f"{v['impact']}: {v['id']} ({v['help']}) at {targets}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    ("platform", "lang", "scheme"), LOOKS, ids=[f"{p}-{lang}-{s}" for p, lang, s in LOOKS]
+)
+def test_no_serious_or_critical_violations(
+    readings: Read, platform: str, lang: str, scheme: str
+) -> None:
+    failures = [
+        f"[{name}]\n{_describe(reading.violations)}"
+        for name, reading in readings(platform, lang, scheme).items()
+        if reading.violations
+    ]
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("entry", SCREENS, ids=[s[0] for s in SCREENS])
+def test_testids_identical_across_looks_and_unique(readings: Read, entry: Screen) -> None:
+    per_look = {}
+    for platform in PLATFORMS:
+        for lang in LANGS if platform == "ios" else ("ja",):
+            reading = readings(platform, lang, "light")[entry[0]]
+            assert reading.lang == lang
+            assert not reading.untagged, f"{platform}/{lang}: {reading.untagged}"
+            ids = reading.testids
+            hidden = [i for i in ids if i.endswith("!hidden")]
+            assert not hidden, f"{platform}/{lang}: hidden elements with test ids: {hidden}"
+            dupes = [i for i, n in Counter(ids).items() if n > 1]
+            assert not dupes, f"{platform}/{lang}: duplicate test ids: {dupes}"
+            per_look[(platform, lang)] = (reading.screen, set(ids))
+    assert per_look[("ios", "ja")] == per_look[("ios", "en")], "ids differ between languages"
+    names = {name for name, _ in per_look.values()}
+    assert len(names) == 1, names
+    ios = per_look[("ios", "ja")][1] - PHONE_ONLY
+    android = per_look[("android", "ja")][1] - PHONE_ONLY
+    web = {i for i in per_look[("web", "ja")][1] if not WEB_ONLY_PATTERN.match(i)}
+    assert ios == android
+    # The web header always has the product search; the phones show it on home only.
+    assert ios - HOME_SEARCH == web - HOME_SEARCH
+
+
+def test_web_breadcrumbs_never_repeat_a_label(readings: Read) -> None:
+    for name, reading in readings("web", "ja", "light").items():
+        labels = reading.crumbs
+        repeats = [a for a, b in pairwise(labels) if a.strip() == b.strip()]
+        assert not repeats, (name, labels)
