@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from html import unescape
 from urllib.parse import unquote, urlsplit
 
@@ -179,17 +180,65 @@ def _load_all_images(page: Page) -> list[dict]:
     )
 
 
-def test_every_image_loads_and_has_alt_text(engine_site: Site, browser: Browser) -> None:
-    site = engine_site
+@dataclass(frozen=True)
+class PageReading:
+    """What the page at path shows a reader once its scripts are done."""
+
+    path: str
+    overflow: int  # CSS pixels wider than the window
+    images: list[dict]  # every image, lazy ones too, loaded: src, alt, width
+    violations: list[str]  # axe's serious or critical ones, when axe ran
+
+
+Read = Callable[[Site, str], list[PageReading]]
+# axe reads the desktop pages of the default engine: its test is the only one that needs it.
+AXE_ON = ("mkdocs", "desktop")
+
+
+def _serious(axe: Axe, page: Page) -> list[str]:
+    """axe's serious and critical violations on the page, described."""
+    found = []
+    for violation in axe.run(page).response["violations"]:
+        if violation["impact"] in ("serious", "critical"):
+            targets = [node["target"] for node in violation["nodes"]][:3]
+            found.append(f"{violation['id']} ({violation['impact']}) {targets}")
+    return found
+
+
+@pytest.fixture(scope="module")
+def readings(browser: Browser, devices: dict[str, dict]) -> Read:
+    """read(site, device name): a PageReading of every page, loaded once per
+    engine and device for all the tests below that check every page."""
+    done: dict[tuple[str, str], list[PageReading]] = {}
+    axe = Axe()
+
+    def read(site: Site, device: str) -> list[PageReading]:
+        if (site.engine, device) not in done:
+            found = []
+            for page, path in _every_page(site, browser, devices[device]):
+                _wait_for_scripts(page)
+                overflow = page.evaluate(
+                    "() => document.documentElement.scrollWidth"
+                    " - document.documentElement.clientWidth"
+                )
+                violations = _serious(axe, page) if (site.engine, device) == AXE_ON else []
+                found.append(PageReading(path, overflow, _load_all_images(page), violations))
+            done[(site.engine, device)] = found
+        return done[(site.engine, device)]
+
+    return read
+
+
+def test_every_image_loads_and_has_alt_text(engine_site: Site, readings: Read) -> None:
     problems = []
     count = 0
-    for page, path in _every_page(site, browser):
-        for image in _load_all_images(page):
+    for reading in readings(engine_site, "desktop"):
+        for image in reading.images:
             count += 1
             if image["width"] == 0:
-                problems.append(f"{path}: {image['src']} did not load")
+                problems.append(f"{reading.path}: {image['src']} did not load")
             if not (image["alt"] or "").strip():
-                problems.append(f"{path}: {image['src']} has no alt text")
+                problems.append(f"{reading.path}: {image['src']} has no alt text")
     assert count > 0
     assert not problems, "\n".join(problems)
 
@@ -225,27 +274,13 @@ def test_step_images_are_lazy_and_open_in_a_lightbox(site: Site, browser: Browse
 
 
 @pytest.mark.parametrize("device_name", ["phone", "desktop"])
-def test_no_page_scrolls_sideways(site: Site, browser: Browser, devices, device_name) -> None:
-    wide = []
-    for page, path in _every_page(site, browser, devices[device_name]):
-        _wait_for_scripts(page)
-        overflow = page.evaluate(
-            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        if overflow > 0:
-            wide.append(f"{path}: {overflow}px too wide")
+def test_no_page_scrolls_sideways(site: Site, readings: Read, device_name: str) -> None:
+    wide = [f"{r.path}: {r.overflow}px too wide" for r in readings(site, device_name) if r.overflow]
     assert not wide, "\n".join(wide)
 
 
-def test_axe_finds_no_serious_or_critical_violation(site: Site, browser: Browser) -> None:
-    axe = Axe()
-    found = []
-    for page, path in _every_page(site, browser):
-        _wait_for_scripts(page)
-        for violation in axe.run(page).response["violations"]:
-            if violation["impact"] in ("serious", "critical"):
-                targets = [node["target"] for node in violation["nodes"]][:3]
-                found.append(f"{path}: {violation['id']} ({violation['impact']}) {targets}")
+def test_axe_finds_no_serious_or_critical_violation(site: Site, readings: Read) -> None:
+    found = [f"{r.path}: {v}" for r in readings(site, AXE_ON[1]) for v in r.violations]
     assert not found, "\n".join(found)
 
 
