@@ -20,6 +20,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from functools import partial
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -377,14 +378,12 @@ def shows(path: Path, pixels: Image.Image) -> bool:
         return False
 
 
-def write_unless_same(path: Path, data: bytes, smaller: bool) -> bool:
-    """Write data in the committed format unless the file already shows exactly the
-    same image: committed bytes are kept whatever their encoding, so no capture,
-    forced or not, churns files whose pixels did not change. Returns whether the
-    file was written."""
-    if shows(path, decode(data)):
-        return False
-    return write_atomic(path, stored(data, smaller))
+def write_unless_shown(path: Path, pixels: Image.Image, data: Callable[[], bytes]) -> bool:
+    """Write data() unless the file already shows exactly these pixels: bytes on
+    disk are kept whatever their encoding, so no capture, forced or not, churns
+    files whose pixels did not change (and an unchanged image is never encoded).
+    Returns whether the file was written."""
+    return not shows(path, pixels) and write_atomic(path, data())
 
 
 def step_images(run: Run, smaller: bool = False) -> list[StepImages]:
@@ -471,7 +470,7 @@ def _write_raw(folder: Path, entry: dict[str, Any], raws: Sequence[bytes]) -> li
     written = []
     for frame, png in zip(entry["frames"], raws, strict=True):
         path = layout.raw_path(folder, frame["raw"])
-        if write_unless_same(path, png, False):
+        if write_unless_shown(path, decode(png), partial(stored, png, False)):
             written.append(path)
     return written
 
@@ -567,7 +566,7 @@ def settle_run(
         if verdict.needs_writing:
             written += _write_raw(folder, images.entry, images.raw)
             image = layout.step_image(folder, step)
-            if not shows(image, images.pixels()) and write_atomic(image, images.annotated):
+            if write_unless_shown(image, images.pixels(), partial(attrgetter("annotated"), images)):
                 written.append(image)
             entries.append(images.entry)
         else:

@@ -132,7 +132,7 @@ def cmd_capture(args: argparse.Namespace, config: Config) -> int:
             check=args.check,
             force=args.force,
             prune=args.prune,
-            workers=args.workers or config.workers or None,
+            workers=_workers(args, config),
             report_dir=report,
             universe=universe
             if not (args.guide or args.platform or args.lang or args.scheme)
@@ -217,6 +217,11 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
         return _check(args, config, jobs)
 
 
+def _workers(args: argparse.Namespace, config: Config) -> int | None:
+    """--workers, else the workers setting; None (one per core) when neither is set."""
+    return args.workers or config.workers or None
+
+
 def _check(args: argparse.Namespace, config: Config, jobs: list) -> int:
     from generator import layout
     from generator.capture import execute, job_key
@@ -224,9 +229,7 @@ def _check(args: argparse.Namespace, config: Config, jobs: list) -> int:
 
     failed = []
     with progress(len(jobs), "checking") as bar:
-        for outcome in execute(
-            config, jobs, shoot=False, workers=args.workers or config.workers or None
-        ):
+        for outcome in execute(config, jobs, shoot=False, workers=_workers(args, config)):
             if outcome.failure is not None:
                 failed.append((outcome, outcome.failure))
             bar.advance(("FAILED " if outcome.failure else "ok ") + outcome.job.name)

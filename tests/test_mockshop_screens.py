@@ -7,6 +7,7 @@ what it checks from there instead of loading the screens again.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -62,28 +63,26 @@ Read = Callable[[str, str, str], dict[str, Reading]]
 @pytest.fixture(scope="module")
 def readings(shop: Shop) -> Read:
     """read(platform, lang, scheme): each screen's Reading by name, loaded on first use."""
-    done: dict[tuple[str, str, str], dict[str, Reading]] = {}
 
+    @functools.cache
     def read(platform: str, lang: str, scheme: str) -> dict[str, Reading]:
-        if (platform, lang, scheme) not in done:
-            page = shop.look(platform, lang, scheme)
-            found = {}
-            for name, scenario, route, act in SCREENS:
-                shop.visit(page, platform, lang, scenario, route)
-                if act:
-                    act(page)
-                found[name] = Reading(
-                    screen=screen(page),
-                    lang=page.evaluate("document.documentElement.lang"),
-                    testids=visible_testids(page),
-                    untagged=untagged_controls(page),
-                    crumbs=page.locator(".crumbs li").all_inner_texts(),
-                    violations=[
-                        v for v in AXE.run(page).response["violations"] if v["impact"] in BLOCKING
-                    ],
-                )
-            done[(platform, lang, scheme)] = found
-        return done[(platform, lang, scheme)]
+        page = shop.look(platform, lang, scheme)
+        found = {}
+        for name, scenario, route, act in SCREENS:
+            shop.visit(page, platform, lang, scenario, route)
+            if act:
+                act(page)
+            found[name] = Reading(
+                screen=screen(page),
+                lang=page.evaluate("document.documentElement.lang"),
+                testids=visible_testids(page),
+                untagged=untagged_controls(page),
+                crumbs=page.locator(".crumbs li").all_inner_texts(),
+                violations=[
+                    v for v in AXE.run(page).response["violations"] if v["impact"] in BLOCKING
+                ],
+            )
+        return found
 
     return read
 
