@@ -7,8 +7,9 @@ bash scripts/setup.sh
 .venv/bin/ruff format --check .
 .venv/bin/mypy
 set +e
-# On every core; a test file stays on one worker, so its fixtures are made once.
-.venv/bin/python -m pytest -n auto --dist loadfile "$@"
+# On every core; a test file stays on one worker, so its fixtures are made once,
+# and files are handed out in the order tests/conftest.py gives them.
+.venv/bin/python -m pytest -n auto --dist loadfile --no-loadscope-reorder "$@"
 code=$?
 set -e
 if [ "$code" -eq 5 ]; then

@@ -46,6 +46,38 @@ def terminal_job(command: list[str], **options: Any) -> subprocess.Popen[str]:
 
 FIXTURE_APP = Path(__file__).resolve().parent / "fixtures" / "app"
 
+# The modules that take longest on a worker, longest first. pytest-xdist hands
+# out whole modules (scripts/test.sh: --dist loadfile, --no-loadscope-reorder)
+# in collection order, and by default it orders them by their number of tests,
+# which leaves a long module of one or two tests (test_own_app.py) alone at the
+# end while the other worker is idle. Long ones first, then the rest in file
+# order: the run ends on many short modules that both workers share. The list
+# is only an order; a module missing from it still runs.
+LONGEST_FIRST = (
+    "test_site.py",
+    "test_guides.py",
+    "test_cli_capture.py",
+    "test_mockshop_screens.py",
+    "test_regenerate.py",
+    "test_mockshop_flows.py",
+    "test_faults.py",
+    "test_site_pictures.py",
+    "test_own_app.py",
+    "test_runner.py",
+    "test_preview.py",
+    "test_fresh_clone.py",
+    "test_site_search.py",
+    "test_scaffold.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)
+
 
 @pytest.fixture(scope="session")
 def playwright() -> Iterator[Playwright]:
