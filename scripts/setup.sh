@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
-# Installs what guidegen needs, only what is missing: Debian's Chromium and
-# Noto CJK fonts, and a virtual environment in .venv with the package.
-# Safe to run again and again.
+# Installs what guidegen needs, only what is missing: Debian's Chromium (the
+# browser, and its headless shell, which captures use), Noto CJK fonts, and a
+# virtual environment in .venv with the package. Safe to run again and again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
-if [ -z "${GUIDEGEN_CHROMIUM:-}" ] && [ ! -x /usr/lib/chromium/chromium ] \
-   && ! command -v chromium >/dev/null 2>&1; then
-  need_apt+=(chromium)
+if [ -z "${GUIDEGEN_CHROMIUM:-}" ]; then
+  if [ ! -x /usr/lib/chromium/chromium ] && ! command -v chromium >/dev/null 2>&1; then
+    need_apt+=(chromium)
+  fi
+  if [ ! -x /usr/lib/chromium/chromium-headless-shell ] \
+     && ! command -v chromium-headless-shell >/dev/null 2>&1; then
+    need_apt+=(chromium-headless-shell)
+  fi
 fi
 # grep reads all of fc-list's output (no -q): an early exit would kill fc-list
 # with SIGPIPE, which pipefail reports as a failure.

@@ -1,4 +1,5 @@
-"""The Chromium that guidegen launches: Playwright's own settings kept, no hidden UI built."""
+"""The Chromium that guidegen launches: the headless shell when the system has it,
+Playwright's own settings kept, no hidden UI built."""
 
 from __future__ import annotations
 
@@ -6,9 +7,14 @@ import re
 from pathlib import Path
 
 import playwright
-from playwright.sync_api import Browser
+import pytest
+from playwright.sync_api import Playwright
 
-from generator.browser import LAUNCH_ARGS
+from generator import browser as browser_module
+from generator.browser import LAUNCH_ARGS, find_chromium, launch
+
+FULL_CHROMIUM = Path("/usr/lib/chromium/chromium")
+HEADLESS_SHELL = Path("/usr/lib/chromium/chromium-headless-shell")
 
 
 def _playwright_disabled_features() -> set[str]:
@@ -34,13 +40,31 @@ def test_our_disabled_features_keep_every_one_playwright_disables() -> None:
     assert theirs <= ours, f"add to PLAYWRIGHT_DISABLED_FEATURES: {sorted(theirs - ours)}"
 
 
-def test_a_new_context_builds_no_omnibox_popup(browser: Browser) -> None:
-    session = browser.new_browser_cdp_session()
-    context = browser.new_context()
+def test_the_headless_shell_comes_before_the_full_browser(
+    playwright: Playwright, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # scripts/setup.sh installs both, as CI does.
+    assert FULL_CHROMIUM.is_file() and HEADLESS_SHELL.is_file()
+    monkeypatch.delenv(browser_module.ENV_VAR, raising=False)
+    if Path(playwright.chromium.executable_path).is_file():
+        pytest.skip("Playwright's own Chromium comes first on this machine")
+    assert find_chromium(playwright) == str(HEADLESS_SHELL)
+
+
+def test_a_new_context_builds_no_omnibox_popup(
+    playwright: Playwright, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The full browser is the one that builds the pop-ups; the headless shell has
+    # no toolbar, so the flag is checked where it matters.
+    monkeypatch.setenv(browser_module.ENV_VAR, str(FULL_CHROMIUM))
+    chromium = launch(playwright)
+    session = chromium.new_browser_cdp_session()
+    context = chromium.new_context()
     try:
         context.new_page().set_content("<p>a page</p>")
         targets = session.send("Target.getTargets")["targetInfos"]
     finally:
         context.close()
         session.detach()
+        chromium.close()
     assert [(t["type"], t["url"]) for t in targets] == [("page", "about:blank")]
