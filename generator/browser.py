@@ -1,7 +1,8 @@
 """Finding and launching Chromium.
 
 The browser is looked up in this order: the GUIDEGEN_CHROMIUM environment
-variable, the browser Playwright manages itself, then the system's Chromium:
+variable, the browser Playwright manages itself (its headless shell when it
+has one), then the system's Chromium:
 its headless shell first (Debian's chromium-headless-shell), then the full
 browser (Debian's chromium puts the real binary in /usr/lib/chromium;
 /usr/bin/chromium is a wrapper script that adds flags of its own).
@@ -120,6 +121,14 @@ def find_chromium(playwright: Playwright) -> str:
 def launch(playwright: Playwright) -> Browser:
     from playwright.sync_api import Error
 
+    if configured_chromium() is None and Path(playwright.chromium.executable_path).is_file():
+        # Playwright's own browsers: left to choose, Playwright runs its headless
+        # shell, which `playwright install chromium` puts beside the full browser.
+        # Without the shell (--no-shell), the full browser below.
+        try:
+            return playwright.chromium.launch(args=list(LAUNCH_ARGS), headless=True)
+        except Error:
+            pass
     executable = find_chromium(playwright)
     try:
         return playwright.chromium.launch(

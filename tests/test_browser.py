@@ -3,7 +3,11 @@ Playwright's own settings kept, no hidden UI built."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import playwright
@@ -68,3 +72,67 @@ def test_a_new_context_builds_no_omnibox_popup(
         session.detach()
         chromium.close()
     assert [(t["type"], t["url"]) for t in targets] == [("page", "about:blank")]
+
+
+# Runs in a child with its own Playwright browsers folder (the driver reads the
+# variable when it starts): first as `playwright install --no-shell chromium`
+# leaves it, then with the headless shell beside the full browser, each a link
+# to the system's binary. Prints the binary each launch ran.
+_OWN_BROWSERS = """
+import json, os, re, sys
+from pathlib import Path
+from playwright.sync_api import Error, sync_playwright
+from generator.browser import launch
+
+def ours(pid):
+    while pid > 1:
+        if pid == os.getpid():
+            return True
+        pid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    return False
+
+def launched(p):
+    browser = launch(p)
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                exe = os.readlink(entry / "exe")
+                if "chromium" in exe and ours(int(entry.name)):
+                    found.add(exe)
+            except OSError:
+                continue
+    browser.close()
+    return sorted(found)
+
+full_target, shell_target = sys.argv[1:3]
+with sync_playwright() as p:
+    full = Path(p.chromium.executable_path)
+    try:
+        p.chromium.launch(headless=True)
+        raise SystemExit("Playwright launched a headless shell from an empty folder")
+    except Error as error:
+        shell = Path(re.search(r"Executable doesn't exist at (\\S+)", str(error)).group(1))
+    full.parent.mkdir(parents=True)
+    full.symlink_to(full_target)
+    without_shell = launched(p)
+    shell.parent.mkdir(parents=True)
+    shell.symlink_to(shell_target)
+    print(json.dumps([without_shell, launched(p)]))
+"""
+
+
+def test_playwrights_own_headless_shell_comes_before_its_full_browser(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != browser_module.ENV_VAR}
+    env["PLAYWRIGHT_BROWSERS_PATH"] = str(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-c", _OWN_BROWSERS, str(FULL_CHROMIUM), str(HEADLESS_SHELL)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    without_shell, with_shell = json.loads(result.stdout)
+    assert without_shell == [str(FULL_CHROMIUM)]
+    assert with_shell == [str(HEADLESS_SHELL)]
