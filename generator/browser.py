@@ -1,11 +1,11 @@
 """Finding and launching Chromium.
 
 The browser is looked up in this order: the GUIDEGEN_CHROMIUM environment
-variable, the browser Playwright manages itself (its headless shell when it
-has one), then the system's Chromium:
-its headless shell first (Debian's chromium-headless-shell), then the full
-browser (Debian's chromium puts the real binary in /usr/lib/chromium;
-/usr/bin/chromium is a wrapper script that adds flags of its own).
+variable, the browser Playwright manages itself (its headless shell when it has
+one), then the system's Chromium: its headless shell (Debian's
+chromium-headless-shell), else the full browser (Debian's chromium puts the real
+binary in /usr/lib/chromium; /usr/bin/chromium is a wrapper script that adds
+flags of its own).
 """
 
 from __future__ import annotations

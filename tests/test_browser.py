@@ -62,14 +62,11 @@ def test_a_new_context_builds_no_omnibox_popup(
     # no toolbar, so the flag is checked where it matters.
     monkeypatch.setenv(browser_module.ENV_VAR, str(FULL_CHROMIUM))
     chromium = launch(playwright)
-    session = chromium.new_browser_cdp_session()
-    context = chromium.new_context()
     try:
-        context.new_page().set_content("<p>a page</p>")
+        session = chromium.new_browser_cdp_session()
+        chromium.new_context().new_page().set_content("<p>a page</p>")
         targets = session.send("Target.getTargets")["targetInfos"]
     finally:
-        context.close()
-        session.detach()
         chromium.close()
     assert [(t["type"], t["url"]) for t in targets] == [("page", "about:blank")]
 
