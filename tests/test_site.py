@@ -370,6 +370,33 @@ def test_a_first_time_reader_sees_the_tab_of_their_device(
         assert visit["tab"] == label
 
 
+_CJK = "[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]"
+# A line break in a Markdown paragraph reaches the page as a line break, which a
+# browser shows as a space: in Japanese, a gap in the middle of a word.
+# After Japanese punctuation, a space before a Latin word is just as out of place.
+_SOFT_BREAK = re.compile(f"{_CJK}\n\\s*{_CJK}|[、。（）「」：]\n\\s*\\S")
+_ARTICLE = re.compile(r"<article\b.*?</article>", re.S)
+_INLINE = "a|abbr|b|em|i|kbd|mark|small|span|strong|sub|sup"
+_BLOCK_TAG = re.compile(rf"</?(?!(?:{_INLINE})\b)[a-zA-Z][^>]*>")
+
+
+def test_japanese_text_never_breaks_a_line_between_two_characters(engine_site: Site) -> None:
+    gaps = []
+    for path in engine_site.pages():
+        if path.startswith("en/"):
+            continue
+        page = (engine_site.root / "site" / path / "index.html").read_text("utf-8")
+        for article in _ARTICLE.findall(page):
+            article = re.sub(r"<(pre|code)\b.*?</\1>", "x", article, flags=re.S)
+            # Blocks end where their tags are; only text within one block runs on.
+            text = unescape(re.sub(r"<[^>]+>", "", _BLOCK_TAG.sub("\0", article)))
+            gaps += [
+                f"{path}: {text[max(0, m.start() - 10) : m.end() + 10]!r}"
+                for m in _SOFT_BREAK.finditer(text)
+            ]
+    assert not gaps, "\n".join(gaps)
+
+
 def test_readable_japanese_anchors(site: Site) -> None:
     html = (site.root / "site/guides/contact-seller/index.html").read_text("utf-8")
     assert 'id="手順"' in html
