@@ -1,11 +1,11 @@
 """Finding and launching Chromium.
 
 The browser is looked up in this order: the GUIDEGEN_CHROMIUM environment
-variable, the browser Playwright manages itself (its headless shell when it has
-one), then the system's Chromium: its headless shell (Debian's
+variable, then the system's Chromium: its headless shell (Debian's
 chromium-headless-shell), else the full browser (Debian's chromium puts the real
 binary in /usr/lib/chromium; /usr/bin/chromium is a wrapper script that adds
-flags of its own).
+flags of its own). Playwright's own browser is the fallback, for machines that
+can download it (`playwright install chromium`); nothing here downloads one.
 """
 
 from __future__ import annotations
@@ -95,41 +95,28 @@ def configured_chromium() -> str | None:
     )
 
 
-def find_chromium(playwright: Playwright) -> str:
-    from_env = configured_chromium()
-    if from_env:
-        return from_env
-    managed = playwright.chromium.executable_path
-    if managed and Path(managed).is_file():
-        return managed
+def system_chromium() -> str | None:
+    """The system's Chromium, its headless shell first; None when there is none."""
     for candidate in SYSTEM_CANDIDATES:
         if Path(candidate).is_file():
             return candidate
-    on_path = (
+    return (
         shutil.which("chromium-headless-shell")
         or shutil.which("chromium")
         or shutil.which("chromium-browser")
     )
-    if on_path:
-        return on_path
-    raise BrowserNotFound(
-        "no Chromium found: install Debian's packages (apt-get install "
-        f"chromium-headless-shell fonts-noto-cjk), or set {ENV_VAR} to a Chromium binary"
-    )
 
 
 def launch(playwright: Playwright) -> Browser:
+    executable = configured_chromium() or system_chromium()
+    if executable is not None:
+        return _launch(playwright, executable)
+    return _launch_playwrights_own(playwright)
+
+
+def _launch(playwright: Playwright, executable: str) -> Browser:
     from playwright.sync_api import Error
 
-    if configured_chromium() is None and Path(playwright.chromium.executable_path).is_file():
-        # Playwright's own browsers: left to choose, Playwright runs its headless
-        # shell, which `playwright install chromium` puts beside the full browser.
-        # Without the shell (--no-shell), the full browser below.
-        try:
-            return playwright.chromium.launch(args=list(LAUNCH_ARGS), headless=True)
-        except Error:
-            pass
-    executable = find_chromium(playwright)
     try:
         return playwright.chromium.launch(
             executable_path=executable, args=list(LAUNCH_ARGS), headless=True
@@ -140,3 +127,21 @@ def launch(playwright: Playwright) -> Browser:
             f"Chromium at {executable} did not start ({why}); "
             f"point {ENV_VAR} at a working Chromium binary, or unset it"
         ) from None
+
+
+def _launch_playwrights_own(playwright: Playwright) -> Browser:
+    """Playwright's own browser, where `playwright install chromium` could download
+    it. Left to choose, Playwright runs its headless shell, which that command puts
+    beside the full browser; an install without it (--no-shell) has only the full one."""
+    from playwright.sync_api import Error
+
+    try:
+        return playwright.chromium.launch(args=list(LAUNCH_ARGS), headless=True)
+    except Error:
+        full = playwright.chromium.executable_path
+        if Path(full).is_file():
+            return _launch(playwright, full)
+    raise BrowserNotFound(
+        "no Chromium found: install Debian's packages (apt-get install "
+        f"chromium-headless-shell fonts-noto-cjk), or set {ENV_VAR} to a Chromium binary"
+    )

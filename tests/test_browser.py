@@ -1,5 +1,6 @@
-"""The Chromium that guidegen launches: the headless shell when the system has it,
-Playwright's own settings kept, no hidden UI built."""
+"""The Chromium that guidegen launches: the system's, its headless shell first,
+Playwright's own only where there is none; Playwright's settings kept, no hidden
+UI built."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import pytest
 from playwright.sync_api import Playwright
 
 from generator import browser as browser_module
-from generator.browser import LAUNCH_ARGS, find_chromium, launch
+from generator.browser import LAUNCH_ARGS, launch, system_chromium
 
 FULL_CHROMIUM = Path("/usr/lib/chromium/chromium")
 HEADLESS_SHELL = Path("/usr/lib/chromium/chromium-headless-shell")
@@ -44,15 +45,10 @@ def test_our_disabled_features_keep_every_one_playwright_disables() -> None:
     assert theirs <= ours, f"add to PLAYWRIGHT_DISABLED_FEATURES: {sorted(theirs - ours)}"
 
 
-def test_the_headless_shell_comes_before_the_full_browser(
-    playwright: Playwright, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_systems_headless_shell_comes_before_its_full_browser() -> None:
     # scripts/setup.sh installs both, as CI does.
     assert FULL_CHROMIUM.is_file() and HEADLESS_SHELL.is_file()
-    monkeypatch.delenv(browser_module.ENV_VAR, raising=False)
-    if Path(playwright.chromium.executable_path).is_file():
-        pytest.skip("Playwright's own Chromium comes first on this machine")
-    assert find_chromium(playwright) == str(HEADLESS_SHELL)
+    assert system_chromium() == str(HEADLESS_SHELL)
 
 
 def test_a_new_context_builds_no_omnibox_popup(
@@ -72,14 +68,16 @@ def test_a_new_context_builds_no_omnibox_popup(
 
 
 # Runs in a child with its own Playwright browsers folder (the driver reads the
-# variable when it starts): first as `playwright install --no-shell chromium`
-# leaves it, then with the headless shell beside the full browser, each a link
-# to the system's binary. Prints the binary each launch ran.
+# variable when it starts), laid out as `playwright install chromium` leaves it,
+# each binary a link to the system's. Prints the binary each launch ran, as
+# Playwright named it: with the system's Chromium hidden, first as an install
+# with --no-shell leaves it, then with the headless shell beside the full
+# browser; then with the system's Chromium back.
 _OWN_BROWSERS = """
 import json, os, re, sys
 from pathlib import Path
 from playwright.sync_api import Error, sync_playwright
-from generator.browser import launch
+from generator import browser
 
 def ours(pid):
     while pid > 1:
@@ -89,20 +87,19 @@ def ours(pid):
     return False
 
 def launched(p):
-    browser = launch(p)
-    found = set()
+    chromium = browser.launch(p)
+    found = []
     for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                exe = os.readlink(entry / "exe")
-                if "chromium" in exe and ours(int(entry.name)):
-                    found.add(exe)
-            except OSError:
-                continue
-    browser.close()
-    return sorted(found)
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\\0")
+            if b"--remote-debugging-pipe" in argv and ours(int(entry.name)):
+                found.append(argv[0].decode())
+        except (OSError, ValueError):
+            continue
+    chromium.close()
+    return found
 
-full_target, shell_target = sys.argv[1:3]
+full_target, shell_target, empty = sys.argv[1:4]
 with sync_playwright() as p:
     full = Path(p.chromium.executable_path)
     try:
@@ -112,24 +109,32 @@ with sync_playwright() as p:
         shell = Path(re.search(r"Executable doesn't exist at (\\S+)", str(error)).group(1))
     full.parent.mkdir(parents=True)
     full.symlink_to(full_target)
-    without_shell = launched(p)
+    system, path = browser.SYSTEM_CANDIDATES, os.environ["PATH"]
+    browser.SYSTEM_CANDIDATES, os.environ["PATH"] = (), empty
+    runs = [launched(p)]
     shell.parent.mkdir(parents=True)
     shell.symlink_to(shell_target)
-    print(json.dumps([without_shell, launched(p)]))
+    runs.append(launched(p))
+    browser.SYSTEM_CANDIDATES, os.environ["PATH"] = system, path
+    runs.append(launched(p))
+    print(json.dumps({"full": str(full), "shell": str(shell), "runs": runs}))
 """
 
 
-def test_playwrights_own_headless_shell_comes_before_its_full_browser(tmp_path: Path) -> None:
+def test_the_system_comes_first_and_playwrights_own_shell_before_its_full_browser(
+    tmp_path: Path,
+) -> None:
     env = {k: v for k, v in os.environ.items() if k != browser_module.ENV_VAR}
-    env["PLAYWRIGHT_BROWSERS_PATH"] = str(tmp_path)
+    env["PLAYWRIGHT_BROWSERS_PATH"] = str(tmp_path / "browsers")
+    (tmp_path / "empty").mkdir()
+    args = [str(FULL_CHROMIUM), str(HEADLESS_SHELL), str(tmp_path / "empty")]
     result = subprocess.run(
-        [sys.executable, "-c", _OWN_BROWSERS, str(FULL_CHROMIUM), str(HEADLESS_SHELL)],
+        [sys.executable, "-c", _OWN_BROWSERS, *args],
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    without_shell, with_shell = json.loads(result.stdout)
-    assert without_shell == [str(FULL_CHROMIUM)]
-    assert with_shell == [str(HEADLESS_SHELL)]
+    found = json.loads(result.stdout)
+    assert found["runs"] == [[found["full"]], [found["shell"]], [str(HEADLESS_SHELL)]]
