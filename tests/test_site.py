@@ -11,9 +11,9 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
+from tests.axe_check import blocking_violations
 from tests.site_fixtures import ROOT, SITE_URL, Site
 
 GUIDES = sorted(p.stem for p in (ROOT / "steps").glob("*.yml"))
@@ -195,22 +195,11 @@ Read = Callable[[Site, str], list[PageReading]]
 AXE_ON = ("mkdocs", "desktop")
 
 
-def _serious(axe: Axe, page: Page) -> list[str]:
-    """axe's serious and critical violations on the page, described."""
-    found = []
-    for violation in axe.run(page).response["violations"]:
-        if violation["impact"] in ("serious", "critical"):
-            targets = [node["target"] for node in violation["nodes"]][:3]
-            found.append(f"{violation['id']} ({violation['impact']}) {targets}")
-    return found
-
-
 @pytest.fixture(scope="module")
 def readings(browser: Browser, devices: dict[str, dict]) -> Read:
     """read(site, device name): a PageReading of every page, loaded once per
     engine and device for all the tests below that check every page."""
     done: dict[tuple[str, str], list[PageReading]] = {}
-    axe = Axe()
 
     def read(site: Site, device: str) -> list[PageReading]:
         if (site.engine, device) not in done:
@@ -221,7 +210,7 @@ def readings(browser: Browser, devices: dict[str, dict]) -> Read:
                     "() => document.documentElement.scrollWidth"
                     " - document.documentElement.clientWidth"
                 )
-                violations = _serious(axe, page) if (site.engine, device) == AXE_ON else []
+                violations = blocking_violations(page) if (site.engine, device) == AXE_ON else []
                 found.append(PageReading(path, overflow, _load_all_images(page), violations))
             done[(site.engine, device)] = found
         return done[(site.engine, device)]
