@@ -11,13 +11,13 @@ import functools
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 import pytest
 
 from tests import mockshop_fixtures
-from tests.axe_check import blocking_violations
+from tests.axe_check import axe_on_every_page, blocking_violations
 from tests.mockshop_fixtures import (
     LANGS,
     PLATFORMS,
@@ -52,33 +52,55 @@ class Reading:
     testids: list[str]
     untagged: list[str]
     crumbs: list[str]
+    background: str
     violations: list[str]
 
 
 Read = Callable[[str, str, str], dict[str, Reading]]
+_BACKGROUND = "() => getComputedStyle(document.body).backgroundColor"
 
 
 @pytest.fixture(scope="module")
 def readings(shop: Shop) -> Read:
-    """read(platform, lang, scheme): each screen's Reading by name, loaded on first use."""
+    """read(platform, lang, scheme): each screen's Reading by name, loaded on first use.
+
+    A look is read in light and dark from one visit of each screen: the shop's
+    dark theme is CSS alone (prefers-color-scheme), so switching the page's
+    colour scheme shows the screen as a visit in dark would, for half the loads.
+    """
 
     @functools.cache
-    def read(platform: str, lang: str, scheme: str) -> dict[str, Reading]:
-        page = shop.look(platform, lang, scheme)
-        found = {}
+    def read_look(platform: str, lang: str) -> dict[str, dict[str, Reading]]:
+        dark = (platform, lang, "dark") in LOOKS
+        page = shop.look(platform, lang)
+        axe_on_every_page(page.context)
+        found: dict[str, dict[str, Reading]] = {"light": {}, "dark": {}}
         for name, scenario, route, act in SCREENS:
+            page.emulate_media(color_scheme="light")
             shop.visit(page, platform, lang, scenario, route)
             if act:
                 act(page)
-            found[name] = Reading(
+            light = Reading(
                 screen=screen(page),
                 lang=page.evaluate("document.documentElement.lang"),
                 testids=visible_testids(page),
                 untagged=untagged_controls(page),
                 crumbs=page.locator(".crumbs li").all_inner_texts(),
+                background=page.evaluate(_BACKGROUND),
                 violations=blocking_violations(page),
             )
+            found["light"][name] = light
+            if dark:
+                page.emulate_media(color_scheme="dark")
+                found["dark"][name] = replace(
+                    light,
+                    background=page.evaluate(_BACKGROUND),
+                    violations=blocking_violations(page),
+                )
         return found
+
+    def read(platform: str, lang: str, scheme: str) -> dict[str, Reading]:
+        return read_look(platform, lang)[scheme]
 
     return read
 
@@ -95,6 +117,14 @@ def test_no_serious_or_critical_violations(
         if reading.violations
     ]
     assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_dark_looks_are_checked_in_dark(readings: Read, platform: str) -> None:
+    light, dark = readings(platform, "ja", "light"), readings(platform, "ja", "dark")
+    assert light.keys() == dark.keys() == {s[0] for s in SCREENS}
+    same = [name for name in light if light[name].background == dark[name].background]
+    assert not same, f"{platform}: these screens were not dark: {same}"
 
 
 @pytest.mark.parametrize("entry", SCREENS, ids=[s[0] for s in SCREENS])

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from playwright.sync_api import Browser, Page, expect
 
-from tests.axe_check import blocking_violations
+from tests.axe_check import axe_on_every_page, blocking_violations
 from tests.site_fixtures import ROOT, SITE_URL, Site
 
 GUIDES = sorted(p.stem for p in (ROOT / "steps").glob("*.yml"))
@@ -46,13 +46,15 @@ def _open(site: Site, browser: Browser, path: str, device: dict | None = None) -
 
 
 def _every_page(
-    site: Site, browser: Browser, device: dict | None = None
+    site: Site, browser: Browser, device: dict | None = None, axe: bool = False
 ) -> Iterator[tuple[Page, str]]:
     """Visit every page of the site in turn, in one tab as a reader would: yields
     each path once the page has loaded, and fails on a page's script error or
     any request that left the site. One tab keeps the renderer and the HTTP
     cache of the site's scripts and styles, which a context per page would not."""
     page = _tab(site, browser, device)
+    if axe:
+        axe_on_every_page(page.context)
     try:
         for path in site.pages():
             _visit(page, site, path)
@@ -204,13 +206,14 @@ def readings(browser: Browser, devices: dict[str, dict]) -> Read:
     def read(site: Site, device: str) -> list[PageReading]:
         if (site.engine, device) not in done:
             found = []
-            for page, path in _every_page(site, browser, devices[device]):
+            axe = (site.engine, device) == AXE_ON
+            for page, path in _every_page(site, browser, devices[device], axe):
                 _wait_for_scripts(page)
                 overflow = page.evaluate(
                     "() => document.documentElement.scrollWidth"
                     " - document.documentElement.clientWidth"
                 )
-                violations = blocking_violations(page) if (site.engine, device) == AXE_ON else []
+                violations = blocking_violations(page) if axe else []
                 found.append(PageReading(path, overflow, _load_all_images(page), violations))
             done[(site.engine, device)] = found
         return done[(site.engine, device)]
