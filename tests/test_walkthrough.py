@@ -103,7 +103,49 @@ def test_two_encodes_give_identical_bytes_that_fit(
     assert 0 < len(first.video) <= 1_000_000
     assert first.video[4:8] == b"ftyp"
     assert (first.width, first.height) == (160, 300)
-    assert probe_duration(first.video, tmp_path) == pytest.approx(first.seconds, abs=0.6)
+    assert probe_duration(first.video, tmp_path) == first.seconds
+
+
+def frames_shown(video: bytes, tmp_path: Path) -> list[tuple[float, bool, str]]:
+    """Each frame the video holds: when it starts, whether it is a key frame, and
+    the colour at its centre (red, blue or grey for the pictures of `steps`)."""
+    path = tmp_path / "frames.mp4"
+    path.write_bytes(video)
+    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-i", str(path)]
+    shown = subprocess.run(
+        [*command, "-vf", "showinfo", "-f", "null", "-"], capture_output=True, text=True
+    )
+    times = re.findall(r"pts_time:([\d.]+).*?iskey:(\d)", shown.stderr)
+    raw = subprocess.run(
+        [*command, "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    size = SMALL.width * SMALL.height * 3
+    centre = (SMALL.screen_height // 2 * SMALL.width + SMALL.width // 2) * 3
+    colours = []
+    for start in range(0, len(raw), size):
+        red, _, blue = raw[start + centre : start + centre + 3]
+        colours.append("red" if red > 150 > blue else "blue" if blue > 150 > red else "grey")
+    return [(float(t), key == "1", c) for (t, key), c in zip(times, colours, strict=True)]
+
+
+def test_each_picture_is_one_frame_shown_from_its_time_on(
+    tmp_path: Path, steps: tuple[Step, Step]
+) -> None:
+    """One frame per picture (x264 encodes a still picture once, not once a
+    second), a key frame at each step, and a last frame for the final second
+    that makes the video end with its captions."""
+    made = encode(steps, SMALL)
+    (start1, end1, _), (start2, end2, _) = cues(made.vtt)
+    half = start2 + (end2 - start2) / 2
+    assert frames_shown(made.video, tmp_path) == [
+        (start1, True, "grey"),
+        (start2, True, "red"),
+        (half, False, "blue"),
+        (end2 - 1, False, "blue"),
+    ]
+    assert end2 == made.seconds
 
 
 def test_a_video_too_big_for_its_budget_is_refused(steps: tuple[Step, Step]) -> None:
