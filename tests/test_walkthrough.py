@@ -137,7 +137,7 @@ def test_each_picture_is_one_frame_shown_from_its_time_on(
     second), a key frame at each step, and a last frame for the final second
     that makes the video end with its captions."""
     made = encode(steps, SMALL)
-    (start1, end1, _), (start2, end2, _) = cues(made.vtt)
+    (start1, _, _), (start2, end2, _) = cues(made.vtt)
     half = start2 + (end2 - start2) / 2
     assert frames_shown(made.video, tmp_path) == [
         (start1, True, "grey"),
