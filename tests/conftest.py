@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 from collections.abc import Iterator
@@ -118,14 +117,16 @@ def project_config() -> Config:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def warm_child_starts(tmp_path_factory: pytest.TempPathFactory) -> None:
+def warm_child_starts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """The suite starts guidegen and Playwright's driver about a hundred times:
     let each start reuse what the last one compiled. Python keeps bytecode
     beside the sources (git ignores it) even where the environment says not
     to; Node keeps its compiled driver code in the run's folder."""
-    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     cache = editor_project.run_folder(tmp_path_factory) / "node-compile-cache"
-    os.environ["NODE_COMPILE_CACHE"] = str(cache)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)
+        patch.setenv("NODE_COMPILE_CACHE", str(cache))
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)
