@@ -79,25 +79,30 @@ from pathlib import Path
 from playwright.sync_api import Error, sync_playwright
 from generator import browser
 
+def parent(pid):
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
 def ours(pid):
     while pid > 1:
         if pid == os.getpid():
             return True
-        pid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        pid = parent(pid)
     return False
 
 def launched(p):
     chromium = browser.launch(p)
-    found = []
+    found = {}
     for entry in Path("/proc").iterdir():
         try:
             argv = (entry / "cmdline").read_bytes().split(b"\\0")
             if b"--remote-debugging-pipe" in argv and ours(int(entry.name)):
-                found.append(argv[0].decode())
+                found[int(entry.name)] = (argv[0].decode(), parent(int(entry.name)))
         except (OSError, ValueError):
             continue
     chromium.close()
-    return found
+    # A child the browser is starting shows the browser's command line until
+    # it runs its own program: only the browser itself has another parent.
+    return [name for name, ppid in found.values() if ppid not in found]
 
 full_target, shell_target, empty = sys.argv[1:4]
 with sync_playwright() as p:
