@@ -23,9 +23,8 @@ def axe_on_every_page(context: BrowserContext) -> None:
 
 def blocking_violations(page: Page) -> list[str]:
     """axe's serious and critical violations on the page, each with up to three
-    of the elements it found them on."""
-    if page.evaluate("() => typeof window.axe === 'undefined'"):
-        page.evaluate(AXE_SCRIPT)
+    of the elements it found them on. The page's context must have axe
+    (axe_on_every_page) from before the page loaded."""
     found = []
     for violation in page.evaluate(_RUN)["violations"]:
         if violation["impact"] in BLOCKING:

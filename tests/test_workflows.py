@@ -16,9 +16,15 @@ from tests.conftest import ROOT
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 
 
-def _actionlint() -> str | None:
+def actionlint_report(workflow: Path) -> str:
+    """What actionlint finds in the workflow: empty when it finds nothing."""
     beside = Path(sys.executable).parent / "actionlint"
-    return str(beside) if beside.is_file() else shutil.which("actionlint")
+    actionlint = str(beside) if beside.is_file() else shutil.which("actionlint")
+    assert actionlint is not None, "actionlint is missing: run bash scripts/setup.sh"
+    result = subprocess.run(
+        [actionlint, "-no-color", str(workflow)], capture_output=True, text=True, cwd=ROOT
+    )
+    return "" if result.returncode == 0 else result.stdout + result.stderr
 
 
 def test_the_publishing_and_screenshot_workflows_exist() -> None:
@@ -27,12 +33,7 @@ def test_the_publishing_and_screenshot_workflows_exist() -> None:
 
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda path: path.name)
 def test_actionlint_finds_nothing(workflow: Path) -> None:
-    actionlint = _actionlint()
-    assert actionlint is not None, "actionlint is missing: run bash scripts/setup.sh"
-    result = subprocess.run(
-        [actionlint, "-no-color", str(workflow)], capture_output=True, text=True, cwd=ROOT
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert actionlint_report(workflow) == ""
 
 
 def test_a_new_projects_workflow_takes_chromium_from_debian(tmp_path: Path) -> None:
@@ -44,9 +45,4 @@ def test_a_new_projects_workflow_takes_chromium_from_debian(tmp_path: Path) -> N
     assert "playwright install" not in text
     assert "container: python:3.12-bookworm" in text
     assert "apt-get install -y -q --no-install-recommends chromium-headless-shell" in text
-    actionlint = _actionlint()
-    assert actionlint is not None, "actionlint is missing: run bash scripts/setup.sh"
-    result = subprocess.run(
-        [actionlint, "-no-color", str(workflow)], capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert actionlint_report(workflow) == ""
