@@ -3,6 +3,7 @@ checked by actionlint (syntax, expressions, shell)."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -46,3 +47,31 @@ def test_a_new_projects_workflow_takes_chromium_from_debian(tmp_path: Path) -> N
     assert "container: python:3.12-bookworm" in text
     assert "apt-get install -y -q --no-install-recommends chromium-headless-shell" in text
     assert actionlint_report(workflow) == ""
+
+
+# A browser download fails on machines with no network but the package
+# registries, and draws with another build than Debian's: nothing this
+# repository runs, nor the project guidegen init writes, may start one
+# (Playwright's own browser stays a fallback for machines that have it).
+# Scripts and workflows are searched for the command itself; Python code, whose
+# docstrings name the command, for a call that would run it.
+_CALL = r"[\"']playwright[\"']\s*,\s*[\"']install[\"']|compute_driver_executable"
+_COMMAND = rf"playwright\s+install|{_CALL}"
+
+
+def test_nothing_this_repository_runs_downloads_a_browser() -> None:
+    scripts = [
+        *(ROOT / "scripts").glob("*.sh"),
+        *(ROOT / ".ci").iterdir(),
+        *WORKFLOWS,
+        *(ROOT / "generator" / "templates").iterdir(),
+    ]
+    code = [*(ROOT / "generator").rglob("*.py"), *(ROOT / "bench").glob("*.py")]
+    searched = [(path, _COMMAND) for path in scripts] + [(path, _CALL) for path in code]
+    found = [
+        f"{path.relative_to(ROOT)}: {match.group(0)!r}"
+        for path, pattern in searched
+        for match in re.finditer(pattern, path.read_text("utf-8"))
+    ]
+    assert len(scripts) > 5 and len(code) > 30
+    assert not found, "\n".join(found)
