@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
+from dataclasses import replace
 from typing import Any
 
 from playwright.sync_api import (
@@ -27,8 +28,9 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from generator.config import LOCALES, Config, ConfigError
-from generator.dialogs import Dialog, dialog_for, pressed_box
+from generator.dialogs import Dialog, dialog_for
 from generator.dialogs import plan as dialog_plan
+from generator.dialogs import words as dialog_words
 from generator.frames import Box, CropRule, Failure, Frame, Mark, Redaction, Run, StepShot
 from generator.model import (
     DIALOG_ACTIONS,
@@ -542,6 +544,48 @@ def _boxes(values: list[list[float]] | None) -> tuple[Box, ...]:
     return tuple(Box(*v) for v in values or ())
 
 
+def _outside(box: Box, cover: Box) -> list[Box]:
+    """The parts of box that cover leaves in sight: box itself, or up to four strips."""
+    if not box.intersects(cover):
+        return [box]
+    parts = [
+        Box(box.x, box.y, box.width, cover.y - box.y),  # above
+        Box(box.x, cover.bottom, box.width, box.bottom - cover.bottom),  # below
+        Box(box.x, box.y, cover.x - box.x, box.height),  # left
+        Box(cover.right, box.y, box.right - cover.right, box.height),  # right
+    ]
+    inside = [part.clamped(box) for part in parts]
+    return [part for part in inside if part.width > 0 and part.height > 0]
+
+
+def dialog_frame(
+    behind: Frame, dialog: Dialog, platform: str, viewport: tuple[int, int], lang: str, number: int
+) -> Frame:
+    """The frame of a native dialog: the screen behind it, the dialog to draw over it,
+    and the pressed button marked. The page's text, controls and cards stay where the
+    dialog leaves them in sight, so that the crop cuts none of them; the dialog's own
+    text and buttons join them, so that the mark's badge covers no word of it."""
+    layout = dialog_plan(dialog, platform, viewport, lang)
+    box = Box(*layout.buttons[dialog.pressed].rect)
+    # The whole drawn dialog is the button's container, so a crop keeps it whole.
+    panel = Box(*layout.panel)
+
+    def seen(boxes: tuple[Box, ...]) -> tuple[Box, ...]:
+        return tuple(part for b in boxes for part in _outside(b, panel))
+
+    field = (Box(*layout.field),) if layout.field is not None else ()
+    return Frame(
+        behind.png,
+        (Mark(number, box, panel),),
+        tuple(replace(r, box=part) for r in behind.redactions for part in _outside(r.box, panel)),
+        text=seen(behind.text) + tuple(Box(*t) for t in dialog_words(layout, dialog)),
+        bars=seen(behind.bars),
+        elements=seen(behind.elements) + tuple(Box(*b.rect) for b in layout.buttons) + field,
+        panels=(*seen(behind.panels), panel),
+        dialog=dialog,
+    )
+
+
 class _Marked:
     """A mark of the frame being built: its element and where it was last seen."""
 
@@ -658,13 +702,9 @@ class _StepRun:
         self.number += 1
         size = session.page.viewport_size or {"width": 1280, "height": 800}
         viewport = (size["width"], size["height"])
-        box = Box(*pressed_box(shown, session.platform, viewport, session.lang))
-        # The whole drawn dialog is the button's container, so a crop keeps it whole.
-        panel = Box(*dialog_plan(shown, session.platform, viewport, session.lang).panel)
-        png = behind.png if behind is not None else self.shoot().png
-        redactions = behind.redactions if behind is not None else ()
+        screen = behind if behind is not None else self.shoot()
         self.frames.append(
-            Frame(png, (Mark(self.number, box, panel),), redactions, panels=(panel,), dialog=shown)
+            dialog_frame(screen, shown, session.platform, viewport, session.lang, self.number)
         )
         session.settle()
 
