@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from playwright.sync_api import (
@@ -33,6 +33,7 @@ from generator.dialogs import plan as dialog_plan
 from generator.dialogs import words as dialog_words
 from generator.frames import Box, CropRule, Failure, Frame, Mark, Redaction, Run, StepShot
 from generator.model import (
+    CIRCLED,
     DIALOG_ACTIONS,
     AcceptDialog,
     Blur,
@@ -70,6 +71,67 @@ SCREEN_JS = """() => {
   return (el && el.getAttribute('data-screen')) || document.title || location.pathname;
 }"""
 
+# Whether an element is what the reader sees at its place: null when it (or a
+# part of it) is the topmost element at the centre of its part on the screen,
+# or when it is gone from the page (a re-rendered screen gives no evidence);
+# "hidden" or "off the screen"; else the name of the element on top of it (the
+# outermost one that does not hold it: the flyout, not a word inside it). An
+# ancestor on top means the element lets the pointer through: it is seen.
+ON_TOP_JS = """
+  const composedParent = (n) => n.parentElement
+    || (n.getRootNode() instanceof ShadowRoot ? n.getRootNode().host : null);
+  const holds = (a, b) => {
+    for (let n = b; n; n = composedParent(n)) if (n === a) return true;
+    return false;
+  };
+  const nameOf = (el) => {
+    const id = el.id ? '#' + CSS.escape(el.id) : '';
+    const classes = [...el.classList].slice(0, 2).map((c) => '.' + CSS.escape(c)).join('');
+    const role = el.getAttribute('role'), testid = el.getAttribute('data-testid');
+    return (el.tagName.toLowerCase() + id + classes + (role ? `[role=${role}]` : '')
+      + (testid ? `[data-testid=${testid}]` : '')).slice(0, 120);
+  };
+  const onTop = (el) => {
+    if (!el || !el.isConnected) return null;
+    if (!el.checkVisibility({opacityProperty: true, visibilityProperty: true})) return 'hidden';
+    const r = el.getBoundingClientRect();
+    const x0 = Math.max(0, r.left), y0 = Math.max(0, r.top);
+    const x1 = Math.min(innerWidth, r.right), y1 = Math.min(innerHeight, r.bottom);
+    const hit = x1 - x0 >= 1 && y1 - y0 >= 1
+      ? document.elementFromPoint((x0 + x1) / 2, (y0 + y1) / 2) : null;
+    if (!hit) return 'off the screen';
+    if (holds(el, hit) || holds(hit, el)) return null;
+    let top = hit;
+    for (let n = composedParent(hit); n && !holds(n, el); n = composedParent(n)) top = n;
+    return nameOf(top);
+  };
+"""
+
+# What tells one screen from another besides its address: its name, and the
+# overlays open on it (dialogs, menus, listboxes, popovers) by name; with
+# whether each of the marks taken on it is still the topmost at its centre.
+STATE_JS = f"""({{marks}}) => {{
+  {ON_TOP_JS}
+  const named = document.querySelector('[data-screen]');
+  const screen = (named && named.getAttribute('data-screen')) || document.title
+    || location.pathname;
+  const OVERLAY = 'dialog[open],[role=dialog],[role=alertdialog],[role=menu],[role=listbox],'
+    + '[aria-modal=true],[popover]';
+  const overlays = [...document.querySelectorAll(OVERLAY)]
+    .filter((el) => (!el.matches('[popover]') || el.matches(':popover-open'))
+      && el.checkVisibility({{opacityProperty: true, visibilityProperty: true}}))
+    .map(nameOf);
+  return {{screen, overlays, covered: marks.map(onTop)}};
+}}"""
+
+# Whether revealing the element will scroll the page (REVEAL_JS's conditions).
+SCROLLS_JS = """(element) => {
+  const r = element.getBoundingClientRect();
+  if (r.top < 0 || r.bottom > innerHeight || r.left < 0 || r.right > innerWidth) return true;
+  const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  return !hit || !(hit === element || element.contains(hit));
+}"""
+
 
 # Scrolled as the browser's "scroll into view if needed" does, on each axis: not
 # at all when the element is in view, to the nearest edge when it is partly in
@@ -100,8 +162,12 @@ REVEAL_JS = """(element) => {
 # painted boxes (cards, buttons) a crop must not cut through. Generic HTML and
 # ARIA only: no app's names. The lists are bounded and sorted, so that the same
 # screen gives the same data.
-MEASURE_JS = """async ({marks, redactions, focus, details}) => {
+MEASURE_JS = (
+    """async ({marks, redactions, focus, details}) => {
   await document.fonts.ready;
+"""
+    + ON_TOP_JS
+    + """
   const W = innerWidth, H = innerHeight;
   const box = (r) => [r.left, r.top, r.width, r.height];
   const clip = (r) => {
@@ -202,7 +268,7 @@ MEASURE_JS = """async ({marks, redactions, focus, details}) => {
     return null;
   };
   const measure = (el) => el && el.isConnected && shown(el)
-    ? {box: box(ink(el)), context: context(el)} : null;
+    ? {box: box(ink(el)), context: context(el), covered: onTop(el)} : null;
   const result = {
     marks: marks.map(measure),
     redactions: redactions.map((el) => el && el.isConnected
@@ -263,10 +329,24 @@ MEASURE_JS = """async ({marks, redactions, focus, details}) => {
     panels: unique(panels, 200),
   };
 }"""
+)
 
 # A page load waits on the server and a cold browser, not on the app's UI, so
 # it gets more time than finding an element.
 NAVIGATION_TIMEOUT_MS = 30_000
+
+
+@dataclass(frozen=True)
+class Where:
+    """A screen as the runner tells screens apart, and what covers the marks on it."""
+
+    url: str
+    screen: str
+    overlays: tuple[str, ...]
+    covered: list[str | None]
+
+    def same_screen(self, other: Where) -> bool:
+        return (self.url, self.screen, self.overlays) == (other.url, other.screen, other.overlays)
 
 
 class GuideFailed(Exception):
@@ -463,8 +543,27 @@ class _Session:
         except PlaywrightError:
             return self.page.url
 
-    def where(self) -> tuple[str, str]:
-        return self.page.url, self.screen()
+    def where(self, marks: list[ElementHandle | None] | None = None) -> Where:
+        """Where the page is: its address, its screen's name and the overlays open
+        on it; and for each of marks, what covers it (None when it is seen)."""
+        try:
+            state = self.page.evaluate(STATE_JS, {"marks": marks or []})
+        except PlaywrightError:
+            # A page that went away mid-call (a navigation) is another screen.
+            return Where(self.page.url, "", (), [])
+        covered = [str(c) if c is not None else None for c in state["covered"]]
+        return Where(self.page.url, str(state["screen"]), tuple(state["overlays"]), covered)
+
+    def covered(self, marks: list[ElementHandle | None]) -> bool:
+        """Whether any of marks is no longer seen at its centre (see ON_TOP_JS)."""
+        return any(c is not None for c in self.where(marks).covered)
+
+    def scrolls(self, element: ElementHandle | None) -> bool:
+        """Whether revealing the element will scroll the page."""
+        try:
+            return element is not None and bool(element.evaluate(SCROLLS_JS))
+        except PlaywrightError:
+            return True
 
     def handles(self, target: Target) -> list[ElementHandle]:
         return self.locate(target).element_handles()
@@ -589,9 +688,10 @@ def dialog_frame(
 class _Marked:
     """A mark of the frame being built: its element and where it was last seen."""
 
-    def __init__(self, number: int, handle: ElementHandle | None) -> None:
+    def __init__(self, number: int, handle: ElementHandle | None, label: str) -> None:
         self.number = number
         self.handle = handle
+        self.label = label  # what the guide names, for messages
         self.box: Box | None = None
         self.context: Box | None = None
 
@@ -647,6 +747,19 @@ class _StepRun:
             box = _box(found["box"]) if found else None
             if box is not None:
                 marked.box, marked.context = box, _box(found["context"])
+            # A mark is drawn where its element is: on a screen where another covers
+            # it, the picture would point at the wrong thing.
+            if box is not None and found["covered"] is not None:
+                what = found["covered"]
+                place = (
+                    f"is {what}"
+                    if what in ("hidden", "off the screen")
+                    else (f"is covered by {what} at its centre")
+                )
+                raise _ActionFailed(
+                    f"mark {CIRCLED[marked.number - 1]} ({marked.label}) {place} when its "
+                    "picture is taken; close what covers it first, or mark it before that opens"
+                )
         if self.group and self.group[-1].box is None:
             raise _ActionFailed("the element has no size on screen")
         marks = tuple(Mark(m.number, m.box, m.context) for m in self.group if m.box is not None)
@@ -720,13 +833,19 @@ class _StepRun:
             self.catch_up()
             session.perform(action, element)
             session.no_unexpected_dialog()
-            if self.pending is not None and session.where() != before:
+            if self.pending is not None and self.moved_on(before):
                 self.close_frame()
             return
         assert element is not None and target is not None
         self.number += 1
+        handle = element.element_handle()
+        if self.unshot and session.scrolls(handle):
+            self.catch_up()  # the fields filled in are pictured before the page scrolls
         session.reveal(element)
-        self.group.append(_Marked(self.number, element.element_handle()))
+        if self.group and session.covered([m.handle for m in self.group]):
+            # Scrolled away or covered: the earlier marks keep the screen they were on.
+            self.close_frame()
+        self.group.append(_Marked(self.number, handle, describe_target(target, session.lang)))
         # A filled-in field is shown filled; a tap is shown before it happens.
         if isinstance(action, Fill | Select):
             session.perform(action, element)
@@ -745,8 +864,15 @@ class _StepRun:
         self.pending = self.shoot()
         session.perform(action, element)
         session.no_unexpected_dialog()
-        if session.where() != before or element.count() == 0:
+        if self.moved_on(before) or element.count() == 0:
             self.close_frame()
+
+    def moved_on(self, before: Where) -> bool:
+        """Whether the screen changed since before: another address or screen name,
+        an overlay opened or closed, or a mark of this frame covered or gone from
+        sight (a flyout over it, a menu closed). The next marks then go on a new frame."""
+        now = self.session.where([m.handle for m in self.group])
+        return not now.same_screen(before) or any(c is not None for c in now.covered)
 
     def run(self) -> StepShot:
         following = [*self.step.actions[1:], None][: len(self.step.actions)]
@@ -758,7 +884,12 @@ class _StepRun:
                 raise _StepFailed(
                     describe_action(action, self.session.lang), _reason(error)
                 ) from None
-        self.close_frame()
+        try:
+            self.close_frame()
+        except _ActionFailed as error:
+            # The picture a fill, select or highlight left for the step's end.
+            last = describe_action(self.step.actions[-1], self.session.lang)
+            raise _StepFailed(last, _reason(error)) from None
         if not self.frames:
             self.frames.append(self.shoot())
         crop = self.step.crop
