@@ -751,14 +751,14 @@ class _StepRun:
             # it, the picture would point at the wrong thing.
             if box is not None and found["covered"] is not None:
                 what = found["covered"]
-                place = (
-                    f"is {what}"
-                    if what in ("hidden", "off the screen")
-                    else (f"is covered by {what} at its centre")
-                )
+                if what in ("hidden", "off the screen"):
+                    place, fix = f"is {what}", "mark it on a screen that shows it"
+                else:
+                    place = f"is covered by {what} at its centre"
+                    fix = "close what covers it first, or mark it before that opens"
                 raise _ActionFailed(
                     f"mark {CIRCLED[marked.number - 1]} ({marked.label}) {place} when its "
-                    "picture is taken; close what covers it first, or mark it before that opens"
+                    f"picture is taken; {fix}"
                 )
         if self.group and self.group[-1].box is None:
             raise _ActionFailed("the element has no size on screen")

@@ -56,6 +56,11 @@ STEPS = guide(
         "text": {"en": "{Tap} ① Save, then ② Far away."},
         "actions": [{"tap": "save"}, {"tap": "far"}],
     },
+    {
+        "id": "fill",
+        "text": {"en": "Type ① a name, then {tap} ② Far away."},
+        "actions": [{"fill": {"target": "name", "value": "Mio"}}, {"tap": "far"}],
+    },
 )
 
 
@@ -73,6 +78,8 @@ def test_each_mark_lands_on_a_frame_that_shows_its_target(
         "menu": [[1], [2]],
         # Far away is a scroll away: Save stays on the screen it was on.
         "scroll": [[1], [2]],
+        # The field filled in is pictured before the page scrolls to Far away.
+        "fill": [[1], [2]],
     }
     # The marks are where their elements were: Save and Menu on the first frame.
     first, second = run.steps[0].frames
