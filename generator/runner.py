@@ -488,7 +488,7 @@ class _Session:
             return os.environ[value.env]
         return text_in(value, self.lang)
 
-    def locate(self, target: Target) -> Locator:
+    def locate(self, target: Target, *, visible: bool = True) -> Locator:
         page = self.page
         if isinstance(target, str):
             found = page.get_by_test_id(target)
@@ -503,7 +503,7 @@ class _Session:
         else:
             assert isinstance(target, TextTarget)
             found = page.get_by_text(text_in(target.text, self.lang), exact=target.exact)
-        return found.filter(visible=True)
+        return found.filter(visible=True) if visible else found
 
     def one(self, target: Target) -> Locator:
         """The single visible element the target names, waiting for it to appear."""
@@ -511,6 +511,11 @@ class _Session:
         try:
             found.first.wait_for(state="visible", timeout=self.config.timeout_ms)
         except PlaywrightTimeout:
+            if self.locate(target, visible=False).count():
+                raise _ActionFailed(
+                    f"{describe_target(target, self.lang)} is on the page but hidden; show it "
+                    "first (the action that opens it), or target the element that is shown"
+                ) from None
             hint = ""
             wanted = target if isinstance(target, str) else getattr(target, "testid", None)
             if wanted is not None:
@@ -967,7 +972,8 @@ def run_guide(
             action,
             reason,
             session.screen(),
-            _safe_screenshot(page),
+            # Whatever the guide blurs or masks, and the secrets it typed, stay hidden.
+            _safe_screenshot(page, [session.locate(target) for _, target in session.redact]),
             scheme,
             step_id,
         )
@@ -998,8 +1004,10 @@ def _reads_environment(guide: Guide) -> bool:
     )
 
 
-def _safe_screenshot(page: Page) -> bytes | None:
+def _safe_screenshot(page: Page, mask: list[Locator]) -> bytes | None:
     try:
-        return page.screenshot(animations="disabled", caret="hide", timeout=NAVIGATION_TIMEOUT_MS)
+        return page.screenshot(
+            animations="disabled", caret="hide", mask=mask, timeout=NAVIGATION_TIMEOUT_MS
+        )
     except PlaywrightError:
         return None
