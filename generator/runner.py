@@ -76,7 +76,8 @@ SCREEN_JS = """() => {
 # or when it is gone from the page (a re-rendered screen gives no evidence);
 # "hidden" or "off the screen"; else the name of the element on top of it (the
 # outermost one that does not hold it: the flyout, not a word inside it). An
-# ancestor on top means the element lets the pointer through: it is seen.
+# ancestor on top means the element lets the pointer through, and a field's
+# own label over it is part of it: it is seen.
 ON_TOP_JS = """
   const composedParent = (n) => n.parentElement
     || (n.getRootNode() instanceof ShadowRoot ? n.getRootNode().host : null);
@@ -101,6 +102,9 @@ ON_TOP_JS = """
       ? document.elementFromPoint((x0 + x1) / 2, (y0 + y1) / 2) : null;
     if (!hit) return 'off the screen';
     if (holds(el, hit) || holds(hit, el)) return null;
+    // A field's own label drawn over it (a floating label) is part of the field.
+    const label = hit.closest('label');
+    if (label && label.control === el) return null;
     let top = hit;
     for (let n = composedParent(hit); n && !holds(n, el); n = composedParent(n)) top = n;
     return nameOf(top);

@@ -47,6 +47,11 @@ STEPS = guide(
         "actions": [{"tap": "menu"}],
     },
     {
+        "id": "label",
+        "text": {"en": "Type ① your email."},
+        "actions": [{"fill": {"target": "email", "value": "mio@example.com"}}],
+    },
+    {
         "id": "menu",
         "text": {"en": "{Tap} ① More, then ② Export."},
         "actions": [{"tap": "more"}, {"tap": "export"}],
@@ -74,6 +79,8 @@ def test_each_mark_lands_on_a_frame_that_shows_its_target(
         # The flyout that Menu opens covers Save: Rename is on a frame of its own.
         "flyout": [[1, 2], [3]],
         "close": [[1]],
+        # A field's own label over it does not cover it.
+        "label": [[1]],
         # A menu opening is a new screen, though it covers no earlier mark.
         "menu": [[1], [2]],
         # Far away is a scroll away: Save stays on the screen it was on.
