@@ -347,7 +347,7 @@ class Where:
     url: str
     screen: str
     overlays: tuple[str, ...]
-    covered: list[str | None]
+    covered: tuple[str | None, ...]
 
     def same_screen(self, other: Where) -> bool:
         return (self.url, self.screen, self.overlays) == (other.url, other.screen, other.overlays)
@@ -559,8 +559,8 @@ class _Session:
             state = self.page.evaluate(STATE_JS, {"marks": marks or []})
         except PlaywrightError:
             # A page that went away mid-call (a navigation) is another screen.
-            return Where(self.page.url, "", (), [])
-        covered = [str(c) if c is not None else None for c in state["covered"]]
+            return Where(self.page.url, "", (), ())
+        covered = tuple(str(c) if c is not None else None for c in state["covered"])
         return Where(self.page.url, str(state["screen"]), tuple(state["overlays"]), covered)
 
     def covered(self, marks: list[ElementHandle | None]) -> bool:
