@@ -76,12 +76,26 @@ def _scheme_suffix(scheme: str) -> str:
     return "" if scheme == "light" else f"/{scheme}"
 
 
+def setup_run(failure: Failure) -> str:
+    """A setup guide's run, named as a job is: _sign-in › web/en."""
+    return f"{failure.guide} › {failure.platform}/{failure.lang}" + _scheme_suffix(failure.scheme)
+
+
 @dataclass(frozen=True)
 class Outcome:
     job: Job
     run: Run | None
     failure: Failure | None
     settled: Any = None  # what the caller's `then` made of the run, in the worker
+    # The failed run of the setup guide the job needs: the job was not run. The
+    # same Failure for every job that needs that run, so it is reported once.
+    blocked: Failure | None = None
+
+    @property
+    def not_run(self) -> str:
+        """The line that says the job was not run, and why."""
+        assert self.blocked is not None
+        return f"{self.job.name}: setup guide {self.blocked.guide} failed"
 
 
 def plan(
@@ -174,11 +188,18 @@ class SetupStates:
 
 
 def _sign_in(
-    browser: Any, playwright: Any, config: Config, job: Job, url: str
+    browser: Any, playwright: Any, config: Config, job: Job, url: str, trace_dir: Path | None
 ) -> dict[str, Any] | Failure:
+    """Run the job's setup guide: the storage it leaves, or its failure, which is
+    named by the setup guide's file name (_sign-in) and has its screenshot (the
+    secrets it typed masked) and, when traces are asked for, its trace."""
     from generator.runner import GuideFailed, run_guide
 
     assert job.setup is not None
+    name = f"_{job.setup.id}"
+    trace = None
+    if trace_dir is not None:
+        trace = str(trace_dir / layout.trace_name(name, job.platform, job.lang, job.scheme))
     kept: dict[str, Any] = {}
     try:
         run_guide(
@@ -191,11 +212,12 @@ def _sign_in(
             url,
             scheme=job.scheme,
             shoot=False,
+            trace_path=trace,
             keep=kept,
         )
     except GuideFailed as failed:
         where = step_location(config, job.setup.id, failed.failure.step_id, hidden=True)
-        return replace(failed.failure, where=where, screenshot=None)
+        return replace(failed.failure, guide=name, where=where)
     return kept["storage_state"]
 
 
@@ -253,10 +275,10 @@ def _worker(
                         key = (job.setup.id, job.platform, job.lang, job.scheme)
                         state = states.get(
                             key,
-                            partial(_sign_in, browser, playwright, config, job, url),
+                            partial(_sign_in, browser, playwright, config, job, url, trace_dir),
                         )
                         if isinstance(state, Failure):
-                            done.put(Outcome(job, None, state))
+                            done.put(Outcome(job, None, None, blocked=state))
                             continue
                     try:
                         run = run_guide(
@@ -756,8 +778,9 @@ class CaptureResult:
     captured: int
     skipped: int
     changed: int
-    failures: tuple[Failure, ...]
+    failures: tuple[Failure, ...]  # a failed setup guide's run once, however many need it
     results: Results
+    not_run: tuple[str, ...] = ()  # the jobs a failed setup guide kept from running, and why
 
 
 def verdict_counts(verdicts: Sequence[Verdict]) -> str:
@@ -806,8 +829,9 @@ def capture(
     prints = fingerprints(config, jobs)
     todo = list(jobs) if (force or check) else outdated(config, jobs, prints)
     failures: list[Failure] = []
+    not_run: list[str] = []
     items: list[Item] = []
-    changed = 0
+    changed = captured = 0
     for folder in orphaned_folders(config, universe) if universe else []:
         key = folder.relative_to(config.path("screenshots_dir")).as_posix() + "/*"
         items.append(Item(key, "orphaned"))
@@ -822,11 +846,19 @@ def capture(
                 return settle_run(config, run, tolerance, write=not check, prune=prune)
 
             for outcome in execute(config, todo, shoot=True, workers=workers, then=settle):
+                if outcome.blocked is not None:
+                    if outcome.blocked not in failures:
+                        failures.append(outcome.blocked)
+                        bar.note(f"FAILED setup guide {setup_run(outcome.blocked)}")
+                    not_run.append(outcome.not_run)
+                    bar.advance(f"not run {outcome.not_run}")
+                    continue
                 if outcome.run is None:
                     assert outcome.failure is not None
                     failures.append(outcome.failure)
                     bar.advance(f"FAILED {outcome.job.name}")
                     continue
+                captured += 1
                 key = job_key(outcome.job)
                 settled: JobResult = outcome.settled
                 changed += len(settled.written)
@@ -855,11 +887,17 @@ def capture(
         {job_key(j): prints[job_key(j)] for j in jobs if job_key(j) in prints},
         tuple(f.line() for f in failures),
         shots,
+        tuple(not_run),
     )
     if report_dir is not None:
         write_report(report_dir, results)
     return CaptureResult(
-        len(todo) - len(failures), len(jobs) - len(todo), changed, tuple(failures), results
+        captured,
+        len(jobs) - len(todo),
+        changed,
+        tuple(failures),
+        results,
+        tuple(not_run),
     )
 
 

@@ -144,14 +144,15 @@ def cmd_capture(args: argparse.Namespace, config: Config) -> int:
     verb = "checked" if args.check else "captured"
     images = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
     print(
-        f"{verb} {result.captured}, up to date {result.skipped}, failed {len(result.failures)}; "
+        f"{verb} {result.captured}, up to date {result.skipped}, failed {len(result.failures)}"
+        + (f", not run {len(result.not_run)}; " if result.not_run else "; ")
         + (f"{images}; " if images else "")
         + f"{result.changed} files written"
     )
     if not result.captured and not result.failures and result.skipped == len(jobs):
         print("everything up to date: nothing to run")
     print(f"report: {report / 'index.html'}")
-    code = _report_failures(config, result.failures)
+    code = _report_failures(config, result.failures, result.not_run)
     if args.check and result.results.dirty:
         for item in result.results.items:
             if item.status != "unchanged":
@@ -189,7 +190,9 @@ def cmd_merge(args: argparse.Namespace, config: Config) -> int:
     return 1 if merged.dirty and args.check else 0
 
 
-def _report_failures(config: Config, failures: Sequence) -> int:
+def _report_failures(config: Config, failures: Sequence, not_run: Sequence[str] = ()) -> int:
+    """Each failed run's line (and its screenshot), then the runs a failed setup
+    guide kept from running; 1 if there are any."""
     from generator import layout
     from generator.files import write_atomic
 
@@ -203,10 +206,13 @@ def _report_failures(config: Config, failures: Sequence) -> int:
             write_atomic(folder / name, failure.screenshot)
             shot = str((folder / name).relative_to(config.root))
         print(failure.line(shot), file=sys.stderr)
+    for line in not_run:
+        print(f"not run: {line}", file=sys.stderr)
     if failures:
         print(f"{len(failures)} guide runs failed", file=sys.stderr)
-        return 1
-    return 0
+    if not_run:
+        print(f"{len(not_run)} guide runs not run: their setup guide failed", file=sys.stderr)
+    return 1 if failures or not_run else 0
 
 
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
@@ -224,12 +230,24 @@ def _workers(args: argparse.Namespace, config: Config) -> int | None:
 
 def _check(args: argparse.Namespace, config: Config, jobs: list) -> int:
     from generator import layout
-    from generator.capture import execute, job_key
+    from generator.capture import execute, job_key, setup_run
     from generator.progress import progress
 
     failed = []
+    setups_failed = set()
+    not_run = []
     with progress(len(jobs), "checking") as bar:
         for outcome in execute(config, jobs, shoot=False, workers=_workers(args, config)):
+            if outcome.blocked is not None:
+                setup = setup_run(outcome.blocked)
+                if setup not in setups_failed:
+                    # Its first job, run again, runs the setup guide again (traced).
+                    setups_failed.add(setup)
+                    failed.append((outcome, outcome.blocked))
+                    bar.note(f"FAILED setup guide {setup}")
+                not_run.append(outcome.not_run)
+                bar.advance(f"not run {outcome.not_run}")
+                continue
             if outcome.failure is not None:
                 failed.append((outcome, outcome.failure))
             bar.advance(("FAILED " if outcome.failure else "ok ") + outcome.job.name)
@@ -250,8 +268,8 @@ def _check(args: argparse.Namespace, config: Config, jobs: list) -> int:
         }
         for outcome, failure in failed:
             rerun = again[job_key(outcome.job)]
-            failures.append(rerun.failure or failure)
-    code = _report_failures(config, failures)
+            failures.append((rerun.blocked if outcome.blocked else rerun.failure) or failure)
+    code = _report_failures(config, failures, not_run)
     for failure in failures:
         name = layout.trace_name(failure.guide, failure.platform, failure.lang, failure.scheme)
         trace = trace_dir / name

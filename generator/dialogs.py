@@ -10,7 +10,7 @@ is, so the pressed one is marked like any other target. Pure PIL, no browser.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -83,7 +83,8 @@ def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.I
     return ImageFont.load_default(max(size, 1))
 
 
-def _wrap(text: str, size: int, bold: bool, width: float) -> list[str]:
+@cache  # a dialog's plan is asked for more than once: its mark, its frame, its drawing
+def _wrap(text: str, size: int, bold: bool, width: float) -> tuple[str, ...]:
     """Lines that fit width: broken at spaces where there are any, else between characters."""
     font = _font(size, bold)
     lines: list[str] = []
@@ -101,7 +102,7 @@ def _wrap(text: str, size: int, bold: bool, width: float) -> list[str]:
                 lines.append(line)
                 line = char
         lines.append(line)
-    return lines
+    return tuple(lines)
 
 
 @dataclass(frozen=True)
@@ -149,16 +150,49 @@ class Plan:
     texts: tuple[Text, ...]
     field: Rect | None
     buttons: tuple[Button, ...]
+    labels: tuple[Text, ...] = ()  # each button's label, in the order of buttons
 
 
 def plan(dialog: Dialog, platform: str, viewport: tuple[int, int], lang: str) -> Plan:
     width, height = viewport
     style = STYLES.get(platform, STYLES["web"])
     if platform == "ios":
-        return _ios(dialog, style, width, height)
-    if platform == "android":
-        return _android(dialog, style, width, height)
-    return _web(dialog, style, width, lang)
+        layout = _ios(dialog, style, width, height)
+    elif platform == "android":
+        layout = _android(dialog, style, width, height)
+    else:
+        layout = _web(dialog, style, width, lang)
+    size = 17 if platform == "ios" else 14
+    labels = tuple(
+        Text(
+            x + w / 2,
+            y + h / 2,
+            button.label,
+            size,
+            button.bold,
+            (255, 255, 255) if button.filled else style.accent,
+            "mm",
+        )
+        for button in layout.buttons
+        for x, y, w, h in [button.rect]
+    )
+    return replace(layout, labels=labels)
+
+
+def text_box(text: Text) -> Rect:
+    """The box a drawn text's letters cover, in CSS px, a pixel wider on each side."""
+    left, top, right, bottom = _font(text.size, text.bold).getbbox(text.text, anchor=text.anchor)
+    return (text.x + left - 1, text.y + top - 1, right - left + 2, bottom - top + 2)
+
+
+def words(layout: Plan, dialog: Dialog) -> list[Rect]:
+    """Where the dialog's text is, in CSS px: its title and message, the text typed
+    into a prompt, each button's label. A mark's badge must cover none of it."""
+    found = [text_box(text) for text in (*layout.texts, *layout.labels)]
+    if layout.field is not None and dialog.prompt:
+        x, y, _, h = layout.field
+        found.append(text_box(Text(x + 6, y + h / 2, dialog.prompt, 14, False, (0, 0, 0), "lm")))
+    return found
 
 
 def _ios(dialog: Dialog, style: Style, width: int, height: int) -> Plan:
@@ -291,13 +325,13 @@ def draw(png: bytes, dialog: Dialog, platform: str, scale: float, lang: str) -> 
                 fill=style.accent if button.filled else (255, 255, 255),
                 outline=style.accent if not button.filled else None,
             )
-        colour = (255, 255, 255) if button.filled else style.accent
+    for label in layout.labels:
         canvas.text(
-            ((rect[0] + rect[2]) // 2, (rect[1] + rect[3]) // 2),
-            button.label,
-            fill=colour,
-            font=_font(round((17 if platform == "ios" else 14) * scale), button.bold),
-            anchor="mm",
+            (round(label.x * scale), round(label.y * scale)),
+            label.text,
+            fill=label.colour,
+            font=_font(round(label.size * scale), label.bold),
+            anchor=label.anchor,
         )
     out = io.BytesIO()
     image.save(out, format="PNG")

@@ -14,6 +14,9 @@ class Progress(Protocol):
 
     def advance(self, line: str) -> None: ...
 
+    def note(self, line: str) -> None:
+        """A line about the work that is not one item of it (a failed setup guide)."""
+
 
 class Interrupted(KeyboardInterrupt):
     """Ctrl-C during long work: how much of it was done. A KeyboardInterrupt, so that
@@ -35,6 +38,9 @@ class _Plain:
         self.done += 1
         print(f"[{self.done}/{self.total}] {line}", flush=True)
 
+    def note(self, line: str) -> None:
+        print(line, flush=True)
+
 
 class _Bar:
     def __init__(self, progress: object, task: object) -> None:
@@ -46,6 +52,9 @@ class _Bar:
         self.done += 1
         self.progress.console.print(line)  # type: ignore[attr-defined]
         self.progress.advance(self.task)  # type: ignore[attr-defined]
+
+    def note(self, line: str) -> None:
+        self.progress.console.print(line)  # type: ignore[attr-defined]
 
 
 def interactive() -> bool:

@@ -46,10 +46,16 @@ class Results:
     failures: tuple[str, ...] = ()
     shots: dict[str, str] = field(default_factory=dict)
     """A failure line's screenshot (the screen when it failed), by line."""
+    not_run: tuple[str, ...] = ()
+    """The runs a failed setup guide kept from running, each with its setup guide."""
 
     @property
     def dirty(self) -> bool:
-        return bool(self.failures) or any(i.status != "unchanged" for i in self.items)
+        return (
+            bool(self.failures)
+            or bool(self.not_run)
+            or any(i.status != "unchanged" for i in self.items)
+        )
 
 
 def image_name(key: str, kind: str, data: bytes) -> str:
@@ -88,6 +94,9 @@ def summary_markdown(results: Results) -> str:
     if results.failures:
         lines += ["", f"### {len(results.failures)} guide runs failed", ""]
         lines += [f"- `{line}`" for line in results.failures]
+    if results.not_run:
+        lines += ["", f"### {len(results.not_run)} guide runs not run", ""]
+        lines += [f"- not run: `{line}`" for line in results.not_run]
     for status in STATUS_ORDER[:-1]:
         shown = [i for i in results.items if i.status == status]
         if shown:
@@ -122,6 +131,10 @@ def summary_html(results: Results) -> str:
             )
             parts.append(f"<li><code>{esc(line)}</code>{image}</li>")
         parts.append("</ul>")
+    if results.not_run:
+        parts.append(f"<h2>{len(results.not_run)} guide runs not run</h2><ul>")
+        parts += [f"<li>not run: <code>{esc(line)}</code></li>" for line in results.not_run]
+        parts.append("</ul>")
     for status in STATUS_ORDER[:-1]:
         shown = [i for i in results.items if i.status == status]
         if not shown:
@@ -148,12 +161,14 @@ def write_report(folder: Path, results: Results) -> None:
         dict(sorted(results.manifest.items())),
         tuple(sorted(results.failures)),
         dict(sorted(results.shots.items())),
+        tuple(sorted(results.not_run)),
     )
     data = {
         "items": [asdict(i) for i in results.items],
         "manifest": results.manifest,
         "failures": list(results.failures),
         "shots": results.shots,
+        "not_run": list(results.not_run),
     }
     text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     write_atomic(folder / "results.json", text.encode())
@@ -182,12 +197,18 @@ def read_results(folder: Path) -> Results:
     expect(isinstance(data, dict), "the file", "an object")
     items, manifest = data.get("items"), data.get("manifest", {})
     failures, shots = data.get("failures", []), data.get("shots", {})
+    not_run = data.get("not_run", [])
     expect(isinstance(items, list), "items", "a list")
     expect(strings(manifest), "manifest", "an object of strings")
     expect(strings(shots), "shots", "an object of strings")
     expect(
         isinstance(failures, list) and all(isinstance(f, str) for f in failures),
         "failures",
+        "a list of strings",
+    )
+    expect(
+        isinstance(not_run, list) and all(isinstance(n, str) for n in not_run),
+        "not_run",
         "a list of strings",
     )
     for line, shot in shots.items():
@@ -209,7 +230,7 @@ def read_results(folder: Path) -> Results:
             if value:
                 inside(folder, value, path, f"{at}.{name}", READ_FIX)
         checked.append(Item(**item))
-    return Results(tuple(checked), dict(manifest), tuple(failures), dict(shots))
+    return Results(tuple(checked), dict(manifest), tuple(failures), dict(shots), tuple(not_run))
 
 
 def merge(folders: Sequence[Path], out: Path) -> Results:
@@ -218,16 +239,20 @@ def merge(folders: Sequence[Path], out: Path) -> Results:
     manifest: dict[str, str] = {}
     failures: list[str] = []
     shots: dict[str, str] = {}
+    not_run: list[str] = []
     for folder in folders:
         results = read_results(folder)
         items += results.items
         manifest.update(results.manifest)
         failures += results.failures
         shots.update(results.shots)
+        not_run += results.not_run
         if (folder / "images").is_dir() and folder.resolve() != out.resolve():
             # Only regular files: a link could copy any file of the machine into the report.
             regular_files(folder / "images", "a report holds only the images guidegen wrote")
             shutil.copytree(folder / "images", out / "images", dirs_exist_ok=True)
-    merged = Results(_sorted(items), manifest, tuple(sorted(set(failures))), shots)
+    merged = Results(
+        _sorted(items), manifest, tuple(sorted(set(failures))), shots, tuple(sorted(set(not_run)))
+    )
     write_report(out, merged)
     return merged

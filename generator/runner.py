@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
+from dataclasses import dataclass, replace
 from typing import Any
 
 from playwright.sync_api import (
@@ -27,10 +28,12 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from generator.config import LOCALES, Config, ConfigError
-from generator.dialogs import Dialog, dialog_for, pressed_box
+from generator.dialogs import Dialog, dialog_for
 from generator.dialogs import plan as dialog_plan
+from generator.dialogs import words as dialog_words
 from generator.frames import Box, CropRule, Failure, Frame, Mark, Redaction, Run, StepShot
 from generator.model import (
+    CIRCLED,
     DIALOG_ACTIONS,
     AcceptDialog,
     Blur,
@@ -68,6 +71,71 @@ SCREEN_JS = """() => {
   return (el && el.getAttribute('data-screen')) || document.title || location.pathname;
 }"""
 
+# Whether an element is what the reader sees at its place: null when it (or a
+# part of it) is the topmost element at the centre of its part on the screen,
+# or when it is gone from the page (a re-rendered screen gives no evidence);
+# "hidden" or "off the screen"; else the name of the element on top of it (the
+# outermost one that does not hold it: the flyout, not a word inside it). An
+# ancestor on top means the element lets the pointer through, and a field's
+# own label over it is part of it: it is seen.
+ON_TOP_JS = """
+  const composedParent = (n) => n.parentElement
+    || (n.getRootNode() instanceof ShadowRoot ? n.getRootNode().host : null);
+  const holds = (a, b) => {
+    for (let n = b; n; n = composedParent(n)) if (n === a) return true;
+    return false;
+  };
+  const nameOf = (el) => {
+    const id = el.id ? '#' + CSS.escape(el.id) : '';
+    const classes = [...el.classList].slice(0, 2).map((c) => '.' + CSS.escape(c)).join('');
+    const role = el.getAttribute('role'), testid = el.getAttribute('data-testid');
+    return (el.tagName.toLowerCase() + id + classes + (role ? `[role=${role}]` : '')
+      + (testid ? `[data-testid=${testid}]` : '')).slice(0, 120);
+  };
+  const onTop = (el) => {
+    if (!el || !el.isConnected) return null;
+    if (!el.checkVisibility({opacityProperty: true, visibilityProperty: true})) return 'hidden';
+    const r = el.getBoundingClientRect();
+    const x0 = Math.max(0, r.left), y0 = Math.max(0, r.top);
+    const x1 = Math.min(innerWidth, r.right), y1 = Math.min(innerHeight, r.bottom);
+    const hit = x1 - x0 >= 1 && y1 - y0 >= 1
+      ? document.elementFromPoint((x0 + x1) / 2, (y0 + y1) / 2) : null;
+    if (!hit) return 'off the screen';
+    if (holds(el, hit) || holds(hit, el)) return null;
+    // A field's own label drawn over it (a floating label) is part of the field.
+    const label = hit.closest('label');
+    if (label && label.control === el) return null;
+    let top = hit;
+    for (let n = composedParent(hit); n && !holds(n, el); n = composedParent(n)) top = n;
+    return nameOf(top);
+  };
+"""
+
+# What tells one screen from another besides its address: its name, and the
+# overlays open on it (dialogs, menus, listboxes, popovers) by name; with
+# whether each of the marks taken on it is still the topmost at its centre.
+STATE_JS = f"""({{marks}}) => {{
+  {ON_TOP_JS}
+  const named = document.querySelector('[data-screen]');
+  const screen = (named && named.getAttribute('data-screen')) || document.title
+    || location.pathname;
+  const OVERLAY = 'dialog[open],[role=dialog],[role=alertdialog],[role=menu],[role=listbox],'
+    + '[aria-modal=true],[popover]';
+  const overlays = [...document.querySelectorAll(OVERLAY)]
+    .filter((el) => (!el.matches('[popover]') || el.matches(':popover-open'))
+      && el.checkVisibility({{opacityProperty: true, visibilityProperty: true}}))
+    .map(nameOf);
+  return {{screen, overlays, covered: marks.map(onTop)}};
+}}"""
+
+# Whether revealing the element will scroll the page (REVEAL_JS's conditions).
+SCROLLS_JS = """(element) => {
+  const r = element.getBoundingClientRect();
+  if (r.top < 0 || r.bottom > innerHeight || r.left < 0 || r.right > innerWidth) return true;
+  const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  return !hit || !(hit === element || element.contains(hit));
+}"""
+
 
 # Scrolled as the browser's "scroll into view if needed" does, on each axis: not
 # at all when the element is in view, to the nearest edge when it is partly in
@@ -98,8 +166,12 @@ REVEAL_JS = """(element) => {
 # painted boxes (cards, buttons) a crop must not cut through. Generic HTML and
 # ARIA only: no app's names. The lists are bounded and sorted, so that the same
 # screen gives the same data.
-MEASURE_JS = """async ({marks, redactions, focus, details}) => {
+MEASURE_JS = (
+    """async ({marks, redactions, focus, details}) => {
   await document.fonts.ready;
+"""
+    + ON_TOP_JS
+    + """
   const W = innerWidth, H = innerHeight;
   const box = (r) => [r.left, r.top, r.width, r.height];
   const clip = (r) => {
@@ -200,7 +272,7 @@ MEASURE_JS = """async ({marks, redactions, focus, details}) => {
     return null;
   };
   const measure = (el) => el && el.isConnected && shown(el)
-    ? {box: box(ink(el)), context: context(el)} : null;
+    ? {box: box(ink(el)), context: context(el), covered: onTop(el)} : null;
   const result = {
     marks: marks.map(measure),
     redactions: redactions.map((el) => el && el.isConnected
@@ -261,10 +333,24 @@ MEASURE_JS = """async ({marks, redactions, focus, details}) => {
     panels: unique(panels, 200),
   };
 }"""
+)
 
 # A page load waits on the server and a cold browser, not on the app's UI, so
 # it gets more time than finding an element.
 NAVIGATION_TIMEOUT_MS = 30_000
+
+
+@dataclass(frozen=True)
+class Where:
+    """A screen as the runner tells screens apart, and what covers the marks on it."""
+
+    url: str
+    screen: str
+    overlays: tuple[str, ...]
+    covered: tuple[str | None, ...]
+
+    def same_screen(self, other: Where) -> bool:
+        return (self.url, self.screen, self.overlays) == (other.url, other.screen, other.overlays)
 
 
 class GuideFailed(Exception):
@@ -406,7 +492,7 @@ class _Session:
             return os.environ[value.env]
         return text_in(value, self.lang)
 
-    def locate(self, target: Target) -> Locator:
+    def locate(self, target: Target, *, visible: bool = True) -> Locator:
         page = self.page
         if isinstance(target, str):
             found = page.get_by_test_id(target)
@@ -421,7 +507,7 @@ class _Session:
         else:
             assert isinstance(target, TextTarget)
             found = page.get_by_text(text_in(target.text, self.lang), exact=target.exact)
-        return found.filter(visible=True)
+        return found.filter(visible=True) if visible else found
 
     def one(self, target: Target) -> Locator:
         """The single visible element the target names, waiting for it to appear."""
@@ -429,6 +515,11 @@ class _Session:
         try:
             found.first.wait_for(state="visible", timeout=self.config.timeout_ms)
         except PlaywrightTimeout:
+            if self.locate(target, visible=False).count():
+                raise _ActionFailed(
+                    f"{describe_target(target, self.lang)} is on the page but hidden; show it "
+                    "first (the action that opens it), or target the element that is shown"
+                ) from None
             hint = ""
             wanted = target if isinstance(target, str) else getattr(target, "testid", None)
             if wanted is not None:
@@ -461,8 +552,27 @@ class _Session:
         except PlaywrightError:
             return self.page.url
 
-    def where(self) -> tuple[str, str]:
-        return self.page.url, self.screen()
+    def where(self, marks: list[ElementHandle | None] | None = None) -> Where:
+        """Where the page is: its address, its screen's name and the overlays open
+        on it; and for each of marks, what covers it (None when it is seen)."""
+        try:
+            state = self.page.evaluate(STATE_JS, {"marks": marks or []})
+        except PlaywrightError:
+            # A page that went away mid-call (a navigation) is another screen.
+            return Where(self.page.url, "", (), ())
+        covered = tuple(str(c) if c is not None else None for c in state["covered"])
+        return Where(self.page.url, str(state["screen"]), tuple(state["overlays"]), covered)
+
+    def covered(self, marks: list[ElementHandle | None]) -> bool:
+        """Whether any of marks is no longer seen at its centre (see ON_TOP_JS)."""
+        return any(c is not None for c in self.where(marks).covered)
+
+    def scrolls(self, element: ElementHandle | None) -> bool:
+        """Whether revealing the element will scroll the page."""
+        try:
+            return element is not None and bool(element.evaluate(SCROLLS_JS))
+        except PlaywrightError:
+            return True
 
     def handles(self, target: Target) -> list[ElementHandle]:
         return self.locate(target).element_handles()
@@ -542,12 +652,55 @@ def _boxes(values: list[list[float]] | None) -> tuple[Box, ...]:
     return tuple(Box(*v) for v in values or ())
 
 
+def _outside(box: Box, cover: Box) -> list[Box]:
+    """The parts of box that cover leaves in sight: box itself, or up to four strips."""
+    if not box.intersects(cover):
+        return [box]
+    parts = [
+        Box(box.x, box.y, box.width, cover.y - box.y),  # above
+        Box(box.x, cover.bottom, box.width, box.bottom - cover.bottom),  # below
+        Box(box.x, box.y, cover.x - box.x, box.height),  # left
+        Box(cover.right, box.y, box.right - cover.right, box.height),  # right
+    ]
+    inside = [part.clamped(box) for part in parts]
+    return [part for part in inside if part.width > 0 and part.height > 0]
+
+
+def dialog_frame(
+    behind: Frame, dialog: Dialog, platform: str, viewport: tuple[int, int], lang: str, number: int
+) -> Frame:
+    """The frame of a native dialog: the screen behind it, the dialog to draw over it,
+    and the pressed button marked. The page's text, controls and cards stay where the
+    dialog leaves them in sight, so that the crop cuts none of them; the dialog's own
+    text and buttons join them, so that the mark's badge covers no word of it."""
+    layout = dialog_plan(dialog, platform, viewport, lang)
+    box = Box(*layout.buttons[dialog.pressed].rect)
+    # The whole drawn dialog is the button's container, so a crop keeps it whole.
+    panel = Box(*layout.panel)
+
+    def seen(boxes: tuple[Box, ...]) -> tuple[Box, ...]:
+        return tuple(part for b in boxes for part in _outside(b, panel))
+
+    field = (Box(*layout.field),) if layout.field is not None else ()
+    return Frame(
+        behind.png,
+        (Mark(number, box, panel),),
+        tuple(replace(r, box=part) for r in behind.redactions for part in _outside(r.box, panel)),
+        text=seen(behind.text) + tuple(Box(*t) for t in dialog_words(layout, dialog)),
+        bars=seen(behind.bars),
+        elements=seen(behind.elements) + tuple(Box(*b.rect) for b in layout.buttons) + field,
+        panels=(*seen(behind.panels), panel),
+        dialog=dialog,
+    )
+
+
 class _Marked:
     """A mark of the frame being built: its element and where it was last seen."""
 
-    def __init__(self, number: int, handle: ElementHandle | None) -> None:
+    def __init__(self, number: int, handle: ElementHandle | None, label: str) -> None:
         self.number = number
         self.handle = handle
+        self.label = label  # what the guide names, for messages
         self.box: Box | None = None
         self.context: Box | None = None
 
@@ -603,6 +756,19 @@ class _StepRun:
             box = _box(found["box"]) if found else None
             if box is not None:
                 marked.box, marked.context = box, _box(found["context"])
+            # A mark is drawn where its element is: on a screen where another covers
+            # it, the picture would point at the wrong thing.
+            if box is not None and found["covered"] is not None:
+                what = found["covered"]
+                if what in ("hidden", "off the screen"):
+                    place, fix = f"is {what}", "mark it on a screen that shows it"
+                else:
+                    place = f"is covered by {what} at its centre"
+                    fix = "close what covers it first, or mark it before that opens"
+                raise _ActionFailed(
+                    f"mark {CIRCLED[marked.number - 1]} ({marked.label}) {place} when its "
+                    f"picture is taken; {fix}"
+                )
         if self.group and self.group[-1].box is None:
             raise _ActionFailed("the element has no size on screen")
         marks = tuple(Mark(m.number, m.box, m.context) for m in self.group if m.box is not None)
@@ -658,13 +824,9 @@ class _StepRun:
         self.number += 1
         size = session.page.viewport_size or {"width": 1280, "height": 800}
         viewport = (size["width"], size["height"])
-        box = Box(*pressed_box(shown, session.platform, viewport, session.lang))
-        # The whole drawn dialog is the button's container, so a crop keeps it whole.
-        panel = Box(*dialog_plan(shown, session.platform, viewport, session.lang).panel)
-        png = behind.png if behind is not None else self.shoot().png
-        redactions = behind.redactions if behind is not None else ()
+        screen = behind if behind is not None else self.shoot()
         self.frames.append(
-            Frame(png, (Mark(self.number, box, panel),), redactions, panels=(panel,), dialog=shown)
+            dialog_frame(screen, shown, session.platform, viewport, session.lang, self.number)
         )
         session.settle()
 
@@ -680,13 +842,19 @@ class _StepRun:
             self.catch_up()
             session.perform(action, element)
             session.no_unexpected_dialog()
-            if self.pending is not None and session.where() != before:
+            if self.pending is not None and self.moved_on(before):
                 self.close_frame()
             return
         assert element is not None and target is not None
         self.number += 1
+        handle = element.element_handle()
+        if self.unshot and session.scrolls(handle):
+            self.catch_up()  # the fields filled in are pictured before the page scrolls
         session.reveal(element)
-        self.group.append(_Marked(self.number, element.element_handle()))
+        if self.group and session.covered([m.handle for m in self.group]):
+            # Scrolled away or covered: the earlier marks keep the screen they were on.
+            self.close_frame()
+        self.group.append(_Marked(self.number, handle, describe_target(target, session.lang)))
         # A filled-in field is shown filled; a tap is shown before it happens.
         if isinstance(action, Fill | Select):
             session.perform(action, element)
@@ -705,8 +873,15 @@ class _StepRun:
         self.pending = self.shoot()
         session.perform(action, element)
         session.no_unexpected_dialog()
-        if session.where() != before or element.count() == 0:
+        if self.moved_on(before) or element.count() == 0:
             self.close_frame()
+
+    def moved_on(self, before: Where) -> bool:
+        """Whether the screen changed since before: another address or screen name,
+        an overlay opened or closed, or a mark of this frame covered or gone from
+        sight (a flyout over it, a menu closed). The next marks then go on a new frame."""
+        now = self.session.where([m.handle for m in self.group])
+        return not now.same_screen(before) or any(c is not None for c in now.covered)
 
     def run(self) -> StepShot:
         following = [*self.step.actions[1:], None][: len(self.step.actions)]
@@ -718,7 +893,12 @@ class _StepRun:
                 raise _StepFailed(
                     describe_action(action, self.session.lang), _reason(error)
                 ) from None
-        self.close_frame()
+        try:
+            self.close_frame()
+        except _ActionFailed as error:
+            # The picture a fill, select or highlight left for the step's end.
+            last = describe_action(self.step.actions[-1], self.session.lang)
+            raise _StepFailed(last, _reason(error)) from None
         if not self.frames:
             self.frames.append(self.shoot())
         crop = self.step.crop
@@ -796,7 +976,8 @@ def run_guide(
             action,
             reason,
             session.screen(),
-            _safe_screenshot(page),
+            # Whatever the guide blurs or masks, and the secrets it typed, stay hidden.
+            _safe_screenshot(page, [session.locate(target) for _, target in session.redact]),
             scheme,
             step_id,
         )
@@ -827,8 +1008,10 @@ def _reads_environment(guide: Guide) -> bool:
     )
 
 
-def _safe_screenshot(page: Page) -> bytes | None:
+def _safe_screenshot(page: Page, mask: list[Locator]) -> bytes | None:
     try:
-        return page.screenshot(animations="disabled", caret="hide", timeout=NAVIGATION_TIMEOUT_MS)
+        return page.screenshot(
+            animations="disabled", caret="hide", mask=mask, timeout=NAVIGATION_TIMEOUT_MS
+        )
     except PlaywrightError:
         return None

@@ -11,10 +11,14 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from generator.capture import step_images
 from generator.config import Config
-from generator.dialogs import dialog_for, draw, pressed_box
+from generator.dialogs import dialog_for, draw, plan, pressed_box, text_box
+from generator.dialogs import words as dialog_words
+from generator.frames import Box, Frame, Redaction
+from generator.framing import crop_region, place_marks
 from generator.model import Guide
-from generator.runner import GuideFailed, run_guide
+from generator.runner import GuideFailed, dialog_frame, run_guide
 from generator.server import serve
 
 PAGE = """<!doctype html><html lang="en"><meta charset="utf-8"><title>Dialogs</title>
@@ -33,6 +37,7 @@ PAGE = """<!doctype html><html lang="en"><meta charset="utf-8"><title>Dialogs</t
 def dialog_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("dialog-app")
     (folder / "index.html").write_text(PAGE)
+    (folder / "long.html").write_text(LONG_PAGE)
     with serve(folder) as url:
         yield url
 
@@ -135,3 +140,96 @@ def test_the_dialog_is_drawn_in_the_platforms_style(platform, scale, accent) -> 
     # Phones dim the screen behind the dialog; the desktop browser does not.
     corner = drawn.convert("RGB").getpixel((2, 2))
     assert (corner != (255, 255, 255)) == (platform != "web")
+
+
+def _page_text(viewport: tuple[int, int]) -> tuple[Box, ...]:
+    """Lines of text over the whole screen, as a busy page has them."""
+    width, height = viewport
+    return tuple(Box(8, y, width - 16, 18) for y in range(0, height - 18, 24))
+
+
+SCREENS = {"ios": (390, 664), "android": (412, 839), "web": (1280, 800)}
+
+
+@pytest.mark.parametrize("busy", [False, True], ids=["blank-page", "page-of-text"])
+@pytest.mark.parametrize("platform", ["ios", "android", "web"])
+def test_the_badge_of_the_pressed_button_covers_no_buttons_words(platform: str, busy: bool) -> None:
+    viewport = SCREENS[platform]
+    # A redaction of the page under the dialog must not blur the dialog.
+    hidden = Redaction("blur", Box(0, 0, *viewport))
+    behind = Frame(b"", (), (hidden,), text=_page_text(viewport) if busy else ())
+    checked = 0
+    for lang in ("ja", "en"):
+        for kind in ("alert", "confirm", "prompt", "beforeunload"):
+            for accept in (True, False):
+                for message in ("予約を取り消しますか？", "Delete this book? " * 4):
+                    typed = "新しい名前" if kind == "prompt" else None
+                    shown = dialog_for(kind, message, lang, accept, typed)
+                    frame = dialog_frame(behind, shown, platform, viewport, lang, 2)
+                    crop = crop_region(frame, *viewport)
+                    (placement,) = place_marks(frame, crop)
+                    layout = plan(shown, platform, viewport, lang)
+                    panel = Box(*layout.panel)
+                    assert not any(r.box.intersects(panel) for r in frame.redactions)
+                    for label in layout.labels:
+                        words = Box(*text_box(label))
+                        assert not placement.badge.intersects(words), (
+                            f"{platform}/{lang} {kind} pressing {shown.buttons[shown.pressed]}: "
+                            f"badge {placement.badge} covers '{label.text}' at {words}"
+                        )
+                    # Nor the message, nor what is typed into a prompt.
+                    for box in dialog_words(layout, shown):
+                        assert not placement.badge.intersects(Box(*box))
+                    checked += 1
+    assert checked == 2 * 4 * 2 * 2
+
+
+ROWS = "".join(
+    f"<p style='margin:4px 8px'>Row {i}: The Hidden Garden, a novel by A. Writer, on the shelf "
+    "by the window, reserved until Friday.</p>"
+    for i in range(40)
+)
+LONG_PAGE = f"""<!doctype html><html lang="en"><meta charset="utf-8">
+<meta name="viewport" content="width=device-width"><title>Books</title>
+<body data-ready="true" style="margin:0;font:16px sans-serif">
+<header style="background:#2d5a3d;color:#fff;padding:12px 24px">Town Library</header>
+{ROWS}
+<button data-testid="cancel" onclick="confirm('Cancel the reservation?')">Cancel</button>
+</body></html>"""
+
+
+@pytest.mark.parametrize(("platform", "lang"), [("web", "ja"), ("ios", "en")])
+def test_the_dialog_is_drawn_over_a_clean_crop_of_the_page(
+    browser, playwright, dialog_app, tmp_path, platform, lang
+):
+    """Clean: every line of text, control and card of the page behind the dialog
+    that the crop reaches is whole in it; none is cut by the crop's edge (the
+    dialog may cover them, as the browser's does)."""
+    g = Guide.model_validate(
+        {
+            "id": "g",
+            "title": {"en": "T", "ja": "T"},
+            "summary": {"en": "S", "ja": "S"},
+            "steps": [
+                {
+                    "text": {"en": "① ②", "ja": "① ②"},
+                    "actions": [{"tap": "cancel"}, {"dismiss-dialog": None}],
+                }
+            ],
+        }
+    )
+    settings = Config(
+        root=tmp_path, languages=("en", "ja"), start_url="/long.html", timeout_ms=5000
+    )
+    run = run_guide(browser, playwright, settings, g, platform, lang, dialog_app)
+    (images,) = step_images(run)
+    behind, drawn = images.entry["frames"]
+    assert "dialog" in drawn
+    crop = Box(*drawn["crop"])
+    height = run.viewport[1]
+    solids = [Box(*b) for kind in ("text", "elements", "panels") for b in behind[kind]]
+    assert len(solids) > 20  # the page behind is measured
+    for solid in solids:
+        if solid.height > height / 2 or not solid.intersects(crop):
+            continue
+        assert crop.grown(0.5).contains(solid), f"the crop {crop} cuts {solid}"

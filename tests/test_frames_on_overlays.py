@@ -1,0 +1,118 @@
+"""A change of screen within a step starts a new frame, not only a new address: a
+flyout over an earlier mark, a menu opening, a scroll that takes a mark away. A
+mark whose element is covered when its picture is taken fails the run, naming
+the element on top."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.config import Config
+from generator.model import Guide
+from generator.runner import GuideFailed, run_guide
+from generator.server import serve
+
+APP = Path(__file__).resolve().parent / "fixtures" / "overlays"
+
+
+@pytest.fixture(scope="module")
+def overlays_app() -> Iterator[str]:
+    with serve(APP) as url:
+        yield url
+
+
+def guide(*steps: dict[str, Any]) -> Guide:
+    return Guide.model_validate(
+        {"id": "g", "title": {"en": "T"}, "summary": {"en": "S"}, "steps": list(steps)}
+    )
+
+
+def config(tmp_path: Path) -> Config:
+    return Config(root=tmp_path, languages=("en",), start_url="/index.html", timeout_ms=5000)
+
+
+STEPS = guide(
+    {
+        "id": "flyout",
+        "text": {"en": "{Tap} ① Save, ② Menu and ③ Rename."},
+        "actions": [{"tap": "save"}, {"tap": "menu"}, {"tap": "rename"}],
+    },
+    {
+        "id": "close",
+        "text": {"en": "{Tap} ① Menu again."},
+        "actions": [{"tap": "menu"}],
+    },
+    {
+        "id": "label",
+        "text": {"en": "Type ① your email."},
+        "actions": [{"fill": {"target": "email", "value": "mio@example.com"}}],
+    },
+    {
+        "id": "menu",
+        "text": {"en": "{Tap} ① More, then ② Export."},
+        "actions": [{"tap": "more"}, {"tap": "export"}],
+    },
+    {
+        "id": "scroll",
+        "text": {"en": "{Tap} ① Save, then ② Far away."},
+        "actions": [{"tap": "save"}, {"tap": "far"}],
+    },
+    {
+        "id": "fill",
+        "text": {"en": "Type ① a name, then {tap} ② Far away."},
+        "actions": [{"fill": {"target": "name", "value": "Mio"}}, {"tap": "far"}],
+    },
+)
+
+
+@pytest.mark.parametrize("platform", ["ios", "web"])
+def test_each_mark_lands_on_a_frame_that_shows_its_target(
+    browser, playwright, overlays_app, tmp_path, platform
+):
+    run = run_guide(browser, playwright, config(tmp_path), STEPS, platform, "en", overlays_app)
+    frames = {s.step.id: [[m.number for m in f.marks] for f in s.frames] for s in run.steps}
+    assert frames == {
+        # The flyout that Menu opens covers Save: Rename is on a frame of its own.
+        "flyout": [[1, 2], [3]],
+        "close": [[1]],
+        # A field's own label over it does not cover it.
+        "label": [[1]],
+        # A menu opening is a new screen, though it covers no earlier mark.
+        "menu": [[1], [2]],
+        # Far away is a scroll away: Save stays on the screen it was on.
+        "scroll": [[1], [2]],
+        # The field filled in is pictured before the page scrolls to Far away.
+        "fill": [[1], [2]],
+    }
+    # The marks are where their elements were: Save and Menu on the first frame.
+    first, second = run.steps[0].frames
+    save, menu = first.marks
+    (rename,) = second.marks
+    assert menu.box.x < save.box.x and rename.box.x < save.box.right
+
+
+def test_a_mark_covered_when_its_picture_is_taken_fails_naming_what_covers_it(
+    browser, playwright, overlays_app, tmp_path
+):
+    g = guide(
+        {"text": {"en": "Start."}},
+        {
+            "id": "help",
+            "text": {"en": "① Help is here."},
+            "actions": [{"highlight": "help"}],
+        },
+    )
+    for shoot in (True, False):  # capture and check alike
+        with pytest.raises(GuideFailed) as failed:
+            run_guide(
+                browser, playwright, config(tmp_path), g, "web", "en", overlays_app, shoot=shoot
+            )
+        failure = failed.value.failure
+        assert (failure.step, failure.step_id) == (2, "help")
+        assert failure.reason.startswith(
+            "mark ① (test id 'help') is covered by div.cookie-banner at its centre"
+        ), failure.reason
