@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import queue
+import re
 import sys
 import threading
 from collections import deque
@@ -342,6 +343,28 @@ def _crashed(job: Job, failure: Failure | None, browser: Browser) -> Failure:
     )
 
 
+def clear_failures(config: Config, jobs: Sequence[Job]) -> None:
+    """Remove the failure screenshots and traces that earlier runs of these jobs left
+    in .guidegen/, so that what is there belongs to runs that failed last time they
+    ran. Never through a symlink: a folder that is one (a pull request can commit
+    one) is left alone."""
+    guidegen = config.root / ".guidegen"
+    names: set[str] = set()
+    patterns: list[re.Pattern[str]] = []
+    for job in jobs:
+        names.add(layout.trace_name(job.guide.id, job.platform, job.lang, job.scheme))
+        first = layout.failure_name(job.guide.id, 0, job.platform, job.lang, job.scheme)
+        head = f"{job.guide.id}-step"
+        patterns.append(re.compile(re.escape(head) + r"\d+" + re.escape(first[len(head) + 1 :])))
+    for folder in (guidegen / "failures", guidegen / "traces"):
+        if guidegen.is_symlink() or folder.is_symlink() or not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            if path.name in names or any(p.fullmatch(path.name) for p in patterns):
+                with suppress(FileNotFoundError):
+                    path.unlink()
+
+
 def execute(
     config: Config,
     jobs: Sequence[Job],
@@ -361,6 +384,7 @@ def execute(
     """
     if not jobs:
         return
+    clear_failures(config, jobs)
     # Before the app and each worker's Playwright start (half a second of CPU each).
     configured_chromium()
     count = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
