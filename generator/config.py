@@ -238,6 +238,11 @@ class Config:
         "nav that lists it shows new guides without editing the MkDocs file.",
         False,
     )
+    guide_order: tuple[str, ...] = _help(
+        "Guide ids in the order the guides page lists them; guides not listed follow, "
+        "by title. Lint checks that each id is a guide.",
+        (),
+    )
     server: Server | None = field(
         default=None,
         metadata={
