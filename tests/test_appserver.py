@@ -55,8 +55,19 @@ def test_the_server_starts_on_a_free_port_and_stops_with_its_children(tmp_path: 
 def test_a_server_that_exits_early_is_one_line_with_its_last_output(tmp_path: Path) -> None:
     command = f"{sys.executable} -c \"print('port taken'); raise SystemExit(3)\""
     with (
-        pytest.raises(AppNotReady, match=r"exited with code 3 .*last output: port taken"),
+        pytest.raises(AppNotReady, match=r"exited with code 3 .*last output: port taken$"),
         started(Config(root=tmp_path), Server(command=command)),
+    ):
+        pass
+    # Where the project says how the app is installed, the message says it too.
+    installing = Server(command=command, app_setup="pip install -r requirements.txt")
+    with (
+        pytest.raises(
+            AppNotReady,
+            match=r"port taken; if the app is not installed here, run "
+            r"'pip install -r requirements.txt'$",
+        ),
+        started(Config(root=tmp_path), installing),
     ):
         pass
 
