@@ -102,24 +102,23 @@ def test_each_worker_has_its_own_server_database_and_sign_in(
     stale.parent.mkdir(parents=True)
     stale.write_bytes(b"an earlier failure")
 
+    # Four runs on two workers: each worker resets and signs in again for its second.
     assert main(["capture", "--force", *WEB]) == 0, capsys.readouterr().err
-    assert main(["capture", "--check", *WEB]) == 0, capsys.readouterr().err
-    out = capsys.readouterr().out
-    assert "checked 4, up to date 0, failed 0" in out
+    assert "captured 4, up to date 0, failed 0" in capsys.readouterr().out
+    assert main(["capture", "--check", *WEB, "--lang", "en"]) == 0, capsys.readouterr().err
+    assert "checked 2, up to date 0, failed 0" in capsys.readouterr().out
 
-    # Two databases, one per worker, and every reset named its worker's own port.
+    # Two servers, each with its database (made as it starts, whichever runs it gets).
     databases = sorted(p.name for p in (library / "app").glob("*.sqlite3"))
     assert databases == ["library-0.sqlite3", "library-1.sqlite3"]
     resets = [line.split() for line in (library / "resets.txt").read_text().splitlines()]
-    assert len(resets) == 8  # before each of 4 runs, twice
-    ports = {worker: {port for w, port in resets if w == worker} for worker, _ in resets}
-    assert sorted(ports) == ["0", "1"]
-    # Within one command each worker keeps one port, and the two never share one.
-    first, second = resets[:4], resets[4:]
-    for half in (first, second):
-        own = {worker: {port for w, port in half if w == worker} for worker, _ in half}
-        assert all(len(p) == 1 for p in own.values()) and len(own) == 2
-        assert own["0"] != own["1"]
+    assert len(resets) == 6  # before each run
+    # Within one command each worker's resets name one port, its server's, and two
+    # workers never share one.
+    for command in (resets[:4], resets[4:]):
+        ports = {worker: {port for w, port in command if w == worker} for worker, _ in command}
+        assert all(len(own) == 1 for own in ports.values()), ports
+        assert len(set.union(*ports.values())) == len(ports), ports
     # The last reset of each database left the seed: a book added before it is gone.
     for name in databases:
         with sqlite3.connect(library / "app" / name) as db:
