@@ -137,7 +137,7 @@ def pyproject(options: Options) -> str:
             "# A command that puts the app's data back before every guide run; with",
             '# {worker} in env (e.g. DATABASE = "app-{worker}.db") each worker gets its own',
             "# server, so parallel runs never share data.",
-            '# reset = "python manage.py flush --no-input"',
+            '# reset = "./reset-data.sh {scenario}"',
         ]
         if options.app_setup:
             lines += [
