@@ -226,7 +226,6 @@ def _worker(
     config: Config,
     shared: str | None,
     worker: int,
-    hint: str,
     todo: queue.Queue[Job],
     done: queue.Queue[Outcome | BaseException | None],
     stop: threading.Event,
@@ -250,9 +249,6 @@ def _worker(
     server = None if config.base_url else config.server
     # The app: the one all workers share, or this worker's own server.
     app = nullcontext(shared) if shared is not None else app_url(config, worker)
-
-    def failed(job: Job, failure: Failure) -> None:
-        done.put(Outcome(job, None, replace(failure, reason=failure.reason + hint)))
 
     def settle(job: Job, run: Run) -> None:
         try:
@@ -287,7 +283,7 @@ def _worker(
                             partial(_sign_in, browser, playwright, config, job, url),
                         )
                         if isinstance(state, Failure):
-                            failed(job, state)
+                            done.put(Outcome(job, None, state))
                             continue
                     try:
                         run = run_guide(
@@ -303,14 +299,14 @@ def _worker(
                             trace_path=trace,
                             storage_state=state,
                         )
-                    except GuideFailed as broke:
-                        where = step_location(config, job.guide.id, broke.failure.step_id)
-                        failure = _crashed(job, replace(broke.failure, where=where), browser)
-                        failed(job, failure)
+                    except GuideFailed as failed:
+                        where = step_location(config, job.guide.id, failed.failure.step_id)
+                        failure = _crashed(job, replace(failed.failure, where=where), browser)
+                        done.put(Outcome(job, None, failure))
                     except PlaywrightError:
                         if browser.is_connected():
                             raise
-                        failed(job, _crashed(job, None, browser))
+                        done.put(Outcome(job, None, _crashed(job, None, browser)))
                     else:
                         if stop.is_set():  # interrupted: write nothing more
                             break
@@ -409,19 +405,7 @@ def execute(
         threads = [
             threading.Thread(
                 target=_worker,
-                args=(
-                    config,
-                    shared,
-                    index,
-                    hint,
-                    todo,
-                    done,
-                    stop,
-                    shoot,
-                    trace_dir,
-                    then,
-                    states,
-                ),
+                args=(config, shared, index, todo, done, stop, shoot, trace_dir, then, states),
                 daemon=True,
             )
             for index in range(count)
@@ -436,6 +420,9 @@ def execute(
                     running -= 1
                 elif isinstance(item, BaseException):
                     raise item
+                elif item.failure is not None and hint:
+                    reason = item.failure.reason + hint
+                    yield replace(item, failure=replace(item.failure, reason=reason))
                 else:
                     yield item
         finally:
