@@ -17,16 +17,19 @@ import subprocess
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from generator.config import Config, Server
+from generator.config import WORKER, Config, Server
 
 # How long one poll of ready_path may take, and the pause between polls; the
 # deadline is the configured timeout_s.
 POLL_TIMEOUT_S = 2.0
 POLL_PAUSE_S = 0.1
+# How long ready_path must answer one client error (404, 403) before that is the answer.
+CLIENT_ERROR_S = 2.0
 STOP_GRACE_S = 5.0
 OUTPUT_LINES = 5
 
@@ -41,18 +44,24 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def answers(url: str) -> str | None:
-    """None when url answers 2xx or 3xx, else why not (a status or a connection error)."""
+def status(url: str) -> int | str:
+    """The HTTP status url answers with, or why it does not answer (a connection error)."""
     request = urllib.request.Request(url, method="GET")
     try:
         with urllib.request.urlopen(request, timeout=POLL_TIMEOUT_S) as response:
-            status = response.status
+            return int(response.status)
     except urllib.error.HTTPError as error:
-        status = error.code
+        return int(error.code)
     except (urllib.error.URLError, OSError) as error:
-        reason = getattr(error, "reason", error)
-        return str(reason)
-    return None if 200 <= status < 400 else f"HTTP {status}"
+        return str(getattr(error, "reason", error))
+
+
+def answers(url: str) -> str | None:
+    """None when url answers 2xx or 3xx, else why not (a status or a connection error)."""
+    found = status(url)
+    if isinstance(found, str):
+        return found
+    return None if 200 <= found < 400 else f"HTTP {found}"
 
 
 def require_reachable(url: str) -> None:
@@ -80,8 +89,13 @@ def _last_lines(log: Path) -> str:
     return " | ".join(lines[-OUTPUT_LINES:]) or "(no output)"
 
 
-def _fill(text: str, port: int) -> str:
-    return text.replace("{port}", str(port))
+def _fill(text: str, port: int, worker: int = 0) -> str:
+    return text.replace("{port}", str(port)).replace(WORKER, str(worker))
+
+
+def _environment(server: Server, port: int, worker: int) -> dict[str, str]:
+    own = {name: _fill(value, port, worker) for name, value in server.env.items()}
+    return {**os.environ, **own, "PORT": str(port)}
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -115,41 +129,67 @@ def _wait_group_gone(group: int) -> None:
         time.sleep(POLL_PAUSE_S / 10)
 
 
+def _wrong_page(server: Server, ready: str, code: int) -> str:
+    return (
+        f'the app answers HTTP {code} at {ready} (ready_path "{server.ready_path}"); set '
+        "[tool.guidegen.server] ready_path to a page of the app that answers 2xx or 3xx, "
+        'e.g. "/login/"'
+    )
+
+
 def _wait_ready(
     server: Server, process: subprocess.Popen[bytes], ready: str, log: Path, command: str
 ) -> None:
     deadline = time.monotonic() + server.timeout_s
-    why = "not started"
+    why: int | str = "not started"
+    # Since when the app has answered ready_path with a client error, and only with
+    # that: a server that is up and says the page is not there will not change its
+    # mind, so that is said without waiting out the whole timeout.
+    refused_since: float | None = None
     while time.monotonic() < deadline:
         code = process.poll()
         if code is not None:
+            setup = f"; if the app is not installed here, run {server.app_setup!r}"
             raise AppNotReady(
                 f"app server '{command}' exited with code {code} before it was ready; "
-                f"last output: {_last_lines(log)}"
+                f"last output: {_last_lines(log)}" + (setup if server.app_setup else "")
             )
-        failing = answers(ready)
-        if failing is None:
+        found = status(ready)
+        if isinstance(found, int) and 200 <= found < 400:
             return
-        why = failing
+        if isinstance(found, int) and 400 <= found < 500:
+            if found != why or refused_since is None:
+                refused_since = time.monotonic()
+            elif time.monotonic() - refused_since >= CLIENT_ERROR_S:
+                wrong = _wrong_page(server, ready, found)
+                raise AppNotReady(f"app server '{command}' is up, but {wrong}")
+        else:
+            refused_since = None
+        why = found
         time.sleep(POLL_PAUSE_S)
+    if isinstance(why, int) and 400 <= why < 500:
+        raise AppNotReady(f"app server '{command}': {_wrong_page(server, ready, why)}")
+    shown = f"HTTP {why}" if isinstance(why, int) else why
     raise AppNotReady(
         f"app server '{command}' was not ready at {ready} within {server.timeout_s} s "
-        f"({why}); raise [tool.guidegen.server] timeout_s or fix the app; "
+        f"({shown}); raise [tool.guidegen.server] timeout_s or fix the app; "
         f"last output: {_last_lines(log)}"
     )
 
 
-# The servers this process has running, by command: a command that asks for
-# the app while it is already up gets the same one (check runs failed guides
-# again; serve recaptures many times).
-_running: dict[str, str] = {}
+# The servers this process has running, by command and worker: a command that
+# asks for the app while it is already up gets the same one (check runs failed
+# guides again; serve recaptures many times).
+_running: dict[tuple[str, int], str] = {}
 
 
 @contextlib.contextmanager
-def started(config: Config, server: Server) -> Iterator[str]:
-    """Start the app's server (or reuse one); yield its base URL; always stop what was started."""
-    if server.command in _running:
-        yield _running[server.command]
+def started(config: Config, server: Server, worker: int = 0) -> Iterator[str]:
+    """Start the app's server for a worker (or reuse one); yield its base URL; always
+    stop what was started. {worker} in the command, cwd and env becomes worker."""
+    key = (server.command, worker)
+    if key in _running:
+        yield _running[key]
         return
     fixed = "{port}" not in server.url
     if (
@@ -160,17 +200,17 @@ def started(config: Config, server: Server) -> Iterator[str]:
         yield server.url
         return
     port = free_port()
-    command = _fill(server.command, port)
-    url = _fill(server.url, port)
+    command = _fill(server.command, port, worker)
+    url = _fill(server.url, port, worker)
     ready = url.rstrip("/") + server.ready_path
-    env = {**os.environ, **server.env, "PORT": str(port)}
+    env = _environment(server, port, worker)
     with tempfile.TemporaryDirectory(prefix="guidegen-app-") as folder:
         log = Path(folder) / "output.log"
         with log.open("wb") as output:
             process = subprocess.Popen(
                 command,
                 shell=True,
-                cwd=config.root / server.cwd,
+                cwd=config.root / _fill(server.cwd, port, worker),
                 env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=output,
@@ -179,10 +219,48 @@ def started(config: Config, server: Server) -> Iterator[str]:
             )
         try:
             _wait_ready(server, process, ready, log, command)
-            _running[server.command] = url
+            _running[key] = url
             try:
                 yield url
             finally:
-                del _running[server.command]
+                del _running[key]
         finally:
             _stop(process)
+
+
+def reset(config: Config, server: Server, url: str, worker: int, scenario: str, run: str) -> None:
+    """Run the server's reset command for the worker whose app is at url, before run;
+    AppNotReady, naming the command and its last line of output, unless it exits 0.
+    scenario is a guide's id-like scenario name, safe in a shell command as it is."""
+    port = urllib.parse.urlsplit(url).port or 0
+    command = _fill(server.reset, port, worker).replace("{scenario}", scenario)
+    with tempfile.TemporaryFile() as output:
+        # Its own process group, stopped as a whole: nothing it started outlives it.
+        process = subprocess.Popen(
+            command,
+            shell=True,
+            cwd=config.root / _fill(server.cwd, port, worker),
+            env=_environment(server, port, worker),
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            code: int | None = process.wait(timeout=server.timeout_s)
+        except subprocess.TimeoutExpired:
+            code = None
+        finally:
+            _stop(process)
+        output.seek(0)
+        lines = [line.strip() for line in output.read().decode("utf-8", "replace").splitlines()]
+    last = next((line for line in reversed(lines) if line), "(no output)")
+    if code is None:
+        raise AppNotReady(
+            f"reset command '{command}' (before {run}) did not end within "
+            f"{server.timeout_s} s (timeout_s); last output: {last}"
+        )
+    if code != 0:
+        raise AppNotReady(
+            f"reset command '{command}' (before {run}) exited with code {code}; last output: {last}"
+        )

@@ -12,12 +12,13 @@ import hashlib
 import json
 import os
 import queue
+import re
 import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, replace
 from functools import partial
 from operator import attrgetter
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator import __version__, layout
 from generator.annotate import Picture, compose
-from generator.appserver import require_reachable, started
+from generator.appserver import require_reachable, reset, started
 from generator.browser import configured_chromium, launch
 from generator.compare import (
     StepImages,
@@ -133,15 +134,16 @@ def job_dir(config: Config, job: Job) -> Path:
 
 
 @contextmanager
-def app_url(config: Config) -> Iterator[str]:
-    """The app under test: a given URL, the configured one, the app's own server, or
-    the static app folder. AppNotReady before any run when none of them answers."""
+def app_url(config: Config, worker: int = 0) -> Iterator[str]:
+    """The app under test: a given URL, the configured one, the app's own server (the
+    worker's own where the server has {worker}), or the static app folder.
+    AppNotReady before any run when none of them answers."""
     if config.base_url:
         require_reachable(config.base_url)
         yield config.base_url
         return
     if config.server is not None:
-        with started(config, config.server) as url:
+        with started(config, config.server, worker) as url:
             yield url
         return
     if not config.shop_dir:
@@ -169,9 +171,11 @@ def step_location(config: Config, guide: str, step_id: str, hidden: bool = False
 
 
 class SetupStates:
-    """Each setup guide's result per platform, language and colour scheme, run once
-    for all workers: the browser storage it leaves (cookies, local storage), or its
-    failure. Kept in memory only: signed-in cookies are never written anywhere."""
+    """Each setup guide's result per worker, platform, language and colour scheme:
+    the browser storage it leaves (cookies, local storage), or its failure. Per
+    worker, since a worker may have an app server of its own, where another's
+    sign-in is unknown. Kept in memory only: signed-in cookies are never written
+    anywhere."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -185,6 +189,13 @@ class SetupStates:
             if key not in self.results:
                 self.results[key] = run()
             return self.results[key]
+
+    def forget(self, worker: str) -> None:
+        """Drop a worker's results: a reset of its app's data may have undone them
+        (a sign-in's session), so each setup guide runs again."""
+        with self.lock:
+            for key in [key for key in self.results if key[0] == worker]:
+                del self.results[key]
 
 
 def _sign_in(
@@ -224,10 +235,19 @@ def _sign_in(
 # Runs of one worker whose images are settled at once, beside its browsing.
 SETTLING = 2
 
+# Added to a failed run's reason when workers run side by side against one app.
+SHARED_HINT = (
+    "; {count} workers share one app, so another run may have changed the app's data "
+    "meanwhile: give each worker its own app server ({{worker}} in [tool.guidegen.server], "
+    "see the editors' docs, Document your own app › One app server per worker) or set "
+    "workers = 1"
+)
+
 
 def _worker(
     config: Config,
-    url: str,
+    shared: str | None,
+    worker: int,
     todo: queue.Queue[Job],
     done: queue.Queue[Outcome | BaseException | None],
     stop: threading.Event,
@@ -248,6 +268,9 @@ def _worker(
     # SETTLING runs wait there, so memory stays bounded.
     settling = ThreadPoolExecutor(max_workers=SETTLING)
     waiting: deque[Future[None]] = deque()
+    server = None if config.base_url else config.server
+    # The app: the one all workers share, or this worker's own server.
+    app = nullcontext(shared) if shared is not None else app_url(config, worker)
 
     def settle(job: Job, run: Run) -> None:
         try:
@@ -258,7 +281,7 @@ def _worker(
                 done.put(error)
 
     try:
-        with sync_playwright() as playwright:
+        with app as url, sync_playwright() as playwright:
             browser = launch(playwright)
             try:
                 while not stop.is_set():
@@ -270,9 +293,13 @@ def _worker(
                     if trace_dir is not None:
                         name = layout.trace_name(job.guide.id, job.platform, job.lang, job.scheme)
                         trace = str(trace_dir / name)
+                    if server is not None and server.reset:
+                        scenario = job.guide.scenario or ""
+                        reset(config, server, url, worker, scenario, job.name)
+                        states.forget(str(worker))
                     state = None
                     if job.setup is not None:
-                        key = (job.setup.id, job.platform, job.lang, job.scheme)
+                        key = (str(worker), job.setup.id, job.platform, job.lang, job.scheme)
                         state = states.get(
                             key,
                             partial(_sign_in, browser, playwright, config, job, url, trace_dir),
@@ -334,6 +361,28 @@ def _crashed(job: Job, failure: Failure | None, browser: Browser) -> Failure:
     )
 
 
+def clear_failures(config: Config, jobs: Sequence[Job]) -> None:
+    """Remove the failure screenshots and traces that earlier runs of these jobs left
+    in .guidegen/, so that what is there belongs to runs that failed last time they
+    ran. Never through a symlink: a folder that is one (a pull request can commit
+    one) is left alone."""
+    guidegen = config.root / ".guidegen"
+    names: set[str] = set()
+    patterns: list[re.Pattern[str]] = []
+    for job in jobs:
+        names.add(layout.trace_name(job.guide.id, job.platform, job.lang, job.scheme))
+        first = layout.failure_name(job.guide.id, 0, job.platform, job.lang, job.scheme)
+        head = f"{job.guide.id}-step"
+        patterns.append(re.compile(re.escape(head) + r"\d+" + re.escape(first[len(head) + 1 :])))
+    for folder in (guidegen / "failures", guidegen / "traces"):
+        if guidegen.is_symlink() or folder.is_symlink() or not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            if path.name in names or any(p.fullmatch(path.name) for p in patterns):
+                with suppress(FileNotFoundError):
+                    path.unlink()
+
+
 def execute(
     config: Config,
     jobs: Sequence[Job],
@@ -353,6 +402,7 @@ def execute(
     """
     if not jobs:
         return
+    clear_failures(config, jobs)
     # Before the app and each worker's Playwright start (half a second of CPU each).
     configured_chromium()
     count = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
@@ -362,14 +412,25 @@ def execute(
     done: queue.Queue[Outcome | BaseException | None] = queue.Queue()
     stop = threading.Event()
     states = SetupStates()
-    with app_url(config) as url:
+    server = None if config.base_url else config.server
+    isolated = server is not None and server.isolated
+    if server is not None and server.reset and not isolated and count > 1:
+        raise ConfigError(
+            f"[tool.guidegen.server] reset: {count} workers share one app server, so a reset "
+            "would change the data under another worker's run; put {worker} in its command, "
+            "cwd or env (one server per worker), or set workers = 1"
+        )
+    shared_app = count > 1 and not isolated and (server is not None or bool(config.base_url))
+    hint = SHARED_HINT.format(count=count) if shared_app else ""
+    # Each worker starts its own server in its own thread, all at once.
+    with nullcontext(None) if isolated else app_url(config) as shared:
         threads = [
             threading.Thread(
                 target=_worker,
-                args=(config, url, todo, done, stop, shoot, trace_dir, then, states),
+                args=(config, shared, index, todo, done, stop, shoot, trace_dir, then, states),
                 daemon=True,
             )
-            for _ in range(count)
+            for index in range(count)
         ]
         for thread in threads:
             thread.start()
@@ -381,6 +442,9 @@ def execute(
                     running -= 1
                 elif isinstance(item, BaseException):
                     raise item
+                elif item.failure is not None and hint:
+                    reason = item.failure.reason + hint
+                    yield replace(item, failure=replace(item.failure, reason=reason))
                 else:
                     yield item
         finally:
@@ -710,12 +774,29 @@ def update_manifest(config: Config, entries: dict[str, str]) -> None:
     write_manifest(config, manifest)
 
 
+def watched(root: Path, pattern: str) -> Iterator[Path]:
+    """The paths a watch glob matches: relative to the project's folder, or absolute
+    (searched from its longest part without wildcards)."""
+    if not Path(pattern).is_absolute():
+        yield from root.glob(pattern)
+        return
+    parts = Path(pattern).parts
+    fixed = next((i for i, part in enumerate(parts) if any(c in part for c in "*?[")), len(parts))
+    base = Path(*parts[:fixed])
+    if fixed == len(parts):
+        yield base
+    else:
+        yield from base.glob(str(Path(*parts[fixed:])))
+
+
 def watch_hash(config: Config, server: Server) -> str:
-    """A hash of the server's command and of the files its watch globs match."""
+    """A hash of the server's commands and of the files its watch globs match."""
     digest = hashlib.sha256(server.command.encode() + b"\0")
-    found = {p for pattern in server.watch for p in config.root.glob(pattern) if p.is_file()}
+    if server.reset:
+        digest.update(server.reset.encode() + b"\0")
+    found = {p for pattern in server.watch for p in watched(config.root, pattern) if p.is_file()}
     for path in sorted(found):
-        digest.update(path.relative_to(config.root).as_posix().encode() + b"\0")
+        digest.update(Path(os.path.relpath(path, config.root)).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
 

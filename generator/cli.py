@@ -339,7 +339,16 @@ def cmd_init(args: argparse.Namespace) -> int:
 
     try:
         options = options_from(
-            args.dir, args.app_url, args.app_command, args.languages, args.platforms, args.force
+            args.dir,
+            args.app_url,
+            args.app_command,
+            args.languages,
+            args.platforms,
+            args.force,
+            cwd=args.cwd,
+            env=args.env,
+            watch=args.watch,
+            app_setup=args.app_setup,
         )
         written = init(options)
     except (InitError, ScaffoldError) as error:
@@ -515,6 +524,26 @@ def parser() -> argparse.ArgumentParser:
         "--platforms",
         metavar="LIST",
         help=f"comma-separated, some of {','.join(PLATFORMS)} (default: all)",
+    )
+    p.add_argument("--cwd", metavar="DIR", help="the folder the app's command runs in")
+    p.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="an environment variable for the app's command (repeatable)",
+    )
+    p.add_argument(
+        "--watch",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="the app's source files, relative to DIR or absolute (repeatable)",
+    )
+    p.add_argument(
+        "--app-setup",
+        metavar="CMD",
+        help="the command that installs the app, run as a step of the CI workflow",
     )
     p.add_argument("--force", action="store_true", help="write into a folder that is not empty")
     p.set_defaults(func=cmd_init, needs_config=False)

@@ -67,6 +67,8 @@ DEVICES: dict[Platform, Device] = {
 }
 
 LOCALES = {"ja": "ja-JP", "en": "en-US"}
+# In the server's command, cwd and env: the worker's number, 0 to N-1.
+WORKER = "{worker}"
 ENGINES = ("mkdocs", "zensical")
 
 
@@ -77,7 +79,9 @@ class Server:
     command: str = field(
         metadata={
             "help": "Shell command that starts the app; {port} becomes a free port chosen "
-            "by guidegen (also given as the PORT environment variable)."
+            "by guidegen (also given as the PORT environment variable). {worker} here, in "
+            "cwd or in an env value starts one server per worker (0, 1, …), each with its "
+            "own port, so that parallel runs never share the app's data."
         }
     )
     url: str = field(
@@ -96,18 +100,49 @@ class Server:
         metadata={"help": "Use an app already answering at url instead of starting one."},
     )
     cwd: str = field(
-        default="", metadata={"help": "Folder the command runs in, relative to the project."}
+        default="",
+        metadata={
+            "help": "Folder the command runs in, relative to the project; {worker} as in command."
+        },
     )
     env: dict[str, str] = field(
-        default_factory=dict, metadata={"help": "Extra environment variables for the command."}
+        default_factory=dict,
+        metadata={
+            "help": "Extra environment variables for the command; {port} and {worker} as in "
+            "command."
+        },
     )
     watch: tuple[str, ...] = field(
         default=(),
         metadata={
-            "help": "Globs of the app's source files (relative to the project); their "
-            "contents are hashed so that capture skips runs whose app did not change."
+            "help": "Globs of the app's source files, relative to the project's folder (not "
+            "to cwd) or absolute; their contents are hashed so that capture skips runs "
+            "whose app did not change."
         },
     )
+    reset: str = field(
+        default="",
+        metadata={
+            "help": "Shell command that puts the app's data back to its start before every "
+            "guide run (and before its setup guide), run in the server's cwd and env with "
+            "{scenario}, {worker} and {port} filled in; it must exit 0. Without {worker} "
+            "it needs workers = 1."
+        },
+    )
+    app_setup: str = field(
+        default="",
+        metadata={
+            "help": "Shell command that installs the app on a fresh machine (e.g. "
+            '"pip install -r requirements.txt"), run from the project\'s folder; '
+            "`guidegen init --app-setup` writes it here and as a step of the CI workflow."
+        },
+    )
+
+    @property
+    def isolated(self) -> bool:
+        """Whether each worker gets its own server ({worker} in command, cwd or env)."""
+        values = [self.command, self.cwd, *self.env.values()]
+        return any(WORKER in value for value in values)
 
 
 def _help(text: str, default: Any) -> Any:
@@ -203,12 +238,17 @@ class Config:
         "nav that lists it shows new guides without editing the MkDocs file.",
         False,
     )
+    guide_order: tuple[str, ...] = _help(
+        "Guide ids in the order the guides page lists them; guides not listed follow, "
+        "by title. Lint checks that each id is a guide.",
+        (),
+    )
     server: Server | None = field(
         default=None,
         metadata={
             "help": "The app's own server, started for capture, check and serve: the table "
             "[tool.guidegen.server] with command, url, ready_path, timeout_s, "
-            "reuse_existing, cwd, env and watch."
+            "reuse_existing, cwd, env, watch, reset and app_setup."
         },
     )
     devices: dict[Platform, Device] = field(
@@ -346,7 +386,7 @@ def _server(table: Any) -> Server:
     if not isinstance(table.get("command"), str) or not table["command"].strip():
         raise ConfigError(f'{where} command: required, e.g. command = "python app.py {{port}}"')
     values: dict[str, Any] = {"command": table["command"]}
-    for key in ("url", "ready_path", "timeout_s", "reuse_existing", "cwd"):
+    for key in ("url", "ready_path", "timeout_s", "reuse_existing", "cwd", "reset", "app_setup"):
         if key in table:
             values[key] = _check(where, key, table[key], options[key].default)
     if "watch" in table:
@@ -361,7 +401,13 @@ def _server(table: Any) -> Server:
         values["env"] = dict(env)
     if not values.get("ready_path", "/").startswith("/"):
         raise ConfigError(f'{where} ready_path: starts with "/", e.g. "/health"')
-    return Server(**values)
+    server = Server(**values)
+    if server.isolated and "{port}" not in server.url:
+        raise ConfigError(
+            f"{where} url: with {WORKER} each worker starts its own server, so url needs "
+            '{port}, e.g. "http://127.0.0.1:{port}/"'
+        )
+    return server
 
 
 def parse_table(root: Path, table: dict[str, Any], source: str = "[tool.guidegen]") -> Config:

@@ -555,6 +555,37 @@ def _step_texts(loc: Loc, step: dict[str, Any]) -> Iterator[tuple[Loc, Any, bool
             yield from _target_texts(where_, value)
 
 
+def order_problems(config: Config, known: frozenset[str]) -> list[Problem]:
+    """An id in [tool.guidegen] guide_order that is no guide, at its place in pyproject.toml."""
+    unknown = [guide_id for guide_id in config.guide_order if guide_id not in known]
+    if not unknown:
+        return []
+    path = config.root / "pyproject.toml"
+    try:
+        lines = path.read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    start = next((n for n, line in enumerate(lines) if line.lstrip().startswith("guide_order")), 0)
+    problems = []
+    for guide_id in unknown:
+        line, column = start + 1, 1
+        for number in range(start, len(lines)):
+            found = re.search(rf"[\"']{re.escape(guide_id)}[\"']", lines[number])
+            if found:
+                line, column = number + 1, found.start() + 1
+                break
+        problems.append(
+            Problem(
+                str(path),
+                line,
+                column,
+                f"guide_order: no guide '{guide_id}' in {config.steps_dir}/; "
+                "remove it or write the id of a guide",
+            )
+        )
+    return problems
+
+
 def is_setup(path: Path) -> bool:
     return path.name.startswith("_")
 
@@ -590,6 +621,7 @@ def lint(paths: Sequence[Path], config: Config, today: dt.date | None = None) ->
         if item.guide is not None and not any(p.severity == "error" for p in found):
             (setups if is_setup(item.path) else guides).append(item.guide)
     problems.extend(picture_problems(config, guides, known))
+    problems.extend(order_problems(config, known))
     return LintReport(
         tuple(guides), tuple(sorted(set(problems))), len(files), tuple(setups), shared.facts
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
@@ -26,12 +27,14 @@ from generator.scaffold import new_guide, parse_platforms
 TEMPLATES = Path(__file__).parent / "templates"
 STARTER_GUIDE = "first-guide"
 _LANG_RE = re.compile(r"^[a-z]{2}$")
+_ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 # Languages whose words (tab labels, {tap}) guidegen has built in.
 WORDS = {
     "ja": {
         "name": "日本語",
         "site": "ヘルプ",
+        "start": "ホーム",
         "guides": "手順ガイド",
         "home": "操作の手順を、お使いの端末ごとに画像つきでご案内します。"
         "[手順ガイドの一覧](guides/index.md)からお選びください。",
@@ -39,6 +42,7 @@ WORDS = {
     "en": {
         "name": "English",
         "site": "Help",
+        "start": "Home",
         "guides": "Guides",
         "home": "Step-by-step help with pictures for your device. "
         "Choose a task from [the guides](guides/index.md).",
@@ -58,6 +62,10 @@ class Options:
     languages: tuple[str, ...] = ("ja", "en")
     platforms: tuple[str, ...] = PLATFORMS
     force: bool = False
+    cwd: str | None = None
+    env: tuple[tuple[str, str], ...] = ()
+    watch: tuple[str, ...] = ()
+    app_setup: str | None = None
 
 
 def parse_languages(text: str | None) -> tuple[str, ...]:
@@ -105,6 +113,7 @@ def pyproject(options: Options) -> str:
             f"base_url = {_toml(options.app_url)}",
         ]
     if options.app_command:
+        watch = ", ".join(_toml(glob) for glob in options.watch)
         lines += [
             "",
             "# How guidegen starts your app for capture, check and serve, and stops it after.",
@@ -112,12 +121,29 @@ def pyproject(options: Options) -> str:
             "# {port} becomes a free port (also in the PORT environment variable).",
             f"command = {_toml(options.app_command)}",
             'url = "http://127.0.0.1:{port}/"',
-            "# Polled until it answers 2xx or 3xx.",
+            "# Polled until it answers 2xx or 3xx: a page of the app, e.g. its sign-in page.",
             'ready_path = "/"',
             "timeout_s = 60",
-            "# The app's source files: when none of them changed, capture skips the runs.",
-            "watch = []",
         ]
+        if options.cwd:
+            lines += [f"cwd = {_toml(options.cwd)}"]
+        if options.env:
+            pairs = ", ".join(f"{_toml(name)} = {_toml(value)}" for name, value in options.env)
+            lines += [f"env = {{ {pairs} }}"]
+        lines += [
+            "# The app's source files (relative to this folder, or absolute): when none of",
+            "# them changed, capture skips the runs.",
+            f"watch = [{watch}]",
+            "# A command that puts the app's data back before every guide run; with",
+            '# {worker} in env (e.g. DATABASE = "app-{worker}.db") each worker gets its own',
+            "# server, so parallel runs never share data.",
+            '# reset = "./reset-data.sh {scenario}"',
+        ]
+        if options.app_setup:
+            lines += [
+                "# How CI installs the app (a step of .github/workflows/screenshots.yml).",
+                f"app_setup = {_toml(options.app_setup)}",
+            ]
     if not (options.app_url or options.app_command):
         lines += [
             "# Where the app is: a running URL, or a command guidegen starts, e.g.",
@@ -150,6 +176,9 @@ def mkdocs_file(options: Options, lang: str) -> str:
         inherit="" if lang == first else "INHERIT: mkdocs.yml",
         site_name=_toml(f"{options.folder.resolve().name} {WORDS[lang]['site']}"),
         site_dir="site" if lang == first else f"site/{lang}",
+        # The home page's heading is the site's name, which the nav shows above
+        # its entries already: the entry itself is labelled Home.
+        home_label=WORDS[lang]["start"],
         guides_label=WORDS[lang]["guides"],
         alternate=alternate,
     )
@@ -172,11 +201,34 @@ def _check_folder(options: Options) -> None:
         )
 
 
+def workflow(options: Options) -> str:
+    """The CI workflow, with the app's install step when there is one."""
+    setup = ""
+    if options.app_setup:
+        # A block scalar takes the command as it is, whatever characters it has.
+        setup = f"      - name: Install the app\n        run: |\n          {options.app_setup}\n"
+    template = Template((TEMPLATES / "screenshots.yml").read_text("utf-8"))
+    return template.substitute(app_setup=setup)
+
+
 def init(options: Options) -> list[Path]:
     """Write the project; return the files written, relative to its folder."""
     _check_folder(options)
     if options.app_url and options.app_command:
         raise InitError("--app-url and --app-command: give one of them")
+    server_only = {
+        "--cwd": options.cwd,
+        "--env": options.env,
+        "--watch": options.watch,
+        "--app-setup": options.app_setup,
+    }
+    for flag, value in server_only.items():
+        if value and not options.app_command:
+            raise InitError(f"{flag} describes the app's server: give --app-command too")
+    if options.app_setup is not None and (
+        "\n" in options.app_setup or not options.app_setup.strip()
+    ):
+        raise InitError("--app-setup: give one command line, e.g. pip install -r requirements.txt")
     root = options.folder.resolve()
     text = pyproject(options)
     # The options end up in the configuration; a bad one fails here, before any file.
@@ -184,9 +236,7 @@ def init(options: Options) -> list[Path]:
     files: dict[str, str] = {
         "pyproject.toml": text,
         ".gitignore": Template((TEMPLATES / "gitignore").read_text("utf-8")).substitute(),
-        ".github/workflows/screenshots.yml": Template(
-            (TEMPLATES / "screenshots.yml").read_text("utf-8")
-        ).substitute(),
+        ".github/workflows/screenshots.yml": workflow(options),
     }
     for index, lang in enumerate(options.languages):
         name = "mkdocs.yml" if index == 0 else f"mkdocs.{lang}.yml"
@@ -207,6 +257,17 @@ def init(options: Options) -> list[Path]:
     return written
 
 
+def parse_env(pairs: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """--env NAME=VALUE options as (name, value) pairs."""
+    parsed = []
+    for pair in pairs:
+        name, sign, value = pair.partition("=")
+        if not sign or not _ENV_NAME_RE.match(name):
+            raise InitError(f"--env {pair}: expected NAME=VALUE, e.g. --env DEBUG=0")
+        parsed.append((name, value))
+    return tuple(parsed)
+
+
 def options_from(
     folder: str,
     app_url: str | None,
@@ -214,6 +275,11 @@ def options_from(
     languages: str | None,
     platforms: str | None,
     force: bool,
+    *,
+    cwd: str | None = None,
+    env: Sequence[str] = (),
+    watch: Sequence[str] = (),
+    app_setup: str | None = None,
 ) -> Options:
     return Options(
         Path(folder),
@@ -222,4 +288,8 @@ def options_from(
         parse_languages(languages),
         parse_platforms(platforms),
         force,
+        cwd,
+        parse_env(env),
+        tuple(watch),
+        app_setup,
     )

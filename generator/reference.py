@@ -160,6 +160,7 @@ CONFIG_EXAMPLES: dict[str, str] = {
     "optimise": "optimise = false",
     "color_schemes": 'color_schemes = ["light", "dark"]',
     "guide_index": "guide_index = true",
+    "guide_order": 'guide_order = ["contact-seller", "check-replies"]',
     "server": '[tool.guidegen.server]\ncommand = "python app.py {port}"',
     "devices": '[tool.guidegen.devices.ios]\ndescriptor = "iPhone 15"',
     "devices.descriptor": 'descriptor = "Pixel 7"',

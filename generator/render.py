@@ -359,14 +359,19 @@ def guide_page(
 
 
 def guides_index(guides: Sequence[Guide], lang: str, config: Config) -> str:
-    """docs/<lang>/guides/index.md: every guide, by title, so a nav that lists this
-    page shows a new guide without editing the MkDocs configuration."""
+    """docs/<lang>/guides/index.md: every guide, those in guide_order first in its
+    order, then the rest by title, so a nav that lists this page shows a new guide
+    without editing the MkDocs configuration."""
     w = words(lang)
 
     def text(value: Localized, guide: Guide) -> str:
         return guide_text(value.get(lang), config, guide, lang)
 
-    ordered = sorted(guides, key=lambda g: text(g.title, g))
+    place = {guide_id: index for index, guide_id in enumerate(config.guide_order)}
+    ordered = sorted(
+        guides,
+        key=lambda g: (place.get(g.id, len(place)), "" if g.id in place else text(g.title, g)),
+    )
     links = [
         f"- [{escape(text(g.title, g))}]({g.id}.md): {escape(text(g.summary, g))}" for g in ordered
     ]

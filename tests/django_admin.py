@@ -26,8 +26,9 @@ def environment() -> dict[str, str]:
 
 
 def make_project(target: Path) -> Path:
-    """The docs project in target, with the app in target/app; its schema and data
-    made once, as a team's CI would before the first capture."""
+    """The docs project in target, with the app in target/app. Its server and reset
+    commands run this Python; the reset command makes each worker's database before
+    every guide run."""
     shutil.copytree(DOCS, target)
     config = target / "pyproject.toml"
     config.write_text(config.read_text().replace('"python ', f'"{sys.executable} '))
@@ -35,7 +36,6 @@ def make_project(target: Path) -> Path:
     schema.parent.mkdir()
     shutil.copy(ROOT / "generator" / "schema" / "guide.schema.json", schema)
     shutil.copytree(APP, target / "app", ignore=shutil.ignore_patterns("*.sqlite3", "__pycache__"))
-    reset(target)
     return target
 
 

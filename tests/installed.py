@@ -2,8 +2,9 @@
 
 The wheel is built once per test session from a copy of what the package is made
 of (pyproject.toml, README.md, generator/), offline: the current venv's
-setuptools builds it (no build isolation), and the fresh venv sees the current
-venv's dependencies through a .pth file, so nothing is downloaded.
+flit_core builds it (no build isolation), and the fresh venv sees the current
+venv's dependencies through a .pth file, so nothing is downloaded. The build
+leaves nothing in the source folder (no build/, no egg-info).
 """
 
 from __future__ import annotations
@@ -49,6 +50,9 @@ def installed_guidegen(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pat
         source,
     )
     (wheel,) = wheels.glob("guidegen-*.whl")
+    # As after `pip install /path/to/guidegen`: nothing new in the source folder.
+    assert sorted(p.name for p in source.iterdir()) == ["README.md", "generator", "pyproject.toml"]
+    assert not list(source.rglob("*.egg-info"))
     venv = work / "venv"
     _run(sys.executable, "-m", "venv", venv)
     python = venv / "bin" / "python"

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.appserver import AppNotReady, free_port, require_reachable, started
-from generator.config import Config, Server
+from generator.appserver import AppNotReady, free_port, require_reachable, reset, started
+from generator.capture import watch_hash
+from generator.config import Config, ConfigError, Server, parse_table
 from tests.editor_project import guidegen
 
 # A server that also starts a child, to show the whole process group stops.
@@ -54,8 +55,19 @@ def test_the_server_starts_on_a_free_port_and_stops_with_its_children(tmp_path: 
 def test_a_server_that_exits_early_is_one_line_with_its_last_output(tmp_path: Path) -> None:
     command = f"{sys.executable} -c \"print('port taken'); raise SystemExit(3)\""
     with (
-        pytest.raises(AppNotReady, match=r"exited with code 3 .*last output: port taken"),
+        pytest.raises(AppNotReady, match=r"exited with code 3 .*last output: port taken$"),
         started(Config(root=tmp_path), Server(command=command)),
+    ):
+        pass
+    # Where the project says how the app is installed, the message says it too.
+    installing = Server(command=command, app_setup="pip install -r requirements.txt")
+    with (
+        pytest.raises(
+            AppNotReady,
+            match=r"port taken; if the app is not installed here, run "
+            r"'pip install -r requirements.txt'$",
+        ),
+        started(Config(root=tmp_path), installing),
     ):
         pass
 
@@ -82,3 +94,85 @@ def test_without_a_configuration_every_command_says_so_with_the_fix(tmp_path: Pa
         assert result.stderr.count("\n") == 1, result.stderr
         assert "run guidegen init" in result.stderr
     assert not (tmp_path / "steps").exists()
+
+
+def test_each_worker_gets_its_own_server_and_reset(tmp_path: Path) -> None:
+    for worker in (0, 1):
+        (tmp_path / f"site-{worker}").mkdir()
+        (tmp_path / f"site-{worker}" / "which").write_text(f"site {worker}")
+    server = Server(
+        command=f"{sys.executable} -m http.server {{port}} --bind 127.0.0.1",
+        cwd="site-{worker}",
+        env={"LIBRARY_DB": "library-{worker}.sqlite3"},
+        reset='echo "$LIBRARY_DB {worker} {port} {scenario}" > reset.txt',
+    )
+    assert server.isolated
+    config = Config(root=tmp_path)
+    with started(config, server, 0) as first, started(config, server, 1) as second:
+        assert first != second
+        for worker, url in enumerate((first, second)):
+            with urllib.request.urlopen(url + "which") as response:
+                assert response.read() == f"site {worker}".encode()
+            reset(config, server, url, worker, "damaged-item", "a › web/en")
+            port = url.rsplit(":", 1)[1].strip("/")
+            said = (tmp_path / f"site-{worker}" / "reset.txt").read_text().split()
+            assert said == [f"library-{worker}.sqlite3", str(worker), port, "damaged-item"]
+
+
+def test_a_failing_reset_is_one_line_with_the_command_and_its_last_line(tmp_path: Path) -> None:
+    server = Server(command="unused", reset="echo first; echo 'database is locked' >&2; exit 4")
+    with pytest.raises(AppNotReady) as failed:
+        reset(Config(root=tmp_path), server, "http://127.0.0.1:8000/", 0, "", "a › web/en")
+    assert str(failed.value) == (
+        "reset command 'echo first; echo 'database is locked' >&2; exit 4' (before a › web/en) "
+        "exited with code 4; last output: database is locked"
+    )
+
+
+def test_a_worker_server_needs_a_port_of_its_own() -> None:
+    table = {"command": "app --data data-{worker}", "url": "http://127.0.0.1:8000/"}
+    with pytest.raises(ConfigError, match=r"url needs \{port\}"):
+        parse_table(Path("."), {"server": table})
+    assert not parse_table(Path("."), {"server": {"command": "app {port}"}}).server.isolated
+
+
+NOT_HERE = """\
+import http.server, sys
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_error(404 if self.path == "/" else 200)
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
+"""
+
+
+def test_a_ready_path_that_answers_404_says_so_without_waiting_out_the_timeout(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "app.py").write_text(NOT_HERE)
+    server = Server(command=f"{sys.executable} app.py {{port}}", timeout_s=600)
+    with pytest.raises(AppNotReady) as failed, started(Config(root=tmp_path), server):
+        pass
+    message = str(failed.value)
+    assert "is up, but the app answers HTTP 404 at http://127.0.0.1:" in message
+    assert (
+        "set [tool.guidegen.server] ready_path to a page of the app that answers 2xx or 3xx"
+        in message
+    )
+    assert "within 600 s" not in message
+
+
+def test_watch_globs_are_relative_to_the_project_or_absolute(tmp_path: Path) -> None:
+    (tmp_path / "project" / "app").mkdir(parents=True)
+    (tmp_path / "project" / "app" / "views.py").write_text("one")
+    (tmp_path / "elsewhere" / "templates").mkdir(parents=True)
+    template = tmp_path / "elsewhere" / "templates" / "list.html"
+    template.write_text("<ul>")
+    server = Server(
+        command="app {port}", cwd="app", watch=("app/*.py", f"{tmp_path}/elsewhere/**/*.html")
+    )
+    config = Config(root=tmp_path / "project", server=server)
+    before = watch_hash(config, server)
+    template.write_text("<ol>")
+    after_template = watch_hash(config, server)
+    (tmp_path / "project" / "app" / "views.py").write_text("two")
+    assert len({before, after_template, watch_hash(config, server)}) == 3

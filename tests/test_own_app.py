@@ -72,6 +72,10 @@ def test_a_team_documents_its_own_app(shell, installed_guidegen: Path, tmp_path:
     for step in (["guidegen", "lint"], ["guidegen", "build"]):
         result = shell(*step, cwd=project)
         assert result.returncode == 0, result.stderr
+    # The nav's title is the site's name; its first entry is Home, not the name again.
+    home = (project / "site" / "index.html").read_text()
+    entries = home.split("md-nav--primary", 1)[1].split("md-nav__list", 1)[1].split("</nav>")[0]
+    assert "library-docs Help" not in entries and "Home" in entries
 
     # The app, its sign-in setup guide and a guide that answers a confirm().
     shutil.copytree(LIBRARY, project / "app", ignore=shutil.ignore_patterns("*.yml"))
