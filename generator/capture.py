@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator import __version__, layout
 from generator.annotate import Picture, compose
-from generator.appserver import require_reachable, started
+from generator.appserver import exited, require_reachable, started
 from generator.browser import configured_chromium, launch
 from generator.compare import (
     StepImages,
@@ -39,6 +39,7 @@ from generator.compare import (
 from generator.config import Config, ConfigError, Server
 from generator.dialogs import draw as draw_dialog
 from generator.digests import WholeFolders
+from generator.faults import DriverGone
 from generator.files import write_atomic
 from generator.frames import Failure, Frame, Run, frame_entry, frame_from_entry
 from generator.imagefile import decode, encode, stored
@@ -278,6 +279,8 @@ def _worker(
                         done.put(Outcome(job, None, failure))
                     except PlaywrightError:
                         if browser.is_connected():
+                            if _driver_gone(browser):
+                                raise DriverGone() from None
                             raise
                         done.put(Outcome(job, None, _crashed(job, None, browser)))
                     else:
@@ -298,6 +301,18 @@ def _worker(
     finally:
         settling.shutdown(wait=True)
         done.put(None)
+
+
+def _driver_gone(browser: Browser) -> bool:
+    """Whether Playwright's driver died under a browser that still counts as
+    connected (the browser is the driver's child: nothing tells it so)."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    try:
+        browser.new_context().close()
+    except PlaywrightError:
+        return True
+    return False
 
 
 def _crashed(job: Job, failure: Failure | None, browser: Browser) -> Failure:
@@ -358,8 +373,13 @@ def execute(
                 if item is None:
                     running -= 1
                 elif isinstance(item, BaseException):
-                    raise item
+                    raise exited() or item
                 else:
+                    if item.failure is not None:
+                        # A run that failed because the app died is the app's exit, not the guide's.
+                        gone = exited()
+                        if gone is not None:
+                            raise gone
                     yield item
         finally:
             stop.set()

@@ -34,7 +34,12 @@ def project(tmp_path: Path, setup: str = "sign-in") -> Config:
     steps.mkdir()
     (steps / "_sign-in.yml").write_text(SIGN_IN)
     (steps / "books.yml").write_text(GUIDE.replace("SETUP", setup))
-    return Config(root=tmp_path, languages=("en",), platforms=("web",))
+    return Config(
+        root=tmp_path,
+        languages=("en",),
+        platforms=("web",),
+        secrets=("GUIDEGEN_TEST_UNSET_PASSWORD",),
+    )
 
 
 def test_a_setup_guide_runs_before_its_guides_and_makes_no_page(tmp_path: Path) -> None:
@@ -92,7 +97,13 @@ def test_a_secret_from_the_environment_is_masked_and_never_traced(
             ],
         }
     )
-    config = Config(root=tmp_path, languages=("en",), start_url="/index.html", timeout_ms=2000)
+    config = Config(
+        root=tmp_path,
+        languages=("en",),
+        start_url="/index.html",
+        timeout_ms=2000,
+        secrets=("GUIDEGEN_TEST_SECRET",),
+    )
     trace = tmp_path / "trace.zip"
     with serve(app) as url:
         try:
