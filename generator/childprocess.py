@@ -73,13 +73,13 @@ def supervised(command: str) -> list[str]:
     return [sys.executable, "-P", "-m", "generator.childprocess", command]
 
 
-def descendants(root: int) -> list[int]:
-    """Every live process below root (from /proc; none where there is no /proc)."""
+def _children_by_parent() -> dict[int, list[int]]:
+    """Every live process's children (from /proc; none where there is no /proc)."""
     children: dict[int, list[int]] = {}
     try:
         entries = [e.name for e in os.scandir("/proc") if e.name.isdigit()]
     except OSError:
-        return []
+        return children
     for name in entries:
         try:
             with open(f"/proc/{name}/stat", "rb") as stat:
@@ -88,6 +88,12 @@ def descendants(root: int) -> list[int]:
             continue  # gone meanwhile
         if fields[0] != b"Z":
             children.setdefault(int(fields[1]), []).append(int(name))
+    return children
+
+
+def descendants(root: int) -> list[int]:
+    """Every live process below root."""
+    children = _children_by_parent()
     found: list[int] = []
     todo = [root]
     while todo:
@@ -95,6 +101,15 @@ def descendants(root: int) -> list[int]:
         found += kids
         todo += kids
     return found
+
+
+def signal_children(signum: int) -> None:
+    """Send signum to this process's own children (browser drivers, the app's
+    supervisor, a site engine), as a terminal sends Ctrl-C to every process of
+    its job; each ends what it started."""
+    for pid in _children_by_parent().get(os.getpid(), []):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signum)
 
 
 def _reap() -> None:

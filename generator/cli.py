@@ -14,7 +14,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator import __version__
+from generator import __version__, childprocess
 from generator.appserver import AppNotReady
 from generator.browser import BrowserNotFound
 from generator.config import Config, ConfigError, hide_secrets, load_config, overridden
@@ -550,6 +550,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Once: a second SIGTERM must not cut short the cleanup the first one started.
         if not terminated:
             terminated.append(signum)
+            # Ctrl-C reaches the browsers too (a terminal signals the whole job);
+            # SIGTERM reaches guidegen alone, and runs in flight would go on.
+            childprocess.signal_children(signal.SIGTERM)
             raise KeyboardInterrupt
 
     main_thread = threading.current_thread() is threading.main_thread()

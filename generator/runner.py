@@ -853,9 +853,12 @@ class _StepRun:
                 raise _StepFailed(
                     describe_action(action, self.session.lang), _reason(error)
                 ) from None
-        self.close_frame()
-        if not self.frames:
-            self.frames.append(self.shoot())
+        try:
+            self.close_frame()
+            if not self.frames:
+                self.frames.append(self.shoot())
+        except (_ActionFailed, PlaywrightError) as error:
+            raise _StepFailed("the step's picture", _reason(error)) from None
         crop = self.step.crop
         if (
             self.session.shoot
