@@ -193,9 +193,9 @@ def exited() -> AppExited | None:
         code = app.process.poll()
         if code is not None:
             return AppExited(
-                f"the app server '{app.command}' exited with code {code} during the "
-                f"capture; its last output: {_last_lines(app.log, app.secrets)}; fix the "
-                "app (or [tool.guidegen.server] command) and run again"
+                f"the app server '{app.command}' exited with code {code} while the guides "
+                f"ran; its last output: {_last_lines(app.log, app.secrets)}; fix the app "
+                "(or [tool.guidegen.server] command) and run again"
             )
     return None
 

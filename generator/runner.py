@@ -638,7 +638,9 @@ class _Session:
             try:
                 expect(element).to_contain_text(wanted, timeout=self.config.timeout_ms)
             except AssertionError:
-                shown = element.inner_text().strip()[:80]
+                # Hidden before it is cut short: a cut secret would not be found whole.
+                text = hide_secrets(element.inner_text().strip(), self.secrets.values())
+                shown = text[:80]
                 raise _ActionFailed(f"expected text '{wanted}', found '{shown}'") from None
         elif isinstance(action, Blur | Mask):
             style = "blur" if isinstance(action, Blur) else "mask"
