@@ -231,8 +231,9 @@ class Config:
         return self.root / getattr(self, name)
 
     def secret_values(self) -> dict[str, str]:
-        """The secrets that are set: each one's value by its name."""
-        return {name: os.environ[name] for name in self.secrets if os.environ.get(name)}
+        """The secrets that are set: each one's value by its name (a blank value hides
+        nothing and would match every text)."""
+        return {name: os.environ[name] for name in self.secrets if os.environ.get(name, "").strip()}
 
     def schemes_for(self, platform: Platform) -> tuple[ColorScheme, ...]:
         """The colour schemes captured on a platform: the project's, narrowed by its device."""
