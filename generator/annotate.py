@@ -28,6 +28,9 @@ ARROW_CSS = 14
 HALO_CSS = 1.0  # the white edge on each side of an outline's red line
 RADIUS_CSS = 6
 BADGE_FONT_CSS = 17
+MASK = (90, 90, 90)  # the runner's MASK_COLOR
+BLUR_BLOCK_CSS = 24  # a blur's blocks: a line of text high
+BLUR_STEP = 32  # a blurred block's colour is rounded to a multiple of this
 
 FONT_CANDIDATES = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
@@ -88,10 +91,25 @@ def _redact(image: Image.Image, frame: Frame, scale: float) -> None:
         if area[2] <= area[0] or area[3] <= area[1]:
             continue
         if redaction.style == "mask":
-            ImageDraw.Draw(image).rectangle(area, fill=(90, 90, 90))
+            ImageDraw.Draw(image).rectangle(area, fill=MASK)
         else:
-            region = image.crop(area).filter(ImageFilter.GaussianBlur(radius=6 * scale))
-            image.paste(region, area[:2])
+            image.paste(_blurred(image.crop(area), scale), area[:2])
+
+
+def _blurred(region: Image.Image, scale: float) -> Image.Image:
+    """region beyond recognition. A plain blur of text can be undone: blur the
+    candidate texts in the same font the same way and keep the one that matches.
+    Here each block (as tall as a line of text) keeps only its mean colour,
+    rounded to a few levels, so that most texts of a length give the same
+    pixels; the blocks are then softened, so it reads as a blur, not a mask."""
+    block = max(round(BLUR_BLOCK_CSS * scale), 1)
+    width, height = region.size
+    blocks = region.resize(
+        (math.ceil(width / block), math.ceil(height / block)), Image.Resampling.BOX
+    )
+    levels = [min(round(v / BLUR_STEP) * BLUR_STEP, 255) for v in range(256)] * 3
+    tinted = blocks.point(levels).resize((width, height), Image.Resampling.NEAREST)
+    return tinted.filter(ImageFilter.GaussianBlur(radius=block / 2))
 
 
 def _outline(draw: ImageDraw.ImageDraw, placement: Placement, scale: float) -> None:

@@ -2,9 +2,13 @@
 
 Modelled on Playwright's ``webServer``: the command runs in its own process
 group with a free port, ``ready_path`` is polled until it answers 2xx or 3xx,
-and the whole group is stopped when the work ends, however it ends (success,
-failure, Ctrl-C). An app that is given as a URL is checked once up front, so
-an app that is down is one line instead of a failure per guide run.
+and everything it started is stopped when the work ends, however it ends
+(success, failure, Ctrl-C, SIGTERM, and SIGKILL of guidegen: the command runs
+under ``childprocess.supervise``, which ends with guidegen and takes with it
+every process below it, daemons that left the group included). An app that
+dies during the work is named with its exit code and last output. An app that
+is given as a URL is checked once up front, so an app that is down is one line
+instead of a failure per guide run.
 """
 
 from __future__ import annotations
@@ -19,10 +23,12 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-from generator.config import WORKER, Config, Server
+from generator import childprocess
+from generator.config import WORKER, Config, Server, hide_secrets
 
 # How long one poll of ready_path may take, and the pause between polls; the
 # deadline is the configured timeout_s.
@@ -36,6 +42,10 @@ OUTPUT_LINES = 5
 
 class AppNotReady(Exception):
     """The app could not be started or reached: one line, exit code 1."""
+
+
+class AppExited(AppNotReady):
+    """The app that guidegen started died while the guides ran."""
 
 
 def free_port() -> int:
@@ -80,13 +90,13 @@ def require_reachable(url: str) -> None:
         ) from None
 
 
-def _last_lines(log: Path) -> str:
+def _last_lines(log: Path, secrets: Iterable[str] = ()) -> str:
     try:
         text = log.read_text("utf-8", errors="replace")
     except OSError:
         return ""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return " | ".join(lines[-OUTPUT_LINES:]) or "(no output)"
+    return hide_secrets(" | ".join(lines[-OUTPUT_LINES:]), secrets) or "(no output)"
 
 
 def _fill(text: str, port: int, worker: int = 0) -> str:
@@ -108,7 +118,8 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGTERM)
     try:
-        process.wait(timeout=STOP_GRACE_S)
+        # The supervisor gives the app its own grace before it kills what is left.
+        process.wait(timeout=STOP_GRACE_S + childprocess.GRACE_S)
     except subprocess.TimeoutExpired:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
@@ -138,7 +149,12 @@ def _wrong_page(server: Server, ready: str, code: int) -> str:
 
 
 def _wait_ready(
-    server: Server, process: subprocess.Popen[bytes], ready: str, log: Path, command: str
+    server: Server,
+    process: subprocess.Popen[bytes],
+    ready: str,
+    log: Path,
+    command: str,
+    secrets: tuple[str, ...],
 ) -> None:
     deadline = time.monotonic() + server.timeout_s
     why: int | str = "not started"
@@ -152,7 +168,7 @@ def _wait_ready(
             setup = f"; if the app is not installed here, run {server.app_setup!r}"
             raise AppNotReady(
                 f"app server '{command}' exited with code {code} before it was ready; "
-                f"last output: {_last_lines(log)}" + (setup if server.app_setup else "")
+                f"last output: {_last_lines(log, secrets)}" + (setup if server.app_setup else "")
             )
         found = status(ready)
         if isinstance(found, int) and 200 <= found < 400:
@@ -173,14 +189,53 @@ def _wait_ready(
     raise AppNotReady(
         f"app server '{command}' was not ready at {ready} within {server.timeout_s} s "
         f"({shown}); raise [tool.guidegen.server] timeout_s or fix the app; "
-        f"last output: {_last_lines(log)}"
+        f"last output: {_last_lines(log, secrets)}"
     )
+
+
+@dataclass(frozen=True)
+class _App:
+    command: str  # as run, {port} and {worker} filled in
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+    secrets: tuple[str, ...]
 
 
 # The servers this process has running, by command and worker: a command that
 # asks for the app while it is already up gets the same one (check runs failed
 # guides again; serve recaptures many times).
-_running: dict[tuple[str, int], str] = {}
+_running: dict[tuple[str, int], _App] = {}
+
+
+def _refused(url: str) -> bool:
+    """Whether nothing answers at url at all (any HTTP answer is an answer)."""
+    try:
+        with urllib.request.urlopen(url, timeout=POLL_TIMEOUT_S):
+            return False
+    except urllib.error.HTTPError:
+        return False
+    except (urllib.error.URLError, OSError):
+        return True
+
+
+def exited() -> AppExited | None:
+    """An app server guidegen started, if it has died: its exit code and last
+    output, for a run that failed because the app went away."""
+    for app in list(_running.values()):
+        if app.process.poll() is None and _refused(app.url):
+            # It no longer answers: give it the time to be seen gone, if it is going.
+            deadline = time.monotonic() + STOP_GRACE_S + childprocess.GRACE_S
+            while app.process.poll() is None and time.monotonic() < deadline:
+                time.sleep(POLL_PAUSE_S)
+        code = app.process.poll()
+        if code is not None:
+            return AppExited(
+                f"the app server '{app.command}' exited with code {code} while the guides "
+                f"ran; its last output: {_last_lines(app.log, app.secrets)}; fix the app "
+                "(or [tool.guidegen.server] command) and run again"
+            )
+    return None
 
 
 @contextlib.contextmanager
@@ -189,7 +244,7 @@ def started(config: Config, server: Server, worker: int = 0) -> Iterator[str]:
     stop what was started. {worker} in the command, cwd and env becomes worker."""
     key = (server.command, worker)
     if key in _running:
-        yield _running[key]
+        yield _running[key].url
         return
     fixed = "{port}" not in server.url
     if (
@@ -207,19 +262,22 @@ def started(config: Config, server: Server, worker: int = 0) -> Iterator[str]:
     with tempfile.TemporaryDirectory(prefix="guidegen-app-") as folder:
         log = Path(folder) / "output.log"
         with log.open("wb") as output:
+            # Started from the thread that stops it, which outlives it: the
+            # parent-death signal reaches the supervisor when guidegen dies.
             process = subprocess.Popen(
-                command,
-                shell=True,
+                childprocess.supervised(command),
                 cwd=config.root / _fill(server.cwd, port, worker),
                 env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=output,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                preexec_fn=childprocess.tie_to_parent(signal.SIGTERM),
             )
+        secrets = tuple(config.secret_values().values())
         try:
-            _wait_ready(server, process, ready, log, command)
-            _running[key] = url
+            _wait_ready(server, process, ready, log, command, secrets)
+            _running[key] = _App(command, url, process, log, secrets)
             try:
                 yield url
             finally:
@@ -235,16 +293,16 @@ def reset(config: Config, server: Server, url: str, worker: int, scenario: str, 
     port = urllib.parse.urlsplit(url).port or 0
     command = _fill(server.reset, port, worker).replace("{scenario}", scenario)
     with tempfile.TemporaryFile() as output:
-        # Its own process group, stopped as a whole: nothing it started outlives it.
+        # Supervised like the server: nothing it started outlives it or guidegen.
         process = subprocess.Popen(
-            command,
-            shell=True,
+            childprocess.supervised(command),
             cwd=config.root / _fill(server.cwd, port, worker),
             env=_environment(server, port, worker),
             stdin=subprocess.DEVNULL,
             stdout=output,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=childprocess.tie_to_parent(signal.SIGTERM),
         )
         try:
             code: int | None = process.wait(timeout=server.timeout_s)
@@ -255,6 +313,7 @@ def reset(config: Config, server: Server, url: str, worker: int, scenario: str, 
         output.seek(0)
         lines = [line.strip() for line in output.read().decode("utf-8", "replace").splitlines()]
     last = next((line for line in reversed(lines) if line), "(no output)")
+    last = hide_secrets(last, config.secret_values().values())
     if code is None:
         raise AppNotReady(
             f"reset command '{command}' (before {run}) did not end within "

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator import __version__, layout
 from generator.annotate import Picture, compose
-from generator.appserver import require_reachable, reset, started
+from generator.appserver import exited, require_reachable, reset, started
 from generator.browser import configured_chromium, launch
 from generator.compare import (
     StepImages,
@@ -40,6 +40,7 @@ from generator.compare import (
 from generator.config import Config, ConfigError, Server
 from generator.dialogs import draw as draw_dialog
 from generator.digests import WholeFolders
+from generator.faults import DriverGone
 from generator.files import write_atomic
 from generator.frames import Failure, Frame, Run, frame_entry, frame_from_entry
 from generator.imagefile import decode, encode, stored
@@ -327,6 +328,8 @@ def _worker(
                         done.put(Outcome(job, None, failure))
                     except PlaywrightError:
                         if browser.is_connected():
+                            if _driver_gone(browser):
+                                raise DriverGone() from None
                             raise
                         done.put(Outcome(job, None, _crashed(job, None, browser)))
                     else:
@@ -347,6 +350,18 @@ def _worker(
     finally:
         settling.shutdown(wait=True)
         done.put(None)
+
+
+def _driver_gone(browser: Browser) -> bool:
+    """Whether Playwright's driver died under a browser that still counts as
+    connected (the browser is the driver's child: nothing tells it so)."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    try:
+        browser.new_context().close()
+    except PlaywrightError:
+        return True
+    return False
 
 
 def _crashed(job: Job, failure: Failure | None, browser: Browser) -> Failure:
@@ -441,11 +456,16 @@ def execute(
                 if item is None:
                     running -= 1
                 elif isinstance(item, BaseException):
-                    raise item
-                elif item.failure is not None and hint:
-                    reason = item.failure.reason + hint
-                    yield replace(item, failure=replace(item.failure, reason=reason))
+                    raise exited() or item
                 else:
+                    if item.failure is not None:
+                        # A run that failed because the app died is the app's exit, not the guide's.
+                        gone = exited()
+                        if gone is not None:
+                            raise gone
+                        if hint:
+                            reason = item.failure.reason + hint
+                            item = replace(item, failure=replace(item.failure, reason=reason))
                     yield item
         finally:
             stop.set()

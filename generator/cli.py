@@ -7,16 +7,18 @@ import datetime as dt
 import gc
 import logging
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator import __version__
+from generator import __version__, childprocess
 from generator.appserver import AppNotReady
 from generator.browser import BrowserNotFound
-from generator.config import Config, ConfigError, load_config, overridden
-from generator.faults import fault_line
+from generator.config import Config, ConfigError, hide_secrets, load_config, overridden
+from generator.faults import DriverGone, fault_line
 from generator.lint import LintReport, lint, refresh_schema
 from generator.lock import screenshots_lock
 from generator.model import PLATFORMS, SCHEMES
@@ -587,7 +589,43 @@ def main(argv: Sequence[str] | None = None) -> int:
     (GUIDEGEN_DEBUG=1 shows it): exit 2 for bad input (arguments, guides,
     configuration, a damaged or crafted state file, a browser that is missing
     or does not start, a busy port), 1 for a failed run or an environment fault
-    (disk full, a read-only folder), 130 for Ctrl-C."""
+    (disk full, a read-only folder), 130 for Ctrl-C, 143 for SIGTERM (what
+    `timeout`, `kill` and a cancelled CI job send), which is handled as Ctrl-C is."""
+    terminated: list[int] = []
+
+    def on_sigterm(signum: int, frame: object) -> None:
+        # Once: a second SIGTERM must not cut short the cleanup the first one started.
+        if not terminated:
+            terminated.append(signum)
+            # Ctrl-C reaches the browsers too (a terminal signals the whole job);
+            # SIGTERM reaches guidegen alone, and runs in flight would go on.
+            childprocess.signal_children(signal.SIGTERM)
+            raise KeyboardInterrupt
+
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, on_sigterm) if main_thread else None
+    try:
+        try:
+            code, message = _run(argv)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+    except KeyboardInterrupt:  # a signal that came as the command was returning
+        code, message = 130, "interrupted, nothing half-written"
+    if terminated:
+        code = 143
+        message = (
+            message.replace("interrupted", "terminated (SIGTERM)", 1)
+            if message.startswith("interrupted")
+            else "terminated (SIGTERM), nothing half-written"
+        )
+    if message:
+        print(message, file=sys.stderr)
+    return code
+
+
+def _run(argv: Sequence[str] | None) -> tuple[int, str]:
+    """The command's exit code and its last line, if it ends in an error."""
     args = parser().parse_args(argv)
     # A large project keeps tens of thousands of parsed objects alive for a
     # whole run (guides, frames.json files); at the default threshold the
@@ -599,39 +637,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         # browser dies, asyncio reports the futures it abandoned as noise.
         # Every failed run is reported by guidegen itself.
         logging.getLogger("asyncio").setLevel(logging.CRITICAL + 1)
+    secrets: tuple[str, ...] = ()
     try:
         if not getattr(args, "needs_config", True):
-            return int(args.func(args))
+            return int(args.func(args)), ""
         config = overridden(
             load_config(),
             base_url=getattr(args, "base_url", None),
             engine=getattr(args, "engine", None),
             site_url=getattr(args, "site_url", None),
         )
+        # No message may hold a secret's value, whatever its source (the app's output).
+        secrets = tuple(config.secret_values().values())
         for lang in getattr(args, "lang", []):
             if lang not in config.languages:
                 raise UsageError(f"--lang {lang}: not one of {', '.join(config.languages)}")
-        return int(args.func(args, config))
+        return int(args.func(args, config)), ""
     except (UsageError, ConfigError, BrowserNotFound, BadFile, PortInUse) as error:
-        print(f"guidegen: {error}", file=sys.stderr)
-        return 2
-    except AppNotReady as error:
-        print(f"guidegen: {error}", file=sys.stderr)
-        return 1
+        return 2, hide_secrets(f"guidegen: {error}", secrets)
+    except (AppNotReady, DriverGone) as error:
+        return 1, hide_secrets(f"guidegen: {error}", secrets)
     except Interrupted as stop:
-        print(
-            f"interrupted: {stop.done} of {stop.total} runs done, nothing half-written",
-            file=sys.stderr,
-        )
-        return 130
+        return 130, f"interrupted: {stop.done} of {stop.total} runs done, nothing half-written"
     except KeyboardInterrupt:
-        print("interrupted, nothing half-written", file=sys.stderr)
-        return 130
+        return 130, "interrupted, nothing half-written"
     except Exception as error:
         if debug:
             raise
-        print(f"guidegen: {fault_line(error)}", file=sys.stderr)
-        return 1
+        return 1, hide_secrets(f"guidegen: {fault_line(error)}", secrets)
 
 
 if __name__ == "__main__":

@@ -10,8 +10,10 @@ Each field's ``help`` is the text of the configuration reference that
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -243,6 +245,12 @@ class Config:
         "by title. Lint checks that each id is a guide.",
         (),
     )
+    secrets: tuple[str, ...] = _help(
+        "Names of the environment variables guides may type with `{env: NAME}` (a "
+        "password, say). Their values are masked in every picture, written as `***` in "
+        "every message and report, and a run fails when the app shows one elsewhere.",
+        (),
+    )
     server: Server | None = field(
         default=None,
         metadata={
@@ -262,6 +270,11 @@ class Config:
     def path(self, name: str) -> Path:
         return self.root / getattr(self, name)
 
+    def secret_values(self) -> dict[str, str]:
+        """The secrets that are set: each one's value by its name (a blank value hides
+        nothing and would match every text)."""
+        return {name: os.environ[name] for name in self.secrets if os.environ.get(name, "").strip()}
+
     def schemes_for(self, platform: Platform) -> tuple[ColorScheme, ...]:
         """The colour schemes captured on a platform: the project's, narrowed by its device."""
         narrowed = self.devices[platform].color_schemes
@@ -272,11 +285,20 @@ class ConfigError(Exception):
     pass
 
 
+def hide_secrets(text: str, values: Iterable[str]) -> str:
+    """text with *** in place of every secret's value; the longest first, so that a
+    secret that holds another is hidden whole."""
+    for value in sorted(values, key=len, reverse=True):
+        text = text.replace(value, "***")
+    return text
+
+
 class NoConfig(ConfigError):
     """No [tool.guidegen] anywhere from the working folder up."""
 
 
 _LANG_RE = re.compile(r"^[a-z]{2}$")
+_ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 _SITE_URL = re.compile(r"^https?://[^/\s]+(/\S*)?$")
@@ -410,6 +432,18 @@ def _server(table: Any) -> Server:
     return server
 
 
+def _secrets(source: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f'{source} secrets: expected a list of names, e.g. ["APP_PASSWORD"]')
+    for name in value:
+        if not _ENV_NAME_RE.match(name):
+            raise ConfigError(
+                f"{source} secrets: '{name}' is not an environment variable name "
+                "(letters, digits and _, not starting with a digit)"
+            )
+    return tuple(dict.fromkeys(value))
+
+
 def parse_table(root: Path, table: dict[str, Any], source: str = "[tool.guidegen]") -> Config:
     """A Config from a [tool.guidegen] table, or ConfigError naming the bad key."""
     options = {f.name: f for f in fields(Config) if f.name != "root"}
@@ -421,8 +455,10 @@ def parse_table(root: Path, table: dict[str, Any], source: str = "[tool.guidegen
     values: dict[str, Any] = {}
     if "server" in table:
         values["server"] = _server(table["server"])
+    if "secrets" in table:
+        values["secrets"] = _secrets(source, table["secrets"])
     for key, value in table.items():
-        if key not in ("devices", "server"):
+        if key not in ("devices", "server", "secrets"):
             values[key] = _check(source, key, value, options[key].default)
     languages = values.get("languages", options["languages"].default)
     for lang in languages:

@@ -20,6 +20,18 @@ _FIXES = {
 }
 
 
+class DriverGone(Exception):
+    """Playwright's browser driver died under a run: one line, exit code 1."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the browser driver (Playwright's node process) was killed or crashed; run the "
+            "command again, and if it happens again check the machine's free memory (the "
+            "out-of-memory killer) or reinstall Playwright (pip install --force-reinstall "
+            "playwright)"
+        )
+
+
 def fault_line(error: BaseException) -> str:
     """error as one line: what failed, where, and what to do about it."""
     if isinstance(error, OSError):

@@ -297,6 +297,8 @@ class _Checker:
                 for index, item in enumerate(items):
                     if reader:
                         yield (key, index), item, True
+                    elif isinstance(item, dict) and set(item) == {"blur"}:
+                        yield from _target_texts((key, index, "blur"), item["blur"])
                     else:
                         yield from _target_texts((key, index), item)
         facts = data.get("facts")
@@ -403,9 +405,20 @@ class _Checker:
                     fill = action.get("fill") if isinstance(action, dict) else None
                     value = fill.get("value") if isinstance(fill, dict) else None
                     name = value.get("env") if isinstance(value, dict) else None
-                    if isinstance(name, str) and name not in os.environ:
+                    where = (*loc, "actions", position, "fill", "value", "env")
+                    if not isinstance(name, str):
+                        continue
+                    if name not in self.config.secrets:
+                        # Only a declared secret is masked and kept out of every message.
                         self.add(
-                            (*loc, "actions", position, "fill", "value", "env"),
+                            where,
+                            f"environment variable {name} is not a declared secret, so "
+                            f'its value could be published; add "{name}" to '
+                            "[tool.guidegen] secrets in pyproject.toml",
+                        )
+                    elif name not in os.environ:
+                        self.add(
+                            where,
                             f"environment variable {name} is not set: capture and check "
                             f"will fail; set it (export {name}=…) where guidegen runs",
                             warning=True,

@@ -385,7 +385,9 @@ def _strip_tags(loc: tuple[Any, ...]) -> tuple[Any, ...]:
             tags = set(m.ACTION_TYPES)
         elif isinstance(part, int) and before == "facts":
             tags = {"id", "inline"}
-        elif redact_item or target_field:
+        elif redact_item:
+            tags = _TARGET_TAGS | {"blur"}
+        elif target_field:
             tags = _TARGET_TAGS
         elif part in _TEXT_FIELDS:
             tags = {"plain", "localized"}

@@ -222,15 +222,44 @@ class WaitFor(Strict):
 
 
 class Blur(Strict):
-    """Blur the element in this and every later image of the guide (personal data)."""
+    """Blur the element beyond recognition in this and every later image of the guide
+    (personal data, where a blurred shape reads better than a box). The run fails
+    if the element is not there."""
 
     blur: Target
 
 
 class Mask(Strict):
-    """Cover the element with a solid box in this and every later image of the guide."""
+    """Cover the element with a solid box in this and every later image of the guide.
+    The run fails if the element is not there."""
 
     mask: Target
+
+
+def _redact_kind(value: object) -> str | None:
+    if isinstance(value, Blur) or (isinstance(value, dict) and set(value) == {"blur"}):
+        return "blur"
+    return _target_kind(value)
+
+
+RedactItem = Annotated[
+    Annotated[str, Tag("testid-string"), StringConstraints(min_length=1)]
+    | Annotated[TestIdTarget, Tag("testid")]
+    | Annotated[RoleTarget, Tag("role")]
+    | Annotated[TextTarget, Tag("text")]
+    | Annotated[Blur, Tag("blur")],
+    Discriminator(
+        _redact_kind,
+        custom_error_type="invalid_target",
+        custom_error_message="a redaction is a target (covered by a solid box) or {blur: target}",
+    ),
+    Field(
+        description=(
+            "An element hidden in every picture: a target is covered by a solid box; "
+            "{blur: target} blurs it instead."
+        )
+    ),
+]
 
 
 class DialogArgs(Strict):
@@ -500,8 +529,11 @@ class Guide(Strict):
             "or facts written out with their source."
         ),
     )
-    redact: tuple[Target, ...] = Field(
-        default=(), description="Elements blurred in every image of the guide."
+    redact: tuple[RedactItem, ...] = Field(
+        default=(),
+        description="Elements hidden in every image of the guide: each target is covered "
+        "by a solid box, or blurred when written {blur: target}. The run fails if one "
+        "is on none of the guide's screens.",
     )
     compare: CompareSettings | None = Field(
         default=None, description="This guide's own screenshot comparison tolerance."

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -27,7 +28,7 @@ from playwright.sync_api import Dialog as PlaywrightDialog
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from generator.config import LOCALES, Config, ConfigError
+from generator.config import LOCALES, Config, ConfigError, hide_secrets
 from generator.dialogs import Dialog, dialog_for
 from generator.dialogs import plan as dialog_plan
 from generator.dialogs import words as dialog_words
@@ -50,6 +51,7 @@ from generator.model import (
     Mask,
     Platform,
     PlatformStep,
+    RedactItem,
     RoleTarget,
     ScrollTo,
     Select,
@@ -335,9 +337,58 @@ MEASURE_JS = (
 }"""
 )
 
+# Where the value of a secret shows on the screen outside the masked elements:
+# the text of the page (a secret split over inline elements is found too), the
+# values and placeholders of its fields (not a password field's, which shows
+# dots) and the chosen options of its select boxes. Returns [index of the
+# secret, the element it shows in], or null.
+SECRETS_JS = """({secrets, masked}) => {
+  const patterns = secrets.map((secret) => new RegExp(secret.trim()
+    .split(/\\s+/).map((part) => part.replace(/[.*+?^${}()|[\\]\\\\]/g, "\\\\$&")).join("\\\\s+")));
+  const which = (text) => patterns.findIndex((pattern) => pattern.test(text));
+  const covered = (node) => masked.some((m) => m && m.isConnected && m.contains(node));
+  const shown = (el) => el.checkVisibility({opacityProperty: true, visibilityProperty: true});
+  const name = (el) => {
+    const testid = el.getAttribute("data-testid");
+    const label = testid ? ` data-testid="${testid}"` : el.id ? ` id="${el.id}"` : "";
+    return `<${el.tagName.toLowerCase()}${label}>`;
+  };
+  for (const field of document.querySelectorAll("input:not([type=hidden]),textarea,select")) {
+    if (!shown(field) || covered(field) || field.type === "password") continue;
+    const shows = field.tagName === "SELECT"
+      ? [...field.selectedOptions].map((o) => o.label).join(" ")
+      : field.value || field.placeholder || "";
+    const index = which(shows);
+    if (index >= 0) return [index, name(field)];
+  }
+  // The text of the screen in one string, hidden and masked text cut out.
+  const parts = [], starts = [], parents = [];
+  let length = 0;
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    const skip = !parent || parent.closest("script,style,template,select")
+      || covered(node) || !shown(parent);
+    const part = skip ? "\\u0000" : node.data;
+    parts.push(part); starts.push(length); parents.push(skip ? null : parent);
+    length += part.length;
+  }
+  const text = parts.join("");
+  for (let index = 0; index < patterns.length; index++) {
+    const found = patterns[index].exec(text);
+    if (!found) continue;
+    let at = 0;
+    while (at + 1 < starts.length && starts[at + 1] <= found.index) at++;
+    return [index, parents[at] ? name(parents[at]) : "the page's text"];
+  }
+  return null;
+}"""
+
 # A page load waits on the server and a cold browser, not on the app's UI, so
 # it gets more time than finding an element.
 NAVIGATION_TIMEOUT_MS = 30_000
+# The colour of a mask, as annotate draws it.
+MASK_COLOR = "#5a5a5a"
 
 
 @dataclass(frozen=True)
@@ -361,6 +412,19 @@ class GuideFailed(Exception):
 
 class _ActionFailed(Exception):
     pass
+
+
+class _SecretShown(_ActionFailed):
+    """A secret's value is on the screen outside a masked element."""
+
+
+@dataclass
+class _Hidden:
+    """A redaction of the run: what it hides, how, and whether it has matched yet."""
+
+    style: str  # "mask" or "blur"
+    target: Target
+    seen: bool = False
 
 
 class _StepFailed(Exception):
@@ -439,7 +503,10 @@ class _Session:
         self.platform = platform
         self.lang = lang
         self.shoot = shoot
-        self.redact: list[tuple[str, Target]] = []
+        self.redact: list[_Hidden] = []
+        # The secrets a guide may type, by name; their values must show in no picture.
+        self.secrets = config.secret_values()
+        self.leaked = False
         # The dialog action that follows the action being performed, if any: a
         # dialog blocks the page until it is answered, so it is answered at once.
         self.dialog_plan: AcceptDialog | Any | None = None
@@ -485,6 +552,11 @@ class _Session:
 
     def fill_value(self, value: Any) -> str:
         if isinstance(value, EnvValue):
+            if value.env not in self.config.secrets:
+                raise _ActionFailed(
+                    f'environment variable {value.env} is not a declared secret; add "{value.env}"'
+                    " to [tool.guidegen] secrets"
+                )
             if value.env not in os.environ:
                 raise _ActionFailed(
                     f"environment variable {value.env} is not set; set it where guidegen runs"
@@ -587,11 +659,57 @@ class _Session:
         arg = {"marks": marks, "redactions": redactions, "focus": focus, "details": self.shoot}
         return self.page.evaluate(MEASURE_JS, arg)
 
+    def masks(self) -> list[Locator]:
+        return [self.locate(h.target) for h in self.redact if h.style == "mask"]
+
     def screenshot(self) -> bytes:
         # Taking the picture waits on the machine, not on the app: it gets a page load's time.
+        # Masked elements are covered in the raw frame too, so no picture on disk shows a secret.
         return self.page.screenshot(
-            animations="disabled", caret="hide", scale="device", timeout=NAVIGATION_TIMEOUT_MS
+            animations="disabled",
+            caret="hide",
+            scale="device",
+            timeout=NAVIGATION_TIMEOUT_MS,
+            mask=self.masks(),
+            mask_color=MASK_COLOR,
         )
+
+    def no_secret_shown(self) -> None:
+        """_SecretShown when a secret's value is on the screen outside a masked element."""
+        if not self.secrets:
+            return
+        masked = [
+            handle
+            for hidden in self.redact
+            if hidden.style == "mask"
+            for handle in self.handles(hidden.target)
+        ]
+        names = list(self.secrets)
+        found = self.page.evaluate(
+            SECRETS_JS, {"secrets": [self.secrets[n] for n in names], "masked": masked}
+        )
+        if found is not None:
+            self.leaked = True
+            raise _SecretShown(
+                f"the value of secret {names[found[0]]} shows on the screen in {found[1]}, "
+                "outside a masked element; mask that element (mask: its target) or keep the "
+                "app from showing the value"
+            )
+
+    def failure_screenshot(self) -> bytes | None:
+        """The screen as the run failed, with all the guide blurs or masks covered (no
+        blur is drawn on it); none when a secret shows on it or the page cannot be read."""
+        try:
+            self.no_secret_shown()
+            return self.page.screenshot(
+                animations="disabled",
+                caret="hide",
+                timeout=NAVIGATION_TIMEOUT_MS,
+                mask=[self.locate(hidden.target) for hidden in self.redact],
+                mask_color=MASK_COLOR,
+            )
+        except (_ActionFailed, PlaywrightError):
+            return None
 
     def perform(self, action: Any, element: Locator | None) -> None:
         page = self.page
@@ -629,11 +747,21 @@ class _Session:
             try:
                 expect(element).to_contain_text(wanted, timeout=self.config.timeout_ms)
             except AssertionError:
-                shown = element.inner_text().strip()[:80]
+                # Hidden before it is cut short: a cut secret would not be found whole.
+                text = hide_secrets(element.inner_text().strip(), self.secrets.values())
+                shown = text[:80]
                 raise _ActionFailed(f"expected text '{wanted}', found '{shown}'") from None
         elif isinstance(action, Blur | Mask):
             style = "blur" if isinstance(action, Blur) else "mask"
-            self.redact.append((style, action_target(action)))  # type: ignore[arg-type]
+            target = action.blur if isinstance(action, Blur) else action.mask
+            try:
+                self.locate(target).first.wait_for(state="visible", timeout=self.config.timeout_ms)
+            except PlaywrightTimeout:
+                raise _ActionFailed(
+                    f"no element with {describe_target(target, self.lang)} to {style}, so the "
+                    "pictures would show what it should hide; fix the target"
+                ) from None
+            self.redact.append(_Hidden(style, target, seen=True))
         # Highlight, ExpectVisible and WaitFor need nothing beyond finding the element.
         self.settle()
 
@@ -737,10 +865,10 @@ class _StepRun:
     def shoot(self) -> Frame:
         session = self.session
         redactions: list[tuple[str, ElementHandle]] = []
-        if session.shoot:
-            redactions = [
-                (style, h) for style, target in session.redact for h in session.handles(target)
-            ]
+        for hidden in session.redact:
+            found = session.handles(hidden.target) if session.shoot or not hidden.seen else []
+            hidden.seen = hidden.seen or bool(found)
+            redactions += [(hidden.style, h) for h in found]
         focus = self._focus() if session.shoot else None
         handles = [m.handle for m in self.group]
         try:
@@ -772,6 +900,7 @@ class _StepRun:
         if self.group and self.group[-1].box is None:
             raise _ActionFailed("the element has no size on screen")
         marks = tuple(Mark(m.number, m.box, m.context) for m in self.group if m.box is not None)
+        session.no_secret_shown()
         if not session.shoot:
             return Frame(b"", marks, ())
         redacted = tuple(
@@ -815,6 +944,13 @@ class _StepRun:
                 "put it right after the action that opens the dialog"
             )
         args = getattr(action, next(iter(type(action).model_fields)))
+        for name, value in session.secrets.items():
+            if value in shown.message:
+                session.leaked = True
+                raise _SecretShown(
+                    f"the dialog's message shows the value of secret {name}, and the picture "
+                    "draws the message; keep the app from showing the value"
+                )
         if args is not None and args.message is not None:
             wanted = text_in(args.message, session.lang)
             if wanted not in shown.message:
@@ -861,7 +997,7 @@ class _StepRun:
             session.no_unexpected_dialog()
             if isinstance(action, Fill) and isinstance(action.fill.value, EnvValue):
                 # A value from the environment is a secret: never in an image.
-                session.redact.append(("mask", target))
+                session.redact.append(_Hidden("mask", target, seen=True))
             self.unshot = True
             return
         if isinstance(action, Highlight):
@@ -895,12 +1031,12 @@ class _StepRun:
                 ) from None
         try:
             self.close_frame()
-        except _ActionFailed as error:
+            if not self.frames:
+                self.frames.append(self.shoot())
+        except (_ActionFailed, PlaywrightError) as error:
             # The picture a fill, select or highlight left for the step's end.
             last = describe_action(self.step.actions[-1], self.session.lang)
             raise _StepFailed(last, _reason(error)) from None
-        if not self.frames:
-            self.frames.append(self.shoot())
         crop = self.step.crop
         if (
             self.session.shoot
@@ -947,7 +1083,7 @@ def run_guide(
         context.tracing.start(screenshots=True, snapshots=True)
     page = context.new_page()
     session = _Session(page, config, base_url, platform, lang, shoot)
-    session.redact.extend(("blur", target) for target in guide.redact)
+    session.redact.extend(_redaction(item) for item in guide.redact)
     shots: list[StepShot] = []
     number, action, step_id = 0, "open the start page", ""
     failed = False
@@ -960,6 +1096,13 @@ def run_guide(
         for step in steps_for(guide, platform):
             number, action, step_id = step.number, f"step {step.number}", step.id
             shots.append(_StepRun(session, step).run())
+        unseen = [h for h in session.redact if not h.seen]
+        if unseen:
+            raise _StepFailed(
+                "redact",
+                f"{describe_target(unseen[0].target, lang)} is on none of the guide's "
+                "screens, so nothing is hidden; fix the target or remove it from redact",
+            )
         if keep is not None:
             keep["storage_state"] = context.storage_state()
     except (_StepFailed, PlaywrightError) as error:
@@ -976,15 +1119,16 @@ def run_guide(
             action,
             reason,
             session.screen(),
-            # Whatever the guide blurs or masks, and the secrets it typed, stay hidden.
-            _safe_screenshot(page, [session.locate(target) for _, target in session.redact]),
+            session.failure_screenshot(),
             scheme,
             step_id,
         )
-        raise GuideFailed(failure) from None
+        raise GuideFailed(_hidden(failure, session.secrets.values())) from None
     finally:
         if trace_path:
-            context.tracing.stop(path=trace_path if failed else None)
+            # A trace records every screen: none is kept of a run that showed a secret.
+            keep_trace = failed and not session.leaked
+            context.tracing.stop(path=trace_path if keep_trace else None)
         context.close()
     viewport = options["viewport"]
     return Run(
@@ -1008,10 +1152,19 @@ def _reads_environment(guide: Guide) -> bool:
     )
 
 
-def _safe_screenshot(page: Page, mask: list[Locator]) -> bytes | None:
-    try:
-        return page.screenshot(
-            animations="disabled", caret="hide", mask=mask, timeout=NAVIGATION_TIMEOUT_MS
-        )
-    except PlaywrightError:
-        return None
+def _redaction(item: RedactItem) -> _Hidden:
+    """A guide's redact entry: a target is masked, {blur: target} blurred."""
+    if isinstance(item, Blur):
+        return _Hidden("blur", item.blur)
+    return _Hidden("mask", item)
+
+
+def _hidden(failure: Failure, secrets: Iterable[str]) -> Failure:
+    """failure with *** for every secret's value in its text (a failed expect-text
+    says what it found, a dialog what it said, a screen its title)."""
+    return replace(
+        failure,
+        action=hide_secrets(failure.action, secrets),
+        reason=hide_secrets(failure.reason, secrets),
+        screen=hide_secrets(failure.screen, secrets),
+    )

@@ -214,7 +214,8 @@ def test_a_failed_run_on_an_app_the_workers_share_says_so(
         'cwd = "app"\n'
     )
     config = tmp_path / "pyproject.toml"
-    config.write_text(f'[tool.guidegen]\nlanguages = ["en"]\n{server}')
+    declared = 'secrets = ["GUIDEGEN_TEST_UNSET_NAME"]\n'
+    config.write_text(f'[tool.guidegen]\nlanguages = ["en"]\n{declared}{server}')
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("GUIDEGEN_TEST_UNSET_NAME", raising=False)
     assert main(["capture", "--check", "--workers", "2"]) == 1

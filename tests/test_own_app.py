@@ -85,7 +85,10 @@ def test_a_team_documents_its_own_app(shell, installed_guidegen: Path, tmp_path:
     config = (project / "pyproject.toml").read_text()
     config = config.replace('ready_path = "/"', 'ready_path = "/health"')
     config = config.replace("watch = []", 'watch = ["app/*.py"]')
-    config = config.replace("guide_index = true", "guide_index = true\ntimeout_ms = 5000")
+    config = config.replace(
+        "guide_index = true",
+        'guide_index = true\ntimeout_ms = 5000\nsecrets = ["LIBRARY_PASSWORD"]',
+    )
     (project / "pyproject.toml").write_text(config)
     assert shell("guidegen", "lint", cwd=project).returncode == 0
 
