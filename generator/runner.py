@@ -758,8 +758,10 @@ def _aria_names(node: Any, found: list[tuple[str, str]]) -> None:
             found.append((match.group(1), json.loads(f'"{match.group(2)}"')))
 
 
-# How alike two names must be (difflib's ratio, case aside) to be offered.
+# How alike two names must be (difflib's ratio, case aside) to be offered, and
+# how alike a field counts whose name or id says what was wanted.
 NEAR = 0.5
+ALIAS = 0.9
 
 
 def _kind_and_name(target: Target, lang: str) -> tuple[str, str]:
@@ -786,20 +788,26 @@ it goes by (a field's name and id)."""
 def _nearest(
     wanted: str, choices: list[Choice], cutoff: float, count: int = 3
 ) -> list[tuple[str, str]]:
-    """Up to count (kind, name) of the choices nearest to wanted by any of their names,
-    the nearest first, none below cutoff."""
+    """Up to count (kind, name) of the choices nearest to wanted, the nearest first,
+    none below cutoff. A field whose name or id is the wanted name in other words
+    (Year and id_year) is near whatever its label says now."""
     key = wanted.casefold()
-
-    def ratio(name: str) -> float:
-        return difflib.SequenceMatcher(None, key, name.casefold()).ratio()
-
+    words = set(_words(wanted))
     scored: dict[tuple[str, str], tuple[float, int]] = {}
     for index, (kind, name, aliases) in enumerate(choices):
-        score = max(map(ratio, (name, *aliases)))
+        score = difflib.SequenceMatcher(None, key, name.casefold()).ratio()
+        for alias in aliases:
+            named = set(_words(alias)) - {"id"}
+            if named and (named <= words or words <= named):
+                score = max(score, ALIAS)
         if (kind, name) not in scored or score > scored[(kind, name)][0]:
             scored[(kind, name)] = (score, index)
     ranked = sorted(scored.items(), key=lambda item: (-item[1][0], item[1][1]))
     return [choice for choice, (score, _) in ranked if score >= cutoff][:count]
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", text.casefold())
 
 
 def _needs_element(action: Any) -> bool:
