@@ -567,9 +567,19 @@ class _Checker:
 _TEST_ID_RE = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?$")
 _CSS_RE = re.compile(r"[#.\[\]>~+*:=()]")
 _FIELD_RE = re.compile(r"#id_|\b(input|textarea|select)\b|\[name", re.IGNORECASE)
+# The actions whose value is a target (the others hold theirs under 'target').
 _TARGET_ACTIONS = frozenset(
-    {"tap", "click", "highlight", "scroll-to", "expect-visible", "expect-absent", "wait-for"}
-    | {"blur", "mask"}
+    (
+        "tap",
+        "click",
+        "highlight",
+        "scroll-to",
+        "expect-visible",
+        "expect-absent",
+        "wait-for",
+        "blur",
+        "mask",
+    )
 )
 
 

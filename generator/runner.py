@@ -624,7 +624,7 @@ class _Session:
                     (kind, str(name), tuple(map(str, aliases)))
                     for name, aliases in self.page.evaluate(CANDIDATES_JS, kind)
                 ]
-        except PlaywrightError:  # the page went away: nothing to name
+        except (PlaywrightError, yaml.YAMLError):  # the page went away: nothing to name
             return ""
         near = _nearest(wanted, same, NEAR) or _nearest(wanted, named, NEAR)
         # Of all the texts on a screen only near ones help; of its few fields, any.
