@@ -235,11 +235,20 @@ def _check(args: argparse.Namespace, config: Config, jobs: list) -> int:
     from generator.capture import execute, job_key, setup_run
     from generator.progress import progress
 
+    trace_dir = config.root / ".guidegen" / "traces"
+    if args.trace:
+        trace_dir.mkdir(parents=True, exist_ok=True)
     failed = []
     setups_failed = set()
     not_run = []
     with progress(len(jobs), "checking") as bar:
-        for outcome in execute(config, jobs, shoot=False, workers=_workers(args, config)):
+        for outcome in execute(
+            config,
+            jobs,
+            shoot=False,
+            workers=_workers(args, config),
+            trace_dir=trace_dir if args.trace else None,
+        ):
             if outcome.blocked is not None:
                 setup = setup_run(outcome.blocked)
                 if setup not in setups_failed:
@@ -253,26 +262,29 @@ def _check(args: argparse.Namespace, config: Config, jobs: list) -> int:
             if outcome.failure is not None:
                 failed.append((outcome, outcome.failure))
             bar.advance(("FAILED " if outcome.failure else "ok ") + outcome.job.name)
-    # Tracing slows every run, so only failed runs are run again with a trace.
-    trace_dir = config.root / ".guidegen" / "traces"
-    failures = []
-    if failed:
+    # Tracing slows every run, so without --trace only a run that failed is run
+    # again with a trace, and only when its message cannot say it all: a target
+    # missing from the settled screen (drift) is named with what is there instead.
+    again = [o.job for o, failure in failed if not failure.missing and not args.trace]
+    rerun = {}
+    if again:
         trace_dir.mkdir(parents=True, exist_ok=True)
-        again = {
+        rerun = {
             job_key(o.job): o
-            for o in execute(
-                config,
-                [o.job for o, _ in failed],
-                shoot=False,
-                trace_dir=trace_dir,
-                workers=1,
-            )
+            for o in execute(config, again, shoot=False, trace_dir=trace_dir, workers=1)
         }
-        for outcome, failure in failed:
-            rerun = again[job_key(outcome.job)]
-            failures.append((rerun.blocked if outcome.blocked else rerun.failure) or failure)
+    failures, traced = [], []
+    for outcome, failure in failed:
+        again_outcome = rerun.get(job_key(outcome.job))
+        if again_outcome is not None:
+            failure = (
+                again_outcome.blocked if outcome.blocked else again_outcome.failure
+            ) or failure
+        failures.append(failure)
+        if args.trace or again_outcome is not None:
+            traced.append(failure)
     code = _report_failures(config, failures, not_run)
-    for failure in failures:
+    for failure in traced:
         name = layout.trace_name(failure.guide, failure.platform, failure.lang, failure.scheme)
         trace = trace_dir / name
         if trace.is_file():
@@ -482,6 +494,13 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="run every guide; write nothing; exit 1 on drift")
     filters(p)
+    p.add_argument(
+        "--trace",
+        action="store_true",
+        help="record a Playwright trace of every run and keep those of failed runs (slower); "
+        "without it, a run that failed for a reason other than a missing element is run "
+        "again with a trace",
+    )
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("render", help="write the guide pages into docs/")

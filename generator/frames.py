@@ -134,6 +134,9 @@ class Failure:
     scheme: ColorScheme = "light"
     step_id: str = ""
     where: str = ""  # file:line of the step, filled in by whoever knows the file
+    # A target missing from the settled screen: drift, which the message names in
+    # full, so the run is not run again with a trace.
+    missing: bool = False
 
     def line(self, screenshot_path: str | None = None) -> str:
         step = f"step {self.step}"

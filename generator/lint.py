@@ -158,6 +158,7 @@ class _Checker:
         self.facts()
         self.setup()
         self.environment()
+        self.targets_and_keys()
         if self.loaded.guide is not None:
             self.marks(self.loaded.guide)
         return self.problems
@@ -523,6 +524,126 @@ class _Checker:
                 )
             self.add((*loc, lang) if lang else loc, message)
 
+    def actions(self) -> Iterator[tuple[Loc, str, Any]]:
+        """Every action written in the guide: (where, name, value), overrides included."""
+        for index, step in self.steps():
+            for loc in (("steps", index), *(("steps", index, p) for p in PLATFORMS)):
+                holder = step if len(loc) == 2 else step.get(str(loc[2]))
+                actions = holder.get("actions") if isinstance(holder, dict) else None
+                for position, action in enumerate(actions if isinstance(actions, list) else []):
+                    if isinstance(action, dict) and len(action) == 1:
+                        ((name, value),) = action.items()
+                        yield (*loc, "actions", position, name), str(name), value
+
+    def targets(self) -> Iterator[tuple[Loc, Any]]:
+        """Every place a target is written: actions, redact and crop elements."""
+        redact = self.data.get("redact")
+        for index, item in enumerate(redact if isinstance(redact, list) else []):
+            yield ("redact", index), item
+        crops: list[tuple[Loc, Any]] = [(("crop",), self.data.get("crop"))]
+        for index, step in self.steps():
+            crops.append((("steps", index, "crop"), step.get("crop")))
+            for platform in PLATFORMS:
+                override = step.get(platform)
+                if isinstance(override, dict):
+                    crops.append((("steps", index, platform, "crop"), override.get("crop")))
+        for loc, crop in crops:
+            if isinstance(crop, dict) and "element" in crop:
+                yield (*loc, "element"), crop["element"]
+        for loc, name, value in self.actions():
+            if name in _TARGET_ACTIONS:
+                yield loc, value
+            elif isinstance(value, dict) and "target" in value:
+                yield (*loc, "target"), value["target"]
+
+    def targets_and_keys(self) -> None:
+        """A plain-string target is a test id, so a CSS selector or words written as
+        one would find nothing at run time; a key Playwright does not know fails there too."""
+        for loc, target in self.targets():
+            if isinstance(target, str) and not _TEST_ID_RE.match(target):
+                self.add(loc, _not_a_test_id(target))
+        for loc, name, value in self.actions():
+            if name != "press":
+                continue
+            if isinstance(value, dict):
+                loc, value = (*loc, "key"), value.get("key")
+            if isinstance(value, str) and value:
+                problem = _key_problem(value)
+                if problem:
+                    self.add(loc, problem)
+
+
+# What data-testid values look like in practice: ASCII letters and digits, joined
+# by -, _ or . (submit-button, user_menu, nav.home). A leading # or ., brackets,
+# spaces, colons or any other character belong to a CSS selector or to the words
+# the element shows, and Japanese text is never a test id either.
+_TEST_ID_RE = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?$")
+_CSS_RE = re.compile(r"[#.\[\]>~+*:=()]")
+_FIELD_RE = re.compile(r"#id_|\b(input|textarea|select)\b|\[name", re.IGNORECASE)
+# The actions whose value is a target (the others hold theirs under 'target').
+_TARGET_ACTIONS = frozenset(
+    (
+        "tap",
+        "click",
+        "highlight",
+        "scroll-to",
+        "expect-visible",
+        "expect-absent",
+        "wait-for",
+        "blur",
+        "mask",
+    )
+)
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'" if '"' in text else f'"{text}"'
+
+
+def _not_a_test_id(target: str) -> str:
+    if _CSS_RE.search(target):
+        better = "{label: …}" if _FIELD_RE.search(target) else "{role: …, name: …}"
+        return (
+            f"'{target}' looks like a CSS selector, not a test id; write "
+            f"{{css: {_quoted(target)}}} or, better, {better}"
+        )
+    return (
+        f"'{target}' is not a test id (test ids are letters, digits, -, _ and .); to find "
+        f"the element by what it shows, write {{text: {_quoted(target)}}} or "
+        f"{{role: …, name: {_quoted(target)}}}"
+    )
+
+
+# Keys as Playwright names them (its US keyboard layout), besides single characters.
+_MODIFIERS = ("Shift", "Control", "Alt", "Meta", "ControlOrMeta")
+_KEY_NAMES = """
+Enter Tab Space Backspace Delete Escape Insert Home End PageUp PageDown ArrowUp ArrowDown
+ArrowLeft ArrowRight CapsLock ContextMenu NumLock ScrollLock Pause PrintScreen AltGraph
+NumpadEnter NumpadAdd NumpadSubtract NumpadMultiply NumpadDivide NumpadDecimal Backquote Minus
+Equal Backslash BracketLeft BracketRight Semicolon Quote Comma Period Slash ShiftLeft ShiftRight
+ControlLeft ControlRight AltLeft AltRight MetaLeft MetaRight
+"""
+_NAMED_KEYS = tuple(_KEY_NAMES.split())
+_KEY_RE = re.compile(r"^(.|F([1-9]|1[0-2])|Key[A-Z]|Digit[0-9]|Numpad[0-9])$")
+
+
+def _key_problem(chord: str) -> str | None:
+    """What is wrong with a key or chord such as Control+B, or None."""
+    parts = chord.split("+")
+    if chord.endswith("+"):  # the + key itself, as in Control++
+        parts = [*parts[:-2], "+"]
+    *modifiers, key = parts
+    for word in modifiers:
+        if word not in _MODIFIERS:
+            return f"unknown modifier '{word}' in '{chord}'{suggest(word, list(_MODIFIERS))}"
+    if key in _MODIFIERS or key in _NAMED_KEYS or _KEY_RE.match(key):
+        return None
+    hint = suggest(key, [*_NAMED_KEYS, *_MODIFIERS])
+    if not hint.startswith(" ("):
+        hint = "; write a single character or a key name such as Enter, Tab, ArrowDown or F2"
+    inside = f" in '{chord}'" if chord != key else ""
+    return f"unknown key '{key}'{inside}{hint}"
+
 
 def _is_file(path: Path) -> bool:
     try:
@@ -540,7 +661,7 @@ def _step_index(guide: Guide, step_id: str) -> int:
 
 def _target_texts(loc: Loc, target: Any) -> Iterator[tuple[Loc, Any, bool]]:
     if isinstance(target, dict):
-        for key in ("name", "text"):
+        for key in ("name", "text", "label", "placeholder"):
             if key in target:
                 yield (*loc, key), target[key], False
 
@@ -557,7 +678,9 @@ def _step_texts(loc: Loc, step: dict[str, Any]) -> Iterator[tuple[Loc, Any, bool
             continue
         ((name, value),) = action.items()
         where_: Loc = (*loc, "actions", index, name)
-        if name in ("fill", "select", "expect-text") and isinstance(value, dict):
+        if name in ("fill", "select", "expect-text", "select-text", "press") and isinstance(
+            value, dict
+        ):
             for key in ("value", "option", "text"):
                 if key == "value" and isinstance(value.get(key), dict) and "env" in value[key]:
                     continue  # read from the environment, not written per language

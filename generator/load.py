@@ -358,10 +358,10 @@ def _model_at(data: Any, loc: Loc, root: type[BaseModel] = m.Guide) -> type[Base
     return current
 
 
-_ARGS_ACTIONS = {"fill", "select", "expect-text", "goto"}
-_TARGET_TAGS = {"testid-string", "testid", "role", "text"}
+_ARGS_ACTIONS = {"fill", "select", "expect-text", "goto", "press", "select-text"}
+_TARGET_TAGS = {"testid-string", *m.TARGET_KEYS}
 _TARGET_FIELDS = {name for name in m.ACTION_TYPES if name not in _ARGS_ACTIONS} | {"target"}
-_TEXT_FIELDS = {"name", "text", "value", "option"}
+_TEXT_FIELDS = {"name", "text", "value", "option", "label", "placeholder"}
 
 
 def _strip_tags(loc: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -391,6 +391,8 @@ def _strip_tags(loc: tuple[Any, ...]) -> tuple[Any, ...]:
             tags = _TARGET_TAGS
         elif part in _TEXT_FIELDS:
             tags = {"plain", "localized"}
+        elif part == "press":
+            tags = {"key", "args"}
         else:
             tags = set()
     return tuple(out)
@@ -456,12 +458,18 @@ def _message(
     if kind == "invalid_target":
         if isinstance(value, dict):
             names = [str(k) for k in value]
-            hint = suggest(names[0], ["testid", "role", "text"]) if names else ""
-            return real, False, f"a target needs 'testid', 'role' (with 'name') or 'text'{hint}"
+            hint = suggest(names[0], list(m.TARGET_KEYS)) if names else ""
+            return (
+                real,
+                False,
+                "a target needs 'testid', 'role' (with 'name'), 'label', 'placeholder', 'text' "
+                f"or 'css'{hint}",
+            )
         return (
             real,
             False,
-            f"a target is a test id or a mapping with role+name or text, not {_kind(value)}",
+            "a target is a test id or a mapping with role+name, label, placeholder, text or css, "
+            f"not {_kind(value)}",
         )
     if kind == "literal_error" and "'ios'" in error["msg"]:
         # Platform names are short: at 0.6 'windows' would suggest 'ios'.
@@ -480,6 +488,9 @@ def _message(
         )
     if kind == "string_pattern_mismatch" and name == "source":
         return real, False, f"source {shorten(value)} must be a web address starting with https://"
+    if kind in {"dict_type", "model_type", "model_attributes_type"} and name == "press":
+        example = "{key: Enter, target: …}"
+        return real, False, f"'press' must be a key such as Enter or Control+B, or {example}"
     if kind in {"dict_type", "model_type", "model_attributes_type"}:
         if error["loc"][-1] == "localized":
             example = "{ja: …, en: …}"

@@ -83,13 +83,46 @@ class TestIdTarget(Strict):
     testid: str = Field(min_length=1, description="The element's data-testid.")
 
 
+class LabelTarget(Strict):
+    """A form field found by its label: the text of its <label>, or its aria-label or
+    aria-labelledby (which also names a content-editable editor)."""
+
+    label: Text = Field(description="The field's label; localized when the UI is.")
+    exact: bool = Field(default=False, description="Match the whole label, not a part.")
+
+
+class PlaceholderTarget(Strict):
+    """A field found by the hint it shows while it is empty (its placeholder)."""
+
+    placeholder: Text = Field(description="The field's placeholder; localized when the UI is.")
+    exact: bool = Field(default=False, description="Match the whole placeholder, not a part.")
+
+
+class CssTarget(Strict):
+    """An element found by a CSS selector: the last resort, for elements with no test id,
+    role and name, label, placeholder or text to find them by."""
+
+    css: str = Field(min_length=1, description="A CSS selector, e.g. #searchbar.")
+
+
+_TARGET_TAGS: dict[type, str] = {
+    str: "testid-string",
+    TestIdTarget: "testid",
+    RoleTarget: "role",
+    TextTarget: "text",
+    LabelTarget: "label",
+    PlaceholderTarget: "placeholder",
+    CssTarget: "css",
+}
+TARGET_KEYS = ("testid", "role", "label", "placeholder", "text", "css")
+"""The keys that say what kind of target a mapping is."""
+
+
 def _target_kind(value: object) -> str | None:
     if isinstance(value, str | BaseModel):
-        return {str: "testid-string", TestIdTarget: "testid", RoleTarget: "role"}.get(
-            type(value), "text"
-        )
+        return _TARGET_TAGS.get(type(value))
     if isinstance(value, dict):
-        for key in ("role", "text", "testid"):
+        for key in TARGET_KEYS:
             if key in value:
                 return key
     return None
@@ -99,16 +132,22 @@ Target = Annotated[
     Annotated[str, Tag("testid-string"), StringConstraints(min_length=1)]
     | Annotated[TestIdTarget, Tag("testid")]
     | Annotated[RoleTarget, Tag("role")]
-    | Annotated[TextTarget, Tag("text")],
+    | Annotated[TextTarget, Tag("text")]
+    | Annotated[LabelTarget, Tag("label")]
+    | Annotated[PlaceholderTarget, Tag("placeholder")]
+    | Annotated[CssTarget, Tag("css")],
     Discriminator(
         _target_kind,
         custom_error_type="invalid_target",
-        custom_error_message="a target is a test id, or a mapping with role+name, text or testid",
+        custom_error_message=(
+            "a target is a test id, or a mapping with testid, role+name, label, placeholder, "
+            "text or css"
+        ),
     ),
     Field(
         description=(
-            "The element an action works on: a test id as a plain string, "
-            "or {testid}, {role, name} or {text}."
+            "The element an action works on: a test id as a plain string, or {testid}, "
+            "{role, name}, {label}, {placeholder}, {text} or {css}, in that order of preference."
         )
     ),
 ]
@@ -153,6 +192,28 @@ class SelectArgs(Strict):
 class ExpectTextArgs(Strict):
     target: Target
     text: Text = Field(description="Text the element must contain.")
+
+
+class PressArgs(Strict):
+    key: str = Field(
+        min_length=1,
+        description="A key or chord as Playwright names it: Enter, Control+B, Shift+ArrowLeft.",
+    )
+    target: Target | None = Field(
+        default=None, description="The element to focus first; default: the focused one."
+    )
+
+
+def _press_kind(value: object) -> str:
+    return "key" if isinstance(value, str) else "args"
+
+
+class SelectTextArgs(Strict):
+    target: Target
+    text: Text | None = Field(
+        default=None,
+        description="The words to select (their first occurrence); default: all the text.",
+    )
 
 
 class Tap(Strict):
@@ -247,6 +308,9 @@ RedactItem = Annotated[
     | Annotated[TestIdTarget, Tag("testid")]
     | Annotated[RoleTarget, Tag("role")]
     | Annotated[TextTarget, Tag("text")]
+    | Annotated[LabelTarget, Tag("label")]
+    | Annotated[PlaceholderTarget, Tag("placeholder")]
+    | Annotated[CssTarget, Tag("css")]
     | Annotated[Blur, Tag("blur")],
     Discriminator(
         _redact_kind,
@@ -260,6 +324,25 @@ RedactItem = Annotated[
         )
     ),
 ]
+
+
+class Press(Strict):
+    """Press a key or chord, as a reader would on a keyboard: Enter, Control+B. Not marked."""
+
+    press: Annotated[
+        Annotated[str, Tag("key"), StringConstraints(min_length=1)]
+        | Annotated[PressArgs, Tag("args")],
+        Discriminator(_press_kind),
+    ] = Field(description="A key or chord (pressed where the focus is), or {key, target}.")
+
+
+class SelectText(Strict):
+    """Select text in a field or an editor, as a reader would by dragging over it (an
+    editor then shows its toolbar). Not marked."""
+
+    select_text: SelectTextArgs = Field(
+        alias="select-text", description="The element, and the words in it to select."
+    )
 
 
 class DialogArgs(Strict):
@@ -299,6 +382,8 @@ ACTION_TYPES: dict[str, type[Strict]] = {
     "mask": Mask,
     "accept-dialog": AcceptDialog,
     "dismiss-dialog": DismissDialog,
+    "press": Press,
+    "select-text": SelectText,
 }
 
 
@@ -326,7 +411,9 @@ Action = Annotated[
     | Annotated[Blur, Tag("blur")]
     | Annotated[Mask, Tag("mask")]
     | Annotated[AcceptDialog, Tag("accept-dialog")]
-    | Annotated[DismissDialog, Tag("dismiss-dialog")],
+    | Annotated[DismissDialog, Tag("dismiss-dialog")]
+    | Annotated[Press, Tag("press")]
+    | Annotated[SelectText, Tag("select-text")],
     Discriminator(
         _action_kind,
         custom_error_type="invalid_action",
@@ -346,8 +433,10 @@ def action_name(action: BaseModel) -> str:
 
 def action_target(action: Action) -> Target | None:
     value = getattr(action, next(iter(type(action).model_fields)))
-    if isinstance(value, FillArgs | SelectArgs | ExpectTextArgs):
+    if isinstance(value, FillArgs | SelectArgs | ExpectTextArgs | PressArgs | SelectTextArgs):
         return value.target
+    if isinstance(action, Press):
+        return None
     if isinstance(action, Goto | AcceptDialog | DismissDialog):
         return None
     return value

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 import os
+import re
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
+import yaml
 from playwright.sync_api import (
     Browser,
     BrowserContext,
@@ -41,6 +45,7 @@ from generator.model import (
     Click,
     ColorScheme,
     CropArea,
+    CssTarget,
     EnvValue,
     ExpectAbsent,
     ExpectText,
@@ -48,13 +53,17 @@ from generator.model import (
     Goto,
     Guide,
     Highlight,
+    LabelTarget,
     Mask,
+    PlaceholderTarget,
     Platform,
     PlatformStep,
+    Press,
     RedactItem,
     RoleTarget,
     ScrollTo,
     Select,
+    SelectText,
     Tap,
     Target,
     TestIdTarget,
@@ -404,6 +413,119 @@ class Where:
         return (self.url, self.screen, self.overlays) == (other.url, other.screen, other.overlays)
 
 
+# A missing target is looked for in windows of a tenth of the action timeout
+# (at least half a second). When a window ends with the page loaded, no request
+# in flight and nothing in its document changed, nothing more is coming: the
+# target is reported missing then, not after the whole timeout (drift is
+# reported in a second or two). A page that keeps changing gets the timeout.
+QUIET_WINDOWS = 10
+QUIET_MIN_MS = 500
+
+# Watches the document for any change since the last call; "still" says whether
+# the page has loaded and nothing changed since then. A new document has no
+# watch yet, so it never counts as still before a window has passed on it.
+WATCH_JS = """(reset) => {
+  const key = Symbol.for("guidegen.watch");
+  const watch = window[key];
+  if (!reset) return !!watch && !watch.changed && document.readyState === "complete";
+  if (!watch) {
+    window[key] = {changed: false};
+    new MutationObserver(() => { window[key].changed = true; }).observe(document, {
+      subtree: true, childList: true, attributes: true, characterData: true});
+  }
+  window[key].changed = false;
+  return false;
+}"""
+
+# The names a missing target could have meant, of its kind, among the visible
+# elements: test ids, labels of fields (as Playwright's get_by_label reads them:
+# aria-labelledby, aria-label, then <label>), placeholders, or texts; each with
+# the other names a field goes by, its name and id, which usually outlive a
+# renamed label (Django's id_title). Bounded.
+CANDIDATES_JS = """(kind) => {
+  const shown = (el) => el.checkVisibility({visibilityProperty: true});
+  const norm = (s) => (s || "").replace(/\\s+/g, " ").trim();
+  const found = [];
+  const add = (name, el) => {
+    if (norm(name)) found.push([norm(name), el ? [el.name || "", el.id].filter(Boolean) : []]);
+  };
+  const FIELDS = "input:not([type=hidden]),select,textarea,[contenteditable],"
+    + "[role=textbox],[role=searchbox],[role=combobox],[role=checkbox],[role=radio],"
+    + "[role=switch],[role=spinbutton],[role=slider],[role=listbox]";
+  if (kind === "test id") {
+    for (const el of document.querySelectorAll("[data-testid]")) {
+      if (shown(el)) add(el.getAttribute("data-testid"));
+    }
+  } else if (kind === "placeholder") {
+    for (const el of document.querySelectorAll("[placeholder]")) {
+      if (shown(el)) add(el.getAttribute("placeholder"), el);
+    }
+  } else if (kind === "label") {
+    for (const el of document.querySelectorAll(FIELDS)) {
+      if (!shown(el)) continue;
+      const ids = el.getAttribute("aria-labelledby");
+      const aria = el.getAttribute("aria-label");
+      if (ids) {
+        add(ids.split(/\\s+/).map((id) => {
+          const label = document.getElementById(id);
+          return label ? label.textContent : "";
+        }).join(" "), el);
+      } else if (aria && aria.trim()) {
+        add(aria, el);
+      } else {
+        for (const label of el.labels || []) add(label.textContent, el);
+      }
+    }
+  } else {
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node && found.length < 500; node = walker.nextNode()) {
+      if (node.parentElement && shown(node.parentElement)) add(node.data);
+    }
+  }
+  return found.slice(0, 500);
+}"""
+
+# Selects the first occurrence of the words (or all the text) in a field or
+# in an element's text, as dragging over it would, and focuses the editor that
+# holds it so that its toolbar shows. Returns whether the words were found.
+SELECT_JS = """(el, wanted) => {
+  if (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement) {
+    const at = wanted === null ? 0 : el.value.indexOf(wanted);
+    if (at < 0) return false;
+    el.focus();
+    el.setSelectionRange(at, wanted === null ? el.value.length : at + wanted.length);
+    return true;
+  }
+  const nodes = [];
+  let text = "";
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    nodes.push([node, text.length]);
+    text += node.data;
+  }
+  const at = wanted === null ? 0 : text.indexOf(wanted);
+  if (at < 0 || !nodes.length) return false;
+  const end = wanted === null ? text.length : at + wanted.length;
+  const point = (offset, last) => {
+    for (const [node, start] of nodes) {
+      const stop = start + node.data.length;
+      if (offset < stop || (last && offset === stop)) return [node, offset - start];
+    }
+    const [node, start] = nodes[nodes.length - 1];
+    return [node, node.data.length];
+  };
+  const host = el.isContentEditable ? (el.closest("[contenteditable]") || el) : null;
+  if (host) host.focus();
+  const range = document.createRange();
+  range.setStart(...point(at, false));
+  range.setEnd(...point(end, true));
+  const selection = getSelection();
+  selection.removeAllRanges();
+  selection.addRange(range);
+  return true;
+}"""
+
+
 class GuideFailed(Exception):
     def __init__(self, failure: Failure) -> None:
         super().__init__(failure.line())
@@ -427,11 +549,16 @@ class _Hidden:
     seen: bool = False
 
 
+class _Missing(_ActionFailed):
+    """The target is not on the settled screen: the app and the guide have drifted apart."""
+
+
 class _StepFailed(Exception):
-    def __init__(self, action: str, reason: str) -> None:
+    def __init__(self, action: str, reason: str, missing: bool = False) -> None:
         super().__init__(reason)
         self.action = action
         self.reason = reason
+        self.missing = missing
 
 
 def _reason(error: Exception) -> str:
@@ -446,6 +573,12 @@ def describe_target(target: Target, lang: str) -> str:
         return f"test id '{target.testid}'"
     if isinstance(target, RoleTarget):
         return f"role {target.role} named '{text_in(target.name, lang)}'"
+    if isinstance(target, LabelTarget):
+        return f"label '{text_in(target.label, lang)}'"
+    if isinstance(target, PlaceholderTarget):
+        return f"placeholder '{text_in(target.placeholder, lang)}'"
+    if isinstance(target, CssTarget):
+        return f"CSS selector '{target.css}'"
     return f"text '{text_in(target.text, lang)}'"
 
 
@@ -453,6 +586,10 @@ def describe_action(action: Any, lang: str) -> str:
     target = action_target(action)
     if isinstance(action, DIALOG_ACTIONS):
         return action_name(action)
+    if isinstance(action, Press):
+        key = action.press if isinstance(action.press, str) else action.press.key
+        on = f" in {describe_target(target, lang)}" if target is not None else ""
+        return f"press '{key}'{on}"
     if target is None:
         return f"{action_name(action)} '{action.goto}'"
     if isinstance(target, str):
@@ -513,6 +650,17 @@ class _Session:
         self.dialog: Dialog | None = None
         self.unexpected: str | None = None
         page.on("dialog", self._on_dialog)
+        # The page's requests in flight: a missing target may still come with one.
+        self.requests: set[Any] = set()
+        page.on("request", self._request_started)
+        page.on("requestfinished", self._request_ended)
+        page.on("requestfailed", self._request_ended)
+
+    def _request_started(self, request: Any) -> None:
+        self.requests.add(request)
+
+    def _request_ended(self, request: Any) -> None:
+        self.requests.discard(request)
 
     def _on_dialog(self, dialog: PlaywrightDialog) -> None:
         planned, self.dialog_plan = self.dialog_plan, None
@@ -541,15 +689,6 @@ class _Session:
                 "or dismiss-dialog as the next action"
             )
 
-    def test_ids(self) -> list[str]:
-        try:
-            found = self.page.eval_on_selector_all(
-                "[data-testid]", "els => els.map(e => e.getAttribute('data-testid'))"
-            )
-        except PlaywrightError:
-            return []
-        return sorted({str(x) for x in found if x})
-
     def fill_value(self, value: Any) -> str:
         if isinstance(value, EnvValue):
             if value.env not in self.config.secrets:
@@ -576,36 +715,95 @@ class _Session:
                 name=text_in(target.name, self.lang),
                 exact=target.exact,
             )
+        elif isinstance(target, LabelTarget):
+            found = page.get_by_label(text_in(target.label, self.lang), exact=target.exact)
+        elif isinstance(target, PlaceholderTarget):
+            found = page.get_by_placeholder(
+                text_in(target.placeholder, self.lang), exact=target.exact
+            )
+        elif isinstance(target, CssTarget):
+            found = page.locator(target.css)
         else:
             assert isinstance(target, TextTarget)
             found = page.get_by_text(text_in(target.text, self.lang), exact=target.exact)
         return found.filter(visible=True) if visible else found
 
+    def appears(self, found: Locator) -> bool:
+        """Whether the element shows up: at once, or before the page is still without it
+        (see QUIET_WINDOWS), or at the latest when the action timeout ends."""
+        timeout = self.config.timeout_ms
+        window = max(timeout // QUIET_WINDOWS, QUIET_MIN_MS)
+        deadline = time.monotonic() + timeout / 1000
+        while True:
+            self._watch(reset=True)
+            left = int((deadline - time.monotonic()) * 1000)
+            try:
+                found.first.wait_for(state="visible", timeout=max(1, min(window, left)))
+                return True
+            except PlaywrightTimeout:
+                if time.monotonic() >= deadline or (not self.requests and self._watch()):
+                    return False
+
+    def _watch(self, reset: bool = False) -> bool:
+        try:
+            return bool(self.page.evaluate(WATCH_JS, reset))
+        except PlaywrightError:  # a document going away in a navigation is not still
+            return False
+
     def one(self, target: Target) -> Locator:
         """The single visible element the target names, waiting for it to appear."""
         found = self.locate(target)
-        try:
-            found.first.wait_for(state="visible", timeout=self.config.timeout_ms)
-        except PlaywrightTimeout:
+        if not self.appears(found):
             if self.locate(target, visible=False).count():
-                raise _ActionFailed(
+                raise _Missing(
                     f"{describe_target(target, self.lang)} is on the page but hidden; show it "
                     "first (the action that opens it), or target the element that is shown"
-                ) from None
-            hint = ""
-            wanted = target if isinstance(target, str) else getattr(target, "testid", None)
-            if wanted is not None:
-                near = difflib.get_close_matches(wanted, self.test_ids(), n=1, cutoff=0.5)
-                hint = f"; did you mean '{near[0]}'?" if near else ""
-            raise _ActionFailed(
-                f"no element with {describe_target(target, self.lang)}{hint}"
-            ) from None
+                )
+            raise _Missing(
+                f"no element with {describe_target(target, self.lang)}{self.nearest(target)}"
+            )
         count = found.count()
         if count > 1:
             raise _ActionFailed(
                 f"{count} elements match {describe_target(target, self.lang)}; "
                 "make the target specific (a test id, or role and exact name)"
             )
+        return found
+
+    def nearest(self, target: Target) -> str:
+        """'; did you mean …?' naming what the screen has instead: elements of the
+        target's kind with a near name; else elements of any role with a near
+        accessible name (a link that became a button, a field labelled by a
+        picture); else the nearest of the target's kind, however far."""
+        if isinstance(target, CssTarget):
+            return ""  # a selector has no near miss to name
+        kind, wanted = _kind_and_name(target, self.lang)
+        try:
+            named: list[Choice] = [(role, name, ()) for role, name in self._roles()]
+            same: list[Choice]
+            if isinstance(target, RoleTarget):
+                same = [choice for choice in named if choice[0] == target.role]
+            else:
+                same = [
+                    (kind, str(name), tuple(map(str, aliases)))
+                    for name, aliases in self.page.evaluate(CANDIDATES_JS, kind)
+                ]
+        except (PlaywrightError, yaml.YAMLError):  # the page went away: nothing to name
+            return ""
+        near = _nearest(wanted, same, NEAR) or _nearest(wanted, named, NEAR)
+        # Of all the texts on a screen only near ones help; of its few fields, any.
+        if not near and kind != "text":
+            near = _nearest(wanted, same, 0.0)
+        if not near:
+            return ""
+        return "; did you mean " + " or ".join(f"{k} '{name}'" for k, name in near) + "?"
+
+    def _roles(self) -> list[tuple[str, str]]:
+        """(role, accessible name) of every named element on the screen, as Playwright
+        computes them for get_by_role (from its ARIA snapshot of the page)."""
+        snapshot = self.page.locator("body").aria_snapshot(timeout=NAVIGATION_TIMEOUT_MS)
+        found: list[tuple[str, str]] = []
+        _aria_names(yaml.safe_load(snapshot), found)
         return found
 
     def reveal(self, element: Locator) -> None:
@@ -728,6 +926,20 @@ class _Session:
         elif isinstance(action, ScrollTo):
             assert element is not None
             self.reveal(element)
+        elif isinstance(action, Press):
+            key = action.press if isinstance(action.press, str) else action.press.key
+            if element is not None:
+                element.press(key)
+            else:
+                page.keyboard.press(key)
+        elif isinstance(action, SelectText):
+            assert element is not None
+            words = action.select_text.text
+            wanted = None if words is None else text_in(words, self.lang)
+            if not element.evaluate(SELECT_JS, wanted):
+                where = describe_target(action.select_text.target, self.lang)
+                what = "no text" if wanted is None else f"no '{wanted}'"
+                raise _ActionFailed(f"{what} to select in {where}")
         elif isinstance(action, Goto):
             page.goto(
                 self.base_url.rstrip("/") + "/" + action.goto.lstrip("/"),
@@ -764,6 +976,77 @@ class _Session:
             self.redact.append(_Hidden(style, target, seen=True))
         # Highlight, ExpectVisible and WaitFor need nothing beyond finding the element.
         self.settle()
+
+
+_ARIA_ITEM = re.compile(r'^([a-z]+) "((?:[^"\\]|\\.)*)"')
+
+
+def _aria_names(node: Any, found: list[tuple[str, str]]) -> None:
+    """Collect (role, name) from a parsed ARIA snapshot: items such as 'button "Save"',
+    as strings or as keys of their children."""
+    if isinstance(node, list):
+        for item in node:
+            _aria_names(item, found)
+    elif isinstance(node, dict):
+        for key, children in node.items():
+            _aria_names(str(key), found)
+            _aria_names(children, found)
+    elif isinstance(node, str):
+        match = _ARIA_ITEM.match(node)
+        if match:
+            found.append((match.group(1), json.loads(f'"{match.group(2)}"')))
+
+
+# How alike two names must be (difflib's ratio, case aside) to be offered, and
+# how alike a field counts whose name or id says what was wanted.
+NEAR = 0.5
+ALIAS = 0.9
+
+
+def _kind_and_name(target: Target, lang: str) -> tuple[str, str]:
+    """The target's kind as a message names it, and the name it looks for."""
+    if isinstance(target, str):
+        return "test id", target
+    if isinstance(target, TestIdTarget):
+        return "test id", target.testid
+    if isinstance(target, RoleTarget):
+        return target.role, text_in(target.name, lang)
+    if isinstance(target, LabelTarget):
+        return "label", text_in(target.label, lang)
+    if isinstance(target, PlaceholderTarget):
+        return "placeholder", text_in(target.placeholder, lang)
+    assert isinstance(target, TextTarget)
+    return "text", text_in(target.text, lang)
+
+
+Choice = tuple[str, str, tuple[str, ...]]
+"""An element a missing target may have meant: its kind, its name, and the other names
+it goes by (a field's name and id)."""
+
+
+def _nearest(
+    wanted: str, choices: list[Choice], cutoff: float, count: int = 3
+) -> list[tuple[str, str]]:
+    """Up to count (kind, name) of the choices nearest to wanted, the nearest first,
+    none below cutoff. A field whose name or id is the wanted name in other words
+    (Year and id_year) is near whatever its label says now."""
+    key = wanted.casefold()
+    words = set(_words(wanted))
+    scored: dict[tuple[str, str], tuple[float, int]] = {}
+    for index, (kind, name, aliases) in enumerate(choices):
+        score = difflib.SequenceMatcher(None, key, name.casefold()).ratio()
+        for alias in aliases:
+            named = set(_words(alias)) - {"id"}
+            if named and (named <= words or words <= named):
+                score = max(score, ALIAS)
+        if (kind, name) not in scored or score > scored[(kind, name)][0]:
+            scored[(kind, name)] = (score, index)
+    ranked = sorted(scored.items(), key=lambda item: (-item[1][0], item[1][1]))
+    return [choice for choice, (score, _) in ranked if score >= cutoff][:count]
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", text.casefold())
 
 
 def _needs_element(action: Any) -> bool:
@@ -1027,7 +1310,9 @@ class _StepRun:
                 self.act(action)
             except (_ActionFailed, PlaywrightError) as error:
                 raise _StepFailed(
-                    describe_action(action, self.session.lang), _reason(error)
+                    describe_action(action, self.session.lang),
+                    _reason(error),
+                    missing=isinstance(error, _Missing),
                 ) from None
         try:
             self.close_frame()
@@ -1086,7 +1371,7 @@ def run_guide(
     session.redact.extend(_redaction(item) for item in guide.redact)
     shots: list[StepShot] = []
     number, action, step_id = 0, "open the start page", ""
-    failed = False
+    failed, missing = False, False
     try:
         page.clock.set_fixed_time(dt.datetime.fromisoformat(config.clock))
         start = config.start_url.format(platform=platform, lang=lang, scenario=guide.scenario or "")
@@ -1108,7 +1393,7 @@ def run_guide(
     except (_StepFailed, PlaywrightError) as error:
         failed = True
         if isinstance(error, _StepFailed):
-            action, reason = error.action, error.reason
+            action, reason, missing = error.action, error.reason, error.missing
         else:
             reason = _reason(error)
         failure = Failure(
@@ -1122,6 +1407,7 @@ def run_guide(
             session.failure_screenshot(),
             scheme,
             step_id,
+            missing=missing,
         )
         raise GuideFailed(_hidden(failure, session.secrets.values())) from None
     finally:

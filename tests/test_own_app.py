@@ -147,7 +147,7 @@ def test_a_team_documents_its_own_app(shell, installed_guidegen: Path, tmp_path:
     assert checked.returncode == 1
     assert (
         "reserve-book › step 1 'reserve' (steps/reserve-book.yml:7) › web/en: tap 'book-reserve'"
-        " — no element with test id 'book-reserve'; did you mean 'book-reserve-now'?"
+        " — no element with test id 'book-reserve'; did you mean test id 'book-reserve-now'"
     ) in checked.stderr
     pids = [int(p) for p in (tmp_path / "app-pids.txt").read_text().split()]
     assert len(pids) == 2 and not any(_alive(p) for p in pids)

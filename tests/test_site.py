@@ -96,7 +96,7 @@ def _choose_tab(page: Page, label: str) -> None:
     page.locator(".tabbed-labels label", has_text=label).first.click()
 
 
-EDITORS_PAGES = ("", "first-guide/", "marks/", "ci/", "your-app/", "reference/")
+EDITORS_PAGES = ("", "first-guide/", "marks/", "targets/", "ci/", "your-app/", "reference/")
 
 
 def test_every_page_of_both_languages_is_built(site: Site) -> None:

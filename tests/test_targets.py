@@ -1,0 +1,320 @@
+"""Targets real apps have (label, placeholder, css), the press and select-text actions
+on a rich-text editor, the drift message and its nearest candidates, and the lint of
+plain-string targets and keys; on a static page and on the stock Django admin."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from playwright.sync_api import Browser, Playwright
+
+from generator import capture as capture_module
+from generator import cli
+from generator.config import Config
+from generator.lint import lint
+from generator.model import Guide
+from generator.runner import GuideFailed, run_guide
+from generator.server import serve
+from tests import django_admin
+
+EDITOR_APP = Path(__file__).resolve().parent / "fixtures" / "editor"
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "editors"
+EDITOR = {"css": ".rich-text [contenteditable]"}
+
+
+@pytest.fixture(scope="module")
+def editor_url() -> Iterator[str]:
+    with serve(EDITOR_APP) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def editor_config(tmp_path_factory: pytest.TempPathFactory) -> Config:
+    return Config(
+        root=tmp_path_factory.mktemp("editor"),
+        languages=("en",),
+        start_url="/index.html",
+        clock="2026-11-26T10:00:00+09:00",
+        timeout_ms=5000,
+    )
+
+
+def guide(*actions: dict[str, Any]) -> Guide:
+    marked = sum(1 for a in actions if next(iter(a)) in ("tap", "fill", "select", "highlight"))
+    return Guide.model_validate(
+        {
+            "id": "g",
+            "title": {"en": "T"},
+            "summary": {"en": "S"},
+            "steps": [{"text": {"en": "①②③④⑤"[:marked] or "x"}, "actions": list(actions)}],
+        }
+    )
+
+
+def test_fields_are_found_by_label_placeholder_and_css_and_an_editor_formats_a_word(
+    browser: Browser, playwright: Playwright, editor_config: Config, editor_url: str
+) -> None:
+    g = guide(
+        {"fill": {"target": {"label": "Title"}, "value": "Emma"}},
+        {"fill": {"target": {"placeholder": "Search the catalogue"}, "value": "Austen"}},
+        {"fill": {"target": {"label": "Notes"}, "value": "An editor named by aria-label"}},
+        {"fill": {"target": EDITOR, "value": "Make this word bold"}},
+        {"expect-absent": "editor-toolbar"},
+        {"select-text": {"target": EDITOR, "text": "word"}},
+        {"expect-visible": "editor-toolbar"},
+        {"press": "Control+B"},
+        {"expect-text": {"target": {"css": ".rich-text b"}, "text": "word"}},
+        # A key pressed in an element, then one where the focus is: typed at the end.
+        {"press": {"key": "End", "target": EDITOR}},
+        {"press": "!"},
+        {"expect-text": {"target": EDITOR, "text": "Make this word bold!"}},
+    )
+    run = run_guide(browser, playwright, editor_config, g, "web", "en", editor_url)
+    (frame,) = run.steps[0].frames
+    assert [m.number for m in frame.marks] == [1, 2, 3, 4]
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_editors_pages_rich_text_example_runs(
+    browser: Browser, playwright: Playwright, editor_config: Config, editor_url: str, lang: str
+) -> None:
+    page = (DOCS / lang / "targets.md").read_text("utf-8")
+    example = page.split("```yaml\nsteps:\n", 1)[1].split("```", 1)[0]
+    head = "id: notice\ntitle: {ja: t, en: t}\nsummary: {ja: s, en: s}\nsteps:\n"
+    g = Guide.model_validate(yaml.safe_load(head + example))
+    config = replace(editor_config, languages=("ja", "en"))
+    run = run_guide(browser, playwright, config, g, "web", lang, editor_url)
+    bold = run.steps[1].frames[0]
+    assert [m.number for m in bold.marks] == [1]  # the toolbar, shown by the selection
+
+
+@pytest.mark.parametrize(
+    ("target", "wanted"),
+    [
+        ("publish", "no element with test id 'publish'; did you mean test id 'publish-now'?"),
+        (
+            {"role": "button", "name": "Publish it"},
+            "no element with role button named 'Publish it'; did you mean button 'Publish'?",
+        ),
+        # A link that became a button is named with its new role.
+        (
+            {"role": "link", "name": "Publish"},
+            "no element with role link named 'Publish'; did you mean button 'Publish' or",
+        ),
+        ({"label": "Titel"}, "no element with label 'Titel'; did you mean label 'Title:'?"),
+        # A renamed label is found by the field's name and id, which stayed.
+        ({"label": "Year"}, "no element with label 'Year'; did you mean label 'Published:'?"),
+        (
+            {"placeholder": "Search catalog"},
+            "no element with placeholder 'Search catalog'; "
+            "did you mean placeholder 'Search the catalogue'?",
+        ),
+        ({"text": "Publsh"}, "no element with text 'Publsh'; did you mean text 'Publish'"),
+        # A search box labelled by a picture has no label text, but an accessible name.
+        ({"label": "Search"}, "no element with label 'Search'; did you mean img 'Search' or"),
+        ({"css": "#nothing"}, "no element with CSS selector '#nothing'"),
+    ],
+    ids=[
+        "testid",
+        "role",
+        "role-changed",
+        "label",
+        "label-renamed",
+        "placeholder",
+        "text",
+        "picture-label",
+        "css",
+    ],
+)
+def test_a_missing_target_names_the_nearest_of_its_kind_on_the_screen(
+    browser: Browser,
+    playwright: Playwright,
+    editor_config: Config,
+    editor_url: str,
+    target: Any,
+    wanted: str,
+) -> None:
+    g = guide({"highlight": target})
+    with pytest.raises(GuideFailed) as failed:
+        run_guide(browser, playwright, editor_config, g, "web", "en", editor_url)
+    assert failed.value.failure.reason.startswith(wanted)
+    assert failed.value.failure.missing
+
+
+def test_a_failure_other_than_a_missing_target_is_not_drift(
+    browser: Browser, playwright: Playwright, editor_config: Config, editor_url: str
+) -> None:
+    g = guide(
+        {"fill": {"target": EDITOR, "value": "Some words"}},
+        {"select-text": {"target": EDITOR, "text": "other"}},
+    )
+    with pytest.raises(GuideFailed) as failed:
+        run_guide(browser, playwright, editor_config, g, "web", "en", editor_url)
+    failure = failed.value.failure
+    assert failure.reason == "no 'other' to select in CSS selector '.rich-text [contenteditable]'"
+    assert failure.action == "select-text CSS selector '.rich-text [contenteditable]'"
+    assert not failure.missing
+
+
+GUIDE_HEAD = """\
+id: {id}
+title: {{ja: t, en: t}}
+summary: {{ja: s, en: s}}
+steps:
+"""
+
+
+def lint_steps(folder: Path, body: str) -> list[str]:
+    steps = folder / "steps"
+    steps.mkdir(exist_ok=True)
+    (steps / "g.yml").write_text(GUIDE_HEAD.format(id="g") + body, "utf-8")
+    config = Config(root=folder, languages=("ja", "en"))
+    report = lint([steps], config, dt.date(2026, 11, 26))
+    return [f"{p.line}:{p.column}: {p.message}" for p in report.errors]
+
+
+def test_lint_refuses_a_plain_string_target_that_cannot_be_a_test_id(tmp_path: Path) -> None:
+    body = """\
+  - text: {ja: ①②③④⑤, en: ①②③④⑤}
+    actions:
+      - tap: "#id_title"
+      - tap: .btn
+      - fill: {target: "input[name=q]", value: x}
+      - tap: Save and add another
+      - tap: 送信
+      - expect-visible: submit-button
+      - expect-visible: nav.home
+      - expect-visible: user_menu
+      - press: {key: Enter, target: "div > a"}
+    web:
+      crop: {element: "#content"}
+redact: [".secret"]
+"""
+    assert lint_steps(tmp_path, body) == [
+        """7:14: '#id_title' looks like a CSS selector, not a test id; write {css: "#id_title"} """
+        "or, better, {label: …}",
+        """8:14: '.btn' looks like a CSS selector, not a test id; write {css: ".btn"} """
+        "or, better, {role: …, name: …}",
+        "9:24: 'input[name=q]' looks like a CSS selector, not a test id; write "
+        """{css: "input[name=q]"} or, better, {label: …}""",
+        "10:14: 'Save and add another' is not a test id (test ids are letters, digits, -, _ and "
+        """.); to find the element by what it shows, write {text: "Save and add another"} or """
+        """{role: …, name: "Save and add another"}""",
+        "11:14: '送信' is not a test id (test ids are letters, digits, -, _ and .); to find the "
+        """element by what it shows, write {text: "送信"} or {role: …, name: "送信"}""",
+        """15:37: 'div > a' looks like a CSS selector, not a test id; write {css: "div > a"} """
+        "or, better, {role: …, name: …}",
+        """17:23: '#content' looks like a CSS selector, not a test id; write {css: "#content"} """
+        "or, better, {role: …, name: …}",
+        """18:10: '.secret' looks like a CSS selector, not a test id; write {css: ".secret"} """
+        "or, better, {role: …, name: …}",
+    ]
+
+
+def test_lint_names_an_unknown_key_and_checks_the_new_targets_languages(tmp_path: Path) -> None:
+    body = """\
+  - text: {ja: ①, en: ①}
+    actions:
+      - fill: {target: {label: {ja: 名前}}, value: x}
+      - press: Ctrl+B
+      - press: {key: Entr}
+      - press: Control++
+      - press: Shift+ArrowLeft
+      - press: a
+      - select-text: {target: {placeholder: {ja: 検索, en: Search}}, text: {ja: 語}}
+"""
+    assert lint_steps(tmp_path, body) == [
+        "7:32: missing en translation of steps[0].actions[0].fill.target.label; add en: …",
+        "8:16: unknown modifier 'Ctrl' in 'Ctrl+B' (did you mean 'Control'?)",
+        "9:22: unknown key 'Entr' (did you mean 'Enter'?)",
+        "13:74: missing en translation of steps[0].actions[6].select-text.text; add en: …",
+    ]
+
+
+@pytest.fixture(scope="module")
+def drifted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Django docs project whose app renamed the Year field's label to Published,
+    with one more guide that fails at once for a reason other than a missing element."""
+    project = tmp_path_factory.mktemp("djangolib") / "docs"
+    django_admin.make_project(project)
+    models = project / "app" / "books" / "models.py"
+    renamed = models.read_text().replace(
+        "year = models.PositiveIntegerField()", 'year = models.PositiveIntegerField("Published")'
+    )
+    assert renamed != models.read_text()
+    models.write_text(renamed)
+    (project / "steps" / "no-dialog.yml").write_text(
+        GUIDE_HEAD.format(id="no-dialog")
+        + """\
+  - text: {ja: ①, en: ①}
+    actions:
+      - accept-dialog:
+platforms: [web]
+""",
+        "utf-8",
+    )
+    return project
+
+
+def test_drift_in_a_real_app_is_named_with_its_new_label_and_run_once(
+    drifted: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    traced: list[list[str]] = []
+    real_execute = capture_module.execute
+
+    def observed(config: Config, jobs: Any, **options: Any) -> Any:
+        if options.get("trace_dir") is not None:
+            traced.append([job.guide.id for job in jobs])
+        return real_execute(config, jobs, **options)
+
+    monkeypatch.setattr(capture_module, "execute", observed)
+    monkeypatch.chdir(drifted)
+    monkeypatch.setenv("CI", "true")
+    monkeypatch.setenv("LIBRARY_PASSWORD", django_admin.PASSWORD)
+    args = ["check", "--platform", "web", "--lang", "en", "--workers", "1"]
+    args += ["--guide", "add-book", "--guide", "no-dialog"]
+    assert cli.main(args) == 1
+    err = capsys.readouterr().err
+    # Title and Author were found by their labels and filled; the renamed Year was not.
+    assert (
+        "add-book › step 2 'fill-in' (steps/add-book.yml:13) › web/en: fill label 'Year' — "
+        "no element with label 'Year'; did you mean label 'Published:'?"
+    ) in err
+    assert "no-dialog › step 1" in err and "no dialog was opened" in err
+    # Only the run that failed for another reason ran again, with a trace.
+    assert traced == [["no-dialog"]]
+    traces = drifted / ".guidegen" / "traces"
+    assert sorted(p.name for p in traces.iterdir()) == ["no-dialog-web-en.zip"]
+    assert "trace: .guidegen/traces/no-dialog-web-en.zip" in err
+    assert "add-book-web-en.zip" not in err
+
+
+def test_with_trace_a_run_with_a_missing_target_keeps_its_trace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.guidegen]\nshop_dir = "app"\nlanguages = ["en"]\nplatforms = ["web"]\n'
+        'start_url = "/index.html"\n',
+        "utf-8",
+    )
+    shutil.copytree(EDITOR_APP, tmp_path / "app")
+    (tmp_path / "steps").mkdir()
+    (tmp_path / "steps" / "publish.yml").write_text(
+        GUIDE_HEAD.format(id="publish").replace("ja: t, ", "").replace("ja: s, ", "")
+        + "  - text: {en: ①}\n    actions: [{tap: publish}]\n",
+        "utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CI", "true")
+    assert cli.main(["check", "--trace"]) == 1
+    err = capsys.readouterr().err
+    assert "no element with test id 'publish'; did you mean test id 'publish-now'?" in err
+    assert "trace: .guidegen/traces/publish-web-en.zip" in err
+    assert (tmp_path / ".guidegen" / "traces" / "publish-web-en.zip").is_file()
