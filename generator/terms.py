@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -229,7 +230,10 @@ def _titles(loaded: Sequence[Loaded], languages: Sequence[str]) -> dict[str, dic
 
 
 def guide_problems(
-    item: Loaded, terms: TermList, titles: Mapping[str, Mapping[str, str]]
+    item: Loaded,
+    terms: TermList,
+    titles: Mapping[str, Mapping[str, str]],
+    languages: Sequence[str],
 ) -> list[Problem]:
     """Variants, unlinked guide titles and {guide:ID} references in one guide."""
     data, name = item.data, str(item.path)
@@ -239,19 +243,15 @@ def guide_problems(
     problems: list[Problem] = []
     for loc, may_link in _texts(data):
         value = _get(data, loc)
-        texts = {lang: value for lang in terms.terms} if isinstance(value, str) else value
+        # A text written once, not per language, is every language's.
+        texts = dict.fromkeys(languages, value) if isinstance(value, str) else value
         if not isinstance(texts, dict):
             continue
         for lang, text in texts.items():
             if not isinstance(text, str):
                 continue
             start = item.positions.of((*loc, lang) if isinstance(value, dict) else loc)
-
-            def at(
-                match: re.Match[str], text: str = text, start: tuple[int, int] = start
-            ) -> tuple[int, int]:
-                return _in_source(item.source, start, text, match)
-
+            at = partial(_in_source, item.source, start, text)
             if terms.path is not None:
                 for term in terms.terms.get(lang, ()):
                     for match in term.pattern.finditer(text):
@@ -361,7 +361,7 @@ def term_problems(config: Config, loaded: Sequence[Loaded]) -> list[Problem]:
     titles = _titles([*others, *loaded], config.languages)
     problems = list(terms.problems)
     for item in loaded:
-        problems.extend(guide_problems(item, terms, titles))
+        problems.extend(guide_problems(item, terms, titles, config.languages))
     problems.extend(facts_term_problems(config, terms))
     problems.extend(page_term_problems(config, terms, titles))
     return problems
