@@ -53,7 +53,7 @@ from generator.server import serve  # noqa: E402
 def copy_project(target: Path) -> None:
     for name in ("steps", "mockshop"):
         shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("preview"))
-    for name in ("pyproject.toml", "facts.yml"):
+    for name in ("pyproject.toml", "facts.yml", "terms.yml"):
         if (ROOT / name).is_file():
             shutil.copy(ROOT / name, target / name)
 

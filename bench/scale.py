@@ -38,6 +38,7 @@ COPIED = (
     "mkdocs.yml",
     "mkdocs.en.yml",
     "facts.yml",
+    "terms.yml",
     "search-synonyms.yml",
 )
 # Render and capture trust what they read of a file only once its time is

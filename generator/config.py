@@ -200,6 +200,12 @@ class Config:
         "(`<!-- fact id -->…<!-- /fact -->`) share, each stated once.",
         "",
     )
+    terms: str = _help(
+        "YAML file of the words the pages use, per language: for each idea the word "
+        "to use and the variants to avoid; lint warns where a guide, fact or "
+        "hand-written page uses a variant.",
+        "",
+    )
     start_url: str = _help(
         "Path each run opens first, relative to the app's URL; {platform}, {lang} "
         "and {scenario} are filled in.",

@@ -33,6 +33,7 @@ from generator.model import (
     steps_for,
 )
 from generator.page_pictures import picture_problems
+from generator.terms import term_problems
 
 SCHEMA_FILE = Path(generator.__file__).parent / "schema" / "guide.schema.json"
 PROJECT_SCHEMA = Path(".guidegen") / "guide.schema.json"
@@ -341,7 +342,7 @@ class _Checker:
         allowed = ", ".join(f"{{{p}}}" for p in PLACEHOLDERS)
         for match in PLACEHOLDER_RE.finditer(text):
             word = match.group(1)
-            if word in PLACEHOLDERS:
+            if word in PLACEHOLDERS or word.startswith("guide:"):  # terms.py checks it
                 continue
             hint = suggest(word, list(PLACEHOLDERS))
             if hint.startswith(";"):
@@ -758,6 +759,7 @@ def lint(paths: Sequence[Path], config: Config, today: dt.date | None = None) ->
             (setups if is_setup(item.path) else guides).append(item.guide)
     problems.extend(picture_problems(config, guides, known))
     problems.extend(order_problems(config, known))
+    problems.extend(term_problems(config, loaded))
     return LintReport(
         tuple(guides), tuple(sorted(set(problems))), len(files), tuple(setups), shared.facts
     )

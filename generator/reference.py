@@ -167,6 +167,7 @@ CONFIG_EXAMPLES: dict[str, str] = {
     "base_url": 'base_url = "https://staging.example.com/"',
     "scenarios": 'scenarios = "mockshop/scenarios.json"',
     "facts": 'facts = "facts.yml"',
+    "terms": 'terms = "terms.yml"',
     "start_url": 'start_url = "/?platform={platform}&lang={lang}&scenario={scenario}"',
     "ready": "ready = \"body[data-ready='true']\"",
     "clock": 'clock = "2026-11-26T10:00:00+09:00"',

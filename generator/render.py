@@ -16,7 +16,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePath
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from generator import layout, page_pictures, parallel
 from generator.config import Config
@@ -46,11 +46,11 @@ WORDS = {
     "ja": {
         "before": "始める前に",
         "steps": "手順",
-        "facts": "この手順の根拠",
-        "checked": "最終確認",
-        "source": "出典",
-        # How a fact's source and date follow it: full-width brackets in Japanese.
-        "aside": "（{source}、{checked}）",
+        "sources": "参考情報",
+        # A source's last review, after its link: full-width brackets in Japanese.
+        "checked": "（{date}確認）",
+        # A guide named in a note or warning, as Japanese quotes a title.
+        "guide_link": "「{link}」",
         "related": "関連するガイド",
         "step": "手順",
         "screen": " の画面",
@@ -63,10 +63,9 @@ WORDS = {
     "en": {
         "before": "Before you start",
         "steps": "Steps",
-        "facts": "What this guide rests on",
-        "checked": "last reviewed",
-        "source": "source",
-        "aside": " ({source}; {checked})",
+        "sources": "Sources",
+        "checked": " (reviewed {date})",
+        "guide_link": "{link}",
         "related": "Related guides",
         "step": "Step",
         "screen": " screen",
@@ -178,11 +177,37 @@ def _indent(block: str, spaces: int) -> str:
     return "\n".join(pad + line if line else "" for line in block.splitlines())
 
 
-def _admonition(kind: str, text: Localized | None, lang: str, config: Config, platform: str) -> str:
+def _admonition(
+    kind: str,
+    text: Localized | None,
+    lang: str,
+    config: Config,
+    platform: str,
+    guides: Mapping[str, Guide],
+) -> str:
     if text is None:
         return ""
     shown = escape(step_text(text.get(lang), config, platform, lang))
+    shown = _guide_links(shown, guides, lang, config)
     return f'!!! {kind} "{words(lang)[kind]}"\n\n    {shown}\n'
+
+
+# {guide:ID} in a note or warning, as escape() leaves it.
+_GUIDE_REF = re.compile(r"\\\{guide:([a-z0-9-]+)\\\}")
+
+
+def _guide_links(shown: str, guides: Mapping[str, Guide], lang: str, config: Config) -> str:
+    """Escaped text with each {guide:ID} made a link to that guide, named by its title
+    (lint reports an unknown id; it is left as it is written)."""
+
+    def link(match: re.Match[str]) -> str:
+        other = guides.get(match.group(1))
+        if other is None:
+            return match.group(0)
+        title = escape(guide_text(other.title.get(lang), config, other, lang))
+        return words(lang)["guide_link"].format(link=f"[{title}]({other.id}.md)")
+
+    return _GUIDE_REF.sub(link, shown)
 
 
 def _picture(
@@ -209,6 +234,7 @@ def platform_section(
     config: Config,
     images: Pictures,
     prefix: str = "../../",
+    guides: Mapping[str, Guide] | None = None,
 ) -> str:
     items = []
     for step in steps_for(guide, platform):  # type: ignore[arg-type]
@@ -216,8 +242,8 @@ def platform_section(
         picture = images.get((platform, guide.id, step.id))
         if picture:
             parts.append(_picture(picture, step, config, platform, lang, prefix))
-        parts.append(_admonition("note", step.note, lang, config, platform))
-        parts.append(_admonition("warning", step.warning, lang, config, platform))
+        parts.append(_admonition("note", step.note, lang, config, platform, guides or {}))
+        parts.append(_admonition("warning", step.warning, lang, config, platform, guides or {}))
         block = "\n\n".join(part.rstrip() for part in parts if part)
         items.append(f"{step.number}. " + _indent(block, 4).lstrip())
     return "\n\n".join(items)
@@ -276,16 +302,40 @@ def review_date(day: dt.date, lang: str) -> str:
     return f"{day:%B} {day.day}, {day.year}"
 
 
-def _source_link(url: str, label: str) -> str:
-    """A link to the source, or its address as text when readers could not open it."""
+def source_name(url: str) -> str:
+    """A source's address to read: its host and path, the parts apart (a line
+    breaks between them, never inside a word), the middle of a long path left out."""
     parts = urlsplit(url)
-    host = parts.hostname or url
+    host = (parts.hostname or url).removeprefix("www.")
+    path = [unquote(p) for p in parts.path.split("/") if p]
+    if len(path) > 3:
+        path = [path[0], "…", *path[-2:]]
+    return " › ".join([host, *path])
+
+
+def _source_link(url: str) -> str:
+    """A link to the source, or its address as text when readers could not open it."""
+    name = escape(source_name(url))
     if not is_public(url):
-        return f"{label}: {escape(host + parts.path.rstrip('/'))}"
+        return name
     # The URL is already free of whitespace (the model checks it); brackets and
     # parentheses are percent-encoded so they cannot end the Markdown link early.
     safe = quote(url, safe=":/?#@!$&'*+,;=%-._~")
-    return f"[{label}: {escape(host)}]({safe})"
+    return f"[{name}]({safe})"
+
+
+def _sources(facts: Sequence[Fact], lang: str) -> str:
+    """The facts' sources, each once with its latest review, in a collapsed box:
+    there for a reader who wants them, not a screen of addresses for every other."""
+    w = words(lang)
+    checked: dict[str, dt.date] = {}
+    for fact in facts:
+        checked[fact.source] = max(fact.checked, checked.get(fact.source, fact.checked))
+    lines = [
+        f"    - {_source_link(url)}{w['checked'].format(date=review_date(day, lang))}"
+        for url, day in checked.items()
+    ]
+    return f'??? info "{w["sources"]}"\n\n' + "\n".join(lines)
 
 
 def guide_facts(guide: Guide, shared: Mapping[str, SharedFact]) -> list[Fact]:
@@ -324,37 +374,29 @@ def guide_page(
         f"# {title_text(text(guide.title))}",
         escape(text(guide.summary)),
     ]
-    if guide.prerequisites:
-        lines = "\n".join(f"    - {escape(text(p))}" for p in guide.prerequisites)
+    facts = guide_facts(guide, shared or {})
+    # What to know before starting: the prerequisites, then the rules the guide rests on.
+    before = [*guide.prerequisites, *(f.text for f in facts)]
+    if before:
+        lines = "\n".join(f"    - {escape(text(item))}" for item in before)
         out.append(f'!!! info "{w["before"]}"\n\n{lines}')
     tabs = []
     for platform in config.platforms:
         if platform not in guide.platforms:
             continue
         label = config.devices[platform].label[lang]
-        section = platform_section(guide, platform, lang, config, images, prefix)
+        section = platform_section(guide, platform, lang, config, images, prefix, guides)
         play = walkthrough_control(walkthroughs or {}, platform, guide.id, lang, label)
         section = f"{play}\n\n{section}" if play else section
         tabs.append(_tab(label, section))
     out.append(f"## {w['steps']}\n\n{_BEFORE_TABS}\n\n" + "\n\n".join(tabs))
     out.append(_choose_tab_script(config, lang))
-    if guide.facts:
-        facts = [
-            f"- {escape(text(f.text))}"
-            + w["aside"].format(
-                source=_source_link(f.source, w["source"]),
-                checked=f"{w['checked']}: {review_date(f.checked, lang)}",
-            )
-            for f in guide_facts(guide, shared or {})
-        ]
-        out.append(f"## {w['facts']}\n\n" + "\n".join(facts))
     related = [guides[r] for r in guide.related if guides and r in guides]
     if related:
-        links = [
-            f"- [{escape(text(r.title, r))}]({r.id}.md): {escape(text(r.summary, r))}"
-            for r in related
-        ]
+        links = [f"- [{escape(text(r.title, r))}]({r.id}.md)" for r in related]
         out.append(f"## {w['related']}\n\n" + "\n".join(links))
+    if facts:
+        out.append(_sources(facts, lang))
     return "\n\n".join(out) + "\n"
 
 

@@ -54,7 +54,7 @@ def copy_project(target: Path) -> Path:
 
     shutil.copytree(ROOT / "docs", target / "docs", ignore=generated)
     shutil.copytree(ROOT / "generator" / "schema", target / "generator" / "schema")
-    for config in [*ROOT.glob("mkdocs*.yml"), ROOT / "facts.yml"]:
+    for config in [*ROOT.glob("mkdocs*.yml"), ROOT / "facts.yml", ROOT / "terms.yml"]:
         shutil.copy(config, target / config.name)
     shutil.copy(ROOT / "pyproject.toml", target / "pyproject.toml")
     share_caches(target)

@@ -40,6 +40,7 @@ COPIED_FILES = (
     "pyproject.toml",
     "search-synonyms.yml",
     "facts.yml",
+    "terms.yml",
 )
 # The site is served from this folder of the server, and built for it.
 SUB_PATH = "help/"

@@ -171,7 +171,7 @@ def test_a_source_readers_cannot_open_is_text_not_a_link() -> None:
     report = lint([config.path("steps_dir")], config, TODAY)
     guide = next(g for g in report.guides if g.id == "file-claim")
     page = guide_page(guide, "ja", config, {}, None, report.facts)
-    assert "出典: help.komorebi-market.example/marketplace/guarantee" in page
+    assert "help.komorebi-market.example › marketplace › guarantee" in page
     assert "](https://help.komorebi-market.example" not in page
     public = Fact(
         text={"ja": "事実", "en": "Fact"},  # type: ignore[arg-type]
@@ -179,7 +179,7 @@ def test_a_source_readers_cannot_open_is_text_not_a_link() -> None:
         checked=TODAY,
     )
     page = guide_page(guide.model_copy(update={"facts": (public,)}), "en", config, {})
-    assert "[source: www.otona-life.com](https://www.otona-life.com/x)" in page
+    assert "[otona-life.com › x](https://www.otona-life.com/x)" in page
 
 
 def test_a_changed_fact_changes_on_every_page_that_shows_it(tmp_path: Path) -> None:
@@ -192,7 +192,8 @@ def test_a_changed_fact_changes_on_every_page_that_shows_it(tmp_path: Path) -> N
         )
     (tmp_path / "mockshop").mkdir()
     shutil.copy(ROOT / "mockshop" / "scenarios.json", tmp_path / "mockshop" / "scenarios.json")
-    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    for name in ("pyproject.toml", "terms.yml"):
+        shutil.copy(ROOT / name, tmp_path / name)
     data = yaml.safe_load((ROOT / "facts.yml").read_text("utf-8"))
     rule = next(f for f in data["facts"] if f["id"] == "two-week-rule")
     old = rule["text"]

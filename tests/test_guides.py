@@ -74,7 +74,7 @@ def test_three_runs_give_identical_bytes(browser, playwright, shop_url, platform
 def copy_project(target: Path) -> Path:
     for name in ("steps", "mockshop"):
         shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("preview"))
-    for name in ("pyproject.toml", "facts.yml"):
+    for name in ("pyproject.toml", "facts.yml", "terms.yml"):
         shutil.copy(ROOT / name, target / name)
     return target
 

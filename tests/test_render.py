@@ -111,7 +111,7 @@ def test_raw_html_in_every_field_is_rendered_as_text(tmp_path):
     assert 'description: "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;' in page
 
 
-def test_facts_show_their_source_and_review_date(tmp_path):
+def test_facts_come_before_the_steps_and_their_sources_fold_away(tmp_path):
     guide = make_guide(
         facts=[
             {
@@ -123,19 +123,21 @@ def test_facts_show_their_source_and_review_date(tmp_path):
     )
     ja = guide_page(guide, "ja", config(tmp_path), {})
     en = guide_page(guide, "en", config(tmp_path), {})
-    assert "## この手順の根拠" in ja
+    assert '!!! info "始める前に"\n\n    - 返金されます。\n\n## 手順' in ja
+    # Collapsed, a readable address as the link's text: spaces where a line may break.
     assert (
-        "- 返金されます。（[出典: help.komorebi.co.jp]"
-        "(https://help.komorebi.co.jp/a_%28b%29?q=%5B1%5D)、最終確認: 2026年11月26日）"
+        '??? info "参考情報"\n\n    - [help.komorebi.co.jp › a\\_(b)]'
+        "(https://help.komorebi.co.jp/a_%28b%29?q=%5B1%5D)（2026年11月26日確認）"
     ) in ja
-    assert "last reviewed: November 26, 2026" in en
+    assert '??? info "Sources"' in en and "(reviewed November 26, 2026)" in en
 
 
 def test_related_guides_link_by_title_and_skip_unknown_ids(tmp_path):
     other = make_guide(id="other", title={"ja": "別のガイド", "en": "Other"})
     guide = make_guide(related=["other", "missing"])
     page = guide_page(guide, "ja", config(tmp_path), {}, {"other": other, "demo": guide})
-    assert "## 関連するガイド\n\n- [別のガイド](other.md): 概要" in page
+    assert "## 関連するガイド\n\n- [別のガイド](other.md)\n" in page
+    assert "概要" not in page.split("## 関連するガイド")[1], "titles only, no summaries"
     assert "missing" not in page
 
 
