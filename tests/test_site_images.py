@@ -14,10 +14,19 @@ from generator import site_images
 from generator.annotate import GAP_CSS
 from generator.config import Config
 from generator.digests import Digests
+from generator.frames import Box
 from generator.model import Guide, steps_for
 from generator.render import alt_text
 from generator.site_figure import directory_urls, figure, page_prefix
-from generator.site_images import PictureError, site_pictures, widths
+from generator.site_images import (
+    NARROW_LIMIT,
+    NARROW_MAX,
+    NARROW_MIN,
+    PictureError,
+    narrow_crop,
+    site_pictures,
+    widths,
+)
 from tests.conftest import ROOT
 
 GAP = GAP_CSS * 3
@@ -288,3 +297,29 @@ def test_site_images_are_webp_and_much_lighter_than_the_capture(tmp_path):
     one_x = [v.width for v in frame.variants].index(frame.css_width)
     assert sizes[-1] < len(source.read_bytes()) * 0.7, sizes
     assert sizes[one_x] < len(source.read_bytes()) / 3, sizes
+
+
+def test_a_desktop_frame_is_cut_for_narrow_screens_around_its_marks() -> None:
+    crop = Box(0, 0, 1280, 500)
+    # A button at the right: the cut is as wide as NARROW_MIN at least, around it.
+    button = (Box(1000, 100, 120, 40), Box(1130, 105, 30, 30), None)
+    part = narrow_crop(crop, [button], [Box(900, 60, 100, 20)])
+    assert part is not None and NARROW_MIN <= part.width <= NARROW_MAX
+    assert part.x <= 1000 and part.right >= 1160
+    assert part.y == 60, "a text line across the top edge is taken in whole"
+    # A row across the screen: from its start, with its badge.
+    row = (Box(100, 300, 1080, 60), Box(70, 315, 30, 30), Box(100, 280, 1080, 100))
+    part = narrow_crop(crop, [row], [])
+    assert part is not None and part.width == NARROW_MAX
+    assert part.x <= 70 and part.right > 100 + 300
+    # Marks further apart than NARROW_MAX: all of them while NARROW_LIMIT allows.
+    apart = [
+        (Box(116, 188, 509, 57), Box(82, 202, 30, 30), None),
+        (Box(615, 188, 77, 57), Box(615, 155, 30, 30), None),
+    ]
+    part = narrow_crop(crop, apart, [])
+    assert part is not None and NARROW_MAX < part.width <= NARROW_LIMIT
+    assert part.x <= 82 and part.right >= 692
+    # Narrow enough already, or nothing marked: no second cut.
+    assert narrow_crop(Box(0, 0, 500, 400), [button], []) is None
+    assert narrow_crop(crop, [], []) is None
