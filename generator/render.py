@@ -25,7 +25,6 @@ from generator.facts import FILLED_RE, in_code, is_public, outside_code, page_fi
 from generator.files import remove_stale, write_atomic
 from generator.model import (
     CIRCLED,
-    CIRCLED_RE,
     Fact,
     Guide,
     Localized,
@@ -52,9 +51,6 @@ WORDS = {
         # How a fact's source and date follow it: full-width brackets in Japanese.
         "aside": "（{source}、{checked}）",
         "related": "関連するガイド",
-        "step": "手順",
-        "screen": " の画面",
-        "marks": "画像の印",
         "note": "補足",
         "warning": "注意",
         "guides": "手順ガイド",
@@ -68,9 +64,6 @@ WORDS = {
         "source": "source",
         "aside": " ({source}; {checked})",
         "related": "Related guides",
-        "step": "Step",
-        "screen": " screen",
-        "marks": "marked",
         "note": "Note",
         "warning": "Warning",
         "guides": "Guides",
@@ -141,36 +134,49 @@ def guide_text(text: str, config: Config, guide: Guide, lang: str) -> str:
     return text
 
 
+# Where a mark is in its picture, by thirds across and down.
+_PLACES = {
+    "ja": (("左上", "上部中央", "右上"), ("左側", "中央", "右側"), ("左下", "下部中央", "右下")),
+    "en": (
+        ("at the top left", "at the top", "at the top right"),
+        ("on the left", "in the centre", "on the right"),
+        ("at the bottom left", "at the bottom", "at the bottom right"),
+    ),
+}
+
+
+def _place(x: float, y: float, lang: str) -> str:
+    rows = _PLACES.get(lang, _PLACES["en"])
+    return rows[min(int(y * 3), 2)][min(int(x * 3), 2)]
+
+
 def alt_text(
     step: PlatformStep,
     config: Config,
     platform: str,
     lang: str,
     part: tuple[int, int] | None = None,
-    marks: Sequence[int] | None = None,
+    spots: Sequence[tuple[int, float, float]] = (),
 ) -> str:
-    """What the step's image shows, for readers who cannot see it.
-
-    The step text names the marked elements; the circled numbers are kept in it
-    and listed at the end, so a screen-reader user hears which mark is which.
-    A frame of a multi-screen step says which of the screens it is (part) and
-    lists only the marks drawn on it.
-    """
-    w = words(lang)
+    """What the step's picture shows, for readers who cannot see it: whose
+    screen (and which of the step's screens), what the step does there (its
+    text names the marked elements by their circled numbers), and where in the
+    picture each mark is (spots: mark number, centre as fractions of the
+    picture; frames.json records them)."""
     device = config.devices[platform].label[lang]  # type: ignore[index]
     text = " ".join(step_text(step.text.get(lang), config, platform, lang).split())
-    if marks is None:
-        circled = CIRCLED_RE.findall(text)
-    else:
-        circled = [CIRCLED[n - 1] for n in marks if 0 < n <= len(CIRCLED)]
-    screen = w["screen"] if part is None else f"{w['screen']} {part[0]}/{part[1]}"
+    places = [(CIRCLED[n - 1], _place(x, y, lang)) for n, x, y in spots if 0 < n <= len(CIRCLED)]
     if lang == "ja":
-        head = f"{w['step']} {step.number}{screen}（{device}）"
-        tail = f"（{w['marks']}: {''.join(circled)}）" if circled else ""
-    else:
-        head = f"{w['step']} {step.number}{screen} ({device})"
-        tail = f" ({w['marks']} {' '.join(circled)})" if circled else ""
-    return f"{head}: {text}{tail}"
+        screen = f"{device}の画面" + (f"（{part[1]}つのうち{part[0]}つ目）" if part else "")
+        where = "、".join(f"{mark}は{place}" for mark, place in places)
+        if where and not text.endswith(("。", "！", "？", "」", "）")):
+            text += "。"
+        return f"{screen}。{text}" + (f"印の位置：{where}。" if where else "")
+    screen = f"{device} screen" + (f" {part[0]} of {part[1]}" if part else "")
+    where = ", ".join(f"{mark} {place}" for mark, place in places)
+    if where and not text.endswith((".", "!", "?")):
+        text += "."
+    return f"{screen}: {text}" + (f" Marks: {where}." if where else "")
 
 
 def _indent(block: str, spaces: int) -> str:
@@ -191,12 +197,8 @@ def _picture(
     """The step's frames: lazy-loaded, each linking to its sharpest size, which
     the lightbox in site.js opens in place (without JavaScript, the link does)."""
     count = len(picture.light)
-    if count == 1:
-        # Marks recorded in frames.json, else (older captures) the text's numbers.
-        marks = picture.light[0].marks or None
-        return figure(picture, [alt_text(step, config, platform, lang, None, marks)], prefix)
     alts = [
-        alt_text(step, config, platform, lang, (number, count), frame.marks)
+        alt_text(step, config, platform, lang, (number, count) if count > 1 else None, frame.spots)
         for number, frame in enumerate(picture.light, start=1)
     ]
     return figure(picture, alts, prefix)

@@ -86,6 +86,9 @@ class SiteFrame:
     variants: tuple[Variant, ...]  # narrowest first; the last is the sharpest
     # The part around its marks that narrow screens show instead (desktop frames).
     narrow: SiteFrame | None = None
+    # Where each mark is: its number and the centre of its outline, as fractions
+    # of the frame's width and height (for the alt text); empty in older captures.
+    spots: tuple[tuple[int, float, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -472,10 +475,25 @@ def _frames(
                     docs,
                     jobs,
                 )
+        spots = _spots(frame_meta) if frame_meta else ()
         frames.append(
-            SiteFrame(round(css_width), round(css_height), marks, tuple(variants), narrow)
+            SiteFrame(round(css_width), round(css_height), marks, tuple(variants), narrow, spots)
         )
     return tuple(frames)
+
+
+def _spots(meta: _FrameMeta) -> tuple[tuple[int, float, float], ...]:
+    if meta.crop is None or len(meta.drawn) != len(meta.marks):
+        return ()
+    crop = meta.crop
+    return tuple(
+        (
+            number,
+            min(max((outline.x + outline.width / 2 - crop.x) / crop.width, 0.0), 1.0),
+            min(max((outline.y + outline.height / 2 - crop.y) / crop.height, 0.0), 1.0),
+        )
+        for number, (outline, _, _) in zip(meta.marks, meta.drawn, strict=True)
+    )
 
 
 def _narrow(

@@ -51,13 +51,13 @@ def test_yaml_text_cannot_inject_html_or_markdown():
 def test_a_page_has_a_tab_per_platform_with_numbered_steps_and_images(tmp_path):
     c = config(tmp_path)
     variants = (Variant("assets/screenshots/ios/demo/step-1.1.390.webp", 390, 664),)
-    frame = SiteFrame(390, 664, (1,), variants)
+    frame = SiteFrame(390, 664, (1,), variants, spots=((1, 0.5, 0.9),))
     images = {("ios", "demo", "step-1"): StepPicture((frame,), (), True)}
     page = guide_page(make_guide(), "ja", c, images)
     assert '=== "iPhone"' in page and '=== "Android"' in page and '=== "パソコン"' in page
     assert "1. ①ボタンをタップします。" in page
     assert "1. ①ボタンをクリックします。" in page
-    assert 'alt="手順 1 の画面（iPhone）: ①ボタンをタップします。（画像の印: ①）"' in page
+    assert 'alt="iPhoneの画面。①ボタンをタップします。印の位置：①は下部中央。"' in page
     assert 'srcset="../../assets/screenshots/ios/demo/step-1.1.390.webp 390w"' in page
     assert 'width="390" height="664" data-css-width="390" loading="lazy"' in page
     assert page.count("<img ") == 1

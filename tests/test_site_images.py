@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 from pathlib import Path, PurePath
 
 import pytest
@@ -266,15 +267,20 @@ def test_urls_are_relative_to_the_built_page(tmp_path):
     assert page_prefix(guide, directory_urls(mkdocs)) == "../"
 
 
-def test_alt_text_of_a_frame_names_its_part_and_its_marks():
+def test_alt_text_says_whose_screen_what_is_done_and_where_each_mark_is():
     step = steps_for(guide(["ios"]), "ios")[0]
     config = Config(root=Path("."))
-    assert alt_text(step, config, "ios", "ja", (2, 2), (2,)) == (
-        "手順 1 の画面 2/2（iPhone）: ①と②（画像の印: ②）"
+    # No step number and no label: the screen, the step's words, the marks' places.
+    assert alt_text(step, config, "ios", "ja", (2, 2), [(2, 0.9, 0.1)]) == (
+        "iPhoneの画面（2つのうち2つ目）。①と②。印の位置：②は右上。"
     )
-    assert alt_text(step, config, "ios", "en", (1, 2), (1,)) == (
-        "Step 1 screen 1/2 (iPhone): ① and ② (marked ①)"
+    assert alt_text(step, config, "ios", "en", (1, 2), [(1, 0.5, 0.5), (2, 0.1, 0.9)]) == (
+        "iPhone screen 1 of 2: ① and ②. Marks: ① in the centre, ② at the bottom left."
     )
+    assert alt_text(step, config, "ios", "ja") == "iPhoneの画面。①と②"
+    # Japanese: full-width punctuation, no half-width space.
+    alt = alt_text(step, config, "ios", "ja", None, [(1, 0.1, 0.5)])
+    assert not re.search(r"[:()]| (?=[^\x00-\x7f])", alt), alt
 
 
 def test_site_images_are_webp_and_much_lighter_than_the_capture(tmp_path):
