@@ -15,8 +15,11 @@ import html
 import json
 import re
 from collections.abc import Mapping, Sequence
+from functools import cache
 from pathlib import Path, PurePath
 from urllib.parse import quote, urlsplit
+
+import budoux
 
 from generator import layout, page_pictures, parallel
 from generator.config import Config
@@ -88,8 +91,29 @@ def escape(text: str) -> str:
     the text stays one paragraph and cannot start a code block or a new list.
     """
     flat = " ".join(text.split())
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(flat, quote=False))
-    return _LINE_START.sub(_escape_line_start, escaped)
+    return _LINE_START.sub(_escape_line_start, _inline(flat))
+
+
+def _inline(text: str) -> str:
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+@cache
+def _japanese_phrases() -> budoux.Parser:
+    return budoux.load_default_japanese_parser()
+
+
+def phrased(text: str, lang: str) -> str:
+    """escape(text), and in Japanese, its phrases (BudouX) marked as the only places
+    a line may break: <wbr> between them, in a span that site.css keeps from
+    breaking anywhere else, so こもれびマーケット never breaks mid-word."""
+    if lang != "ja":
+        return escape(text)
+    phrases = _japanese_phrases().parse(" ".join(text.split()))
+    if len(phrases) < 2:
+        return escape(text)
+    joined = "<wbr>".join(_inline(phrase) for phrase in phrases)
+    return '<span class="gg-phrases">' + _LINE_START.sub(_escape_line_start, joined) + "</span>"
 
 
 def title_text(text: str) -> str:
@@ -187,7 +211,7 @@ def _indent(block: str, spaces: int) -> str:
 def _admonition(kind: str, text: Localized | None, lang: str, config: Config, platform: str) -> str:
     if text is None:
         return ""
-    shown = escape(step_text(text.get(lang), config, platform, lang))
+    shown = phrased(step_text(text.get(lang), config, platform, lang), lang)
     return f'!!! {kind} "{words(lang)[kind]}"\n\n    {shown}\n'
 
 
@@ -214,7 +238,7 @@ def platform_section(
 ) -> str:
     items = []
     for step in steps_for(guide, platform):  # type: ignore[arg-type]
-        parts = [escape(step_text(step.text.get(lang), config, platform, lang))]
+        parts = [phrased(step_text(step.text.get(lang), config, platform, lang), lang)]
         picture = images.get((platform, guide.id, step.id))
         if picture:
             parts.append(_picture(picture, step, config, platform, lang, prefix))
@@ -324,10 +348,10 @@ def guide_page(
         "hide: [toc]\n"
         "---",
         f"# {title_text(text(guide.title))}",
-        escape(text(guide.summary)),
+        phrased(text(guide.summary), lang),
     ]
     if guide.prerequisites:
-        lines = "\n".join(f"    - {escape(text(p))}" for p in guide.prerequisites)
+        lines = "\n".join(f"    - {phrased(text(p), lang)}" for p in guide.prerequisites)
         out.append(f'!!! info "{w["before"]}"\n\n{lines}')
     tabs = []
     for platform in config.platforms:

@@ -42,6 +42,12 @@ window.ggShowScheme = function (root) {
     if (shown.getAttribute("srcset") === srcset) return;
     shown.setAttribute("srcset", srcset);
     if (shown.tagName !== "IMG") return;
+    // Hidden (site.css) until the other scheme's picture is in: the old one
+    // would stay on screen meanwhile, a bright picture on a dark page.
+    shown.setAttribute("data-gg-switching", "");
+    var done = function () { shown.removeAttribute("data-gg-switching"); };
+    shown.addEventListener("load", done, { once: true });
+    shown.addEventListener("error", done, { once: true });
     shown.setAttribute("src", shown.getAttribute("data-gg-" + key + "-src"));
     shown.closest("a").setAttribute("href", shown.getAttribute("data-gg-" + key + "-href"));
   });

@@ -205,6 +205,28 @@ _READ_TO_THE_END = """async () => {
   }
 }"""
 
+# Whether the header's site name is cut (an ellipsis, or lines clamped away),
+# and each katakana word of four letters or more in the page's text whose
+# letters stand on more than one line.
+_TITLE_AND_WORDS = """() => {
+  const name = document.querySelector(".md-header__topic:first-child .md-ellipsis");
+  const cut = !!name && (name.scrollWidth > name.clientWidth + 1
+    || name.scrollHeight > name.clientHeight + 1);
+  const split = [];
+  const walker = document.createTreeWalker(document.querySelector("article"), NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.parentElement.checkVisibility()) continue;
+    for (const match of node.data.matchAll(/[\u30a1-\u30fa\u30fc]{4,}/g)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+      if (tops.size > 1) split.push(match[0]);
+    }
+  }
+  return [cut, split];
+}"""
+
 # What a host sends compressed (gzip, as web servers do by default for text).
 _TEXT = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".vtt")
 
@@ -234,6 +256,10 @@ class PageReading:
     violations: list[str]  # axe's serious or critical ones, when axe ran
     # On the phone, read to the end: the bytes of every file it loaded, by path.
     transferred: dict[str, int]
+    # On the phone: whether the site's name in the header is cut short, and
+    # the katakana words of the page's text that break across two lines.
+    title_cut: bool = False
+    split_words: tuple[str, ...] = ()
 
 
 Read = Callable[[Site, str], list[PageReading]]
@@ -262,11 +288,14 @@ def readings(browser: Browser, devices: dict[str, dict]) -> Read:
                 )
                 violations = blocking_violations(page) if axe else []
                 images = _load_all_images(page) if device == IMAGES_ON else []
-                transferred = {}
+                transferred, cut, split = {}, False, ()
                 if device == "phone":
+                    cut, split = page.evaluate(_TITLE_AND_WORDS)
                     page.evaluate(_READ_TO_THE_END)
                     transferred = _transferred(site, page.requested)  # type: ignore[attr-defined]
-                found.append(PageReading(path, overflow, images, violations, transferred))
+                found.append(
+                    PageReading(path, overflow, images, violations, transferred, cut, tuple(split))
+                )
             done[(site.engine, device)] = found
         return done[(site.engine, device)]
 
@@ -340,6 +369,18 @@ def test_every_page_a_phone_reads_to_the_end_weighs_under_the_budget(
             largest = sorted(reading.transferred.items(), key=lambda item: -item[1])[:5]
             heavy.append(f"{reading.path}: {weight} bytes; largest: {largest}")
     assert not heavy, "\n".join(heavy)
+
+
+def test_on_a_phone_the_title_fits_and_japanese_words_stay_whole(
+    site: Site, readings: Read
+) -> None:
+    problems = []
+    for reading in readings(site, "phone"):
+        if reading.title_cut:
+            problems.append(f"{reading.path}: the site's name is cut in the header")
+        if not reading.path.startswith("en/") and reading.split_words:
+            problems.append(f"{reading.path}: broken across lines: {reading.split_words}")
+    assert not problems, "\n".join(problems)
 
 
 def test_axe_finds_no_serious_or_critical_violation(site: Site, readings: Read) -> None:
