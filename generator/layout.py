@@ -25,6 +25,8 @@ FRAMES = "frames.json"
 # boxes of every element on the screen, is for redraw).
 RENDERED_KEYS = frozenset(
     {"scale", "viewport", "steps", "id", "frames", "at", "crop", "marks", "number", "raw"}
+    # What the site's crop for narrow screens is made from (site_images.narrow_crop).
+    | {"outline", "badge", "context", "text"}
 )
 RAW = "raw"
 DARK = "dark"

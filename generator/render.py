@@ -15,8 +15,11 @@ import html
 import json
 import re
 from collections.abc import Mapping, Sequence
+from functools import cache
 from pathlib import Path, PurePath
 from urllib.parse import quote, unquote, urlsplit
+
+import budoux
 
 from generator import layout, page_pictures, parallel
 from generator.config import Config
@@ -25,7 +28,6 @@ from generator.facts import FILLED_RE, in_code, is_public, outside_code, page_fi
 from generator.files import remove_stale, write_atomic
 from generator.model import (
     CIRCLED,
-    CIRCLED_RE,
     Fact,
     Guide,
     Localized,
@@ -52,9 +54,6 @@ WORDS = {
         # A guide named in a note or warning, as Japanese quotes a title.
         "guide_link": "「{link}」",
         "related": "関連するガイド",
-        "step": "手順",
-        "screen": " の画面",
-        "marks": "画像の印",
         "note": "補足",
         "warning": "注意",
         "guides": "手順ガイド",
@@ -67,9 +66,6 @@ WORDS = {
         "checked": " (reviewed {date})",
         "guide_link": "{link}",
         "related": "Related guides",
-        "step": "Step",
-        "screen": " screen",
-        "marks": "marked",
         "note": "Note",
         "warning": "Warning",
         "guides": "Guides",
@@ -94,8 +90,29 @@ def escape(text: str) -> str:
     the text stays one paragraph and cannot start a code block or a new list.
     """
     flat = " ".join(text.split())
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(flat, quote=False))
-    return _LINE_START.sub(_escape_line_start, escaped)
+    return _LINE_START.sub(_escape_line_start, _inline(flat))
+
+
+def _inline(text: str) -> str:
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+@cache
+def _japanese_phrases() -> budoux.Parser:
+    return budoux.load_default_japanese_parser()
+
+
+def phrased(text: str, lang: str) -> str:
+    """escape(text), and in Japanese, its phrases (BudouX) marked as the only places
+    a line may break: <wbr> between them, in a span that site.css keeps from
+    breaking anywhere else, so こもれびマーケット never breaks mid-word."""
+    if lang != "ja":
+        return escape(text)
+    phrases = _japanese_phrases().parse(" ".join(text.split()))
+    if len(phrases) < 2:
+        return escape(text)
+    joined = "<wbr>".join(_inline(phrase) for phrase in phrases)
+    return '<span class="gg-phrases">' + _LINE_START.sub(_escape_line_start, joined) + "</span>"
 
 
 def title_text(text: str) -> str:
@@ -140,36 +157,49 @@ def guide_text(text: str, config: Config, guide: Guide, lang: str) -> str:
     return text
 
 
+# Where a mark is in its picture, by thirds across and down.
+_PLACES = {
+    "ja": (("左上", "上部中央", "右上"), ("左側", "中央", "右側"), ("左下", "下部中央", "右下")),
+    "en": (
+        ("at the top left", "at the top", "at the top right"),
+        ("on the left", "in the centre", "on the right"),
+        ("at the bottom left", "at the bottom", "at the bottom right"),
+    ),
+}
+
+
+def _place(x: float, y: float, lang: str) -> str:
+    rows = _PLACES.get(lang, _PLACES["en"])
+    return rows[min(int(y * 3), 2)][min(int(x * 3), 2)]
+
+
 def alt_text(
     step: PlatformStep,
     config: Config,
     platform: str,
     lang: str,
     part: tuple[int, int] | None = None,
-    marks: Sequence[int] | None = None,
+    spots: Sequence[tuple[int, float, float]] = (),
 ) -> str:
-    """What the step's image shows, for readers who cannot see it.
-
-    The step text names the marked elements; the circled numbers are kept in it
-    and listed at the end, so a screen-reader user hears which mark is which.
-    A frame of a multi-screen step says which of the screens it is (part) and
-    lists only the marks drawn on it.
-    """
-    w = words(lang)
+    """What the step's picture shows, for readers who cannot see it: whose
+    screen (and which of the step's screens), what the step does there (its
+    text names the marked elements by their circled numbers), and where in the
+    picture each mark is (spots: mark number, centre as fractions of the
+    picture; frames.json records them)."""
     device = config.devices[platform].label[lang]  # type: ignore[index]
     text = " ".join(step_text(step.text.get(lang), config, platform, lang).split())
-    if marks is None:
-        circled = CIRCLED_RE.findall(text)
-    else:
-        circled = [CIRCLED[n - 1] for n in marks if 0 < n <= len(CIRCLED)]
-    screen = w["screen"] if part is None else f"{w['screen']} {part[0]}/{part[1]}"
+    places = [(CIRCLED[n - 1], _place(x, y, lang)) for n, x, y in spots if 0 < n <= len(CIRCLED)]
     if lang == "ja":
-        head = f"{w['step']} {step.number}{screen}（{device}）"
-        tail = f"（{w['marks']}: {''.join(circled)}）" if circled else ""
-    else:
-        head = f"{w['step']} {step.number}{screen} ({device})"
-        tail = f" ({w['marks']} {' '.join(circled)})" if circled else ""
-    return f"{head}: {text}{tail}"
+        screen = f"{device}の画面" + (f"（{part[1]}つのうち{part[0]}つ目）" if part else "")
+        where = "、".join(f"{mark}は{place}" for mark, place in places)
+        if where and not text.endswith(("。", "！", "？", "」", "）")):
+            text += "。"
+        return f"{screen}。{text}" + (f"印の位置：{where}。" if where else "")
+    screen = f"{device} screen" + (f" {part[0]} of {part[1]}" if part else "")
+    where = ", ".join(f"{mark} {place}" for mark, place in places)
+    if where and not text.endswith((".", "!", "?")):
+        text += "."
+    return f"{screen}: {text}" + (f" Marks: {where}." if where else "")
 
 
 def _indent(block: str, spaces: int) -> str:
@@ -187,27 +217,33 @@ def _admonition(
 ) -> str:
     if text is None:
         return ""
-    shown = escape(step_text(text.get(lang), config, platform, lang))
-    shown = _guide_links(shown, guides, lang, config)
+    shown = _guide_links(step_text(text.get(lang), config, platform, lang), guides, lang, config)
     return f'!!! {kind} "{words(lang)[kind]}"\n\n    {shown}\n'
 
 
-# {guide:ID} in a note or warning, as escape() leaves it.
-_GUIDE_REF = re.compile(r"\\\{guide:([a-z0-9-]+)\\\}")
+# {guide:ID} in a note or warning.
+_GUIDE_REF = re.compile(r"\{guide:([a-z0-9-]+)\}")
 
 
-def _guide_links(shown: str, guides: Mapping[str, Guide], lang: str, config: Config) -> str:
-    """Escaped text with each {guide:ID} made a link to that guide, named by its title
-    (lint reports an unknown id; it is left as it is written)."""
-
-    def link(match: re.Match[str]) -> str:
-        other = guides.get(match.group(1))
-        if other is None:
-            return match.group(0)
-        title = escape(guide_text(other.title.get(lang), config, other, lang))
-        return words(lang)["guide_link"].format(link=f"[{title}]({other.id}.md)")
-
-    return _GUIDE_REF.sub(link, shown)
+def _guide_links(text: str, guides: Mapping[str, Guide], lang: str, config: Config) -> str:
+    """text phrased (see phrased) with each {guide:ID} made a link to that guide,
+    named by its title (lint reports an unknown id; it is left as it is written).
+    The text around a reference is phrased apart, so no phrase break cuts one."""
+    parts = _GUIDE_REF.split(text)
+    shown = []
+    for index, part in enumerate(parts):
+        other = guides.get(part) if index % 2 else None
+        if other is not None:
+            title = escape(guide_text(other.title.get(lang), config, other, lang))
+            shown.append(words(lang)["guide_link"].format(link=f"[{title}]({other.id}.md)"))
+        elif index % 2:
+            shown.append(escape(f"{{guide:{part}}}"))
+        elif part.strip():
+            # phrased() trims the words; the spaces that part them from a link stay.
+            before = " " if part[0].isspace() else ""
+            after = " " if part[-1].isspace() else ""
+            shown.append(before + phrased(part, lang) + after)
+    return "".join(shown)
 
 
 def _picture(
@@ -216,12 +252,8 @@ def _picture(
     """The step's frames: lazy-loaded, each linking to its sharpest size, which
     the lightbox in site.js opens in place (without JavaScript, the link does)."""
     count = len(picture.light)
-    if count == 1:
-        # Marks recorded in frames.json, else (older captures) the text's numbers.
-        marks = picture.light[0].marks or None
-        return figure(picture, [alt_text(step, config, platform, lang, None, marks)], prefix)
     alts = [
-        alt_text(step, config, platform, lang, (number, count), frame.marks)
+        alt_text(step, config, platform, lang, (number, count) if count > 1 else None, frame.spots)
         for number, frame in enumerate(picture.light, start=1)
     ]
     return figure(picture, alts, prefix)
@@ -238,7 +270,7 @@ def platform_section(
 ) -> str:
     items = []
     for step in steps_for(guide, platform):  # type: ignore[arg-type]
-        parts = [escape(step_text(step.text.get(lang), config, platform, lang))]
+        parts = [phrased(step_text(step.text.get(lang), config, platform, lang), lang)]
         picture = images.get((platform, guide.id, step.id))
         if picture:
             parts.append(_picture(picture, step, config, platform, lang, prefix))
@@ -372,13 +404,13 @@ def guide_page(
         "hide: [toc]\n"
         "---",
         f"# {title_text(text(guide.title))}",
-        escape(text(guide.summary)),
+        phrased(text(guide.summary), lang),
     ]
     facts = guide_facts(guide, shared or {})
     # What to know before starting: the prerequisites, then the rules the guide rests on.
     before = [*guide.prerequisites, *(f.text for f in facts)]
     if before:
-        lines = "\n".join(f"    - {escape(text(item))}" for item in before)
+        lines = "\n".join(f"    - {phrased(text(item), lang)}" for item in before)
         out.append(f'!!! info "{w["before"]}"\n\n{lines}')
     tabs = []
     for platform in config.platforms:

@@ -20,7 +20,9 @@ from generator.site_images import SiteFrame, StepPicture
 # first visit, the first palette option whose media query matches, as
 # Material's own script will pick it. Called by the tab script before the tabs
 # are laid out, so that only this scheme's pictures are ever requested, and by
-# site.js when the reader switches the palette.
+# site.js when the reader switches the palette. It also says, in each picture's
+# data-css-width, the CSS width of what the picture shows: on a narrow screen, a
+# desktop picture shows the part around its marks (see _frame).
 SCHEME_SCRIPT = """<script>
 window.ggShowScheme = function (root) {
   var scheme = document.body.getAttribute("data-md-color-scheme");
@@ -35,15 +37,31 @@ window.ggShowScheme = function (root) {
     }
   }
   var key = scheme === "slate" ? "dark" : "light";
-  (root || document).querySelectorAll("img[data-gg-dark-srcset]").forEach(function (img) {
-    var srcset = img.getAttribute("data-gg-" + key + "-srcset");
-    if (img.getAttribute("srcset") === srcset) return;
-    img.setAttribute("srcset", srcset);
-    img.setAttribute("src", img.getAttribute("data-gg-" + key + "-src"));
-    img.parentNode.setAttribute("href", img.getAttribute("data-gg-" + key + "-href"));
+  (root || document).querySelectorAll("[data-gg-dark-srcset]").forEach(function (shown) {
+    var srcset = shown.getAttribute("data-gg-" + key + "-srcset");
+    if (shown.getAttribute("srcset") === srcset) return;
+    shown.setAttribute("srcset", srcset);
+    if (shown.tagName !== "IMG") return;
+    // Hidden (site.css) until the other scheme's picture is in: the old one
+    // would stay on screen meanwhile, a bright picture on a dark page.
+    shown.setAttribute("data-gg-switching", "");
+    var done = function () { shown.removeAttribute("data-gg-switching"); };
+    shown.addEventListener("load", done, { once: true });
+    shown.addEventListener("error", done, { once: true });
+    shown.setAttribute("src", shown.getAttribute("data-gg-" + key + "-src"));
+    shown.closest("a").setAttribute("href", shown.getAttribute("data-gg-" + key + "-href"));
+  });
+  var narrow = matchMedia("NARROW").matches;
+  (root || document).querySelectorAll("img[data-gg-narrow-width]").forEach(function (img) {
+    var wide = img.getAttribute("width");
+    img.setAttribute("data-css-width", narrow ? img.getAttribute("data-gg-narrow-width") : wide);
   });
 };
 </script>"""
+
+# The screens that are shown a desktop picture's narrow part (site_images.NARROW_MAX).
+NARROW_MEDIA = "(max-width: 600px)"
+SCHEME_SCRIPT = SCHEME_SCRIPT.replace("NARROW", NARROW_MEDIA)
 
 # Until the browser knows the picture's layout width (sizes=auto, for lazy
 # images), it assumes a phone column or the frame's own CSS width.
@@ -80,9 +98,11 @@ def _fallback(frame: SiteFrame, prefix: str) -> str:
     return prefix + nearest.name
 
 
-def _same_shape(light: SiteFrame, dark: SiteFrame) -> bool:
+def _same_shape(light: SiteFrame | None, dark: SiteFrame | None) -> bool:
+    if light is None or dark is None:
+        return light is dark
     width, height = light.css_width - dark.css_width, light.css_height - dark.css_height
-    return abs(width) <= 1 and abs(height) <= 1
+    return abs(width) <= 1 and abs(height) <= 1 and _same_shape(light.narrow, dark.narrow)
 
 
 def _attrs(values: dict[str, str | int]) -> str:
@@ -112,7 +132,42 @@ def _frame(light: SiteFrame, dark: SiteFrame | None, alt: str, prefix: str) -> s
             "data-gg-dark-src": _fallback(dark, prefix),
             "data-gg-dark-href": prefix + dark.variants[-1].name,
         }
-    return f'<a class="gg-zoom" {_attrs({"href": href})}><img {_attrs(image)}></a>'
+    shown = f"<img {_attrs(image)}>"
+    if light.narrow is not None:
+        shown = _picture(light.narrow, dark.narrow if dark else None, image, prefix, shown)
+    return f'<a class="gg-zoom" {_attrs({"href": href})}>{shown}</a>'
+
+
+def _picture(
+    narrow: SiteFrame,
+    dark: SiteFrame | None,
+    image: dict[str, str | int],
+    prefix: str,
+    img: str,
+) -> str:
+    """A desktop frame that narrow screens see cut to its marks: art direction
+    with <picture>, whose <source> the browser picks before it loads anything.
+    The image learns the narrow CSS width (data-gg-narrow-width, and --gg-nw,
+    --gg-nr for site.css), so that it is laid out at the size of what it shows."""
+    source: dict[str, str | int] = {
+        "media": NARROW_MEDIA,
+        "srcset": _srcset(narrow, prefix),
+        "sizes": _SIZES.format(width=narrow.css_width),
+        "width": narrow.css_width,
+        "height": narrow.css_height,
+    }
+    if dark is not None:
+        source |= {
+            "data-gg-light-srcset": source["srcset"],
+            "data-gg-dark-srcset": _srcset(dark, prefix),
+        }
+    ratio = narrow.css_width / narrow.css_height
+    style = f"{image['style']}; --gg-nw: {narrow.css_width}; --gg-nr: {ratio:.4f}"
+    img = img.replace(
+        f'style="{html.escape(str(image["style"]))}"',
+        f'style="{html.escape(style)}" data-gg-narrow-width="{narrow.css_width}"',
+    )
+    return f"<picture><source {_attrs(source)}>{img}</picture>"
 
 
 def figure(picture: StepPicture, alts: Sequence[str], prefix: str) -> str:

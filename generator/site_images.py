@@ -27,6 +27,7 @@ from generator import layout
 from generator.config import Config
 from generator.digests import Digests, Known
 from generator.files import publish_entry, write_atomic
+from generator.frames import Box
 from generator.imagefile import problem as image_problem
 from generator.model import PHONES, Guide, Platform, steps_for
 from generator.safepath import shown
@@ -42,6 +43,21 @@ DENSITIES: tuple[tuple[float, int], ...] = ((0.75, 80), (1.0, 80), (1.5, 70), (2
 WEBP_METHOD = 4
 # Part of every cache key: bump it when the encoding changes.
 ENCODING = "webp-1"
+
+# A desktop frame is also cut for screens under about 600 CSS px (site_figure),
+# which show it across the whole screen (site.css): around its marks, at most
+# NARROW_MAX CSS px wide, so that a phone 390 px wide shows it at 0.7 of its
+# size (0.64 on a page whose column is 358 px), wider only as far as
+# NARROW_LIMIT to take in every badge, and at least NARROW_MIN wide, so that
+# the marks keep their surroundings.
+NARROW_MAX = 560
+NARROW_LIMIT = 640
+NARROW_MIN = 360
+# Room kept around the marks (less when the badges need it), and the tallest
+# crop (CSS px) that still fits 80 % of a phone's screen (844 px high).
+NARROW_MARGIN = 32
+NARROW_BADGE_MARGIN = 8
+NARROW_MAX_HEIGHT = 0.8 * 844 * NARROW_MAX / 390
 
 
 class PictureError(ValueError):
@@ -68,6 +84,11 @@ class SiteFrame:
     css_height: int
     marks: tuple[int, ...]  # the numbers of the marks drawn on it
     variants: tuple[Variant, ...]  # narrowest first; the last is the sharpest
+    # The part around its marks that narrow screens show instead (desktop frames).
+    narrow: SiteFrame | None = None
+    # Where each mark is: its number and the centre of its outline, as fractions
+    # of the frame's width and height (for the alt text); empty in older captures.
+    spots: tuple[tuple[int, float, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,8 +104,16 @@ class StepPicture:
 class _FrameMeta:
     raw: str | None
     at: Rect | None
-    crop_size: tuple[float, float] | None
+    crop: Box | None
     marks: tuple[int, ...]
+    # Each mark's outline, badge and context (CSS px), and the boxes of the text
+    # lines: what narrow_crop needs; empty in captures older than them.
+    drawn: tuple[tuple[Box, Box, Box | None], ...] = ()
+    texts: tuple[Box, ...] = ()
+
+    @property
+    def crop_size(self) -> tuple[float, float] | None:
+        return (self.crop.width, self.crop.height) if self.crop else None
 
 
 @dataclass(frozen=True)
@@ -146,12 +175,90 @@ def read_frames(folder: Path, digests: Digests) -> dict[str, _StepMeta]:
                 _FrameMeta(
                     raw=frame["raw"] if isinstance(frame.get("raw"), str) else None,
                     at=tuple(round(v) for v in at) if at else None,
-                    crop_size=(float(crop[2]), float(crop[3])) if crop else None,
+                    crop=Box(*(float(v) for v in crop)) if crop else None,
                     marks=tuple(m["number"] for m in marks),
+                    drawn=_drawn(marks, f"{where}.frames[{number}]"),
+                    texts=_texts(frame.get("text"), f"{where}.frames[{number}]"),
                 )
             )
         steps[step["id"]] = _StepMeta(float(scale), tuple(frames))
     return steps
+
+
+def _drawn(marks: list[dict[str, Any]], where: str) -> tuple[tuple[Box, Box, Box | None], ...]:
+    """Each mark's outline, badge and context, when every mark records them."""
+    if not all(m.get("outline") is not None and m.get("badge") is not None for m in marks):
+        return ()
+    drawn = []
+    for mark in marks:
+        for key in ("outline", "badge", "context"):
+            if mark.get(key) is not None and not _rect(mark[key]):
+                fix = "run guidegen redraw (or capture) to write it again"
+                raise PictureError(f"{where}.marks.{key}: expected [x, y, w, h]; {fix}")
+        context = Box(*mark["context"]) if mark.get("context") is not None else None
+        drawn.append((Box(*mark["outline"]), Box(*mark["badge"]), context))
+    return tuple(drawn)
+
+
+def _texts(value: Any, where: str) -> tuple[Box, ...]:
+    if value is None:
+        return ()
+    if not (isinstance(value, list) and all(_rect(v) for v in value)):
+        fix = "run guidegen redraw (or capture) to write it again"
+        raise PictureError(f"{where}.text: expected a list of [x, y, w, h]; {fix}")
+    return tuple(Box(*v) for v in value)
+
+
+def narrow_crop(
+    crop: Box, drawn: Sequence[tuple[Box, Box, Box | None]], texts: Sequence[Box]
+) -> Box | None:
+    """The part of a desktop frame (CSS px, as crop) that a narrow screen shows:
+    every badge, the marked elements from their start (where their text begins),
+    their context where it fits, NARROW_MARGIN around them, and no text line cut
+    at its top or bottom edge. None when the frame is narrow enough already or
+    has no marks."""
+    if crop.width <= NARROW_MAX or not drawn:
+        return None
+    badges = _union([badge for _, badge, _ in drawn])
+    marked = _union([outline.union(badge) for outline, badge, _ in drawn]).clamped(crop)
+    focus = marked
+    for _, _, context in drawn:
+        if context is not None:
+            wider = focus.union(context.clamped(crop))
+            if wider.width + 2 * NARROW_MARGIN <= NARROW_MAX:
+                focus = wider
+    room: float = NARROW_MAX
+    for wanted in (marked.width, badges.width):  # all that is marked, else the badges
+        if wanted + 2 * NARROW_BADGE_MARGIN <= NARROW_LIMIT:
+            room = max(room, wanted + 2 * NARROW_BADGE_MARGIN)
+            break
+    width = min(max(focus.width + 2 * NARROW_MARGIN, NARROW_MIN), room, crop.width)
+    if focus.width + 2 * NARROW_MARGIN <= width:
+        left = focus.x + focus.width / 2 - width / 2
+    elif marked.width <= width:
+        left = marked.x + marked.width / 2 - width / 2
+    else:  # too wide: from the marks' start, the badges always in
+        margin = min(NARROW_MARGIN, (width - badges.width) / 2)
+        left = max(min(focus.x, marked.x) - margin, badges.right + margin - width)
+    left = min(max(left, crop.x), crop.right - width)
+    top = max(focus.y - NARROW_MARGIN, crop.y)
+    bottom = min(focus.bottom + NARROW_MARGIN, crop.bottom, top + NARROW_MAX_HEIGHT)
+    # A text line across an edge is taken in whole when the crop's bounds allow.
+    for line in texts:
+        if line.right <= left or line.x >= left + width:
+            continue
+        if line.y < top < line.bottom and line.y >= crop.y:
+            top = line.y
+        if line.y < bottom < line.bottom and line.bottom <= crop.bottom:
+            bottom = line.bottom
+    return Box(left, top, width, bottom - top)
+
+
+def _union(boxes: Sequence[Box]) -> Box:
+    found = boxes[0]
+    for box in boxes[1:]:
+        found = found.union(box)
+    return found
 
 
 def frame_rects(
@@ -352,8 +459,67 @@ def _frames(
             marks = tuple(m for f in meta.frames for m in f.marks)
         else:
             marks = ()
-        frames.append(SiteFrame(round(css_width), round(css_height), marks, tuple(variants)))
+        narrow = None
+        if not side_by_side and frame_meta and frame_meta.crop:
+            part = narrow_crop(frame_meta.crop, frame_meta.drawn, frame_meta.texts)
+            if part is not None:
+                narrow = _narrow(
+                    source,
+                    source_hash,
+                    rect,
+                    frame_meta.crop,
+                    part,
+                    scale,
+                    marks,
+                    f"{stem}.{number}.narrow",
+                    docs,
+                    jobs,
+                )
+        spots = _spots(frame_meta) if frame_meta else ()
+        frames.append(
+            SiteFrame(round(css_width), round(css_height), marks, tuple(variants), narrow, spots)
+        )
     return tuple(frames)
+
+
+def _spots(meta: _FrameMeta) -> tuple[tuple[int, float, float], ...]:
+    if meta.crop is None or len(meta.drawn) != len(meta.marks):
+        return ()
+    crop = meta.crop
+    return tuple(
+        (
+            number,
+            min(max((outline.x + outline.width / 2 - crop.x) / crop.width, 0.0), 1.0),
+            min(max((outline.y + outline.height / 2 - crop.y) / crop.height, 0.0), 1.0),
+        )
+        for number, (outline, _, _) in zip(meta.marks, meta.drawn, strict=True)
+    )
+
+
+def _narrow(
+    source: Path,
+    source_hash: str,
+    rect: Rect,
+    crop: Box,
+    part: Box,
+    scale: float,
+    marks: tuple[int, ...],
+    stem: str,
+    docs: Path,
+    jobs: list[_Job],
+) -> SiteFrame:
+    """The narrow part of a frame, cut from the frame's place in the step picture."""
+    x = rect[0] + round((part.x - crop.x) * scale)
+    y = rect[1] + round((part.y - crop.y) * scale)
+    right = min(rect[0] + rect[2], rect[0] + round((part.right - crop.x) * scale))
+    bottom = min(rect[1] + rect[3], rect[1] + round((part.bottom - crop.y) * scale))
+    cut = (x, y, right - x, bottom - y)
+    variants = []
+    for width, quality in widths(part.width, cut[2]):
+        name = f"{stem}.{width}.webp"
+        jobs.append(_Job(source, source_hash, cut, width, quality, docs / name))
+        variants.append(Variant(name, width, max(1, round(cut[3] * width / cut[2]))))
+    return SiteFrame(round(part.width), round(part.height), marks, tuple(variants))
 
 
 def image_stem(platform: str, guide: str, step: str, scheme: str) -> str:

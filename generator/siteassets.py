@@ -1,4 +1,4 @@
-"""The site's run-time files (stylesheet, script, vendored Mermaid) shipped in the package.
+"""The site's run-time files (stylesheets and scripts) shipped in the package.
 
 They are copied into every language's docs folder before a build, so a
 project needs no copy of its own and an upgrade of guidegen updates them.
@@ -13,6 +13,8 @@ from generator.config import Config
 from generator.files import remove_stale, write_atomic
 
 ASSETS = Path(__file__).parent / "site" / "assets"
+# Nothing is vendored any more: the folder is listed so that a copy an older
+# guidegen left there (the Mermaid runtime, 3.6 MB) is removed.
 FOLDERS = ("stylesheets", "javascripts", "vendor")
 
 

@@ -38,7 +38,8 @@ def _project(tmp_path: Path, page: str) -> Config:
 
 def _picture(platform: str, width: int) -> StepPicture:
     name = f"assets/screenshots/{platform}/demo/step-1.1.{width}.webp"
-    return StepPicture((SiteFrame(width, 600, (1,), (Variant(name, width, 600),)),), (), True)
+    frame = SiteFrame(width, 600, (1,), (Variant(name, width, 600),), spots=((1, 0.8, 0.1),))
+    return StepPicture((frame,), (), True)
 
 
 def test_a_marker_shows_the_steps_pictures_a_tab_per_platform_and_stays_a_marker(tmp_path):
@@ -54,7 +55,8 @@ def test_a_marker_shows_the_steps_pictures_a_tab_per_platform_and_stays_a_marker
     assert '=== "iPhone"' in text and '=== "パソコン"' in text and '=== "Android"' not in text
     # The page is built as about/, one folder below the docs root.
     assert 'src="../assets/screenshots/ios/demo/step-1.1.390.webp"' in text
-    assert 'alt="手順 1 の画面（iPhone）: ①ボタンをタップします。（画像の印: ①）"' in text
+    # A page without steps: no step number in the pictures' alt text.
+    assert 'alt="iPhoneの画面。①ボタンをタップします。印の位置：①は右上。"' in text
     assert text.count("window.ggShowScheme = function") == 1
     assert render_pages(config, {}, "ja", images, guides, True) == [], (
         "filling again changes nothing"

@@ -9,7 +9,7 @@ from PIL import Image, PngImagePlugin
 
 from generator.config import Config
 from generator.model import Guide
-from generator.render import escape, guide_page, render, step_text
+from generator.render import escape, guide_page, phrased, render, step_text
 from generator.site_images import SiteFrame, StepPicture, Variant
 
 
@@ -51,13 +51,14 @@ def test_yaml_text_cannot_inject_html_or_markdown():
 def test_a_page_has_a_tab_per_platform_with_numbered_steps_and_images(tmp_path):
     c = config(tmp_path)
     variants = (Variant("assets/screenshots/ios/demo/step-1.1.390.webp", 390, 664),)
-    frame = SiteFrame(390, 664, (1,), variants)
+    frame = SiteFrame(390, 664, (1,), variants, spots=((1, 0.5, 0.9),))
     images = {("ios", "demo", "step-1"): StepPicture((frame,), (), True)}
     page = guide_page(make_guide(), "ja", c, images)
     assert '=== "iPhone"' in page and '=== "Android"' in page and '=== "パソコン"' in page
-    assert "1. ①ボタンをタップします。" in page
-    assert "1. ①ボタンをクリックします。" in page
-    assert 'alt="手順 1 の画面（iPhone）: ①ボタンをタップします。（画像の印: ①）"' in page
+    # Japanese text breaks only between its phrases (<wbr>, see phrased).
+    assert '1. <span class="gg-phrases">①ボタンを<wbr>タップします。</span>' in page
+    assert '1. <span class="gg-phrases">①ボタンを<wbr>クリックします。</span>' in page
+    assert 'alt="iPhoneの画面。①ボタンをタップします。印の位置：①は下部中央。"' in page
     assert 'srcset="../../assets/screenshots/ios/demo/step-1.1.390.webp 390w"' in page
     assert 'width="390" height="664" data-css-width="390" loading="lazy"' in page
     assert page.count("<img ") == 1
@@ -157,3 +158,12 @@ def test_render_removes_images_of_steps_that_are_gone(tmp_path):
     stale.write_bytes(b"old")
     render(c, [make_guide()])
     assert not stale.exists()
+
+
+def test_japanese_text_breaks_between_phrases_only():
+    shown = phrased("こもれびマーケットの出品者に<b>連絡</b>する", "ja")
+    assert shown.startswith('<span class="gg-phrases">') and "<wbr>" in shown
+    assert "こもれびマーケット" in shown, "never inside a word"
+    assert "&lt;b&gt;" in shown and "<b>" not in shown, "still escaped"
+    assert phrased("Contact the seller", "en") == "Contact the seller"
+    assert phrased("1. 注文を開きます", "ja").startswith('<span class="gg-phrases">1\\.')

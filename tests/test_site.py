@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 import socket
 from collections.abc import Callable, Iterator
@@ -14,7 +16,7 @@ import yaml
 from playwright.sync_api import Browser, Page, expect
 
 from tests.axe_check import axe_on_every_page, blocking_violations
-from tests.site_fixtures import ROOT, SITE_URL, Site
+from tests.site_fixtures import ROOT, SITE_URL, Site, search_index
 
 GUIDES = sorted(p.stem for p in (ROOT / "steps").glob("*.yml"))
 MAX_TAB_BYTES = 1_500_000
@@ -59,8 +61,15 @@ def _every_page(
     page = _tab(site, browser, device)
     if axe:
         axe_on_every_page(page.context)
+    # Every URL the page asks for, its search worker's too (the context sees
+    # them; Site.context's route keeps the HTTP cache off, so each page asks
+    # for all it needs).
+    requested: list[str] = []
+    page.requested = requested  # type: ignore[attr-defined]
+    page.context.on("request", lambda request: requested.append(request.url))
     try:
         for path in site.pages():
+            requested.clear()
             _visit(page, site, path)
             yield page, path
             assert not page.errors, f"{path}: script errors: {page.errors}"  # type: ignore[attr-defined]
@@ -84,11 +93,8 @@ def _selected_tab(page: Page) -> str:
 
 
 # What Material's script changes after the load event: it mounts the content tabs
-# (only then does a click on a tab link the page's tabs and remember the choice)
-# and renders each Mermaid diagram in place of its source.
-_SCRIPTS_DONE = """() => !document.querySelector(
-  ".tabbed-labels:not(.tabbed-labels--linked), pre.mermaid"
-)"""
+# (only then does a click on a tab link the page's tabs and remember the choice).
+_SCRIPTS_DONE = """() => !document.querySelector(".tabbed-labels:not(.tabbed-labels--linked)")"""
 
 
 def _wait_for_scripts(page: Page) -> None:
@@ -186,6 +192,64 @@ def _load_all_images(page: Page) -> list[dict]:
     )
 
 
+# Scrolls through the page a screen at a time, waiting at each screen for the
+# pictures it shows (a lazy picture starts loading once it is near the screen).
+_READ_TO_THE_END = """async () => {
+  const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
+  for (let top = 0; ; top += innerHeight) {
+    scrollTo(0, top);
+    await frame();
+    await frame();
+    const shown = [...document.images].filter((image) => {
+      const box = image.getBoundingClientRect();
+      return image.checkVisibility() && box.bottom > 0 && box.top < innerHeight;
+    });
+    await Promise.all(shown.map((image) => image.decode().catch(() => null)));
+    if (top + innerHeight >= document.documentElement.scrollHeight) break;
+  }
+}"""
+
+# Whether the header's site name is cut (an ellipsis, or lines clamped away),
+# and each katakana word of four letters or more in the page's text whose
+# letters stand on more than one line.
+_TITLE_AND_WORDS = """() => {
+  const name = document.querySelector(".md-header__topic:first-child .md-ellipsis");
+  const cut = !!name && (name.scrollWidth > name.clientWidth + 1
+    || name.scrollHeight > name.clientHeight + 1);
+  const split = [];
+  const walker = document.createTreeWalker(document.querySelector("article"), NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.parentElement.checkVisibility()) continue;
+    for (const match of node.data.matchAll(/[\u30a1-\u30fa\u30fc]{4,}/g)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+      if (tops.size > 1) split.push(match[0]);
+    }
+  }
+  return [cut, split];
+}"""
+
+# What a host sends compressed (gzip, as web servers do by default for text).
+_TEXT = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".vtt")
+
+
+def _transferred(site: Site, urls: list[str]) -> dict[str, int]:
+    """The bytes each of the site's URLs costs a reader: its file, gzipped if text."""
+    sizes = {}
+    for url in dict.fromkeys(urls):
+        if not url.startswith(site.url):
+            continue
+        path = unquote(urlsplit(url).path).removeprefix(urlsplit(site.url).path)
+        file = site.root / "site" / path
+        if file.is_dir():
+            file = file / "index.html"
+        data = file.read_bytes()
+        sizes[path] = len(gzip.compress(data, 6)) if file.suffix in _TEXT else len(data)
+    return sizes
+
+
 @dataclass(frozen=True)
 class PageReading:
     """What the page at path shows a reader once its scripts are done."""
@@ -194,6 +258,12 @@ class PageReading:
     overflow: int  # CSS pixels wider than the window
     images: list[dict]  # on IMAGES_ON, every image, lazy ones too, loaded: src, alt, width
     violations: list[str]  # axe's serious or critical ones, when axe ran
+    # On the phone, read to the end: the bytes of every file it loaded, by path.
+    transferred: dict[str, int]
+    # On the phone: whether the site's name in the header is cut short, and
+    # the katakana words of the page's text that break across two lines.
+    title_cut: bool = False
+    split_words: tuple[str, ...] = ()
 
 
 Read = Callable[[Site, str], list[PageReading]]
@@ -222,7 +292,14 @@ def readings(browser: Browser, devices: dict[str, dict]) -> Read:
                 )
                 violations = blocking_violations(page) if axe else []
                 images = _load_all_images(page) if device == IMAGES_ON else []
-                found.append(PageReading(path, overflow, images, violations))
+                transferred, cut, split = {}, False, ()
+                if device == "phone":
+                    cut, split = page.evaluate(_TITLE_AND_WORDS)
+                    page.evaluate(_READ_TO_THE_END)
+                    transferred = _transferred(site, page.requested)  # type: ignore[attr-defined]
+                found.append(
+                    PageReading(path, overflow, images, violations, transferred, cut, tuple(split))
+                )
             done[(site.engine, device)] = found
         return done[(site.engine, device)]
 
@@ -281,34 +358,77 @@ def test_no_page_scrolls_sideways(site: Site, readings: Read, device_name: str) 
     assert not wide, "\n".join(wide)
 
 
+# What a phone may download for one page, read to the end (issue 26).
+MAX_PAGE_BYTES = 350_000
+
+
+def test_every_page_a_phone_reads_to_the_end_weighs_under_the_budget(
+    site: Site, readings: Read
+) -> None:
+    heavy = []
+    for reading in readings(site, "phone"):
+        weight = sum(reading.transferred.values())
+        assert reading.transferred, f"{reading.path}: no request seen"
+        if weight > MAX_PAGE_BYTES:
+            largest = sorted(reading.transferred.items(), key=lambda item: -item[1])[:5]
+            heavy.append(f"{reading.path}: {weight} bytes; largest: {largest}")
+    assert not heavy, "\n".join(heavy)
+
+
+def test_on_a_phone_the_title_fits_and_japanese_words_stay_whole(
+    site: Site, readings: Read
+) -> None:
+    problems = []
+    for reading in readings(site, "phone"):
+        if reading.title_cut:
+            problems.append(f"{reading.path}: the site's name is cut in the header")
+        if not reading.path.startswith("en/") and reading.split_words:
+            problems.append(f"{reading.path}: broken across lines: {reading.split_words}")
+    assert not problems, "\n".join(problems)
+
+
 def test_axe_finds_no_serious_or_critical_violation(site: Site, readings: Read) -> None:
     found = [f"{r.path}: {v}" for r in readings(site, AXE_ON[1]) for v in r.violations]
     assert not found, "\n".join(found)
 
 
-def test_the_home_flow_diagram_renders_offline(site: Site, browser: Browser) -> None:
+def test_the_home_flow_chart_is_html_linked_dark_aware_and_unsearched(
+    engine_site: Site, browser: Browser
+) -> None:
+    """The chart is HTML in the page: nothing draws it at run time, a screen
+    reader reads its boxes in order, each box links its page, its colours follow
+    the palette, and its words stay out of the search index (its text is the
+    list under it, which the index holds)."""
+    site = engine_site
     for root in ("", "en/"):
         page = _open(site, browser, root)
         first = page.locator("article :is(h1, h2, p)").first
         assert first.evaluate("e => e.tagName") == "H1", "front matter leaked into the page"
-        diagram = page.locator("div.mermaid")
-        diagram.wait_for()
-        assert diagram.bounding_box()["height"] > 200
-        # The text version under the diagram links every box's guide.
-        links = page.locator("article ol a").evaluate_all("as => as.map(a => a.href)")
-        guides = ("contact-seller", "check-sent", "check-replies", "return-request", "file-claim")
-        for guide in guides:
-            assert f"{site.url}{root}guides/{guide}/" in links
+        chart = page.locator("article figure.gg-flow")
+        assert chart.get_attribute("aria-label"), "the chart is named"
+        assert chart.bounding_box()["height"] > 200
+        boxes = chart.locator("a.gg-flow__box")
+        hrefs = boxes.evaluate_all("as => as.map(a => a.href)")
+        guides = ("contact-seller", "check-replies", "return-request", "file-claim")
+        wanted = ["guides/seller-types/", "about-sellers/"] + [f"guides/{g}/" for g in guides]
+        assert hrefs == [site.url + root + w for w in wanted], "boxes in reading order"
+        loaded = page.evaluate("() => performance.getEntriesByType('resource').map(e => e.name)")
+        assert not [u for u in loaded if "mermaid" in u.lower()], loaded
+        light = boxes.first.evaluate("a => getComputedStyle(a).borderTopColor")
+        page.evaluate("() => document.body.setAttribute('data-md-color-scheme', 'slate')")
+        assert boxes.first.evaluate("a => getComputedStyle(a).borderTopColor") != light
+        words = chart.locator("a, p").all_inner_texts()
         _close(page, site)
-
-
-def test_the_flow_diagram_links_each_box_to_its_guide(site: Site) -> None:
-    for root in ("", "en/"):
-        source = (site.root / "site" / root / "index.html").read_text("utf-8")
-        targets = re.findall(r'click \w+ "([^"]+)"', source)
-        assert len(targets) == 6
-        for target in targets:
-            assert (site.root / "site" / root / target / "index.html").is_file(), target
+        index = json.loads(search_index(site.root / "site" / root).read_text("utf-8"))
+        home = " ".join(
+            doc["title"] + " " + doc["text"]
+            for doc in index.get("docs", index.get("items", []))
+            if doc["location"].split("#")[0] in ("", "index.html")
+        )
+        assert home and "flowchart" not in home and "%%{" not in home
+        for word in words:
+            assert f">{word.strip()}<" not in home, f"the chart's {word!r} is in the search index"
+    assert not (site.root / "site" / "assets" / "vendor").exists(), "nothing vendored ships"
 
 
 def test_guide_text_with_html_is_shown_as_text(site: Site, browser: Browser) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 from pathlib import Path, PurePath
 
 import pytest
@@ -14,10 +15,19 @@ from generator import site_images
 from generator.annotate import GAP_CSS
 from generator.config import Config
 from generator.digests import Digests
+from generator.frames import Box
 from generator.model import Guide, steps_for
 from generator.render import alt_text
 from generator.site_figure import directory_urls, figure, page_prefix
-from generator.site_images import PictureError, site_pictures, widths
+from generator.site_images import (
+    NARROW_LIMIT,
+    NARROW_MAX,
+    NARROW_MIN,
+    PictureError,
+    narrow_crop,
+    site_pictures,
+    widths,
+)
 from tests.conftest import ROOT
 
 GAP = GAP_CSS * 3
@@ -257,15 +267,20 @@ def test_urls_are_relative_to_the_built_page(tmp_path):
     assert page_prefix(guide, directory_urls(mkdocs)) == "../"
 
 
-def test_alt_text_of_a_frame_names_its_part_and_its_marks():
+def test_alt_text_says_whose_screen_what_is_done_and_where_each_mark_is():
     step = steps_for(guide(["ios"]), "ios")[0]
     config = Config(root=Path("."))
-    assert alt_text(step, config, "ios", "ja", (2, 2), (2,)) == (
-        "手順 1 の画面 2/2（iPhone）: ①と②（画像の印: ②）"
+    # No step number and no label: the screen, the step's words, the marks' places.
+    assert alt_text(step, config, "ios", "ja", (2, 2), [(2, 0.9, 0.1)]) == (
+        "iPhoneの画面（2つのうち2つ目）。①と②。印の位置：②は右上。"
     )
-    assert alt_text(step, config, "ios", "en", (1, 2), (1,)) == (
-        "Step 1 screen 1/2 (iPhone): ① and ② (marked ①)"
+    assert alt_text(step, config, "ios", "en", (1, 2), [(1, 0.5, 0.5), (2, 0.1, 0.9)]) == (
+        "iPhone screen 1 of 2: ① and ②. Marks: ① in the centre, ② at the bottom left."
     )
+    assert alt_text(step, config, "ios", "ja") == "iPhoneの画面。①と②"
+    # Japanese: full-width punctuation, no half-width space.
+    alt = alt_text(step, config, "ios", "ja", None, [(1, 0.1, 0.5)])
+    assert not re.search(r"[:()]| (?=[^\x00-\x7f])", alt), alt
 
 
 def test_site_images_are_webp_and_much_lighter_than_the_capture(tmp_path):
@@ -288,3 +303,29 @@ def test_site_images_are_webp_and_much_lighter_than_the_capture(tmp_path):
     one_x = [v.width for v in frame.variants].index(frame.css_width)
     assert sizes[-1] < len(source.read_bytes()) * 0.7, sizes
     assert sizes[one_x] < len(source.read_bytes()) / 3, sizes
+
+
+def test_a_desktop_frame_is_cut_for_narrow_screens_around_its_marks() -> None:
+    crop = Box(0, 0, 1280, 500)
+    # A button at the right: the cut is as wide as NARROW_MIN at least, around it.
+    button = (Box(1000, 100, 120, 40), Box(1130, 105, 30, 30), None)
+    part = narrow_crop(crop, [button], [Box(900, 60, 100, 20)])
+    assert part is not None and NARROW_MIN <= part.width <= NARROW_MAX
+    assert part.x <= 1000 and part.right >= 1160
+    assert part.y == 60, "a text line across the top edge is taken in whole"
+    # A row across the screen: from its start, with its badge.
+    row = (Box(100, 300, 1080, 60), Box(70, 315, 30, 30), Box(100, 280, 1080, 100))
+    part = narrow_crop(crop, [row], [])
+    assert part is not None and part.width == NARROW_MAX
+    assert part.x <= 70 and part.right > 100 + 300
+    # Marks further apart than NARROW_MAX: all of them while NARROW_LIMIT allows.
+    apart = [
+        (Box(116, 188, 509, 57), Box(82, 202, 30, 30), None),
+        (Box(615, 188, 77, 57), Box(615, 155, 30, 30), None),
+    ]
+    part = narrow_crop(crop, apart, [])
+    assert part is not None and NARROW_MAX < part.width <= NARROW_LIMIT
+    assert part.x <= 82 and part.right >= 692
+    # Narrow enough already, or nothing marked: no second cut.
+    assert narrow_crop(Box(0, 0, 500, 400), [button], []) is None
+    assert narrow_crop(crop, [], []) is None

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Request, expect
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Request, Route, expect
 
 from generator.config import Config
 from tests.site_fixtures import DARK_GUIDE, ROOT, Site
@@ -80,13 +80,28 @@ def test_pictures_read_at_app_size_on_a_phone_and_a_computer(
                         where = f"{viewport} {lang} {guide} {platform}: {image['alt'][:30]}"
                         if not image["sized"]:
                             problems.append(f"{where}: no width/height/data-css-width")
-                        if viewport == "iphone" and platform == "web":
-                            continue  # a desktop screen on a phone: the lightbox zooms
                         if image["scale"] < MIN_SCALE:
                             problems.append(f"{where}: scale {image['scale']:.2f}")
                         if viewport == "iphone" and image["height"] > limit:
                             problems.append(f"{where}: {image['height']} px tall")
     assert not problems, "\n".join(problems)
+
+
+def test_a_tab_reached_with_the_keyboard_shows_a_focus_ring(site: Site, browser: Browser) -> None:
+    with opened(site, browser, **DESKTOP) as context:
+        page = context.new_page()
+        page.goto(f"{site.url}guides/file-claim/")
+        label = page.locator(".tabbed-labels > label").first
+        ring = (
+            "l => [getComputedStyle(l).outlineStyle, parseFloat(getComputedStyle(l).outlineWidth)]"
+        )
+        assert label.evaluate(ring)[0] == "none"
+        page.locator(".tabbed-set > input").first.focus()
+        page.keyboard.press("ArrowRight")  # as a keyboard reader moves between tabs
+        focused = page.evaluate("() => document.activeElement.id")
+        label = page.locator(f".tabbed-labels > label[for='{focused}']")
+        style, width = label.evaluate(ring)
+        assert style == "solid" and width >= 2
 
 
 def test_multi_screen_steps_show_an_arrow_between_frames(site: Site, browser: Browser, playwright):
@@ -132,6 +147,15 @@ def test_the_lightbox_works_with_the_keyboard(site: Site, browser: Browser) -> N
         for _ in range(5):
             page.keyboard.press("Tab")
             assert page.evaluate("() => !!document.activeElement.closest('dialog.gg-lightbox')")
+        _beside(dialog)
+        # A click on the picture shows it at its natural size, a second as it was.
+        fitted = image.bounding_box()
+        image.click()
+        expect(dialog).to_have_class(re.compile("gg-lightbox--zoomed"))
+        assert image.evaluate("i => i.getBoundingClientRect().width === i.naturalWidth")
+        image.click(position={"x": 5, "y": 5})
+        expect(dialog).not_to_have_class(re.compile("gg-lightbox--zoomed"))
+        assert image.bounding_box() == fitted and dialog.evaluate("d => d.open")
         page.keyboard.press("ArrowRight")
         page.keyboard.press("ArrowRight")
         assert image.get_attribute("alt") == alts[2]
@@ -167,8 +191,45 @@ def test_the_lightbox_opens_on_a_click_and_closes_beside_the_picture(
         dialog.locator("img").evaluate("i => i.decode()")
         picture = dialog.locator("img").bounding_box()
         assert picture is not None
+        _beside(dialog)
+        # A tap on the picture neither closes nor zooms it (it may start a swipe
+        # or a pinch: the page lets the reader pinch); a double tap zooms it to its
+        # natural size. (Chromium makes a double tap a dblclick after the taps'
+        # pointer events; sent here as such, as two taps' timing is Chromium's own.)
+        dialog.locator("img").tap()
+        assert dialog.evaluate("d => d.open && !d.classList.contains('gg-lightbox--zoomed')")
+        dialog.locator("img").evaluate(
+            """i => {
+              const touch = {pointerType: "touch", bubbles: true};
+              i.dispatchEvent(new PointerEvent("pointerdown", touch));
+              i.dispatchEvent(new MouseEvent("dblclick", {bubbles: true}));
+            }"""
+        )
+        expect(dialog).to_have_class(re.compile("gg-lightbox--zoomed"))
+        assert dialog.locator("img").evaluate("i => i.clientWidth === i.naturalWidth")
+        viewport = page.locator("meta[name=viewport]").get_attribute("content") or ""
+        assert "user-scalable=no" not in viewport and "maximum-scale=1" not in viewport
+        dialog.locator("img").evaluate(
+            "i => i.dispatchEvent(new MouseEvent('dblclick', {bubbles: true}))"
+        )
+        expect(dialog).not_to_have_class(re.compile("gg-lightbox--zoomed"))
         page.touchscreen.tap(195, picture["y"] + picture["height"] + 120)
         expect(dialog).to_have_js_property("open", False)
+
+
+def _beside(dialog) -> None:  # type: ignore[no-untyped-def]
+    """The lightbox's buttons are all beside its picture, none on it."""
+    picture = dialog.locator("img").bounding_box()
+    for button in dialog.locator("button:enabled").all():
+        box = button.bounding_box()
+        assert picture and box
+        apart = (
+            box["x"] + box["width"] <= picture["x"]
+            or box["x"] >= picture["x"] + picture["width"]
+            or box["y"] + box["height"] <= picture["y"]
+            or box["y"] >= picture["y"] + picture["height"]
+        )
+        assert apart, f"{button.get_attribute('aria-label')} lies on the picture"
 
 
 def _choose_before_load(context: BrowserContext, site: Site, label: str) -> None:
@@ -239,6 +300,14 @@ def test_a_phone_downloads_little_per_chosen_tab(
 
 
 _DARK = re.compile(r"/assets/screenshots/[^/]+/[^/]+/dark/")
+_LIGHT = re.compile(r"/assets/screenshots/[^/]+/[^/]+/[^/]+\.webp")
+# Pictures in view that are shown (not hidden) with a picture that is not yet
+# the one their srcset now asks for.
+_OLD_SCHEME_SHOWN = """() => [...document.querySelectorAll(".tabbed-block img")]
+  .filter(i => i.checkVisibility({visibilityProperty: true}))
+  .filter(i => { const r = i.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight; })
+  .filter(i => i.currentSrc && !i.getAttribute("srcset").includes(i.currentSrc.split("/").pop()))
+  .map(i => i.currentSrc)"""
 
 
 def test_pictures_follow_the_palette_without_a_reload(
@@ -254,8 +323,13 @@ def test_pictures_follow_the_palette_without_a_reload(
         light = [u for u in requested if "/assets/screenshots/" in u]
         assert light and not any(_DARK.search(u) for u in light)
 
+        held: list[Route] = []
         for scheme, toggle in (("slate", "__palette_1"), ("default", "__palette_0")):
             requested.clear()
+            # A slow network: the other scheme's pictures are held back at first.
+            held.clear()
+            wanted = _DARK if scheme == "slate" else _LIGHT
+            page.route(wanted, lambda route: held.append(route))
             page.locator(f"label[for={toggle}]").click()
             page.wait_for_function(
                 f"() => document.body.dataset.mdColorScheme === {scheme!r}"
@@ -263,7 +337,13 @@ def test_pictures_follow_the_palette_without_a_reload(
                 "      .filter(i => i.checkVisibility())"
                 f"     .every(i => {'' if scheme == 'slate' else '!'}/\\/dark\\//.test(i.src))"
             )
+            # Until they arrive, no picture of the old scheme shows on the page.
+            assert page.evaluate(_OLD_SCHEME_SHOWN) == [], scheme
+            for route in held:
+                route.continue_()
+            page.unroute(wanted)
             _scroll_to_the_end(page)
+            assert page.evaluate(_OLD_SCHEME_SHOWN) == []
             shots = [u for u in requested if "/assets/screenshots/" in u]
             wanted_dark = scheme == "slate"
             assert shots, scheme

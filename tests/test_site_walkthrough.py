@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from playwright.sync_api import Browser, Page, Request
+from playwright.sync_api import Browser, Page, Request, expect
 
 from generator import layout
 from generator.config import Config
@@ -130,7 +130,7 @@ def _wait_playing(page: Page) -> dict:
           // The cues come in as the captions file is parsed; all are in once the
           // track is LOADED (2).
           return v.readyState >= 2 && v.duration > 0 && v.currentTime > 0
-            && t && t.mode === "showing" && t.cues && t.cues.length > 0
+            && t && t.mode === "hidden" && t.cues && t.cues.length > 0
             && v.querySelector("track").readyState === 2;
         }"""
     )
@@ -181,6 +181,13 @@ def test_play_all_steps_loads_nothing_until_pressed_then_plays_with_captions(
         }""",
         arg=last,
     )
+    # Its caption in the band under the picture, not over it (the browser draws
+    # a showing track on the video).
+    band = page.locator(".gg-walkthrough__captions")
+    expect(band).to_have_text(last.replace("\n", " "))
+    video_box = page.locator(".gg-walkthrough video").bounding_box()
+    band_box = band.bounding_box()
+    assert video_box and band_box and band_box["y"] >= video_box["y"] + video_box["height"]
     page.context.close()
     assert not site.external
 

@@ -49,10 +49,11 @@
   );
 
   /* The lightbox: a step picture at full size over the page. A modal dialog,
-   * so focus stays inside it and Esc closes it; arrow keys (and the buttons,
-   * and a sideways swipe) go to the previous or next picture of the same tab;
-   * a tap beside the picture or a vertical swipe closes it, and focus goes
-   * back to the picture it was opened from. The alt text is its caption. */
+   * so focus stays inside it and Esc closes it; arrow keys (and the buttons
+   * beside the picture, and a sideways swipe) go to the previous or next
+   * picture of the same tab; a click on the picture zooms it to its natural
+   * size; a tap beside the picture or a vertical swipe closes it, and focus
+   * goes back to the picture it was opened from. The alt text is its caption. */
   var box = null;
 
   function button(name, text, label) {
@@ -94,12 +95,23 @@
     next.addEventListener("click", function () {
       show(box.index + 1);
     });
-    /* A click on the backdrop lands on the dialog itself; one on the picture
-     * closes it too, as a second click on a zoomed picture does elsewhere. */
+    /* A click on the backdrop lands on the dialog itself and closes it. A
+     * click on the picture (a double tap on a touch screen, whose single tap
+     * may start a swipe or a pinch) zooms it to its natural size, where the
+     * figure scrolls, and back. */
+    var pointer = "mouse";
+    image.addEventListener("pointerdown", function (event) {
+      pointer = event.pointerType;
+    });
     dialog.addEventListener("click", function (event) {
-      if (event.target === dialog || event.target === image || event.target === figure) {
+      if (event.target === dialog || event.target === figure) {
         dialog.close();
+      } else if (event.target === image && pointer !== "touch") {
+        zoom(!dialog.classList.contains("gg-lightbox--zoomed"));
       }
+    });
+    image.addEventListener("dblclick", function () {
+      if (pointer === "touch") zoom(!dialog.classList.contains("gg-lightbox--zoomed"));
     });
     dialog.addEventListener("keydown", function (event) {
       if (event.key === "ArrowLeft" || event.key === "ArrowRight") {
@@ -127,6 +139,7 @@
       var dy = event.changedTouches[0].clientY - start.clientY;
       start = null;
       if (Math.max(Math.abs(dx), Math.abs(dy)) < 50) return;
+      if (dialog.classList.contains("gg-lightbox--zoomed")) return; /* that was panning */
       if (Math.abs(dy) > Math.abs(dx)) dialog.close();
       else show(box.index + (dx < 0 ? 1 : -1));
     });
@@ -138,8 +151,15 @@
     return box;
   }
 
+  /* Zoomed, the picture is as many CSS pixels wide as it has pixels. */
+  function zoom(on) {
+    box.dialog.classList.toggle("gg-lightbox--zoomed", on);
+    box.image.style.width = on ? box.image.naturalWidth + "px" : "";
+  }
+
   function show(index) {
     if (index < 0 || index >= box.links.length) return;
+    zoom(false);
     box.index = index;
     var link = box.links[index];
     var thumbnail = link.querySelector("img");

@@ -1,5 +1,5 @@
 /* "Play all steps": each platform tab of a guide has a button that turns into
- * the guide's walkthrough video, with its captions on. Nothing is fetched
+ * the guide's walkthrough video, with its captions under it. Nothing is fetched
  * until the button is pressed: the page only holds the video's address.
  * When the site palette is dark, the dark walkthrough is played if there is one. */
 (function () {
@@ -45,7 +45,25 @@
     track.default = true;
     video.appendChild(source);
     video.appendChild(track);
+    /* The captions in a band under the picture, never over it: the browser
+     * would draw them on the video, where a long one hides a mark. The track
+     * shows on the video only in full screen, where the band is not seen. */
+    var band = document.createElement("p");
+    band.className = "gg-walkthrough__captions";
+    band.setAttribute("aria-hidden", "true");
+    function showCaptions() {
+      var full = document.fullscreenElement === video;
+      video.textTracks[0].mode = full ? "showing" : "hidden";
+      band.hidden = full;
+    }
+    video.textTracks[0].addEventListener("cuechange", function () {
+      var active = this.activeCues;
+      band.textContent = active && active.length ? active[0].text : "";
+    });
+    document.addEventListener("fullscreenchange", showCaptions);
     box.replaceChild(video, button);
+    box.appendChild(band);
+    showCaptions();
     video.focus();
     var started = video.play();
     if (started) {
