@@ -9,12 +9,14 @@ import sys
 from generator.frames import Box, CropRule, Frame, Mark, Redaction
 from generator.framing import (
     BADGE,
+    GAP,
     STROKE,
     THIN_STROKE,
     bands,
     crop_region,
     outline_for,
     place_marks,
+    touches,
 )
 
 PHONE = (390.0, 664.0)
@@ -35,12 +37,32 @@ def test_the_default_crop_shows_the_marked_element_and_its_container():
     assert (crop.x, crop.width) == (0, PHONE[0])
 
 
-def test_a_crop_grows_to_a_title_bar_it_is_near_and_not_to_a_far_one():
+def test_a_crop_shows_a_bar_only_when_a_mark_is_in_it():
     title, tabs = Box(0, 0, 390, 44), Box(0, 600, 390, 64)
     near_top = crop_region(frame(Box(20, 90, 100, 30), bars=(title, tabs)), *PHONE)
-    assert near_top.contains(title) and not near_top.intersects(tabs)
-    near_bottom = crop_region(frame(Box(100, 610, 80, 40), bars=(title, tabs)), *PHONE)
-    assert near_bottom.contains(tabs) and not near_bottom.intersects(title)
+    assert not near_top.intersects(title) and not near_top.intersects(tabs)
+    near_bottom = crop_region(frame(Box(100, 560, 80, 30), bars=(title, tabs)), *PHONE)
+    assert not near_bottom.intersects(tabs) and near_bottom.contains(Box(100, 560, 80, 30))
+    in_tabs = crop_region(frame(Box(100, 610, 80, 40), bars=(title, tabs)), *PHONE)
+    assert in_tabs.contains(tabs) and not in_tabs.intersects(title)
+
+
+def test_a_crop_of_a_tab_leaves_out_the_grid_of_products_above_it():
+    tabs, tab = Box(0, 591, 390, 73), Box(121, 598, 50, 40)
+    cards = (Box(16, 290, 174, 222), Box(200, 290, 174, 222))
+    pictures = (Box(26, 531, 154, 133), Box(210, 531, 154, 133))
+    crop = crop_region(frame(tab, bars=(tabs,), panels=cards, elements=pictures), *PHONE)
+    assert crop.contains(tabs) and not any(crop.intersects(card) for card in cards)
+
+
+def test_a_crop_cuts_no_sentence_and_keeps_no_empty_band():
+    button = Box(40, 200, 120, 40)
+    sentence = (Box(20, 140, 300, 20), Box(20, 160, 300, 20), Box(20, 180, 200, 20))
+    crop = crop_region(frame(button, text=sentence, bars=(Box(0, 600, 390, 64),)), *PHONE)
+    assert crop.y <= 140
+    # Nothing below the button but grey: the crop ends a padding under the room
+    # for its badge, though the smallest crop would be taller.
+    assert crop.bottom <= button.bottom + 8.5 + GAP + BADGE + 16
 
 
 def test_a_crop_never_cuts_through_a_line_of_text_or_a_picture():
@@ -126,6 +148,21 @@ def test_a_full_width_row_gets_its_badge_where_no_text_is():
     (placement,) = place_marks(frame(row, text=text), picture)
     assert picture.contains(placement.badge)
     assert not any(placement.badge.intersects(t.grown(1)) for t in text)
+
+
+def test_a_badge_stays_off_the_neighbouring_rows_and_touches_its_own_outline():
+    # A list of rows that are links (file-claim's reasons): the free space on
+    # the row above is another control, where a reader would tap by the number.
+    picture = Box(0, 154, 390, 284)
+    rows = tuple(Box(16, 181 + 48 * i, 358, 48) for i in range(5))
+    words = tuple(Box(30, 192 + 48 * i, 224, 25) for i in range(5))
+    chevrons = tuple(Box(344, 197 + 48 * i, 16, 17) for i in range(5))
+    marked = frame(rows[1], text=words, controls=rows, elements=chevrons)
+    (placement,) = place_marks(marked, picture)
+    assert touches(placement.badge, placement.outline, placement.stroke, picture)
+    for row in (rows[0], *rows[2:]):
+        assert not placement.badge.intersects(row)
+    assert not any(placement.badge.intersects(w) for w in words)
 
 
 def test_placement_is_the_same_every_time():
