@@ -115,6 +115,16 @@ def paragraphs(text: Sequence[Box]) -> list[Box]:
     return blocks
 
 
+def shown_bars(bars: Sequence[Box], about: Sequence[Box]) -> list[Box]:
+    """The bars a crop shows: those a mark is in, and a bar's second row (a bar
+    touching one shown)."""
+    shown = [bar for bar in bars if any(bar.intersects(b) for b in about)]
+    for bar in bars:
+        if bar not in shown and any(bar.intersects(s.grown(1)) for s in shown):
+            shown.append(bar)
+    return shown
+
+
 def _between_bars(bounds: Box, bars: Sequence[Box], focus: Box) -> Box:
     """bounds less the bars above and below focus: a title bar or tab bar tells
     the reader little the step's words do not, and takes a third of a crop."""
@@ -144,7 +154,17 @@ def _at_least(region: Box, size: tuple[float, float], bounds: Box) -> Box:
 
 
 def crop_region(frame: Frame, width: float, height: float) -> Box:
-    """The part of a frame (CSS px) its step's picture shows."""
+    """The part of a frame (CSS px) its step's picture shows.
+
+    Without the bars no mark is in, unless a badge finds no free spot there
+    (a row of tabs just under a title bar has its badge in the bar)."""
+    region = _crop(frame, width, height, leave_bars=True)
+    if badges_fit(frame, place_marks(frame, region), region):
+        return region
+    return _crop(frame, width, height, leave_bars=False)
+
+
+def _crop(frame: Frame, width: float, height: float, *, leave_bars: bool) -> Box:
     bounds = Box(0, 0, width, height)
     rule = frame.crop
     if rule.full:
@@ -166,12 +186,13 @@ def crop_region(frame: Frame, width: float, height: float) -> Box:
     focus = focus.clamped(bounds)
     # A bar shows when a mark is in it or the step asks for its area.
     about = [m.box for m in frame.marks] + ([rule.element] if rule.element is not None else [])
-    shown = [bar for bar in frame.bars if any(bar.intersects(b) for b in about)]
+    shown = shown_bars(frame.bars, about)
     for bar in shown:
         focus = focus.union(bar)
     # The marks' badges may go to either side: the bars are judged by what is marked.
     core = _union([*about, *(r.box for r in frame.redactions), *shown]) or focus
-    inner = _between_bars(bounds, [b for b in frame.bars if b not in shown], core)
+    left = [b for b in frame.bars if b not in shown] if leave_bars else []
+    inner = _between_bars(bounds, left, core)
     focus = focus.clamped(inner)
     region = _at_least(focus.grown(rule.padding).clamped(inner), MIN_CROP, inner)
     # Lines of text, sentences, controls and pictures are whole or absent; a
@@ -335,6 +356,23 @@ def _inside(spot: Box, picture: Box) -> Box:
     x = min(max(spot.x, picture.x), picture.right - spot.width)
     y = min(max(spot.y, picture.y), picture.bottom - spot.height)
     return Box(x, y, spot.width, spot.height)
+
+
+def badges_fit(frame: Frame, placements: Sequence[Placement], picture: Box) -> bool:
+    """Whether every badge lies against its own outline, inside the picture, over
+    no text, no other mark and no control but its own."""
+    for index, (mark, placement) in enumerate(zip(frame.marks, placements, strict=True)):
+        badge = placement.badge
+        others = [p for i, p in enumerate(placements) if i != index]
+        if (
+            not picture.contains(badge)
+            or not touches(badge, placement.outline, placement.stroke, picture)
+            or any(badge.intersects(t) for t in frame.text)
+            or any(badge.intersects(c) for c in frame.controls if not related(c, mark.box))
+            or any(badge.intersects(p.badge) or badge.intersects(p.outline) for p in others)
+        ):
+            return False
+    return True
 
 
 def place_marks(frame: Frame, picture: Box) -> list[Placement]:

@@ -343,8 +343,11 @@ MEASURE_JS = (
     }
   }
   // What a reader could tap: a badge on one of them would seem to point at it.
-  // One under a fixed bar or a dialog's backdrop is not on the screen.
-  const INTERACTIVE = 'a[href],button,input:not([type=hidden]),select,textarea,summary,label,'
+  // One under a fixed bar or a dialog's backdrop is not on the screen. A label
+  // is a control where it is a row to choose (around a checkbox or a radio);
+  // a field's label names the field, and a badge by it points at the field.
+  const INTERACTIVE = 'a[href],button,input:not([type=hidden]),select,textarea,summary,'
+    + 'label:has(input[type=checkbox],input[type=radio]),'
     + '[contenteditable=true],[role=button],[role=link],[role=checkbox],[role=radio],[role=tab],'
     + '[role=menuitem],[role=menuitemcheckbox],[role=menuitemradio],[role=option],[role=switch],'
     + '[role=textbox],[role=combobox],[role=searchbox],[role=slider],[role=spinbutton]';
