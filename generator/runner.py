@@ -189,6 +189,9 @@ REVEAL_JS = """(element) => {
 MEASURE_JS = (
     """async ({marks, redactions, focus, details}) => {
   await document.fonts.ready;
+  // A text box shows its first line, as a reader reading it back sees it:
+  // typing leaves it scrolled to the caret, its first line cut off.
+  if (details) for (const field of document.querySelectorAll('textarea')) field.scrollTop = 0;
 """
     + ON_TOP_JS
     + """

@@ -165,6 +165,21 @@ def test_a_badge_stays_off_the_neighbouring_rows_and_touches_its_own_outline():
     assert not any(placement.badge.intersects(w) for w in words)
 
 
+def test_a_row_of_tabs_under_a_title_bar_has_its_badge_in_the_bar():
+    # The tabs' neighbours are tabs, the list below is rows of links, the
+    # label fills its tab: the only free spot is above it, in the title bar.
+    title = Box(0, 0, 390, 45)
+    tabs = (Box(18, 59, 85, 36), Box(103, 59, 170, 36), Box(272, 59, 100, 36))
+    rows = tuple(Box(16, 108 + 100 * i, 358, 100) for i in range(4))
+    words = (Box(41, 67, 39, 19), Box(110, 67, 156, 19), Box(296, 67, 53, 19), Box(130, 9, 130, 26))
+    marked = frame(tabs[1], text=words, controls=(*tabs, *rows), bars=(title,))
+    crop = crop_region(marked, *PHONE)
+    (placement,) = place_marks(marked, crop)
+    assert placement.badge.intersects(title)
+    assert not any(placement.badge.intersects(c) for c in (tabs[0], tabs[2], *rows))
+    assert not any(placement.badge.intersects(w) for w in words)
+
+
 def test_placement_is_the_same_every_time():
     marked = frame(Box(120, 118, 100, 24), Box(120, 150, 100, 24), text=(Box(0, 0, 50, 10),))
     assert place_marks(marked, Box(0, 0, *PHONE)) == place_marks(marked, Box(0, 0, *PHONE))
