@@ -34,6 +34,7 @@ TOUCH = GAP + 1.0  # CSS px: a badge this close to its outline's stroke belongs 
 SIDE_GAPS = (4.0, 5.0, 6.0, 3.0, 2.0, 8.0, 1.0, 0.0, 10.0, 12.0, -2.0, -4.0)
 WIDE_GAPS = tuple(float(gap) for gap in range(14, 50, 2))  # past a touching line
 PARAGRAPH_GAP = 4.0  # CSS px: lines this close are one paragraph
+EMPTY_BAND = 24.0  # CSS px: a band above or below what a crop shows, this tall, goes
 MIN_CROP = (320.0, 180.0)  # smallest crop, CSS px, when the frame is larger
 # A crop leaving less than this (CSS px) beside it takes the frame's full
 # width: slivers of a phone screen at the sides only distract.
@@ -141,6 +142,9 @@ def _trimmed(region: Box, content: Sequence[Box], keep: Box, padding: float) -> 
         return region
     top = max(region.y, shown.y - padding)
     bottom = min(region.bottom, shown.bottom + padding)
+    # A sliver less is no better picture, and would only move the crop.
+    top = top if top - region.y >= EMPTY_BAND else region.y
+    bottom = bottom if region.bottom - bottom >= EMPTY_BAND else region.bottom
     return Box(region.x, top, region.width, bottom - top)
 
 
