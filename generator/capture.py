@@ -645,6 +645,17 @@ def step_key(run: Run, step: str) -> str:
     return layout.step_key(run.guide, run.platform, run.lang, run.scheme, step)
 
 
+def _with_new_fields(kept: dict[str, Any], fresh: dict[str, Any]) -> dict[str, Any]:
+    """A kept step's frames.json entry with what this capture measured that the
+    entry lacks (a field a newer capture records), so an unchanged picture gets
+    it without churning what it has."""
+    frames = kept.get("frames", [])
+    if len(frames) != len(fresh.get("frames", [])):
+        return kept
+    merged = [{**new, **old} for old, new in zip(frames, fresh["frames"], strict=True)]
+    return {**kept, "frames": merged}
+
+
 def settle_run(
     config: Config, run: Run, tolerance: Tolerance, *, write: bool, prune: bool
 ) -> JobResult:
@@ -680,7 +691,7 @@ def settle_run(
             if not kept.raw:
                 # A fresh clone: keep this capture's raw frames for redraw.
                 _write_raw(folder, kept.entry, images.raw)
-            entries.append(kept.entry)
+            entries.append(_with_new_fields(kept.entry, images.entry))
     orphans = sorted(set(old) - set(fresh))
     verdicts += [Verdict(step_key(run, step), "orphaned") for step in orphans]
     if write:

@@ -99,6 +99,9 @@ class Frame:
     bars: tuple[Box, ...] = ()  # title bars, tab bars and other fixed bars
     elements: tuple[Box, ...] = ()  # controls and pictures a crop must not cut through
     panels: tuple[Box, ...] = ()  # painted boxes (cards, buttons) a crop keeps whole
+    # Every interactive element on the screen (links, buttons, fields, ARIA
+    # widgets): a badge on one of them would read as pointing at it.
+    controls: tuple[Box, ...] = ()
     crop: CropRule = CropRule()
     dialog: Dialog | None = None  # a native dialog to draw over png (it is not in a screenshot)
 
@@ -188,6 +191,7 @@ def frame_from_entry(entry: dict[str, Any], png: bytes) -> Frame:
         bars=_boxes(entry.get("bars")),
         elements=_boxes(entry.get("elements")),
         panels=_boxes(entry.get("panels")),
+        controls=_boxes(entry.get("controls")),
         crop=CropRule(
             full=rule.get("full") is True,
             element=_box(rule.get("element")),
@@ -232,6 +236,7 @@ def frame_entry(
         "bars": [b.values() for b in frame.bars],
         "elements": [b.values() for b in frame.elements],
         "panels": [b.values() for b in frame.panels],
+        "controls": [b.values() for b in frame.controls],
         "framing": rule,
         "crop": crop.values(),
         "at": at.values(),

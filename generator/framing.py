@@ -4,15 +4,16 @@ Pure geometry in CSS pixels of the raw frame, so a picture can be recropped
 and its marks placed again without a browser. The rules:
 
 - The crop shows what the step is about: its marks and redactions, grown to
-  their containers and to a title bar or tab bar they are in or near, padded,
-  then widened until no text line, control or picture is cut through.
+  their containers, padded, then moved until no text line, sentence, control
+  or picture is cut through, without the empty bands above and below. A title
+  bar or tab bar shows only when a mark is in it.
 - An outline keeps a gap around its element's text and, side by side, moves
   in or out so that its stroke crosses no text of the screen: thinner between
   lines a few pixels apart, around a neighbour's line that touches the
   element's rather than through it.
-- A badge sits outside its outline in free space: over no text, no other
-  outline or badge, inside the picture; where there is none, on the outline's
-  edge or inside it, still over no text. Candidates are tried in a fixed
+- A badge lies against its own outline, outside it in free space: over no
+  text, no other outline or badge, no control but its own, inside the
+  picture; where there is none, on the outline's edge or inside it. Candidates are tried in a fixed
   order, so the same frame always gives the same picture.
 """
 
@@ -27,13 +28,13 @@ STROKE = 4.5  # CSS px across an outline: the red line and its white halo
 THIN_STROKE = 3.0  # CSS px: the red line alone, where lines of text are close
 BADGE = 30.0  # CSS px: the badge's diameter, halo included
 GAP = 3.0  # CSS px between an outline and its badge
+TOUCH = GAP + 1.0  # CSS px: a badge this close to its outline's stroke belongs to it
 # Outline gaps (CSS px) to try on each side, the preferred first: a little air
 # around the element, less or more where a neighbour's text is close.
 SIDE_GAPS = (4.0, 5.0, 6.0, 3.0, 2.0, 8.0, 1.0, 0.0, 10.0, 12.0, -2.0, -4.0)
 WIDE_GAPS = tuple(float(gap) for gap in range(14, 50, 2))  # past a touching line
-# A bar this close (CSS px) to what the step shows joins the crop: the title
-# bar or tab bar tells the reader which screen it is.
-NEAR_BAR = 96.0
+PARAGRAPH_GAP = 4.0  # CSS px: lines this close are one paragraph
+EMPTY_BAND = 24.0  # CSS px: a band above or below what a crop shows, this tall, goes
 MIN_CROP = (320.0, 180.0)  # smallest crop, CSS px, when the frame is larger
 # A crop leaving less than this (CSS px) beside it takes the frame's full
 # width: slivers of a phone screen at the sides only distract.
@@ -56,24 +57,95 @@ def _union(boxes: Iterable[Box]) -> Box | None:
     return result
 
 
-def _snap(region: Box, solids: Sequence[Box], bounds: Box) -> Box:
-    """Grow region until no solid rectangle straddles one of its edges."""
+def _snap(region: Box, solids: Sequence[Box], bounds: Box, keep: Box) -> Box:
+    """Move region's edges until no solid rectangle straddles one: outward to take
+    it in, or, where that would leave bounds, inward to leave it out (keeping
+    keep inside)."""
     left, top, right, bottom = region.x, region.y, region.right, region.bottom
-    changed = True
-    while changed:
+    for _ in range(100):  # each pass moves an edge past a solid; a few do
         changed = False
         for s in solids:
             across = s.x < right and s.right > left
             down = s.y < bottom and s.bottom > top
             if across and s.y < top < s.bottom:
-                top, changed = s.y, True
+                top = s.y if s.y >= bounds.y or s.bottom > keep.y else s.bottom
+                changed = True
             if across and s.y < bottom < s.bottom:
-                bottom, changed = s.bottom, True
+                bottom = s.bottom if s.bottom <= bounds.bottom or s.y < keep.bottom else s.y
+                changed = True
             if down and s.x < left < s.right:
                 left, changed = s.x, True
             if down and s.x < right < s.right:
                 right, changed = s.right, True
+        if not changed:
+            break
     return Box(left, top, right - left, bottom - top).clamped(bounds)
+
+
+def _leave_out(region: Box, solids: Sequence[Box], keep: Box) -> Box:
+    """region with its top and bottom edges moved in past pictures and cards that
+    straddle them, where keep stays inside: a crop shows the end of a grid of
+    products, not more of it."""
+    top, bottom = region.y, region.bottom
+    for s in sorted(solids, key=lambda b: b.bottom, reverse=True):
+        if s.x < region.right and s.right > region.x and s.y < top < s.bottom <= keep.y:
+            top = s.bottom
+    for s in sorted(solids, key=lambda b: b.y):
+        if (
+            s.x < region.right
+            and s.right > region.x
+            and s.y < bottom < s.bottom
+            and s.y >= keep.bottom
+        ):
+            bottom = s.y
+    return Box(region.x, top, region.width, bottom - top)
+
+
+def paragraphs(text: Sequence[Box]) -> list[Box]:
+    """Lines of text that touch one another, one above the other, as one block:
+    a crop between them would cut a sentence in half."""
+    blocks: list[Box] = []
+    for line in sorted(text, key=lambda b: (b.y, b.x)):
+        for index, block in enumerate(blocks):
+            beside = line.x < block.right and line.right > block.x
+            if beside and line.y <= block.bottom + PARAGRAPH_GAP and line.bottom > block.y:
+                blocks[index] = block.union(line)
+                break
+        else:
+            blocks.append(line)
+    return blocks
+
+
+def shown_bars(bars: Sequence[Box], about: Sequence[Box]) -> list[Box]:
+    """The bars a crop shows: those a mark is in, and a bar's second row (a bar
+    touching one shown)."""
+    shown = [bar for bar in bars if any(bar.intersects(b) for b in about)]
+    for bar in bars:
+        if bar not in shown and any(bar.intersects(s.grown(1)) for s in shown):
+            shown.append(bar)
+    return shown
+
+
+def _between_bars(bounds: Box, bars: Sequence[Box], focus: Box) -> Box:
+    """bounds less the bars above and below focus: a title bar or tab bar tells
+    the reader little the step's words do not, and takes a third of a crop."""
+    top = max([bounds.y, *(b.bottom for b in bars if b.bottom <= focus.y)])
+    bottom = min([bounds.bottom, *(b.y for b in bars if b.y >= focus.bottom)])
+    return Box(bounds.x, top, bounds.width, bottom - top)
+
+
+def _trimmed(region: Box, content: Sequence[Box], keep: Box, padding: float) -> Box:
+    """region without the empty bands above and below what it shows."""
+    inside = [c.clamped(region) for c in content if c.intersects(region)]
+    shown = _union([keep, *(c for c in inside if c.height < region.height)])
+    if shown is None:
+        return region
+    top = max(region.y, shown.y - padding)
+    bottom = min(region.bottom, shown.bottom + padding)
+    # A sliver less is no better picture, and would only move the crop.
+    top = top if top - region.y >= EMPTY_BAND else region.y
+    bottom = bottom if region.bottom - bottom >= EMPTY_BAND else region.bottom
+    return Box(region.x, top, region.width, bottom - top)
 
 
 def _at_least(region: Box, size: tuple[float, float], bounds: Box) -> Box:
@@ -86,7 +158,17 @@ def _at_least(region: Box, size: tuple[float, float], bounds: Box) -> Box:
 
 
 def crop_region(frame: Frame, width: float, height: float) -> Box:
-    """The part of a frame (CSS px) its step's picture shows."""
+    """The part of a frame (CSS px) its step's picture shows.
+
+    Without the bars no mark is in, unless a badge finds no free spot there
+    (a row of tabs just under a title bar has its badge in the bar)."""
+    region = _crop(frame, width, height, leave_bars=True)
+    if badges_fit(frame, place_marks(frame, region), region):
+        return region
+    return _crop(frame, width, height, leave_bars=False)
+
+
+def _crop(frame: Frame, width: float, height: float, *, leave_bars: bool) -> Box:
     bounds = Box(0, 0, width, height)
     rule = frame.crop
     if rule.full:
@@ -106,21 +188,28 @@ def crop_region(frame: Frame, width: float, height: float) -> Box:
     if focus is None:
         return bounds
     focus = focus.clamped(bounds)
-    for bar in frame.bars:
-        if focus.grown(NEAR_BAR).intersects(bar):
-            focus = focus.union(bar)
-    region = _at_least(focus.grown(rule.padding).clamped(bounds), MIN_CROP, bounds)
-    # Lines of text, controls and pictures are whole or absent; a container
-    # larger than half the frame may be cut, or nothing could be cropped.
-    solids = [
-        b
-        for b in (*frame.text, *frame.elements, *frame.panels, *frame.bars)
-        if b.height <= height / 2 and b.width <= width
-    ]
-    region = _snap(region, solids, bounds)
+    # A bar shows when a mark is in it or the step asks for its area.
+    about = [m.box for m in frame.marks] + ([rule.element] if rule.element is not None else [])
+    shown = shown_bars(frame.bars, about)
+    for bar in shown:
+        focus = focus.union(bar)
+    # The marks' badges may go to either side: the bars are judged by what is marked.
+    core = _union([*about, *(r.box for r in frame.redactions), *shown]) or focus
+    left = [b for b in frame.bars if b not in shown] if leave_bars else []
+    inner = _between_bars(bounds, left, core)
+    focus = focus.clamped(inner)
+    region = _at_least(focus.grown(rule.padding).clamped(inner), MIN_CROP, inner)
+    # Lines of text, sentences, controls and pictures are whole or absent; a
+    # container larger than half the frame may be cut, or nothing could be cropped.
+    text = [*frame.text, *paragraphs(frame.text)]
+    things = [*frame.elements, *frame.panels, *frame.controls, *shown]
+    solids = [b for b in (*text, *things) if b.height <= height / 2 and b.width <= width]
+    region = _leave_out(region, [b for b in solids if not b.intersects(focus)], focus)
+    region = _snap(region, solids, inner, focus)
+    region = _trimmed(region, [*text, *things], focus, rule.padding)
     if width - region.width < SLIVERS:
         region = Box(0, region.y, width, region.height)
-    return _snap(region, solids, bounds)
+    return _snap(region, solids, inner, focus)
 
 
 def bands(outline: Box, stroke: float) -> list[Box]:
@@ -231,16 +320,33 @@ def _edge_candidates(outline: Box) -> list[Box]:
 
 
 def _inside_candidates(outline: Box) -> list[Box]:
-    """Spots just inside an outline: the last free places before covering something."""
+    """Spots just inside an outline: the last free places before covering something.
+    Then along its middle from the right, where a row's words leave room."""
     inner = outline.grown(-THIN_STROKE - GAP)
     d = BADGE
+    middle_y = inner.y + (inner.height - d) / 2
     spots = [
-        (inner.right - d, inner.y + (inner.height - d) / 2),
-        (inner.x, inner.y + (inner.height - d) / 2),
+        (inner.right - d, middle_y),
+        (inner.x, middle_y),
         (inner.right - d, inner.y),
         (inner.x, inner.y),
     ]
+    step = d / 2
+    for i in range(1, max(int((inner.width - d) / step), 0)):
+        spots.append((inner.right - d - i * step, middle_y))
     return [Box(x, y, d, d) for x, y in spots]
+
+
+def related(a: Box, b: Box) -> bool:
+    """Whether one box holds the other, give or take the pixel a measure rounds."""
+    return a.grown(1).contains(b) or b.grown(1).contains(a)
+
+
+def touches(badge: Box, outline: Box, stroke: float, picture: Box) -> bool:
+    """Whether a badge lies against its outline's stroke, outside or inside it.
+    Where the outline runs past the picture, the picture's edge stands for it."""
+    seen = outline.clamped(picture)
+    return badge.intersects(seen.grown(TOUCH)) and not seen.grown(-stroke - TOUCH).contains(badge)
 
 
 def _cost(spot: Box, picture: Box, text: Sequence[Box], taken: Sequence[Box]) -> float:
@@ -256,14 +362,32 @@ def _inside(spot: Box, picture: Box) -> Box:
     return Box(x, y, spot.width, spot.height)
 
 
+def badges_fit(frame: Frame, placements: Sequence[Placement], picture: Box) -> bool:
+    """Whether every badge lies against its own outline, inside the picture, over
+    no text, no other mark and no control but its own."""
+    for index, (mark, placement) in enumerate(zip(frame.marks, placements, strict=True)):
+        badge = placement.badge
+        others = [p for i, p in enumerate(placements) if i != index]
+        if (
+            not picture.contains(badge)
+            or not touches(badge, placement.outline, placement.stroke, picture)
+            or any(badge.intersects(t) for t in frame.text)
+            or any(badge.intersects(c) for c in frame.controls if not related(c, mark.box))
+            or any(badge.intersects(p.badge) or badge.intersects(p.outline) for p in others)
+        ):
+            return False
+    return True
+
+
 def place_marks(frame: Frame, picture: Box) -> list[Placement]:
     """Outline and badge of every mark of a frame, in mark order.
 
-    A badge goes to the first spot, in a fixed order, that covers nothing but
-    its own element's edge: outside the outline, then straddling it, then
-    inside it; then to the first that covers no text (only a picture, a
-    control or a neighbouring card); failing all, to the spot that covers
-    least.
+    A badge lies against its own outline and covers no text, no other badge
+    or outline, and no control but its own (or one holding it or held in it):
+    a reader taps by the number. It goes to the first spot, in a fixed order,
+    that keeps to that and covers no picture or neighbouring card either:
+    outside the outline, then straddling it, then inside it; then to the
+    first that keeps to that alone; failing all, to the spot that covers least.
     """
     text = [t.grown(1) for t in frame.text]
     drawn = [outline_for(m.box, frame.text) for m in frame.marks]
@@ -275,13 +399,12 @@ def place_marks(frame: Frame, picture: Box) -> list[Placement]:
         for p in frame.panels
         if p.width < 0.9 * picture.width and not any(p.intersects(bar) for bar in frame.bars)
     ]
-    for index, outline in enumerate(outlines):
-        # Pictures, controls and the cards beside the element are worth keeping
-        # clear too; the element itself and the card it is in are not.
+    for index, (outline, stroke) in enumerate(drawn):
         box = frame.marks[index].box
-        solids = [
-            b for b in (*frame.elements, *cards) if not b.contains(box) and not box.contains(b)
-        ]
+        controls = [c for c in frame.controls if not related(c, box)]
+        # Pictures and the cards beside the element are worth keeping clear too;
+        # the element itself and the card it is in are not.
+        solids = [b for b in (*frame.elements, *cards) if not related(b, box)]
         others = [o for i, o in enumerate(outlines) if i != index] + badges
         outside = _candidates(outline)
         # On the edge or inside, a spot is pulled into the picture: a row as
@@ -290,13 +413,19 @@ def place_marks(frame: Frame, picture: Box) -> list[Placement]:
         edge = [_inside(s, picture) for s in _edge_candidates(outline)]
         tries = [(spot, [*others, outline]) for spot in outside]
         tries += [(spot, others) for spot in (*edge, *inside) if spot.width <= picture.width]
+        # A badge away from its outline would seem to belong to what it is beside.
+        tries = [t for t in tries if touches(t[0], outline, stroke, picture)] or tries
         free = next(
-            (s for s, taken in tries if _cost(s, picture, [*text, *solids], taken) == 0), None
-        ) or next((s for s, taken in tries if _cost(s, picture, text, taken) == 0), None)
+            (s for s, taken in tries if _cost(s, picture, [*text, *controls, *solids], taken) == 0),
+            None,
+        ) or next(
+            (s for s, taken in tries if _cost(s, picture, [*text, *controls], taken) == 0), None
+        )
         if free is None:
+            # Words hidden are worse than a neighbouring control's edge.
             free = min(
                 (spot for spot, _ in tries),
-                key=lambda s: _cost(s, picture, text, others),
+                key=lambda s: _cost(s, picture, text, others) + _cost(s, picture, controls, []) / 4,
             )
         badges.append(free)
     return [

@@ -143,8 +143,11 @@ STATE_JS = f"""({{marks}}) => {{
 SCROLLS_JS = """(element) => {
   const r = element.getBoundingClientRect();
   if (r.top < 0 || r.bottom > innerHeight || r.left < 0 || r.right > innerWidth) return true;
-  const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-  return !hit || !(hit === element || element.contains(hit));
+  const x = r.left + r.width / 2, inset = Math.min(2, r.height / 2);
+  return ![r.top + r.height / 2, r.top + inset, r.bottom - inset].every((y) => {
+    const hit = document.elementFromPoint(x, y);
+    return hit && (hit === element || element.contains(hit));
+  });
 }"""
 
 
@@ -162,10 +165,16 @@ REVEAL_JS = """(element) => {
     element.scrollIntoView({block, inline});
     r = element.getBoundingClientRect();
   }
-  const x = r.left + r.width / 2, y = r.top + r.height / 2;
-  const hit = y >= 0 && y < innerHeight && x >= 0 && x < innerWidth
-    ? document.elementFromPoint(x, y) : null;
-  if (!hit || !(hit === element || element.contains(hit))) {
+  // Its middle and its top and bottom edges: a button half under a tab bar is
+  // covered too, though its middle shows.
+  const x = r.left + r.width / 2;
+  const seen = (y) => {
+    const hit = y >= 0 && y < innerHeight && x >= 0 && x < innerWidth
+      ? document.elementFromPoint(x, y) : null;
+    return hit && (hit === element || element.contains(hit));
+  };
+  const inset = Math.min(2, r.height / 2);
+  if (![r.top + r.height / 2, r.top + inset, r.bottom - inset].every(seen)) {
     element.scrollIntoView({block: "center", inline: "nearest"});
   }
 }"""
@@ -180,6 +189,9 @@ REVEAL_JS = """(element) => {
 MEASURE_JS = (
     """async ({marks, redactions, focus, details}) => {
   await document.fonts.ready;
+  // A text box shows its first line, as a reader reading it back sees it:
+  // typing leaves it scrolled to the caret, its first line cut off.
+  if (details) for (const field of document.querySelectorAll('textarea')) field.scrollTop = 0;
 """
     + ON_TOP_JS
     + """
@@ -333,6 +345,23 @@ MEASURE_JS = (
       if (r.top >= 0 && r.left >= 0 && r.bottom <= H && r.right <= W) panels.push(outward(c));
     }
   }
+  // What a reader could tap: a badge on one of them would seem to point at it.
+  // One under a fixed bar or a dialog's backdrop is not on the screen. A label
+  // is a control where it is a row to choose (around a checkbox or a radio);
+  // a field's label names the field, and a badge by it points at the field.
+  const INTERACTIVE = 'a[href],button,input:not([type=hidden]),select,textarea,summary,'
+    + 'label:has(input[type=checkbox],input[type=radio]),'
+    + '[contenteditable=true],[role=button],[role=link],[role=checkbox],[role=radio],[role=tab],'
+    + '[role=menuitem],[role=menuitemcheckbox],[role=menuitemradio],[role=option],[role=switch],'
+    + '[role=textbox],[role=combobox],[role=searchbox],[role=slider],[role=spinbutton]';
+  const controls = [];
+  for (const el of document.body.querySelectorAll(INTERACTIVE)) {
+    if (!shown(el)) continue;
+    const c = clip(el.getBoundingClientRect());
+    if (!c) continue;
+    const hit = document.elementFromPoint((c.left + c.right) / 2, (c.top + c.bottom) / 2);
+    if (hit && (hit === el || el.contains(hit))) controls.push(outward(c));
+  }
   const order = (a, b) => a[1] - b[1] || a[0] - b[0] || a[3] - b[3] || a[2] - b[2];
   const unique = (list, limit) => {
     const seen = new Set();
@@ -341,7 +370,7 @@ MEASURE_JS = (
   };
   return {
     ...result, text: unique(text, 400), bars: unique(bars, 20), elements: unique(elements, 200),
-    panels: unique(panels, 200),
+    panels: unique(panels, 200), controls: unique(controls, 300),
   };
 }"""
 )
@@ -1101,6 +1130,7 @@ def dialog_frame(
         bars=seen(behind.bars),
         elements=seen(behind.elements) + tuple(Box(*b.rect) for b in layout.buttons) + field,
         panels=(*seen(behind.panels), panel),
+        controls=seen(behind.controls) + tuple(Box(*b.rect) for b in layout.buttons) + field,
         dialog=dialog,
     )
 
@@ -1199,6 +1229,7 @@ class _StepRun:
             bars=_boxes(seen.get("bars")),
             elements=_boxes(seen.get("elements")),
             panels=_boxes(seen.get("panels")),
+            controls=_boxes(seen.get("controls")),
             crop=self._crop(_box(seen["focus"])),
         )
 

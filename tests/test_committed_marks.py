@@ -1,8 +1,10 @@
-"""Every committed picture: no badge and no outline covers text a reader needs.
+"""Every committed picture: no badge and no outline covers text a reader needs,
+each badge is on its own control, and each crop is one an editor would choose.
 
-Reads the text rectangles (DOM Range rects) the capture recorded in each
-frames.json, and where capture put each mark's outline and badge. Needs no
-browser, so it runs over every guide, platform and language in a moment.
+Reads the text rectangles (DOM Range rects), controls and bars the capture
+recorded in each frames.json, and where capture put each crop, outline and
+badge. Needs no browser, so it runs over every guide, platform and language
+in a moment.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 import pytest
 
 from generator.frames import Box
-from generator.framing import STROKE, bands
+from generator.framing import STROKE, bands, related, shown_bars, touches
 
 ROOT = Path(__file__).resolve().parent.parent
 FRAMES = sorted((ROOT / "screenshots").glob("**/frames.json"))
@@ -64,4 +66,62 @@ def test_no_mark_covers_text_of_the_marked_element_or_its_neighbours(path: Path)
                     badge.intersects(outlines[other]) or badge.intersects(badges[other])
                 ):
                     problems.append(f"{name}: badge {number} covers mark {marks[other]['number']}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    "path", FRAMES, ids=[p.parent.relative_to(ROOT / "screenshots").as_posix() for p in FRAMES]
+)
+def test_each_badge_is_against_its_own_outline_and_on_no_other_control_text_or_badge(
+    path: Path,
+):
+    problems = []
+    for name, frame in frames(path):
+        if "controls" not in frame:
+            problems.append(f"{name}: no controls recorded; run guidegen capture")
+            continue
+        crop = box(frame["crop"])
+        controls = [box(c) for c in frame["controls"]]
+        text = [box(t) for t in frame["text"]]
+        marks = frame["marks"]
+        for index, mark in enumerate(marks):
+            number, own, badge = mark["number"], box(mark["box"]), box(mark["badge"])
+            if not touches(badge, box(mark["outline"]), mark["stroke"], crop):
+                problems.append(f"{name}: badge {number} is away from its outline")
+            for control in controls:
+                if badge.intersects(control) and not related(control, own):
+                    problems.append(f"{name}: badge {number} is on a control at {control.values()}")
+            for line in text:
+                if badge.intersects(line):
+                    problems.append(f"{name}: badge {number} covers text at {line.values()}")
+            for other in marks[index + 1 :]:
+                if badge.intersects(box(other["badge"])):
+                    problems.append(f"{name}: badges {number} and {other['number']} overlap")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    "path", FRAMES, ids=[p.parent.relative_to(ROOT / "screenshots").as_posix() for p in FRAMES]
+)
+def test_each_crop_cuts_no_line_of_text_and_shows_no_bar_without_a_mark(path: Path):
+    problems = []
+    for name, frame in frames(path):
+        crop = box(frame["crop"])
+        if frame["framing"].get("full"):
+            continue
+        for line in map(box, frame["text"]):
+            # A pixel's rounding at an edge is no cut.
+            if crop.intersects(line.grown(-1)) and not crop.grown(1).contains(line):
+                problems.append(f"{name}: the crop cuts the line of text at {line.values()}")
+        if not frame["marks"] and not frame["redactions"]:
+            continue  # the whole screen, as the step asked
+        # A bar holds a mark when the mark's element or its badge is in it.
+        about = [box(m[key]) for m in frame["marks"] for key in ("box", "badge")]
+        if "element" in frame["framing"]:
+            about.append(box(frame["framing"]["element"]))
+        bars = [box(b) for b in frame["bars"]]
+        marked = shown_bars(bars, about)
+        for bar in bars:
+            if crop.overlap(bar) / max(bar.width, 1) > 4 and bar not in marked:
+                problems.append(f"{name}: the crop shows a bar with no mark at {bar.values()}")
     assert not problems, "\n".join(problems)

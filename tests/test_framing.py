@@ -9,12 +9,14 @@ import sys
 from generator.frames import Box, CropRule, Frame, Mark, Redaction
 from generator.framing import (
     BADGE,
+    GAP,
     STROKE,
     THIN_STROKE,
     bands,
     crop_region,
     outline_for,
     place_marks,
+    touches,
 )
 
 PHONE = (390.0, 664.0)
@@ -35,21 +37,32 @@ def test_the_default_crop_shows_the_marked_element_and_its_container():
     assert (crop.x, crop.width) == (0, PHONE[0])
 
 
-def test_a_crop_grows_to_a_title_bar_it_is_near_and_not_to_a_far_one():
+def test_a_crop_shows_a_bar_only_when_a_mark_is_in_it():
     title, tabs = Box(0, 0, 390, 44), Box(0, 600, 390, 64)
     near_top = crop_region(frame(Box(20, 90, 100, 30), bars=(title, tabs)), *PHONE)
-    assert near_top.contains(title) and not near_top.intersects(tabs)
-    near_bottom = crop_region(frame(Box(100, 610, 80, 40), bars=(title, tabs)), *PHONE)
-    assert near_bottom.contains(tabs) and not near_bottom.intersects(title)
+    assert not near_top.intersects(title) and not near_top.intersects(tabs)
+    near_bottom = crop_region(frame(Box(100, 560, 80, 30), bars=(title, tabs)), *PHONE)
+    assert not near_bottom.intersects(tabs) and near_bottom.contains(Box(100, 560, 80, 30))
+    in_tabs = crop_region(frame(Box(100, 610, 80, 40), bars=(title, tabs)), *PHONE)
+    assert in_tabs.contains(tabs) and not in_tabs.intersects(title)
 
 
-def test_a_crop_never_cuts_through_a_line_of_text_or_a_picture():
-    target = Box(40, 300, 100, 30)
-    lines = tuple(Box(20, 300 + dy, 300, 18) for dy in range(-150, 200, 22))
-    picture = Box(200, 380, 120, 120)
-    crop = crop_region(frame(target, text=lines, elements=(picture,)), *PHONE)
-    for solid in (*lines, picture):
-        assert crop.contains(solid) or not crop.intersects(solid), solid
+def test_a_crop_of_a_tab_leaves_out_the_grid_of_products_above_it():
+    tabs, tab = Box(0, 591, 390, 73), Box(121, 598, 50, 40)
+    cards = (Box(16, 290, 174, 222), Box(200, 290, 174, 222))
+    pictures = (Box(26, 531, 154, 133), Box(210, 531, 154, 133))
+    crop = crop_region(frame(tab, bars=(tabs,), panels=cards, elements=pictures), *PHONE)
+    assert crop.contains(tabs) and not any(crop.intersects(card) for card in cards)
+
+
+def test_a_crop_cuts_no_sentence_and_keeps_no_empty_band():
+    icon = Box(40, 200, 16, 10)
+    sentence = (Box(20, 140, 300, 20), Box(20, 160, 300, 20), Box(20, 180, 16, 20))
+    crop = crop_region(frame(icon, text=sentence, bars=(Box(0, 600, 390, 64),)), *PHONE)
+    assert crop.y <= 140
+    # Nothing below the icon but grey: the crop ends a padding under the room
+    # for its badge, though the smallest crop would be taller.
+    assert crop.bottom <= icon.bottom + 8.5 + GAP + BADGE + 16
 
 
 def test_full_shows_the_whole_screen_and_element_shows_that_element():
@@ -126,6 +139,36 @@ def test_a_full_width_row_gets_its_badge_where_no_text_is():
     (placement,) = place_marks(frame(row, text=text), picture)
     assert picture.contains(placement.badge)
     assert not any(placement.badge.intersects(t.grown(1)) for t in text)
+
+
+def test_a_badge_stays_off_the_neighbouring_rows_and_touches_its_own_outline():
+    # A list of rows that are links (file-claim's reasons): the free space on
+    # the row above is another control, where a reader would tap by the number.
+    picture = Box(0, 154, 390, 284)
+    rows = tuple(Box(16, 181 + 48 * i, 358, 48) for i in range(5))
+    words = tuple(Box(30, 192 + 48 * i, 224, 25) for i in range(5))
+    chevrons = tuple(Box(344, 197 + 48 * i, 16, 17) for i in range(5))
+    marked = frame(rows[1], text=words, controls=rows, elements=chevrons)
+    (placement,) = place_marks(marked, picture)
+    assert touches(placement.badge, placement.outline, placement.stroke, picture)
+    for row in (rows[0], *rows[2:]):
+        assert not placement.badge.intersects(row)
+    assert not any(placement.badge.intersects(w) for w in words)
+
+
+def test_a_row_of_tabs_under_a_title_bar_has_its_badge_in_the_bar():
+    # The tabs' neighbours are tabs, the list below is rows of links, the
+    # label fills its tab: the only free spot is above it, in the title bar.
+    title = Box(0, 0, 390, 45)
+    tabs = (Box(18, 59, 85, 36), Box(103, 59, 170, 36), Box(272, 59, 100, 36))
+    rows = tuple(Box(16, 108 + 100 * i, 358, 100) for i in range(4))
+    words = (Box(41, 67, 39, 19), Box(110, 67, 156, 19), Box(296, 67, 53, 19), Box(130, 9, 130, 26))
+    marked = frame(tabs[1], text=words, controls=(*tabs, *rows), bars=(title,))
+    crop = crop_region(marked, *PHONE)
+    (placement,) = place_marks(marked, crop)
+    assert placement.badge.intersects(title)
+    assert not any(placement.badge.intersects(c) for c in (tabs[0], tabs[2], *rows))
+    assert not any(placement.badge.intersects(w) for w in words)
 
 
 def test_placement_is_the_same_every_time():

@@ -9,8 +9,9 @@ import pytest
 from playwright.sync_api import Browser, Playwright
 
 from generator.config import Config
+from generator.framing import related
 from generator.model import Guide
-from generator.runner import REVEAL_JS, GuideFailed, Run, run_guide
+from generator.runner import MEASURE_JS, REVEAL_JS, GuideFailed, Run, run_guide
 
 
 def guide(*steps: dict[str, Any], **extra: Any) -> Guide:
@@ -145,6 +146,11 @@ def test_a_frame_records_the_screen_text_bars_and_each_marks_container(
     (message,) = form.marks
     assert message.context is not None and message.context.contains(message.box)
     assert message.context.height > message.box.height * 2
+    # The controls on the screen: the marked button, not the one under the bar
+    # nor the one scrolled off it; a field, buttons, not the field's label.
+    assert any(related(control, next_button.box) for control in home.controls)
+    assert all(control.bottom <= 664 - 120 for control in home.controls)
+    assert len(form.controls) == 4 and any(related(c, message.box) for c in form.controls)
 
 
 def test_a_mark_outlines_what_a_bare_element_shows(browser, playwright, app_config, app_url):
@@ -194,4 +200,27 @@ def test_reveal_scrolls_as_the_browser_does_when_needed(
     )
     page.locator("#box").evaluate(REVEAL_JS)
     assert page.locator("#box").bounding_box()["y"] == pytest.approx(expected, abs=1)
+    page.close()
+
+
+def test_reveal_brings_a_button_half_under_a_fixed_bar_clear_of_it(browser: Browser) -> None:
+    # Its middle shows above the tab bar, its lower half does not.
+    page = browser.new_page(viewport={"width": 390, "height": 664})
+    page.set_content(
+        "<body style='margin:0;height:4000px'>"
+        "<button id='box' style='position:absolute;top:504px;height:60px'>Submit</button>"
+        "<nav style='position:fixed;bottom:0;left:0;right:0;height:120px;background:#333'></nav>"
+    )
+    page.locator("#box").evaluate(REVEAL_JS)
+    assert page.locator("#box").bounding_box()["y"] == pytest.approx((664 - 60) / 2, abs=1)
+    page.close()
+
+
+def test_a_text_box_is_pictured_from_its_first_line(browser: Browser) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 664})
+    page.set_content("<body><textarea id='box' rows='2'></textarea>")
+    page.locator("#box").fill("one\ntwo\nthree\nfour\nfive")
+    assert page.locator("#box").evaluate("(el) => el.scrollTop") > 0
+    page.evaluate(MEASURE_JS, {"marks": [], "redactions": [], "focus": None, "details": True})
+    assert page.locator("#box").evaluate("(el) => el.scrollTop") == 0
     page.close()
