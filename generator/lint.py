@@ -472,6 +472,8 @@ class _Checker:
         # One problem per step, text and language, naming every platform it
         # concerns, rather than the same line three times.
         found: dict[tuple[Loc, str, str, int], list[str]] = {}
+        numbered: dict[Loc, dict[str, str]] = {}
+        indexes = step_indexes(guide)
         for platform in dict.fromkeys(guide.platforms):
             shown = steps_for(guide, platform)
             if not shown:
@@ -481,7 +483,7 @@ class _Checker:
                     "or remove it from 'platforms'",
                 )
             for step in shown:
-                index = _step_index(guide, step.id)
+                index = indexes[step.id]
                 override = getattr(guide.steps[index], platform)
                 text_loc: Loc = ("steps", index, "text")
                 if override is not None and override.text is not None:
@@ -490,11 +492,16 @@ class _Checker:
                 if count > len(CIRCLED):
                     found.setdefault((text_loc, "", "", count), []).append(platform)
                     continue
-                for lang in self.config.languages:
-                    text = step.text.root.get(lang)
-                    if text is None:
-                        continue
-                    written = "".join(dict.fromkeys(CIRCLED_RE.findall(text)))
+                # A text shared by platforms is read once.
+                written_in = numbered.get(text_loc)
+                if written_in is None:
+                    texts = step.text.root
+                    written_in = numbered[text_loc] = {
+                        lang: "".join(dict.fromkeys(CIRCLED_RE.findall(texts[lang])))
+                        for lang in self.config.languages
+                        if lang in texts
+                    }
+                for lang, written in written_in.items():
                     if written != CIRCLED[:count]:
                         found.setdefault((text_loc, lang, written, count), []).append(platform)
         for (loc, lang, written, count), platforms in found.items():
@@ -518,11 +525,14 @@ def _is_file(path: Path) -> bool:
         return False
 
 
-def _step_index(guide: Guide, step_id: str) -> int:
+def step_indexes(guide: Guide) -> dict[str, int]:
+    """Each step id's place in the guide (the first step of an id, as lint's
+    message about a duplicate names it): built once per guide, so that lint
+    takes time in proportion to the steps, not to their square."""
+    indexes: dict[str, int] = {}
     for index, step in enumerate(guide.steps):
-        if (step.id or f"step-{index + 1}") == step_id:
-            return index
-    raise LookupError(step_id)
+        indexes.setdefault(step.id or f"step-{index + 1}", index)
+    return indexes
 
 
 def _target_texts(loc: Loc, target: Any) -> Iterator[tuple[Loc, Any, bool]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -510,8 +511,13 @@ class Guide(Strict):
     steps: tuple[Step, ...] = Field(min_length=1, description="The steps, in reading order.")
 
 
-class PlatformStep(Strict):
-    """A step as it runs and reads on one platform, overrides applied."""
+@dataclass(frozen=True)
+class PlatformStep:
+    """A step as it runs and reads on one platform, overrides applied.
+
+    A plain dataclass, not a model: it is made from a guide already checked,
+    for every step, platform and caller, and validating it again took lint
+    longer than all of its checks."""
 
     id: str
     number: int
