@@ -21,7 +21,8 @@ from generator.lint import LintReport, lint, refresh_schema
 from generator.lock import screenshots_lock
 from generator.model import PLATFORMS, SCHEMES
 from generator.progress import Interrupted
-from generator.safepath import BadFile
+from generator.safepath import BadFile, own_folder, within
+from generator.safetext import cleaned_output
 from generator.server import PortInUse
 
 
@@ -69,7 +70,7 @@ def cmd_shop(args: argparse.Namespace, config: Config) -> int:
         raise UsageError(
             "guidegen shop serves a static app folder: set shop_dir in [tool.guidegen]"
         )
-    with serve(config.path("shop_dir"), args.port) as url:
+    with serve(within(config.root, config.path("shop_dir")), args.port) as url:
         print(f"serving {url}", flush=True)
         try:
             while True:
@@ -125,6 +126,8 @@ def cmd_capture(args: argparse.Namespace, config: Config) -> int:
     if args.check and (args.prune or args.force):
         raise UsageError("--check writes nothing: it does not go with --prune or --force")
     report = Path(args.report) if args.report else config.root / ".guidegen" / "report"
+    for folder in (report, report / "images"):
+        own_folder(config.root, folder)
     with screenshots_lock(config):
         result = capture(
             config,
@@ -179,6 +182,8 @@ def cmd_merge(args: argparse.Namespace, config: Config) -> int:
     from generator.report import merge
 
     folders = [Path(p) for p in args.reports]
+    for folder in (Path(args.out), Path(args.out) / "images"):
+        own_folder(config.root, folder)
     for folder in folders:
         if not (folder / "results.json").is_file():
             raise UsageError(f"{folder}: no results.json; pass the --report folder of each shard")
@@ -193,7 +198,7 @@ def _report_failures(config: Config, failures: Sequence) -> int:
     from generator import layout
     from generator.files import write_atomic
 
-    folder = config.root / ".guidegen" / "failures"
+    folder = own_folder(config.root, config.root / ".guidegen" / "failures")
     for failure in failures:
         shot = None
         if failure.screenshot:
@@ -234,7 +239,7 @@ def _check(args: argparse.Namespace, config: Config, jobs: list) -> int:
                 failed.append((outcome, outcome.failure))
             bar.advance(("FAILED " if outcome.failure else "ok ") + outcome.job.name)
     # Tracing slows every run, so only failed runs are run again with a trace.
-    trace_dir = config.root / ".guidegen" / "traces"
+    trace_dir = own_folder(config.root, config.root / ".guidegen" / "traces")
     failures = []
     if failed:
         trace_dir.mkdir(parents=True, exist_ok=True)
@@ -282,8 +287,12 @@ def cmd_render(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_build(args: argparse.Namespace, config: Config) -> int:
-    from generator.sitebuild import SectionMissing, build_site
+    from generator.sitebuild import SectionMissing, build_site, check_folders
 
+    try:
+        check_folders(config)
+    except SectionMissing as error:
+        raise UsageError(str(error)) from None
     cmd_render(args, config)
     try:
         failed = build_site(config)
@@ -540,7 +549,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     (GUIDEGEN_DEBUG=1 shows it): exit 2 for bad input (arguments, guides,
     configuration, a damaged or crafted state file, a browser that is missing
     or does not start, a busy port), 1 for a failed run or an environment fault
-    (disk full, a read-only folder), 130 for Ctrl-C."""
+    (disk full, a read-only folder), 130 for Ctrl-C.
+
+    Every line printed meanwhile passes through safetext.clean, whoever prints
+    it: much of what guidegen prints comes from files a pull request can change."""
+    with cleaned_output():
+        return _run(argv)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args = parser().parse_args(argv)
     # A large project keeps tens of thousands of parsed objects alive for a
     # whole run (guides, frames.json files); at the default threshold the

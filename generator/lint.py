@@ -20,7 +20,7 @@ from typing import Any
 import generator
 from generator.config import Config
 from generator.facts import FactTable, load_facts, page_problems
-from generator.load import Loaded, Loc, Problem, cap, load_guide, suggest, where
+from generator.load import Loaded, Loc, Problem, cap, load_guide, suggest, suggested_id, where
 from generator.model import (
     CIRCLED,
     CIRCLED_RE,
@@ -33,6 +33,7 @@ from generator.model import (
     steps_for,
 )
 from generator.page_pictures import picture_problems
+from generator.safepath import within
 
 SCHEMA_FILE = Path(generator.__file__).parent / "schema" / "guide.schema.json"
 PROJECT_SCHEMA = Path(".guidegen") / "guide.schema.json"
@@ -75,12 +76,13 @@ def guide_files(paths: Sequence[Path]) -> list[Path]:
 
 def _misnamed(paths: Sequence[Path]) -> list[Problem]:
     """Guides saved as .yaml would be skipped without a word; say so."""
-    return [
-        Problem(str(p), 1, 1, f"ignored: guides end in .yml; rename it to {p.stem}.yml", "warning")
-        for path in paths
-        if path.is_dir()
-        for p in sorted(path.glob("*.yaml"))
-    ]
+    problems = []
+    for path in paths:
+        for found in sorted(path.glob("*.yaml")) if path.is_dir() else []:
+            name = ("_" if is_setup(found) else "") + suggested_id(found.stem) + ".yml"
+            message = f"ignored: guides end in .yml; rename it to {name}"
+            problems.append(Problem(str(found), 1, 1, message, "warning"))
+    return problems
 
 
 def known_scenarios(config: Config) -> tuple[frozenset[str] | None, list[Problem]]:
@@ -183,10 +185,12 @@ class _Checker:
         guide_id = self.data.get("id")
         stem = self.loaded.path.stem.removeprefix("_")
         if isinstance(guide_id, str) and _ID_RE.match(guide_id) and guide_id != stem:
+            # The file's name is offered as the id only when it is a valid one.
+            other = f" or set id: {stem}" if _ID_RE.match(stem) else ""
             self.add(
                 ("id",),
                 f"id '{guide_id}' differs from the file name '{self.loaded.path.stem}'; "
-                f"rename the file to {'_' if self.hidden else ''}{guide_id}.yml or set id: {stem}",
+                f"rename the file to {'_' if self.hidden else ''}{guide_id}.yml{other}",
             )
 
     def guide_platforms(self) -> tuple[str, ...]:
@@ -584,6 +588,9 @@ def _known_ids(config: Config, loaded: Sequence[Loaded]) -> frozenset[str]:
 def lint(paths: Sequence[Path], config: Config, today: dt.date | None = None) -> LintReport:
     """Load and check every guide under paths; all problems of all files in one report."""
     today = today or dt.date.today()
+    for path in (config.steps_dir, config.facts, config.scenarios):
+        if path:
+            within(config.root, config.root / path)
     files = guide_files(paths)
     loaded = [load_guide(path) for path in files]
     scenarios, problems = known_scenarios(config)

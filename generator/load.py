@@ -376,6 +376,46 @@ def _allowed_keys(model: type[BaseModel]) -> list[str]:
     return [f.alias or n for n, f in model.model_fields.items()]
 
 
+def suggested_id(name: str) -> str:
+    """A valid id made from a name (a file's), for hints: "My Guide" → "my-guide"."""
+    words = re.sub("[^a-z0-9]+", "-", name.lower()).strip("-")
+    return words[:64].strip("-") or "my-guide"
+
+
+# The control characters a guide's text may hold: a tab and a line break (of a
+# block scalar). Any other (an escape such as "\e" in a double-quoted string)
+# would reach terminals and CI logs through messages and the report; a key or
+# a file name holds none.
+_TEXT_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_NAME_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _control(character: str) -> str:
+    return f"control character U+{ord(character):04X}"
+
+
+def control_characters(name: str, data: Any, positions: Positions, loc: Loc = ()) -> list[Problem]:
+    """A problem for each key and text of data that holds a control character."""
+    problems: list[Problem] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found = _NAME_CONTROL.search(key) if isinstance(key, str) else None
+            if found:
+                where_ = positions.of((*loc, key), key=True)
+                message = f"{_control(found.group())} in a key; remove it"
+                problems.append(Problem(name, *where_, message))
+            problems += control_characters(name, value, positions, (*loc, key))
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            problems += control_characters(name, item, positions, (*loc, index))
+    elif isinstance(data, str):
+        found = _TEXT_CONTROL.search(data)
+        if found:
+            message = f"{_control(found.group())} in {where(loc)}; remove it"
+            problems.append(Problem(name, *positions.of(loc), message))
+    return problems
+
+
 def suggest(word: str, choices: list[str], cutoff: float = 0.6) -> str:
     """' (did you mean ...?)' for a near miss, else the list of choices."""
     close = difflib.get_close_matches(word, choices, n=1, cutoff=cutoff)
@@ -542,6 +582,13 @@ def _message(
                 f"hyphens{why}, like 'contact-seller'"
             ),
         )
+    if kind == "string_pattern_mismatch" and name == "goto":
+        return (
+            real,
+            False,
+            f"goto {shorten(value)} must be a path of the app, like /orders: not a URL "
+            "(http:, file:, javascript:, data:…), nor // or \\ before a host",
+        )
     if kind == "string_pattern_mismatch" and name == "source":
         return real, False, f"source {shorten(value)} must be a web address starting with https://"
     if kind in {"dict_type", "model_type", "model_attributes_type"}:
@@ -634,16 +681,23 @@ def load_bytes(path: Path, raw: bytes) -> Loaded:
         return Loaded(path, None, None, Positions(), tuple(problems))
     data, positions, problems = parse(path, text)
     if not problems:
-        guide, problems = validate(name, data, positions)
-        if guide is not None:
+        problems = control_characters(name, data, positions)
+        guide, invalid = validate(name, data, positions)
+        problems += invalid
+        if guide is not None and not problems:
             return Loaded(path, guide, data, positions, (), text)
     return Loaded(path, None, data, positions, tuple(_tidy(p) for p in problems), text)
 
 
 def load_guide(path: Path) -> Loaded:
-    def refused(message: str) -> Loaded:
-        return Loaded(path, None, None, Positions(), (Problem(str(path), 1, 1, message),))
+    def refused(message: str, name: str = str(path)) -> Loaded:
+        return Loaded(path, None, None, Positions(), (Problem(name, 1, 1, message),))
 
+    found = _NAME_CONTROL.search(path.name)
+    if found:
+        # Named with its escapes (\n, \x1b): the name itself would break the line.
+        message = f"{_control(found.group())} in the file name, not read; rename the file "
+        return refused(message + f"to {suggested_id(path.stem)}.yml", repr(str(path))[1:-1])
     try:
         # A link could make lint print another file's lines (a secret) as problems.
         if path.is_symlink():

@@ -44,8 +44,12 @@ def screenshots_lock(config: Config) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_EX)
         handle.seek(0)
         handle.truncate()
-        handle.write(f"{os.getpid()}\n")
-        handle.flush()
+        try:
+            # Unbuffered: on a full disk the error names the file here, and
+            # closing the file has nothing left to write.
+            os.write(handle.fileno(), f"{os.getpid()}\n".encode())
+        except OSError as error:
+            raise OSError(error.errno, error.strerror, str(path)) from None
         try:
             remove_leftovers(config.path("screenshots_dir"))
             yield

@@ -192,10 +192,20 @@ class ScrollTo(Strict):
     scroll_to: Target = Field(alias="scroll-to")
 
 
-class Goto(Strict):
-    """Open a path (relative to the app's base URL). Not marked."""
+# A path of the app: from its root ("/orders", "/#/orders") or a query or
+# fragment of the start page. Never another address: a scheme (http:, file:,
+# javascript:, data:), "//host" or a backslash, which browsers read as "/".
+GOTO_PATTERN = r"^(/([^/\\][^\\]*)?|[?#][^\\]*)$"
 
-    goto: str = Field(min_length=1, description="The path to open, e.g. /orders.")
+
+class Goto(Strict):
+    """Open a path of the app (relative to its base URL). Not marked."""
+
+    goto: str = Field(
+        min_length=1,
+        pattern=GOTO_PATTERN,
+        description="The path to open, from the app's root, e.g. /orders; never a URL.",
+    )
 
 
 class ExpectVisible(Strict):
