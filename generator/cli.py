@@ -22,7 +22,7 @@ from generator.lock import screenshots_lock
 from generator.model import PLATFORMS, SCHEMES
 from generator.progress import Interrupted
 from generator.safepath import BadFile, own_folder, within
-from generator.safetext import cleaned_output
+from generator.safetext import clean, cleaned_output
 from generator.server import PortInUse
 
 
@@ -207,7 +207,8 @@ def _report_failures(config: Config, failures: Sequence) -> int:
             )
             write_atomic(folder / name, failure.screenshot)
             shot = str((folder / name).relative_to(config.root))
-        print(failure.line(shot), file=sys.stderr)
+        # One line, whatever the failure quotes (a target's name can hold a line break).
+        print(clean(failure.line(shot)), file=sys.stderr)
     if failures:
         print(f"{len(failures)} guide runs failed", file=sys.stderr)
         return 1

@@ -46,11 +46,12 @@ class _Bar:
 
     def advance(self, line: str) -> None:
         self.done += 1
+        from rich.text import Text
+
         # The bar writes to the terminal itself, past CleanLines: the line is
-        # cleaned here, and is text to rich, not markup or emoji codes.
-        self.progress.console.print(  # type: ignore[attr-defined]
-            clean(line), markup=False, emoji=False, highlight=False
-        )
+        # cleaned here, and given as Text, which rich reads as neither markup
+        # nor emoji codes.
+        self.progress.console.print(Text(clean(line)))  # type: ignore[attr-defined]
         self.progress.advance(self.task)  # type: ignore[attr-defined]
 
 

@@ -19,6 +19,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
+# A terminal's escape sequences (colours, titles, cursor moves) go whole, so
+# a tool's coloured output still reads well. CSI, then OSC ended by BEL or ST.
+_SEQUENCE = re.compile("\x1b\\[[0-?]*[ -/]*[@-~]|\x1b\\][^\x07\x1b]*(?:\x07|\x1b\\\\)")
 # Cc (C0, DEL, C1) and the Unicode line and paragraph separators, which some
 # viewers break lines at. Those that separate words become a space.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -31,10 +34,11 @@ def _replace(match: re.Match[str]) -> str:
 
 
 def clean(text: str) -> str:
-    """text as one line that is safe to print or write into a report: control
-    characters replaced (line breaks and tabs by a space, others by U+FFFD), a
-    leading ``::`` escaped as ``\\::`` and ``##[`` as ``##\\[``."""
-    line = _CONTROL.sub(_replace, text).replace("##[", "##\\[")
+    """text as one line that is safe to print or write into a report: escape
+    sequences removed, other control characters replaced (line breaks and tabs
+    by a space, the rest by U+FFFD), a leading ``::`` escaped as ``\\::`` and
+    ``##[`` as ``##\\[``."""
+    line = _CONTROL.sub(_replace, _SEQUENCE.sub("", text)).replace("##[", "##\\[")
     body = line.lstrip()
     if body.startswith("::"):
         line = line[: len(line) - len(body)] + "\\" + body

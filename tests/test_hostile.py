@@ -257,7 +257,8 @@ def safe_output(text: str) -> None:
 
 
 def test_clean_strips_control_characters_and_breaks_workflow_commands() -> None:
-    assert clean("a\x1b]0;title\x07b\tc\nd") == "a\ufffd]0;title\ufffdb c d"
+    assert clean("a\x1b]0;title\x07b\tc\nd\x1b[31me\x07f\x1bg") == "ab c de\ufffdf\ufffdg"
+    assert clean("\x1b[2K::error::x") == "\\::error::x"
     assert clean("  ::error title=x::boom") == "  \\::error title=x::boom"
     assert clean("\r::set-output name=a::b") == " \\::set-output name=a::b"
     assert clean("see ##[error]boom") == "see ##\\[error]boom"
@@ -294,7 +295,7 @@ def test_reports_are_clean_and_keep_one_failure_per_line(tmp_path: Path) -> None
     data = json.loads((tmp_path / "results.json").read_text())
     safe_output("\n".join([*data["failures"], *data["shots"], data["items"][0]["key"]]))
     failures = [line for line in summary.splitlines() if "demo ›" in line]
-    one_line = "demo › step 1: no element 'x ::error title=t::boom\ufffd]0;pwned\ufffd' `code`"
+    one_line = "demo › step 1: no element 'x ::error title=t::boom' `code`"
     assert failures == [f"- `` {one_line} ``"]
 
 
