@@ -33,7 +33,7 @@ from generator.model import (
     steps_for,
 )
 from generator.page_pictures import picture_problems
-from generator.safepath import within
+from generator.safepath import own_folder, within
 
 SCHEMA_FILE = Path(generator.__file__).parent / "schema" / "guide.schema.json"
 PROJECT_SCHEMA = Path(".guidegen") / "guide.schema.json"
@@ -116,6 +116,7 @@ def refresh_schema(config: Config) -> Path:
 
     path = schema_path(config)
     if path != SCHEMA_FILE:
+        own_folder(config.root, path.parent)
         write_schema(path, config.languages)
     return path
 

@@ -162,6 +162,27 @@ def test_lint_refuses_a_linked_steps_folder_unread(root: Path, outside: Path) ->
     assert str(outside) in refusal(result.stderr, "steps")
 
 
+@pytest.mark.parametrize(
+    ("linked", "command"),
+    [
+        (".guidegen", "lint"),
+        (".guidegen/screenshots.lock", "capture --platform web"),
+        (".guidegen/cache", "capture --platform web"),
+        ("screenshots", "redraw"),
+    ],
+)
+def test_state_is_never_written_through_a_link(
+    root: Path, outside: Path, linked: str, command: str
+) -> None:
+    (outside / ".left.webp.tmp").write_text("what a killed run left, in someone else's folder")
+    link(root / linked, outside / "keep.txt" if linked.endswith(".lock") else outside)
+    code, err = run_in_process(root, command)
+    assert code == 2, err
+    refusal(err, linked)
+    assert sorted(p.name for p in outside.iterdir()) == [".left.webp.tmp", "keep.txt"]
+    assert (outside / "keep.txt").read_text() == "keep me"
+
+
 # 2. Both servers serve only files inside their folder, answer every malformed
 # request with a status and refuse a foreign Host.
 
