@@ -444,8 +444,10 @@ def render(
     # Checked before anything is written: a pull request that links a folder
     # render cleans would have it delete and write outside the project.
     within(config.root, config.path("screenshots_dir"))
-    for cache in ("site", "walkthroughs"):
-        own_folder(config.root, config.root / ".guidegen" / "cache" / cache)
+    # The caches of site images and videos inside may be links, shared between
+    # checkouts: an entry is used only when its bytes match the hash in its
+    # name, and only such entries are ever replaced.
+    own_folder(config.root, config.root / ".guidegen" / "cache")
     for lang in config.languages:
         docs = config.path("docs_dir") / lang
         for folder in (layout.GUIDE_PAGES, layout.SITE_PICTURES, layout.SITE_WALKTHROUGHS):

@@ -61,9 +61,6 @@ def regular_files(folder: Path, fix: str) -> list[Path]:
     return found
 
 
-# Where a link may lead: the folder guidegen was told to use. The project's own
-# folder may itself be reached through a link (where it lives is the user's
-# choice); below it, a link out is a pull request reaching for another file.
 WRITE_FIX = "guidegen writes and deletes files there; delete the link and run again"
 READ_FIX = "guidegen reads only files inside the project; put the files themselves there"
 
@@ -71,7 +68,11 @@ READ_FIX = "guidegen reads only files inside the project; put the files themselv
 def link_out(root: Path, path: Path) -> tuple[Path, str] | None:
     """The first symlink on the way from root down to path (path included) that
     leads outside root, and where it leads; None when there is none. A path not
-    below root has only its own name checked."""
+    below root has only its own name checked.
+
+    root itself may be reached through a link (where a project lives is its
+    user's choice); below it, a link out is a pull request reaching for a file
+    that is not the project's."""
     root, path = Path(os.path.abspath(root)), Path(os.path.abspath(path))
     if not path.is_relative_to(root):
         root = path.parent
@@ -124,14 +125,17 @@ def tree_within(root: Path, folder: Path, fix: str = READ_FIX) -> Path:
     folder once."""
     within(root, folder, fix)
     seen: set[str] = set()
-    for parent, folders, files in os.walk(folder, followlinks=True):
-        real = os.path.realpath(parent)
+    todo = [os.fspath(folder)] if folder.is_dir() else []
+    while todo:
+        current = todo.pop()
+        real = os.path.realpath(current)
         if real in seen:
-            folders[:] = []
             continue
         seen.add(real)
-        for name in (*folders, *files):
-            path = Path(parent, name)
-            if path.is_symlink():
-                within(root, path, fix)
+        with os.scandir(current) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    within(root, Path(entry.path), fix)
+                if entry.is_dir():
+                    todo.append(entry.path)
     return folder

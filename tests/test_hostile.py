@@ -292,12 +292,19 @@ def test_lint_output_is_clean_and_control_characters_are_refused(root: Path) -> 
         (steps / "demo.yml").read_text() + '"\\e[2J\\a": 1\nprerequisites: [{en: "a\\eb"}]\n'
     )
     (steps / "bad\nname.yml").write_text((steps / "demo.yml").read_text())
+    settings = root / "pyproject.toml"
+    settings.write_text(settings.read_text() + 'facts = "facts.yml"\n')
+    (root / "facts.yml").write_text(
+        'facts:\n  - id: rule\n    text: {en: "two\\aweeks"}\n'
+        "    source: https://example.org/rule\n    checked: 2026-11-26\n"
+    )
     result = lint_here(steps, Path("."))
     assert result.returncode == 2
     output = result.stdout + result.stderr
     safe_output(output)
     assert "control character U+001B in a key" in output
     assert "control character U+001B in prerequisites[0].en" in output
+    assert "facts.yml:3:16: control character U+0007 in facts[0].text.en" in output
     assert "bad\\nname.yml:1:1: control character U+000A in the file name" in output
     assert "\\::error title=x::boom.yml:" in output
 
