@@ -346,6 +346,8 @@ def cmd_serve(args: argparse.Namespace, config: Config) -> int:
     from generator.capture import app_url
     from generator.preview import preview
 
+    # Served before the first build checks it: a link out would serve its target.
+    own_folder(config.root, config.path("site_dir"))
     if args.no_capture:
         return preview(config, port=args.port, recapture=False)
     # Started once for every recapture of the session.

@@ -183,6 +183,19 @@ def test_state_is_never_written_through_a_link(
     assert (outside / "keep.txt").read_text() == "keep me"
 
 
+def test_serve_refuses_a_linked_site_before_serving_it(
+    root: Path, outside: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    served: list[Path] = []
+    monkeypatch.setattr(
+        "generator.preview.preview", lambda config, **_: served.append(config.root) or 0
+    )
+    link(root / "site", outside)
+    code, err = run_in_process(root, "serve --no-capture")
+    assert code == 2 and not served, err
+    refusal(err, "site")
+
+
 # 2. Both servers serve only files inside their folder, answer every malformed
 # request with a status and refuse a foreign Host.
 
