@@ -69,11 +69,12 @@ def lines_run(work: Callable[[], Any]) -> int:
     def calls(frame: FrameType, event: str, arg: object) -> Any:
         return local if frame.f_code.co_filename.startswith(GENERATOR) else None
 
+    previous = sys.gettrace()  # a coverage tool's, say
     sys.settrace(calls)
     try:
         work()
     finally:
-        sys.settrace(None)
+        sys.settrace(previous)
     return count
 
 
@@ -91,7 +92,7 @@ def test_lint_runs_in_time_linear_in_the_steps(tmp_path: Path) -> None:
     assert counts[1] / counts[0] < 2.3, counts
 
 
-# 1. No folder guidegen reads, writes or cleans is followed through a link out.
+# No folder guidegen reads, writes or cleans is followed through a link out.
 
 
 @pytest.fixture
@@ -196,7 +197,7 @@ def test_serve_refuses_a_linked_site_before_serving_it(
     refusal(err, "site")
 
 
-# 2. Both servers serve only files inside their folder, answer every malformed
+# Both servers serve only files inside their folder, answer every malformed
 # request with a status and refuse a foreign Host.
 
 
@@ -251,7 +252,7 @@ def test_the_shop_server_refuses_a_foreign_host(tmp_path: Path) -> None:
             assert b" 403 " in status(url, "/", host=host), host
 
 
-# 3. and 7. The build refuses docs links out of the project and a site/ that is
+# The build refuses docs links out of the project and a site/ that is
 # a file, before anything is built.
 
 
@@ -277,7 +278,7 @@ def test_build_refuses_a_site_that_is_a_file_and_leaves_it(root: Path) -> None:
     assert not (root / "docs" / "en" / "guides").exists()  # refused before the render
 
 
-# 4. Nothing guidegen prints or reports holds a control character or starts a
+# Nothing guidegen prints or reports holds a control character or starts a
 # GitHub Actions workflow command; lint refuses control characters.
 
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -340,7 +341,7 @@ def test_reports_are_clean_and_keep_one_failure_per_line(tmp_path: Path) -> None
     assert failures == [f"- `` {one_line} ``"]
 
 
-# 6. goto takes a path of the app only.
+# goto takes a path of the app only.
 
 NOT_PATHS = [
     "file:///etc/passwd",
@@ -367,7 +368,7 @@ def test_lint_refuses_a_goto_that_is_not_a_path_of_the_app(root: Path) -> None:
     assert all("not a URL" in line for line in refused)
 
 
-# 8. Written files honour the umask; a full disk is named; hints give valid ids.
+# Written files honour the umask; a full disk is named; hints give valid ids.
 
 
 @pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600)])
@@ -423,7 +424,7 @@ def test_file_name_hints_suggest_valid_ids(root: Path) -> None:
     assert misnamed.endswith("rename it to contact-seller.yml"), misnamed
 
 
-# 9. CI: a pull request's run is read-only and has no secrets; pushes to main
+# CI: a pull request's run is read-only and has no secrets; pushes to main
 # run apart and may write.
 
 
