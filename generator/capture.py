@@ -49,7 +49,7 @@ from generator.load import load_guide
 from generator.model import PHONES, ColorScheme, Guide, Platform
 from generator.progress import progress
 from generator.report import Item, Results, write_images, write_report
-from generator.safepath import shown
+from generator.safepath import WRITE_FIX, own_folder, shown, within
 from generator.server import serve
 from generator.state import FIX, Damaged, check_image, read_frames
 
@@ -152,7 +152,7 @@ def app_url(config: Config, worker: int = 0) -> Iterator[str]:
             "no app to run the guides against: set [tool.guidegen.server] (a command that "
             "starts it), base_url (a running app) or shop_dir (a static app folder)"
         )
-    with serve(config.path("shop_dir")) as url:
+    with serve(within(config.root, config.path("shop_dir"))) as url:
         yield url
 
 
@@ -938,6 +938,9 @@ def capture(
     writes no screenshot, and reports what would change. universe is every
     job of the project, for finding orphaned folders.
     """
+    screenshots = within(config.root, config.path("screenshots_dir"), WRITE_FIX)
+    for job in jobs:
+        own_folder(screenshots, job_dir(config, job))
     prints = fingerprints(config, jobs)
     todo = list(jobs) if (force or check) else outdated(config, jobs, prints)
     failures: list[Failure] = []

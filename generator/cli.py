@@ -23,7 +23,8 @@ from generator.lint import LintReport, lint, refresh_schema
 from generator.lock import screenshots_lock
 from generator.model import PLATFORMS, SCHEMES
 from generator.progress import Interrupted
-from generator.safepath import BadFile
+from generator.safepath import BadFile, own_folder, within
+from generator.safetext import clean, cleaned_output
 from generator.server import PortInUse
 
 
@@ -71,7 +72,7 @@ def cmd_shop(args: argparse.Namespace, config: Config) -> int:
         raise UsageError(
             "guidegen shop serves a static app folder: set shop_dir in [tool.guidegen]"
         )
-    with serve(config.path("shop_dir"), args.port) as url:
+    with serve(within(config.root, config.path("shop_dir")), args.port) as url:
         print(f"serving {url}", flush=True)
         try:
             while True:
@@ -127,6 +128,8 @@ def cmd_capture(args: argparse.Namespace, config: Config) -> int:
     if args.check and (args.prune or args.force):
         raise UsageError("--check writes nothing: it does not go with --prune or --force")
     report = Path(args.report) if args.report else config.root / ".guidegen" / "report"
+    for folder in (report, report / "images"):
+        own_folder(config.root, folder)
     with screenshots_lock(config):
         result = capture(
             config,
@@ -182,6 +185,8 @@ def cmd_merge(args: argparse.Namespace, config: Config) -> int:
     from generator.report import merge
 
     folders = [Path(p) for p in args.reports]
+    for folder in (Path(args.out), Path(args.out) / "images"):
+        own_folder(config.root, folder)
     for folder in folders:
         if not (folder / "results.json").is_file():
             raise UsageError(f"{folder}: no results.json; pass the --report folder of each shard")
@@ -198,7 +203,7 @@ def _report_failures(config: Config, failures: Sequence, not_run: Sequence[str] 
     from generator import layout
     from generator.files import write_atomic
 
-    folder = config.root / ".guidegen" / "failures"
+    folder = own_folder(config.root, config.root / ".guidegen" / "failures")
     for failure in failures:
         shot = None
         if failure.screenshot:
@@ -207,9 +212,10 @@ def _report_failures(config: Config, failures: Sequence, not_run: Sequence[str] 
             )
             write_atomic(folder / name, failure.screenshot)
             shot = str((folder / name).relative_to(config.root))
-        print(failure.line(shot), file=sys.stderr)
+        # One line, whatever the failure quotes (a target's name can hold a line break).
+        print(clean(failure.line(shot)), file=sys.stderr)
     for line in not_run:
-        print(f"not run: {line}", file=sys.stderr)
+        print(clean(f"not run: {line}"), file=sys.stderr)
     if failures:
         print(f"{len(failures)} guide runs failed", file=sys.stderr)
     if not_run:
@@ -235,7 +241,7 @@ def _check(args: argparse.Namespace, config: Config, jobs: list) -> int:
     from generator.capture import execute, job_key, setup_run
     from generator.progress import progress
 
-    trace_dir = config.root / ".guidegen" / "traces"
+    trace_dir = own_folder(config.root, config.root / ".guidegen" / "traces")
     if args.trace:
         trace_dir.mkdir(parents=True, exist_ok=True)
     failed = []
@@ -314,8 +320,12 @@ def cmd_render(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_build(args: argparse.Namespace, config: Config) -> int:
-    from generator.sitebuild import SectionMissing, build_site
+    from generator.sitebuild import SectionMissing, build_site, check_folders
 
+    try:
+        check_folders(config)
+    except SectionMissing as error:
+        raise UsageError(str(error)) from None
     cmd_render(args, config)
     try:
         failed = build_site(config)
@@ -377,6 +387,8 @@ def cmd_serve(args: argparse.Namespace, config: Config) -> int:
     from generator.capture import app_url
     from generator.preview import preview
 
+    # Served before the first build checks it: a link out would serve its target.
+    own_folder(config.root, config.path("site_dir"))
     if args.no_capture:
         return preview(config, port=args.port, recapture=False)
     # Started once for every recapture of the session.
@@ -609,7 +621,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     configuration, a damaged or crafted state file, a browser that is missing
     or does not start, a busy port), 1 for a failed run or an environment fault
     (disk full, a read-only folder), 130 for Ctrl-C, 143 for SIGTERM (what
-    `timeout`, `kill` and a cancelled CI job send), which is handled as Ctrl-C is."""
+    `timeout`, `kill` and a cancelled CI job send), which is handled as Ctrl-C is.
+
+    Every line printed meanwhile passes through safetext.clean, whoever prints
+    it: much of what guidegen prints comes from files a pull request can change."""
+    with cleaned_output():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     terminated: list[int] = []
 
     def on_sigterm(signum: int, frame: object) -> None:

@@ -22,7 +22,17 @@ from urllib.parse import urlsplit
 
 from generator import layout
 from generator.config import Config
-from generator.load import Loc, Positions, Problem, cap, decode, parse, suggest, validate
+from generator.load import (
+    Loc,
+    Positions,
+    Problem,
+    cap,
+    control_characters,
+    decode,
+    parse,
+    suggest,
+    validate,
+)
 from generator.model import FactsFile, SharedFact
 
 # Without a recheck date a fact is due a year after it was checked.
@@ -86,7 +96,8 @@ def load_facts(config: Config, today: dt.date) -> FactTable:
     if problems:
         return FactTable(path, problems=tuple(_about_facts(p) for p in problems))
     table, problems = validate(name, data, positions, FactsFile)
-    if table is None:
+    problems = [*control_characters(name, data, positions), *problems]
+    if table is None or problems:
         return FactTable(path, problems=tuple(problems))
     problems = list(_check(name, table, positions, config.languages, today))
     facts: dict[str, SharedFact] = {}

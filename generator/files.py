@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import os
+import secrets
 import shutil
 import tempfile
 import threading
@@ -29,9 +30,7 @@ def write_atomic(path: Path, data: bytes) -> bool:
         if path.is_file() and path.read_bytes() == data:
             return False
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-        )
+        handle, temporary = _new_file(path)
         with os.fdopen(handle, "wb") as out:
             out.write(data)
         os.replace(temporary, path)
@@ -42,6 +41,21 @@ def write_atomic(path: Path, data: bytes) -> bool:
             raise OSError(error.errno, error.strerror, str(path)) from None
         raise
     return True
+
+
+def _new_file(path: Path) -> tuple[int, str]:
+    """A new hidden neighbour of path, open for writing: (its descriptor, its name).
+
+    Made with the mode of any new file, 0666 less the umask, as the file it
+    replaces would have been (mkstemp's 0600 would hide a page from a web
+    server's user and a report from a CI runner's other steps).
+    """
+    while True:
+        name = os.path.join(path.parent, f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666), name
+        except FileExistsError:
+            continue
 
 
 def publish_entry(entry: Path, target: Path) -> bool:

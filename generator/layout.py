@@ -20,6 +20,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from generator.safepath import own_folder
+
 FRAMES = "frames.json"
 # The keys of frames.json that render reads, at any depth (the rest, such as the
 # boxes of every element on the screen, is for redraw).
@@ -124,10 +126,15 @@ def failure_name(guide: str, step: int, platform: str, lang: str, scheme: str) -
 
 
 def job_folders(screenshots: Path) -> list[Path]:
-    """Every committed job folder, light and dark, in path order."""
+    """Every committed job folder, light and dark, in path order. UnsafePath for
+    one reached through a symlink: pruning or redrawing it would delete and write
+    wherever the link leads."""
     light = screenshots.glob(f"*/*/*/{FRAMES}")
     dark = screenshots.glob(f"*/*/*/{DARK}/{FRAMES}")
-    return sorted(path.parent for path in (*light, *dark))
+    folders = sorted(path.parent for path in (*light, *dark))
+    for folder in folders:
+        own_folder(screenshots, folder)
+    return folders
 
 
 def remove_job(folder: Path) -> None:
@@ -139,7 +146,7 @@ def remove_job(folder: Path) -> None:
     for path in folder.iterdir():
         if path == folder / DARK:
             continue
-        if path.is_dir():
+        if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path)
         else:
             path.unlink()

@@ -20,7 +20,7 @@ from typing import Any
 import generator
 from generator.config import Config
 from generator.facts import FactTable, load_facts, page_problems
-from generator.load import Loaded, Loc, Problem, cap, load_guide, suggest, where
+from generator.load import Loaded, Loc, Problem, cap, load_guide, suggest, suggested_id, where
 from generator.model import (
     CIRCLED,
     CIRCLED_RE,
@@ -33,6 +33,7 @@ from generator.model import (
     steps_for,
 )
 from generator.page_pictures import picture_problems
+from generator.safepath import own_folder, within
 from generator.terms import term_problems
 
 SCHEMA_FILE = Path(generator.__file__).parent / "schema" / "guide.schema.json"
@@ -76,12 +77,13 @@ def guide_files(paths: Sequence[Path]) -> list[Path]:
 
 def _misnamed(paths: Sequence[Path]) -> list[Problem]:
     """Guides saved as .yaml would be skipped without a word; say so."""
-    return [
-        Problem(str(p), 1, 1, f"ignored: guides end in .yml; rename it to {p.stem}.yml", "warning")
-        for path in paths
-        if path.is_dir()
-        for p in sorted(path.glob("*.yaml"))
-    ]
+    problems = []
+    for path in paths:
+        for found in sorted(path.glob("*.yaml")) if path.is_dir() else []:
+            name = ("_" if is_setup(found) else "") + suggested_id(found.stem) + ".yml"
+            message = f"ignored: guides end in .yml; rename it to {name}"
+            problems.append(Problem(str(found), 1, 1, message, "warning"))
+    return problems
 
 
 def known_scenarios(config: Config) -> tuple[frozenset[str] | None, list[Problem]]:
@@ -115,6 +117,7 @@ def refresh_schema(config: Config) -> Path:
 
     path = schema_path(config)
     if path != SCHEMA_FILE:
+        own_folder(config.root, path.parent)
         write_schema(path, config.languages)
     return path
 
@@ -185,10 +188,12 @@ class _Checker:
         guide_id = self.data.get("id")
         stem = self.loaded.path.stem.removeprefix("_")
         if isinstance(guide_id, str) and _ID_RE.match(guide_id) and guide_id != stem:
+            # The file's name is offered as the id only when it is a valid one.
+            other = f" or set id: {stem}" if _ID_RE.match(stem) else ""
             self.add(
                 ("id",),
                 f"id '{guide_id}' differs from the file name '{self.loaded.path.stem}'; "
-                f"rename the file to {'_' if self.hidden else ''}{guide_id}.yml or set id: {stem}",
+                f"rename the file to {'_' if self.hidden else ''}{guide_id}.yml{other}",
             )
 
     def guide_platforms(self) -> tuple[str, ...]:
@@ -487,6 +492,8 @@ class _Checker:
         # One problem per step, text and language, naming every platform it
         # concerns, rather than the same line three times.
         found: dict[tuple[Loc, str, str, int], list[str]] = {}
+        numbered: dict[Loc, dict[str, str]] = {}
+        indexes = step_indexes(guide)
         for platform in dict.fromkeys(guide.platforms):
             shown = steps_for(guide, platform)
             if not shown:
@@ -496,7 +503,7 @@ class _Checker:
                     "or remove it from 'platforms'",
                 )
             for step in shown:
-                index = _step_index(guide, step.id)
+                index = indexes[step.id]
                 override = getattr(guide.steps[index], platform)
                 text_loc: Loc = ("steps", index, "text")
                 if override is not None and override.text is not None:
@@ -505,11 +512,16 @@ class _Checker:
                 if count > len(CIRCLED):
                     found.setdefault((text_loc, "", "", count), []).append(platform)
                     continue
-                for lang in self.config.languages:
-                    text = step.text.root.get(lang)
-                    if text is None:
-                        continue
-                    written = "".join(dict.fromkeys(CIRCLED_RE.findall(text)))
+                # A text shared by platforms is read once.
+                written_in = numbered.get(text_loc)
+                if written_in is None:
+                    texts = step.text.root
+                    written_in = numbered[text_loc] = {
+                        lang: "".join(dict.fromkeys(CIRCLED_RE.findall(texts[lang])))
+                        for lang in self.config.languages
+                        if lang in texts
+                    }
+                for lang, written in written_in.items():
                     if written != CIRCLED[:count]:
                         found.setdefault((text_loc, lang, written, count), []).append(platform)
         for (loc, lang, written, count), platforms in found.items():
@@ -653,11 +665,14 @@ def _is_file(path: Path) -> bool:
         return False
 
 
-def _step_index(guide: Guide, step_id: str) -> int:
+def step_indexes(guide: Guide) -> dict[str, int]:
+    """Each step id's place in the guide (the first step of an id, as lint's
+    message about a duplicate names it): built once per guide, so that lint
+    takes time in proportion to the steps, not to their square."""
+    indexes: dict[str, int] = {}
     for index, step in enumerate(guide.steps):
-        if (step.id or f"step-{index + 1}") == step_id:
-            return index
-    raise LookupError(step_id)
+        indexes.setdefault(step.id or f"step-{index + 1}", index)
+    return indexes
 
 
 def _target_texts(loc: Loc, target: Any) -> Iterator[tuple[Loc, Any, bool]]:
@@ -742,6 +757,9 @@ def _known_ids(config: Config, loaded: Sequence[Loaded]) -> frozenset[str]:
 def lint(paths: Sequence[Path], config: Config, today: dt.date | None = None) -> LintReport:
     """Load and check every guide under paths; all problems of all files in one report."""
     today = today or dt.date.today()
+    for path in (config.steps_dir, config.facts, config.scenarios):
+        if path:
+            within(config.root, config.root / path)
     files = guide_files(paths)
     loaded = [load_guide(path) for path in files]
     scenarios, problems = known_scenarios(config)

@@ -246,8 +246,8 @@ def _checked_top(
     return data, positions, []
 
 
-_OPENING = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
-_CLOSING = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+_STR = "tag:yaml.org,2002:str"
+_RESOLVERS = yaml.SafeLoader.yaml_implicit_resolvers
 
 
 def _parse_with_libyaml(text: str) -> tuple[Any, Positions] | None:
@@ -256,32 +256,98 @@ def _parse_with_libyaml(text: str) -> tuple[Any, Positions] | None:
     The pure-Python parser is about 30 times slower, which a project of a
     thousand guides feels on every lint. libyaml is used only for documents
     the guide loader would accept as they are (no alias, no tag, not nested
-    near the limit, one document, no scalar that fails to construct); anything
-    else goes through _GuideLoader, so every error keeps its exact message and
-    position.
+    near the limit, one document, unique keys that are words, no scalar that
+    fails to construct); anything else goes through _GuideLoader, so every
+    error keeps its exact message and position. The data is built from
+    libyaml's events in one pass: composing nodes first, and resolving each
+    scalar through PyYAML's resolver, took most of the time of a large guide.
     """
     if not yaml.__with_libyaml__:
         return None
     try:
-        depth = 0
-        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "tag", None) not in (None, "!"):
-                return None
-            if isinstance(event, _OPENING):
-                depth += 1
-                if depth >= MAX_DEPTH - 1:
-                    return None
-            elif isinstance(event, _CLOSING):
-                depth -= 1
-        node = yaml.compose(text, Loader=yaml.CSafeLoader)
-        if node is None:
-            return None
-        positions = Positions()
-        # Scalars are constructed by Python either way; only the parsing differs.
-        data = _convert(yaml.SafeLoader(""), node, (), positions)
+        return _from_events(yaml.parse(text, Loader=yaml.CSafeLoader))
     except (yaml.YAMLError, _Refused):
         return None
-    return data, positions
+
+
+def _from_events(events: Iterable[Any]) -> tuple[Any, Positions] | None:
+    """Data and positions from a document's events, as _convert makes them from
+    its nodes; None for anything only the slow path may judge. (Any: PyYAML's
+    stubs give an event neither its tag nor its value.)"""
+    positions = Positions()
+    values, keys = positions.values, positions.keys
+    constructor = yaml.SafeLoader("")
+    # Each open collection: [the collection, its loc, the key whose value comes next].
+    stack: list[list[Any]] = []
+    data: Any = None
+    documents = 0
+    for event in events:
+        kind = type(event)
+        if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            stack.pop()
+            continue
+        if kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                return None
+            continue
+        if kind is yaml.AliasEvent:
+            return None
+        if kind not in (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent):
+            continue  # the stream's and the document's end
+        if event.tag not in (None, "!"):
+            return None
+        mark = _mark(event.start_mark)
+        loc: Loc = ()
+        if stack:
+            top = stack[-1]
+            if type(top[0]) is dict:
+                if top[2] is None:  # a key
+                    if kind is not yaml.ScalarEvent or event.value in top[0]:
+                        return None
+                    keys[(*top[1], event.value)] = mark
+                    top[2] = event.value
+                    continue
+                loc = (*top[1], top[2])
+            else:
+                loc = (*top[1], len(top[0]))
+        values[loc] = mark
+        value: Any
+        if kind is yaml.ScalarEvent:
+            value = _event_scalar(constructor, event)
+        else:
+            value = {} if kind is yaml.MappingStartEvent else []
+        if stack:
+            top = stack[-1]
+            if type(top[0]) is dict:
+                top[0][top[2]] = value
+                top[2] = None
+            else:
+                top[0].append(value)
+        else:
+            data = value
+        if kind is not yaml.ScalarEvent:
+            stack.append([value, loc, None])
+            if len(stack) >= MAX_DEPTH - 1:
+                return None
+    return (data, positions) if data is not None else None
+
+
+def _event_scalar(constructor: yaml.SafeLoader, event: Any) -> Any:
+    """A scalar's value, resolved as PyYAML's resolver does: plain text may be a
+    number, a date, true/false or null; quoted text is text."""
+    value: str = event.value
+    tag = _STR
+    if event.implicit[0]:
+        for candidate, pattern in [*_RESOLVERS.get(value[:1], []), *_RESOLVERS.get(None, [])]:
+            if pattern.match(value):
+                tag = candidate
+                break
+    if tag == _STR:
+        return value
+    # Without marks: a value that fails to construct sends the guide down the
+    # slow path, which names the place.
+    return _scalar(constructor, yaml.ScalarNode(tag, value, style=event.style))
 
 
 def shorten(value: object, limit: int = 40) -> str:
@@ -308,6 +374,46 @@ def _kind(value: Any) -> str:
 
 def _allowed_keys(model: type[BaseModel]) -> list[str]:
     return [f.alias or n for n, f in model.model_fields.items()]
+
+
+def suggested_id(name: str) -> str:
+    """A valid id made from a name (a file's), for hints: "My Guide" → "my-guide"."""
+    words = re.sub("[^a-z0-9]+", "-", name.lower()).strip("-")
+    return words[:64].strip("-") or "my-guide"
+
+
+# The control characters a guide's text may hold: a tab and a line break (of a
+# block scalar). Any other (an escape such as "\e" in a double-quoted string)
+# would reach terminals and CI logs through messages and the report; a key or
+# a file name holds none.
+_TEXT_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_NAME_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _control(character: str) -> str:
+    return f"control character U+{ord(character):04X}"
+
+
+def control_characters(name: str, data: Any, positions: Positions, loc: Loc = ()) -> list[Problem]:
+    """A problem for each key and text of data that holds a control character."""
+    problems: list[Problem] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found = _NAME_CONTROL.search(key) if isinstance(key, str) else None
+            if found:
+                where_ = positions.of((*loc, key), key=True)
+                message = f"{_control(found.group())} in a key; remove it"
+                problems.append(Problem(name, *where_, message))
+            problems += control_characters(name, value, positions, (*loc, key))
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            problems += control_characters(name, item, positions, (*loc, index))
+    elif isinstance(data, str):
+        found = _TEXT_CONTROL.search(data)
+        if found:
+            message = f"{_control(found.group())} in {where(loc)}; remove it"
+            problems.append(Problem(name, *positions.of(loc), message))
+    return problems
 
 
 def suggest(word: str, choices: list[str], cutoff: float = 0.6) -> str:
@@ -486,6 +592,13 @@ def _message(
                 f"hyphens{why}, like 'contact-seller'"
             ),
         )
+    if kind == "string_pattern_mismatch" and name == "goto":
+        return (
+            real,
+            False,
+            f"goto {shorten(value)} must be a path of the app, like /orders: not a URL "
+            "(http:, file:, javascript:, data:…), nor // or \\ before a host",
+        )
     if kind == "string_pattern_mismatch" and name == "source":
         return real, False, f"source {shorten(value)} must be a web address starting with https://"
     if kind in {"dict_type", "model_type", "model_attributes_type"} and name == "press":
@@ -581,16 +694,23 @@ def load_bytes(path: Path, raw: bytes) -> Loaded:
         return Loaded(path, None, None, Positions(), tuple(problems))
     data, positions, problems = parse(path, text)
     if not problems:
-        guide, problems = validate(name, data, positions)
-        if guide is not None:
+        problems = control_characters(name, data, positions)
+        guide, invalid = validate(name, data, positions)
+        problems += invalid
+        if guide is not None and not problems:
             return Loaded(path, guide, data, positions, (), text)
     return Loaded(path, None, data, positions, tuple(_tidy(p) for p in problems), text)
 
 
 def load_guide(path: Path) -> Loaded:
-    def refused(message: str) -> Loaded:
-        return Loaded(path, None, None, Positions(), (Problem(str(path), 1, 1, message),))
+    def refused(message: str, name: str = str(path)) -> Loaded:
+        return Loaded(path, None, None, Positions(), (Problem(name, 1, 1, message),))
 
+    found = _NAME_CONTROL.search(path.name)
+    if found:
+        # Named with its escapes (\n, \x1b): the name itself would break the line.
+        message = f"{_control(found.group())} in the file name, not read; rename the file "
+        return refused(message + f"to {suggested_id(path.stem)}.yml", repr(str(path))[1:-1])
     try:
         # A link could make lint print another file's lines (a secret) as problems.
         if path.is_symlink():

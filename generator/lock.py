@@ -17,6 +17,7 @@ from pathlib import Path
 
 from generator.config import Config
 from generator.files import remove_leftovers
+from generator.safepath import WRITE_FIX, UnsafePath, own_folder, shown, within
 
 
 def lock_path(config: Config) -> Path:
@@ -28,6 +29,12 @@ def screenshots_lock(config: Config) -> Iterator[None]:
     """Hold the screenshots' lock, waiting for it if another run has it; then clear
     what a killed run left half-written."""
     path = lock_path(config)
+    # The lock file is truncated, the leftovers of the screenshots deleted, the
+    # caches written: none of it through a link a pull request put there.
+    own_folder(config.root, config.root / ".guidegen" / "cache")
+    if path.is_symlink():
+        raise UnsafePath(f"{shown(path)}: a symlink; {WRITE_FIX}")
+    within(config.root, config.path("screenshots_dir"), WRITE_FIX)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a+", encoding="utf-8") as handle:
         try:
@@ -44,8 +51,12 @@ def screenshots_lock(config: Config) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_EX)
         handle.seek(0)
         handle.truncate()
-        handle.write(f"{os.getpid()}\n")
-        handle.flush()
+        try:
+            # Unbuffered: on a full disk the error names the file here, and
+            # closing the file has nothing left to write.
+            os.write(handle.fileno(), f"{os.getpid()}\n".encode())
+        except OSError as error:
+            raise OSError(error.errno, error.strerror, str(path)) from None
         try:
             remove_leftovers(config.path("screenshots_dir"))
             yield

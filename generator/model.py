@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -252,10 +253,20 @@ class ScrollTo(Strict):
     scroll_to: Target = Field(alias="scroll-to")
 
 
-class Goto(Strict):
-    """Open a path (relative to the app's base URL). Not marked."""
+# A path of the app: from its root ("/orders", "/#/orders") or a query or
+# fragment of the start page. Never another address: a scheme (http:, file:,
+# javascript:, data:), "//host" or a backslash, which browsers read as "/".
+GOTO_PATTERN = r"^(/([^/\\][^\\]*)?|[?#][^\\]*)$"
 
-    goto: str = Field(min_length=1, description="The path to open, e.g. /orders.")
+
+class Goto(Strict):
+    """Open a path of the app (relative to its base URL). Not marked."""
+
+    goto: str = Field(
+        min_length=1,
+        pattern=GOTO_PATTERN,
+        description="The path to open, from the app's root, e.g. /orders; never a URL.",
+    )
 
 
 class ExpectVisible(Strict):
@@ -631,8 +642,13 @@ class Guide(Strict):
     steps: tuple[Step, ...] = Field(min_length=1, description="The steps, in reading order.")
 
 
-class PlatformStep(Strict):
-    """A step as it runs and reads on one platform, overrides applied."""
+@dataclass(frozen=True)
+class PlatformStep:
+    """A step as it runs and reads on one platform, overrides applied.
+
+    A plain dataclass, not a model: it is made from a guide already checked,
+    for every step, platform and caller, and validating it again took lint
+    longer than all of its checks."""
 
     id: str
     number: int

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Protocol
 
+from generator.safetext import CleanLines, clean, cleaned_output
+
 
 class Progress(Protocol):
     done: int
@@ -50,7 +52,12 @@ class _Bar:
 
     def advance(self, line: str) -> None:
         self.done += 1
-        self.progress.console.print(line)  # type: ignore[attr-defined]
+        from rich.text import Text
+
+        # The bar writes to the terminal itself, past CleanLines: the line is
+        # cleaned here, and given as Text, which rich reads as neither markup
+        # nor emoji codes.
+        self.progress.console.print(Text(clean(line)))  # type: ignore[attr-defined]
         self.progress.advance(self.task)  # type: ignore[attr-defined]
 
     def note(self, line: str) -> None:
@@ -78,13 +85,20 @@ def _shown(total: int, label: str) -> Iterator[Progress]:
     if not interactive():
         yield _Plain(total)
         return
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    with Progress(
+    # The terminal itself: the bar's escape sequences would not pass CleanLines.
+    terminal = sys.stdout.inner if isinstance(sys.stdout, CleanLines) else sys.stdout
+    bar = Progress(
         "[progress.description]{task.description}",
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        console=Console(file=terminal),
         transient=True,
-    ) as bar:
+    )
+    # What is printed meanwhile goes through rich's stand-ins for stdout and
+    # stderr, which write to the terminal: it is cleaned on the way in.
+    with bar, cleaned_output():
         yield _Bar(bar, bar.add_task(label, total=total))

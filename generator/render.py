@@ -35,6 +35,7 @@ from generator.model import (
     SharedFact,
     steps_for,
 )
+from generator.safepath import own_folder, within
 from generator.site_figure import SCHEME_SCRIPT, directory_urls, figure, page_prefix
 from generator.site_images import StepPicture, site_pictures
 from generator.siteassets import install as install_assets
@@ -519,6 +520,17 @@ def render(
     """Write every guide page in every language and fill the facts and step pictures
     on the hand-written pages; return the images that are missing. The languages
     are rendered at the same time, each on a core of its own."""
+    # Checked before anything is written: a pull request that links a folder
+    # render cleans would have it delete and write outside the project.
+    within(config.root, config.path("screenshots_dir"))
+    # The caches of site images and videos inside may be links, shared between
+    # checkouts: an entry is used only when its bytes match the hash in its
+    # name, and only such entries are ever replaced.
+    own_folder(config.root, config.root / ".guidegen" / "cache")
+    for lang in config.languages:
+        docs = config.path("docs_dir") / lang
+        for folder in (layout.GUIDE_PAGES, layout.SITE_PICTURES, layout.SITE_WALKTHROUGHS):
+            own_folder(config.root, docs / folder)
     install_assets(config)
     urls = directory_urls(config.root / "mkdocs.yml")
 

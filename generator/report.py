@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import json
-import shutil
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -16,6 +16,7 @@ from pathlib import Path
 from generator.files import write_atomic
 from generator.imagefile import is_webp
 from generator.safepath import BadFile, inside, regular_files, shown
+from generator.safetext import clean
 
 STATUS_ORDER = ("changed", "annotation", "new", "missing", "orphaned", "unchanged")
 TITLES = {
@@ -85,6 +86,38 @@ def _percent(item: Item) -> str:
     return f"{item.changed_pixels:,} px ({100 * item.changed_pixels / item.total_pixels:.2f}%)"
 
 
+def _code(text: str) -> str:
+    """text as a Markdown code span that no backtick in it can end early."""
+    longest = max((len(run) for run in re.findall("`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _cleaned(results: Results) -> Results:
+    """results with every string clean (safetext.clean): failure lines hold text
+    from guides and from the app, and a merged report's keys come from files."""
+    items = (
+        Item(
+            clean(i.key),
+            i.status,
+            i.changed_pixels,
+            i.total_pixels,
+            clean(i.before),
+            clean(i.after),
+            clean(i.diff),
+        )
+        for i in results.items
+    )
+    return Results(
+        _sorted(items),
+        {clean(k): clean(v) for k, v in sorted(results.manifest.items())},
+        tuple(sorted(clean(line) for line in results.failures)),
+        {clean(k): clean(v) for k, v in sorted(results.shots.items())},
+        tuple(sorted(clean(line) for line in results.not_run)),
+    )
+
+
 def summary_markdown(results: Results) -> str:
     counts = {s: sum(1 for i in results.items if i.status == s) for s in STATUS_ORDER}
     lines = ["## Screenshots", ""]
@@ -93,15 +126,15 @@ def summary_markdown(results: Results) -> str:
     )
     if results.failures:
         lines += ["", f"### {len(results.failures)} guide runs failed", ""]
-        lines += [f"- `{line}`" for line in results.failures]
+        lines += [f"- {_code(line)}" for line in results.failures]
     if results.not_run:
         lines += ["", f"### {len(results.not_run)} guide runs not run", ""]
-        lines += [f"- not run: `{line}`" for line in results.not_run]
+        lines += [f"- not run: {_code(line)}" for line in results.not_run]
     for status in STATUS_ORDER[:-1]:
         shown = [i for i in results.items if i.status == status]
         if shown:
             lines += ["", f"### {TITLES[status]}", ""]
-            lines += [f"- `{i.key}` {_percent(i)}".rstrip() for i in shown]
+            lines += [f"- {_code(i.key)} {_percent(i)}".rstrip() for i in shown]
     return "\n".join(lines) + "\n"
 
 
@@ -156,13 +189,7 @@ def summary_html(results: Results) -> str:
 
 
 def write_report(folder: Path, results: Results) -> None:
-    results = Results(
-        _sorted(results.items),
-        dict(sorted(results.manifest.items())),
-        tuple(sorted(results.failures)),
-        dict(sorted(results.shots.items())),
-        tuple(sorted(results.not_run)),
-    )
+    results = _cleaned(results)
     data = {
         "items": [asdict(i) for i in results.items],
         "manifest": results.manifest,
@@ -249,8 +276,11 @@ def merge(folders: Sequence[Path], out: Path) -> Results:
         not_run += results.not_run
         if (folder / "images").is_dir() and folder.resolve() != out.resolve():
             # Only regular files: a link could copy any file of the machine into the report.
-            regular_files(folder / "images", "a report holds only the images guidegen wrote")
-            shutil.copytree(folder / "images", out / "images", dirs_exist_ok=True)
+            fix = "a report holds only the images guidegen wrote"
+            for image in regular_files(folder / "images", fix):
+                # One by one, so that a full disk names the image it could not write.
+                target = out / "images" / image.relative_to(folder / "images")
+                write_atomic(target, image.read_bytes())
     merged = Results(
         _sorted(items), manifest, tuple(sorted(set(failures))), shots, tuple(sorted(set(not_run)))
     )

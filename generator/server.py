@@ -2,9 +2,10 @@
 
 Used to serve the app under test (the configured shop directory) and a built
 site. Text is served as UTF-8 so Japanese never depends on sniffing. Every
-request gets an answer (a path no file can have is a 400, not a dropped
-connection), an idle connection is closed after IDLE_SECONDS, and a client
-that goes away mid-answer is nobody's error.
+request gets an answer (a path no file can have is a 400, a range past any
+file a 416, a foreign Host header a 403, not a dropped connection), only files
+whose real path is inside the folder are served, an idle connection is closed
+after IDLE_SECONDS, and a client that goes away mid-answer is nobody's error.
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ IDLE_SECONDS = 30
 # Longer names than this no file system holds: the path cannot name a file.
 NAME_BYTES = 255
 PATH_BYTES = 4096
+# A byte position longer than this is past the end of any file (and Python
+# refuses to read an integer of over 4,300 digits).
+RANGE_DIGITS = 18
 
 
 class PortInUse(Exception):
@@ -55,15 +59,33 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     def parse_request(self) -> bool:
         if not super().parse_request():
             return False
-        path = unquote(urlsplit(self.path).path, errors="surrogatepass").encode(
-            "utf-8", "surrogatepass"
+        # Only this machine's names for the server: a page on another site whose
+        # name is made to resolve to 127.0.0.1 (DNS rebinding) is refused.
+        port = self.server.server_address[1]  # type: ignore[index]  # an AF_INET server
+        if self.headers.get("Host") not in (f"127.0.0.1:{port}", f"localhost:{port}"):
+            self.send_error(HTTPStatus.FORBIDDEN, "Open this server at 127.0.0.1 or localhost")
+            return False
+        path = unquote(urlsplit(self.path).path, errors="surrogateescape").encode(
+            "utf-8", "surrogateescape"
         )
+        try:
+            path.decode("utf-8")
+        except UnicodeDecodeError:  # e.g. %c0%ae, an overlong "."
+            self.send_error(HTTPStatus.BAD_REQUEST, "The path is not UTF-8")
+            return False
         if (
             b"\0" in path
             or len(path) > PATH_BYTES
             or any(len(name) > NAME_BYTES for name in path.split(b"/"))
         ):
             self.send_error(HTTPStatus.BAD_REQUEST, "No file can have this path")
+            return False
+        # Only files whose real path is inside the folder: a symlink in it that
+        # leads out (to a secret, say) is no file of the site.
+        real = os.path.realpath(self.translate_path(self.path))
+        base = os.path.realpath(self.directory)
+        if real != base and not real.startswith(base + os.sep):
+            self.send_error(HTTPStatus.NOT_FOUND, "File not found")
             return False
         return True
 
@@ -86,7 +108,9 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             return super().send_head()  # type: ignore[return-value]
         size = path.stat().st_size
         first, last = asked.groups()
-        if first:
+        if len(first) > RANGE_DIGITS or len(last) > RANGE_DIGITS:
+            start, end = size, size - 1  # past any file: not satisfiable
+        elif first:
             start, end = int(first), min(int(last), size - 1) if last else size - 1
         else:  # "bytes=-N": the last N bytes
             start, end = max(0, size - int(last)), size - 1

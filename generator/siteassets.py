@@ -11,6 +11,7 @@ from pathlib import Path
 
 from generator.config import Config
 from generator.files import remove_stale, write_atomic
+from generator.safepath import own_folder
 
 ASSETS = Path(__file__).parent / "site" / "assets"
 # Nothing is vendored any more: the folder is listed so that a copy an older
@@ -43,6 +44,7 @@ def install(config: Config) -> list[Path]:
         for folder in FOLDERS:
             if (target / folder).is_symlink():  # older projects linked one language's copy
                 (target / folder).unlink()
+            own_folder(config.root, target / folder)
         for name, data in files.items():
             write_atomic(target / name, data)
         for folder in FOLDERS:

@@ -31,6 +31,7 @@ import yaml
 from generator import childprocess, layout
 from generator.config import Config
 from generator.files import replace_dir, staging_dir
+from generator.safepath import own_folder, tree_within
 from generator.search import rewrite_indexes
 
 
@@ -83,11 +84,16 @@ def _merge(base: yaml.MappingNode, child: yaml.MappingNode) -> yaml.MappingNode:
     return yaml.MappingNode(base.tag, pairs)
 
 
+# libyaml where there is one: the pure-Python composer takes a third of a
+# second for each configuration file.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def resolved(path: Path, seen: tuple[Path, ...] = ()) -> yaml.MappingNode:
     """A configuration file with its INHERIT chain merged in, as YAML nodes."""
     if path in seen:
         raise SectionMissing(f"{path}: INHERIT loops back to itself")
-    node = yaml.compose(path.read_text("utf-8"), Loader=yaml.SafeLoader)
+    node = yaml.compose(path.read_text("utf-8"), Loader=_LOADER)
     if not isinstance(node, yaml.MappingNode):
         raise SectionMissing(f"{path}: expected a mapping of MkDocs settings")
     parent = next((v for k, v in node.value if k.value == "INHERIT"), None)
@@ -159,12 +165,35 @@ def restore_picture_urls(section: Path) -> int:
     return changed
 
 
+PUBLISH_FIX = "the site would publish what it points to; put the file itself there"
+
+
+def docs_dir(section: Section) -> Path:
+    """The folder of a section's pages, as its engine reads it."""
+    node = resolved(section.config)
+    value = next((v.value for k, v in node.value if k.value == "docs_dir"), "docs")
+    return section.config.parent / str(value)
+
+
+def check_folders(config: Config) -> list[Section]:
+    """The site's sections, once their folders are safe to build: UnsafePath for a
+    site folder that is a file or a link (the swap would move the user's file
+    away, or delete through the link) and for a link in a section's pages that
+    leads outside the project (the engine would copy what it points to into
+    the site). Checked before anything is rendered or built."""
+    own_folder(config.root, config.path("site_dir"))
+    parts = sections(config)
+    for folder in dict.fromkeys(docs_dir(part) for part in parts):
+        tree_within(config.root, folder, PUBLISH_FIX)
+    return parts
+
+
 def build_site(config: Config) -> str | None:
     """The configured engine's strict build of every section of the site into
     site_dir; None when it succeeded, else what went wrong (SectionMissing when
     a configuration file is not there). The pages must be rendered already."""
     site = config.path("site_dir")
-    parts = sections(config)
+    parts = check_folders(config)
     # Built beside the old site and swapped in at the end, so a failed build
     # leaves the previous site whole and a server never finds no site.
     staging = staging_dir(site)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import fcntl
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -169,7 +170,9 @@ def built_once(factory: pytest.TempPathFactory, engine: str) -> Path:
 def _served(factory: pytest.TempPathFactory, root: Path, engine: str) -> Iterator[Site]:
     """The built site of a project copy, served from SUB_PATH by this worker."""
     served = factory.mktemp(f"served-{engine}")
-    (served / SUB_PATH.strip("/")).symlink_to(root / "site", target_is_directory=True)
+    # Hard links, no bytes copied; not a symlink, since the server serves only
+    # files whose real path is inside its folder.
+    shutil.copytree(root / "site", served / SUB_PATH.strip("/"), copy_function=os.link)
     with serve(served) as url:
         yield Site(root=root, url=url + SUB_PATH, engine=engine)
 

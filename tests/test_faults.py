@@ -618,7 +618,7 @@ def test_a_client_that_goes_away_prints_nothing(
         host, port = url.removeprefix("http://").rstrip("/").split(":")
         for _ in range(3):
             connection = socket.create_connection((host, int(port)))
-            connection.sendall(b"GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+            connection.sendall(f"GET /big.bin HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode())
             connection.recv(1024)
             # Reset, not a polite close: the server's next write fails at once.
             connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\1\0\0\0\0\0\0\0")
