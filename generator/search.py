@@ -66,6 +66,7 @@ from sudachipy import Dictionary, SplitMode, Tokenizer  # type: ignore[import-un
 
 from generator.config import Config, ConfigError
 from generator.files import write_atomic
+from generator.layout import GUIDE_PAGES
 
 SUFFIX_CAP = 16
 MARK = "_"
@@ -83,6 +84,15 @@ SEPARATOR = (
 )
 _SPLIT = re.compile(SEPARATOR)
 _TAG = re.compile(r"<[^>]*>")
+# Charts and code (a Mermaid chart's source, before the browser draws it) and
+# whatever a page marks data-search-exclude: never indexed, never an excerpt.
+_EXCLUDED = re.compile(
+    r"<pre\b.*?</pre>|<(\w+)\b[^>]*\bdata-search-exclude\b[^>]*>.*?</\1>", re.DOTALL
+)
+# Pages other than guides (the home page, which names every guide, and the
+# pages about the shop) rank below a guide that matches as well: readers who
+# search mostly have a task to do.
+PAGE_BOOST = 0.3
 _KATAKANA = re.compile(r"[\u30a1-\u30fa\u30fc]")
 
 JA_FIELDS = {"keys_title": {"boost": 1000.0}, "keys_text": {"boost": 1.0}}
@@ -114,6 +124,15 @@ def _half_table() -> dict[str, str]:
 
 
 _HALF = _half_table()
+
+
+def searchable(fragment: str) -> str:
+    """An index's text without charts, code and what the page excludes from search."""
+    return _EXCLUDED.sub(" ", fragment)
+
+
+def _is_guide(location: str) -> bool:
+    return location.startswith(GUIDE_PAGES + "/")
 
 
 def keys(text: str) -> list[str]:
@@ -226,8 +245,8 @@ def _write(path: Path, index: dict) -> None:
 def rewrite_index(path: Path, synonyms: Mapping[str, Synonyms] | None = None) -> bool:
     """Rewrite a Material (lunr) search index in place, as the module says.
 
-    Returns whether the file was rewritten: an index rewritten before, or in a
-    language without synonyms other than Japanese, is left alone.
+    Returns whether the file was rewritten: an index rewritten before (in
+    Japanese or with synonyms) is left alone.
     """
     index = json.loads(path.read_text("utf-8"))
     config = index.get("config", {})
@@ -239,6 +258,10 @@ def rewrite_index(path: Path, synonyms: Mapping[str, Synonyms] | None = None) ->
     table = (synonyms or {}).get(lang, {})
     docs = index.get("docs", [])
     vocabulary: dict[str, None] = {}
+    for doc in docs:
+        doc["text"] = searchable(doc.get("text", ""))
+        if not _is_guide(doc.get("location", "")):
+            doc["boost"] = PAGE_BOOST
     if lang == "ja":
         config.update(lang=["en"], pipeline=[], separator=SEPARATOR, fields=JA_FIELDS)
         for doc in docs:
@@ -253,8 +276,6 @@ def rewrite_index(path: Path, synonyms: Mapping[str, Synonyms] | None = None) ->
         for doc in docs:
             for name in ("title", "text"):
                 doc[f"syn_{name}"] = " ".join(readers_words(doc.get(name, ""), table))
-    else:
-        return False
     _write(path, index)
     if vocabulary:
         _write_readings(path.parent / READINGS_FILE, vocabulary)
@@ -286,6 +307,7 @@ def rewrite_zensical_index(path: Path, synonyms: Mapping[str, Synonyms] | None =
     pages: dict[str, list[dict]] = {}
     vocabulary: dict[str, None] = {}
     for item in items:
+        item["text"] = searchable(item.get("text", ""))
         pages.setdefault(item.get("location", "").split("#")[0], []).append(item)
     for sections in pages.values():
         whole = " ".join(f"{item.get('title', '')} {item.get('text', '')}" for item in sections)

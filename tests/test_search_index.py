@@ -10,11 +10,14 @@ import pytest
 from generator.config import ConfigError
 from generator.search import (
     HIDDEN_KEYS,
+    PAGE_BOOST,
     SEPARATOR,
     keys,
     load_synonyms,
+    readings,
     rewrite_index,
     rewrite_zensical_index,
+    searchable,
 )
 
 
@@ -122,3 +125,36 @@ def test_a_bad_synonyms_table_is_one_line_naming_the_file(tmp_path):
     path.write_text("ja:\n  返信: 返事\n", "utf-8")
     with pytest.raises(ConfigError, match=r"search-synonyms\.yml: expected"):
         load_synonyms(path)
+
+
+def test_japanese_words_are_also_indexed_by_their_readings(tmp_path):
+    assert {"ヘンシン", "カクニン", "オクル"} <= set(readings("返信を確認し、送った"))
+    index = _index(tmp_path, "ja", "返信を確認する", "<p>送信済みのメッセージ</p>")
+    assert rewrite_index(index)
+    doc = json.loads(index.read_text("utf-8"))["docs"][0]
+    assert {"ヘンシン_", "カクニン_"} <= set(doc["keys_title"].split())
+    assert {"ソウシン_", "メッセージ_"} <= set(doc["keys_text"].split())
+    words = json.loads((tmp_path / "readings.json").read_text("utf-8"))
+    assert {"ヘンシン", "ソウシン"} <= set(words) and len(words[0]) >= len(words[-1])
+
+
+def test_charts_code_and_excluded_elements_never_reach_the_index(tmp_path):
+    text = (
+        "<p>本文</p><pre><code>flowchart TD\n a[図]</code></pre>"
+        '<div class="x" data-search-exclude>除外</div><p>続き</p>'
+    )
+    assert searchable(text).split() == ["<p>本文</p>", "<p>続き</p>"]
+    index = _index(tmp_path, "en", "Home", text)
+    assert rewrite_index(index)
+    doc = json.loads(index.read_text("utf-8"))["docs"][0]
+    assert "flowchart" not in doc["text"] and "除外" not in doc["text"]
+
+
+def test_pages_other_than_guides_rank_below_guides(tmp_path):
+    index = _index(tmp_path, "en", "Home", "<p>Refund</p>")
+    data = json.loads(index.read_text("utf-8"))
+    data["docs"].append({"location": "guides/a/", "title": "Refund", "text": ""})
+    index.write_text(json.dumps(data), "utf-8")
+    assert rewrite_index(index)
+    docs = json.loads(index.read_text("utf-8"))["docs"]
+    assert docs[0]["boost"] == PAGE_BOOST < 1 and "boost" not in docs[1]
