@@ -257,3 +257,27 @@ def test_guides_of_the_project_are_searched(site: Site) -> None:
     steps = sorted(p.stem for p in (ROOT / "steps").glob("*.yml"))
     titles = _titles(site.root / "site/search/search_index.json")
     assert {f"guides/{s}/" for s in steps} <= set(titles)
+
+
+@pytest.mark.parametrize(("root", "query"), [("", "ぬぬぬぬ"), ("en/", "xylophone")])
+def test_a_query_without_results_offers_the_guides(
+    site: Site, browser: Browser, root: str, query: str
+) -> None:
+    context = site.context(browser, viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(site.url + root)
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill(query)
+    box.press("End")
+    offer = page.locator("#guidegen-search-offer a")
+    offer.first.wait_for()
+    hrefs = offer.evaluate_all("links => links.map(a => a.href)")
+    assert hrefs and all("/guides/" in href for href in hrefs), hrefs
+    assert page.locator(".md-search-result__list > *").count() == 0
+    box.fill("")
+    box.fill("seller" if root else "出品者")
+    box.press("End")
+    page.locator(".md-search-result__item").first.wait_for()
+    offer.first.wait_for(state="detached")
+    context.close()

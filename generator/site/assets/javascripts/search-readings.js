@@ -7,12 +7,12 @@
  * to the query: 「へんしんをかくにん」 also searches ヘンシン カクニン. Messages
  * wait for the readings, in order, so the first query is read the same way.
  *
- * When a query finds nothing, the result list offers the site's guides. */
+ * When a query finds nothing, the result list offers the guides of the
+ * navigation instead (in both languages). */
 (function () {
   "use strict";
 
-  if ((document.documentElement.lang || "").slice(0, 2) !== "ja") return;
-  if (typeof Worker === "undefined") return;
+  var japanese = (document.documentElement.lang || "").slice(0, 2) === "ja";
 
   function siteRoot() {
     var config = document.getElementById("__config");
@@ -24,6 +24,57 @@
     }
     return new URL(base.replace(/\/?$/, "/"), location.href);
   }
+
+  /* When the result list stays empty for a query, the guides of the
+   * navigation, as links under the "no result" line (once per query). */
+  function offerGuides() {
+    var meta = document.querySelector(".md-search-result__meta");
+    var list = document.querySelector(".md-search-result__list");
+    var input = document.querySelector("input.md-search__input, input[data-md-component=search-query]");
+    if (!meta || !list || !input) return;
+    var offered = document.getElementById("guidegen-search-offer");
+    var empty = input.value.trim() !== "" && list.children.length === 0;
+    if (!empty) {
+      if (offered) offered.remove();
+      return;
+    }
+    if (offered) return;
+    var seen = {};
+    var links = [];
+    document.querySelectorAll(".md-nav a.md-nav__link[href]").forEach(function (link) {
+      var href = link.href.split("#")[0];
+      if (href.indexOf("/guides/") < 0 || seen[href]) return;
+      seen[href] = true;
+      links.push({ href: href, text: link.textContent.trim() });
+    });
+    if (!links.length) return;
+    offered = document.createElement("nav");
+    offered.id = "guidegen-search-offer";
+    offered.className = "md-search-result__meta";
+    var label = japanese ? "こちらのガイドもご覧ください" : "These guides may help";
+    offered.setAttribute("aria-label", label);
+    var heading = document.createElement("p");
+    heading.textContent = label + ":";
+    var items = document.createElement("ul");
+    links.slice(0, 6).forEach(function (found) {
+      var item = document.createElement("li");
+      var anchor = document.createElement("a");
+      anchor.href = found.href;
+      anchor.textContent = found.text;
+      item.appendChild(anchor);
+      items.appendChild(item);
+    });
+    offered.appendChild(heading);
+    offered.appendChild(items);
+    meta.insertAdjacentElement("afterend", offered);
+  }
+
+  var results = document.querySelector(".md-search-result");
+  if (results && typeof MutationObserver !== "undefined") {
+    new MutationObserver(offerGuides).observe(results, { childList: true, subtree: true, characterData: true });
+  }
+
+  if (!japanese || typeof Worker === "undefined") return;
 
   var loaded = fetch(new URL("search/readings.json", siteRoot()))
     .then(function (response) {
