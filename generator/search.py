@@ -156,6 +156,7 @@ def keys(text: str) -> list[str]:
 _KANJI_OR_KATAKANA = re.compile(r"[\u3400-\u9fff\u30a1-\u30fa\u30fc々]")
 _TO_KATAKANA = {code: code + 0x60 for code in range(0x3041, 0x3097)}
 READINGS_FILE = "readings.json"
+WORDS_FILE = "words.json"
 _tokenizer: Tokenizer | None = None
 
 
@@ -309,9 +310,15 @@ def rewrite_zensical_index(path: Path, synonyms: Mapping[str, Synonyms] | None =
     for item in items:
         item["text"] = searchable(item.get("text", ""))
         pages.setdefault(item.get("location", "").split("#")[0], []).append(item)
-    for sections in pages.values():
+    for location, sections in pages.items():
         whole = " ".join(f"{item.get('title', '')} {item.get('text', '')}" for item in sections)
-        words = [*readers_words(whole, table), *table.get(EVERY_PAGE, [])]
+        # Zensical has no boost: pages other than guides get no readers' words,
+        # so a task asked in a reader's words finds the guides first.
+        words = (
+            [*readers_words(whole, table), *table.get(EVERY_PAGE, [])]
+            if _is_guide(location)
+            else []
+        )
         if lang == "ja":
             said = f"{whole} {' '.join(words)}"
             spoken = readings(said)
@@ -325,7 +332,25 @@ def rewrite_zensical_index(path: Path, synonyms: Mapping[str, Synonyms] | None =
     _write(path, index)
     if vocabulary:
         _write_readings(path.parent / "search" / READINGS_FILE, vocabulary)
+    _write_words(path.parent / "search" / WORDS_FILE, index)
     return True
+
+
+def _write_words(path: Path, index: dict) -> None:
+    """Every word of a Zensical index, with its separator: Zensical requires every
+    word of a query, so search-readings.js drops a query's words found nowhere
+    (「箱を開けたら中身が壊れてた」 still finds the page about 中身 and 壊)."""
+    separator = index.get("config", {}).get("separator", r"[\s\-]+")
+    found: dict[str, None] = {}
+    for item in index.get("items", []):
+        for name in ("title", "text"):
+            for word in re.split(separator, plain(item.get(name, "")).lower()):
+                if word:
+                    found[word] = None
+    data = {"separator": separator, "words": sorted(found)}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, json.dumps(data, ensure_ascii=False).encode())
+    path.chmod(0o644)
 
 
 def rewrite_indexes(config: Config, folder: Path) -> bool:

@@ -6,6 +6,8 @@
  * become katakana and are cut, longest reading first, into those words, added
  * to the query: 「へんしんをかくにん」 also searches ヘンシン カクニン. Messages
  * wait for the readings, in order, so the first query is read the same way.
+ * On Zensical, which requires every word of a query, the words found nowhere
+ * in its index (search/words.json) are left out of the query.
  *
  * When a query finds nothing, the result list offers the guides of the
  * navigation instead (in both languages). */
@@ -74,22 +76,26 @@
     new MutationObserver(offerGuides).observe(results, { childList: true, subtree: true, characterData: true });
   }
 
-  if (!japanese || typeof Worker === "undefined") return;
+  if (typeof Worker === "undefined") return;
 
-  var loaded = fetch(new URL("search/readings.json", siteRoot()))
-    .then(function (response) {
-      return response.ok ? response.json() : [];
-    })
-    .catch(function () {
-      return [];
-    })
-    .then(function (words) {
-      var byFirst = {};
-      words.forEach(function (word) {
-        (byFirst[word[0]] = byFirst[word[0]] || []).push(word);
+  function load(name) {
+    return fetch(new URL("search/" + name, siteRoot()))
+      .then(function (response) {
+        return response.ok ? response.json() : null;
+      })
+      .catch(function () {
+        return null;
       });
-      return byFirst;
+  }
+
+  /* Readings by their first kana, each list longest first (as written). */
+  var loaded = Promise.all([japanese ? load("readings.json") : null, load("words.json")]).then(function (both) {
+    var byFirst = {};
+    (both[0] || []).forEach(function (word) {
+      (byFirst[word[0]] = byFirst[word[0]] || []).push(word);
     });
+    return { byFirst: byFirst, known: both[1] };
+  });
 
   /* The readings found in the kana of a query (hiragana as katakana). */
   function spoken(query, byFirst) {
@@ -112,13 +118,31 @@
     return found;
   }
 
-  function withReadings(message, byFirst) {
+  /* Zensical requires every word: the words of a query that begin no word of
+   * the index are left out (all of them kept when none is known). */
+  function knownOnly(query, known) {
+    var separator = new RegExp(known.separator, "u");
+    var words = query.split(separator).filter(Boolean);
+    var kept = words.filter(function (word) {
+      var folded = word.normalize("NFKC").toLowerCase();
+      return known.words.some(function (indexed) {
+        return indexed.startsWith(folded);
+      });
+    });
+    return kept.length ? kept.join(" ") : query;
+  }
+
+  function rewritten(message, found) {
     if (!message || message.type !== 2) return message;
-    var query = typeof message.data === "string" ? message.data : message.data && message.data.input;
-    if (typeof query !== "string" || !/[\u3041-\u30fa\u30fc]/.test(query)) return message;
-    var words = spoken(query, byFirst).join(" ");
-    if (!words) return message;
-    var data = typeof message.data === "string" ? query + " " + words : Object.assign({}, message.data, { input: query + " " + words });
+    var zensical = typeof message.data === "object" && message.data !== null;
+    var query = zensical ? message.data.input : message.data;
+    if (typeof query !== "string") return message;
+    if (/[\u3041-\u30fa\u30fc]/.test(query)) {
+      var words = spoken(query, found.byFirst).join(" ");
+      if (words) query = query + " " + words;
+    }
+    if (zensical && found.known) query = knownOnly(query, found.known);
+    var data = zensical ? Object.assign({}, message.data, { input: query }) : query;
     return Object.assign({}, message, { data: data });
   }
 
@@ -128,8 +152,8 @@
     var worker = this;
     var rest = Array.prototype.slice.call(arguments, 1);
     queue = queue.then(function () {
-      return loaded.then(function (byFirst) {
-        post.apply(worker, [withReadings(message, byFirst)].concat(rest));
+      return loaded.then(function (found) {
+        post.apply(worker, [rewritten(message, found)].concat(rest));
       });
     });
   };
