@@ -94,8 +94,12 @@ def test_zensical_pages_carry_the_keys_of_all_their_sections_hidden(tmp_path):
         tmp_path,
         "ja",
         [
-            {"location": "a/", "title": "出品者に連絡する", "text": "<p>はじめに</p>"},
-            {"location": "a/#s", "title": "送る", "text": "<p>送信済みの<b>メッセージ</b></p>"},
+            {"location": "guides/a/", "title": "出品者に連絡する", "text": "<p>はじめに</p>"},
+            {
+                "location": "guides/a/#s",
+                "title": "送る",
+                "text": "<p>送信済みの<b>メッセージ</b></p>",
+            },
             {"location": "b/", "title": "ほかのページ", "text": ""},
         ],
     )
@@ -107,12 +111,13 @@ def test_zensical_pages_carry_the_keys_of_all_their_sections_hidden(tmp_path):
     hidden = first["text"].split(HIDDEN_KEYS)[1].removesuffix("</span>").split()
     assert {"出品者_", "信済_", "メッセージ_", "問_"} <= set(hidden)
     assert section["text"] == "<p>送信済みの<b>メッセージ</b></p>", "sections stay as built"
-    assert HIDDEN_KEYS in other["text"]
+    assert HIDDEN_KEYS in other["text"] and "問_" not in other["text"], "no readers' words"
+    assert "ソウシン_" in hidden, "readings too"
     assert not rewrite_zensical_index(index), "a second run leaves it alone"
 
 
 def test_zensical_english_pages_get_readers_words_only(tmp_path):
-    items = [{"location": "", "title": "Read the reply", "text": "<p>x < y</p>"}]
+    items = [{"location": "guides/a/", "title": "Read the reply", "text": "<p>x < y</p>"}]
     index = _zensical(tmp_path, "en", items)
     assert rewrite_zensical_index(index, {"en": {"reply": ["answer", "got back"]}})
     rewritten = json.loads(index.read_text("utf-8"))
