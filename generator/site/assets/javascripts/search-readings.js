@@ -88,14 +88,23 @@
       });
   }
 
-  /* Readings by their first kana, each list longest first (as written). */
-  var loaded = Promise.all([japanese ? load("readings.json") : null, load("words.json")]).then(function (both) {
-    var byFirst = {};
-    (both[0] || []).forEach(function (word) {
-      (byFirst[word[0]] = byFirst[word[0]] || []).push(word);
-    });
-    return { byFirst: byFirst, known: both[1] };
-  });
+  /* Readings by their first kana (each list longest first, as written), and
+   * on Zensical its index's words: loaded once, at the first query. */
+  var loaded = null;
+  function found(zensical) {
+    loaded =
+      loaded ||
+      Promise.all([japanese ? load("readings.json") : null, zensical ? load("words.json") : null]).then(
+        function (both) {
+          var byFirst = {};
+          (both[0] || []).forEach(function (word) {
+            (byFirst[word[0]] = byFirst[word[0]] || []).push(word);
+          });
+          return { byFirst: byFirst, known: both[1] };
+        }
+      );
+    return loaded;
+  }
 
   /* The readings found in the kana of a query (hiragana as katakana). */
   function spoken(query, byFirst) {
@@ -132,9 +141,12 @@
     return kept.length ? kept.join(" ") : query;
   }
 
+  function isZensical(message) {
+    return typeof message.data === "object" && message.data !== null;
+  }
+
   function rewritten(message, found) {
-    if (!message || message.type !== 2) return message;
-    var zensical = typeof message.data === "object" && message.data !== null;
+    var zensical = isZensical(message);
     var query = zensical ? message.data.input : message.data;
     if (typeof query !== "string") return message;
     if (/[\u3041-\u30fa\u30fc]/.test(query)) {
@@ -146,14 +158,20 @@
     return Object.assign({}, message, { data: data });
   }
 
+  /* Queries (type 2, in both engines' workers) wait for what they need; every
+   * message keeps its place in the order. */
   var post = Worker.prototype.postMessage;
   var queue = Promise.resolve();
   Worker.prototype.postMessage = function (message) {
     var worker = this;
     var rest = Array.prototype.slice.call(arguments, 1);
     queue = queue.then(function () {
-      return loaded.then(function (found) {
-        post.apply(worker, [rewritten(message, found)].concat(rest));
+      if (!message || message.type !== 2) {
+        post.apply(worker, [message].concat(rest));
+        return null;
+      }
+      return found(isZensical(message)).then(function (what) {
+        post.apply(worker, [rewritten(message, what)].concat(rest));
       });
     });
   };
