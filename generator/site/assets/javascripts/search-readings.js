@@ -28,15 +28,24 @@
   }
 
   /* When the result list stays empty for a query, the guides of the
-   * navigation, as links under the "no result" line (once per query). */
-  function offerGuides() {
-    var meta = document.querySelector(".md-search-result__meta");
-    var list = document.querySelector(".md-search-result__list");
-    var input = document.querySelector("input.md-search__input, input[data-md-component=search-query]");
-    if (!meta || !list || !input) return;
-    var offered = document.getElementById("guidegen-search-offer");
-    var empty = input.value.trim() !== "" && list.children.length === 0;
-    if (!empty) {
+   * navigation, as links under the "no result" line. Material's search box is
+   * in the page; Zensical's in a shadow root, found by its roles. */
+  var BOXES = [
+    { meta: ".md-search-result__meta", list: ".md-search-result__list", input: "input.md-search__input" },
+    { meta: "[role=status]", list: "ol[role=listbox]", input: "input[role=combobox]" },
+  ];
+
+  function offerGuides(root) {
+    var box = BOXES.find(function (kind) {
+      return root.querySelector(kind.list);
+    });
+    if (!box) return;
+    var meta = root.querySelector(box.meta);
+    var list = root.querySelector(box.list);
+    var input = root.querySelector(box.input);
+    if (!meta || !input) return;
+    var offered = root.querySelector("#guidegen-search-offer");
+    if (!(input.value.trim() !== "" && list.children.length === 0)) {
       if (offered) offered.remove();
       return;
     }
@@ -58,11 +67,11 @@
     var heading = document.createElement("p");
     heading.textContent = label + ":";
     var items = document.createElement("ul");
-    links.slice(0, 6).forEach(function (found) {
+    links.slice(0, 6).forEach(function (guide) {
       var item = document.createElement("li");
       var anchor = document.createElement("a");
-      anchor.href = found.href;
-      anchor.textContent = found.text;
+      anchor.href = guide.href;
+      anchor.textContent = guide.text;
       item.appendChild(anchor);
       items.appendChild(item);
     });
@@ -71,9 +80,28 @@
     meta.insertAdjacentElement("afterend", offered);
   }
 
-  var results = document.querySelector(".md-search-result");
-  if (results && typeof MutationObserver !== "undefined") {
-    new MutationObserver(offerGuides).observe(results, { childList: true, subtree: true, characterData: true });
+  function watch(root) {
+    new MutationObserver(function () {
+      offerGuides(root);
+    }).observe(root, { childList: true, subtree: true, characterData: true });
+  }
+
+  if (typeof MutationObserver !== "undefined") {
+    var material = document.querySelector(".md-search-result");
+    if (material) {
+      watch(material);
+    } else {
+      /* Zensical draws its search box when first opened. */
+      var watched = [];
+      new MutationObserver(function () {
+        document.querySelectorAll("body > *, .md-search *").forEach(function (host) {
+          if (host.shadowRoot && watched.indexOf(host) < 0 && host.shadowRoot.querySelector("dialog")) {
+            watched.push(host);
+            watch(host.shadowRoot);
+          }
+        });
+      }).observe(document.body, { childList: true, subtree: true });
+    }
   }
 
   if (typeof Worker === "undefined") return;
