@@ -42,7 +42,7 @@
     if (!box) return;
     var meta = root.querySelector(box.meta);
     var list = root.querySelector(box.list);
-    var input = root.querySelector(box.input);
+    var input = root.querySelector(box.input) || document.querySelector(box.input);
     if (!meta || !input) return;
     var offered = root.querySelector("#guidegen-search-offer");
     if (!(input.value.trim() !== "" && list.children.length === 0)) {
@@ -134,22 +134,25 @@
     return loaded;
   }
 
-  /* The readings found in the kana of a query (hiragana as katakana). */
+  /* The readings found in the kana runs of a query (hiragana as katakana).
+   * A run right after a kanji begins with okurigana (確認した): there, only
+   * readings of three kana or more count, so that した is not read as 下. */
   function spoken(query, byFirst) {
-    var kana = query.replace(/[\u3041-\u3096]/g, function (c) {
-      return String.fromCharCode(c.charCodeAt(0) + 0x60);
-    });
     var found = [];
-    var i = 0;
-    while (i < kana.length) {
-      var match = (byFirst[kana[i]] || []).find(function (word) {
-        return kana.startsWith(word, i);
+    var run = /[\u3041-\u3096\u30a1-\u30fa\u30fc]+/g;
+    var match;
+    while ((match = run.exec(query))) {
+      var kana = match[0].replace(/[\u3041-\u3096]/g, function (c) {
+        return String.fromCharCode(c.charCodeAt(0) + 0x60);
       });
-      if (match) {
-        if (found.indexOf(match) < 0) found.push(match);
-        i += match.length;
-      } else {
-        i += 1;
+      var shortest = /[\u3400-\u9fff\u3005]/.test(query.charAt(match.index - 1)) ? 3 : 2;
+      var i = 0;
+      while (i < kana.length) {
+        var word = (byFirst[kana[i]] || []).find(function (reading) {
+          return reading.length >= shortest && kana.startsWith(reading, i);
+        });
+        if (word && found.indexOf(word) < 0) found.push(word);
+        i += word ? word.length : 1;
       }
     }
     return found;
