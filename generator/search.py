@@ -17,6 +17,13 @@ Japanese (the index's language is ``ja``):
 - Each run is indexed as every one of its suffixes (up to ``SUFFIX_CAP``
   characters), so any part of a run is a prefix of a key: 「信済」 finds 送信済.
 - A run in half-width katakana (ﾒｯｾｰｼﾞ) is also indexed as such.
+- Readings: SudachiPy (with its core dictionary) cuts the text into words;
+  each word with kanji or katakana is also indexed by its reading in katakana
+  (返信 as ヘンシン), a verb also by its dictionary form's (送っ as オクル).
+  The readings are written to ``search/readings.json`` as well: the site's
+  search-readings.js turns the kana of a reader's query into katakana and cuts
+  it, longest reading first, into those words (「へんしんをかくにん」 becomes
+  ヘンシン カクニン), so kana-only, kanji and mixed queries meet the same pages.
 - The keys go into two extra fields (``keys_title``, ``keys_text``) that
   replace ``title`` and ``text``; the page text shown in results is untouched.
   (The cost: results no longer mark the matched words.)
@@ -55,9 +62,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import yaml
+from sudachipy import Dictionary, SplitMode, Tokenizer  # type: ignore[import-untyped]
 
 from generator.config import Config, ConfigError
 from generator.files import write_atomic
+from generator.layout import GUIDE_PAGES
 
 SUFFIX_CAP = 16
 MARK = "_"
@@ -75,6 +84,15 @@ SEPARATOR = (
 )
 _SPLIT = re.compile(SEPARATOR)
 _TAG = re.compile(r"<[^>]*>")
+# Charts and code (a Mermaid chart's source, before the browser draws it) and
+# whatever a page marks data-search-exclude: never indexed, never an excerpt.
+_EXCLUDED = re.compile(
+    r"<pre\b.*?</pre>|<(\w+)\b[^>]*\bdata-search-exclude\b[^>]*>.*?</\1>", re.DOTALL
+)
+# Pages other than guides (the home page, which names every guide, and the
+# pages about the shop) rank below a guide that matches as well: readers who
+# search mostly have a task to do.
+PAGE_BOOST = 0.3
 _KATAKANA = re.compile(r"[\u30a1-\u30fa\u30fc]")
 
 JA_FIELDS = {"keys_title": {"boost": 1000.0}, "keys_text": {"boost": 1.0}}
@@ -108,6 +126,15 @@ def _half_table() -> dict[str, str]:
 _HALF = _half_table()
 
 
+def searchable(fragment: str) -> str:
+    """An index's text without charts, code and what the page excludes from search."""
+    return _EXCLUDED.sub(" ", fragment)
+
+
+def _is_guide(location: str) -> bool:
+    return location.startswith(GUIDE_PAGES + "/")
+
+
 def keys(text: str) -> list[str]:
     """The index keys of a text: ASCII words as they are, other runs as suffixes."""
     found: dict[str, None] = {}
@@ -123,6 +150,41 @@ def keys(text: str) -> list[str]:
         for variant in variants:
             for start in range(len(variant)):
                 found[variant[start : start + SUFFIX_CAP] + MARK] = None
+    return list(found)
+
+
+_KANJI_OR_KATAKANA = re.compile(r"[\u3400-\u9fff\u30a1-\u30fa\u30fc々]")
+_TO_KATAKANA = {code: code + 0x60 for code in range(0x3041, 0x3097)}
+READINGS_FILE = "readings.json"
+WORDS_FILE = "words.json"
+_tokenizer: Tokenizer | None = None
+
+
+def _sudachi() -> Tokenizer:
+    # Loading the dictionary takes about two seconds: once per build.
+    global _tokenizer
+    if _tokenizer is None:
+        _tokenizer = Dictionary(dict="core").tokenizer(SplitMode.C)
+    return _tokenizer
+
+
+def readings(text: str) -> list[str]:
+    """The readings, in katakana, of the words of a text written with kanji or
+    katakana (and of a verb's or adjective's dictionary form), two kana or more."""
+    found: dict[str, None] = {}
+    for run in re.split(r"[\s\u3000]+", plain(text)):
+        if not _KANJI_OR_KATAKANA.search(run):
+            continue
+        for word in _sudachi().tokenize(run[:4000]):
+            if not _KANJI_OR_KATAKANA.search(word.surface()):
+                continue
+            forms = [word.reading_form()]
+            if word.part_of_speech()[0] in ("動詞", "形容詞") and word.dictionary_form():
+                forms += [m.reading_form() for m in _sudachi().tokenize(word.dictionary_form())]
+            for form in forms:
+                form = form.translate(_TO_KATAKANA)
+                if len(form) >= 2 and re.fullmatch(r"[\u30a1-\u30fa\u30fc]+", form):
+                    found[form] = None
     return list(found)
 
 
@@ -184,8 +246,8 @@ def _write(path: Path, index: dict) -> None:
 def rewrite_index(path: Path, synonyms: Mapping[str, Synonyms] | None = None) -> bool:
     """Rewrite a Material (lunr) search index in place, as the module says.
 
-    Returns whether the file was rewritten: an index rewritten before, or in a
-    language without synonyms other than Japanese, is left alone.
+    Returns whether the file was rewritten: an index rewritten before (in
+    Japanese or with synonyms) is left alone.
     """
     index = json.loads(path.read_text("utf-8"))
     config = index.get("config", {})
@@ -196,23 +258,37 @@ def rewrite_index(path: Path, synonyms: Mapping[str, Synonyms] | None = None) ->
     lang = langs[0] if langs else "en"
     table = (synonyms or {}).get(lang, {})
     docs = index.get("docs", [])
+    vocabulary: dict[str, None] = {}
+    for doc in docs:
+        doc["text"] = searchable(doc.get("text", ""))
+        if not _is_guide(doc.get("location", "")):
+            doc["boost"] = PAGE_BOOST
     if lang == "ja":
         config.update(lang=["en"], pipeline=[], separator=SEPARATOR, fields=JA_FIELDS)
         for doc in docs:
             for name in ("title", "text"):
                 value = doc.get(name, "")
-                doc[f"keys_{name}"] = " ".join(
-                    keys(value + " " + " ".join(readers_words(value, table)))
-                )
+                said = value + " " + " ".join(readers_words(value, table))
+                spoken = readings(said)
+                vocabulary.update(dict.fromkeys(spoken))
+                doc[f"keys_{name}"] = " ".join(keys(said) + [r + MARK for r in spoken])
     elif table:
         config["fields"] = {**fields, **SYNONYM_FIELDS}
         for doc in docs:
             for name in ("title", "text"):
                 doc[f"syn_{name}"] = " ".join(readers_words(doc.get(name, ""), table))
-    else:
-        return False
     _write(path, index)
+    if vocabulary:
+        _write_readings(path.parent / READINGS_FILE, vocabulary)
     return True
+
+
+def _write_readings(path: Path, vocabulary: Mapping[str, None]) -> None:
+    """The readings of the index, longest first, for the query side (search-readings.js)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    words = sorted(vocabulary, key=lambda word: (-len(word), word))
+    write_atomic(path, json.dumps(words, ensure_ascii=False).encode())
+    path.chmod(0o644)
 
 
 HIDDEN_KEYS = '<span hidden style="display:none" data-guidegen-keys="">'
@@ -230,20 +306,51 @@ def rewrite_zensical_index(path: Path, synonyms: Mapping[str, Synonyms] | None =
     lang = langs[0] if langs else "en"
     table = (synonyms or {}).get(lang, {})
     pages: dict[str, list[dict]] = {}
+    vocabulary: dict[str, None] = {}
     for item in items:
+        item["text"] = searchable(item.get("text", ""))
         pages.setdefault(item.get("location", "").split("#")[0], []).append(item)
-    for sections in pages.values():
+    for location, sections in pages.items():
         whole = " ".join(f"{item.get('title', '')} {item.get('text', '')}" for item in sections)
-        words = [*readers_words(whole, table), *table.get(EVERY_PAGE, [])]
+        # Zensical has no boost: pages other than guides get no readers' words,
+        # so a task asked in a reader's words finds the guides first.
+        words = (
+            [*readers_words(whole, table), *table.get(EVERY_PAGE, [])]
+            if _is_guide(location)
+            else []
+        )
         if lang == "ja":
-            words = keys(f"{whole} {' '.join(words)}")
+            said = f"{whole} {' '.join(words)}"
+            spoken = readings(said)
+            vocabulary.update(dict.fromkeys(spoken))
+            words = keys(said) + [r + MARK for r in spoken]
         if words:
             hidden = html.escape(" ".join(words), quote=False)
             sections[0]["text"] = f"{sections[0].get('text', '')} {HIDDEN_KEYS}{hidden}</span>"
     if lang == "ja":
         config.update(lang=["en"], separator=SEPARATOR)
     _write(path, index)
+    if vocabulary:
+        _write_readings(path.parent / "search" / READINGS_FILE, vocabulary)
+    _write_words(path.parent / "search" / WORDS_FILE, index)
     return True
+
+
+def _write_words(path: Path, index: dict) -> None:
+    """Every word of a Zensical index, with its separator: Zensical requires every
+    word of a query, so search-readings.js drops a query's words found nowhere
+    (「箱を開けたら中身が壊れてた」 still finds the page about 中身 and 壊)."""
+    separator = index.get("config", {}).get("separator", r"[\s\-]+")
+    found: dict[str, None] = {}
+    for item in index.get("items", []):
+        for name in ("title", "text"):
+            for word in re.split(separator, plain(item.get(name, "")).lower()):
+                if word:
+                    found[word] = None
+    data = {"separator": separator, "words": sorted(found)}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, json.dumps(data, ensure_ascii=False).encode())
+    path.chmod(0o644)
 
 
 def rewrite_indexes(config: Config, folder: Path) -> bool:

@@ -10,11 +10,14 @@ import pytest
 from generator.config import ConfigError
 from generator.search import (
     HIDDEN_KEYS,
+    PAGE_BOOST,
     SEPARATOR,
     keys,
     load_synonyms,
+    readings,
     rewrite_index,
     rewrite_zensical_index,
+    searchable,
 )
 
 
@@ -91,8 +94,12 @@ def test_zensical_pages_carry_the_keys_of_all_their_sections_hidden(tmp_path):
         tmp_path,
         "ja",
         [
-            {"location": "a/", "title": "出品者に連絡する", "text": "<p>はじめに</p>"},
-            {"location": "a/#s", "title": "送る", "text": "<p>送信済みの<b>メッセージ</b></p>"},
+            {"location": "guides/a/", "title": "出品者に連絡する", "text": "<p>はじめに</p>"},
+            {
+                "location": "guides/a/#s",
+                "title": "送る",
+                "text": "<p>送信済みの<b>メッセージ</b></p>",
+            },
             {"location": "b/", "title": "ほかのページ", "text": ""},
         ],
     )
@@ -104,12 +111,13 @@ def test_zensical_pages_carry_the_keys_of_all_their_sections_hidden(tmp_path):
     hidden = first["text"].split(HIDDEN_KEYS)[1].removesuffix("</span>").split()
     assert {"出品者_", "信済_", "メッセージ_", "問_"} <= set(hidden)
     assert section["text"] == "<p>送信済みの<b>メッセージ</b></p>", "sections stay as built"
-    assert HIDDEN_KEYS in other["text"]
+    assert HIDDEN_KEYS in other["text"] and "問_" not in other["text"], "no readers' words"
+    assert "ソウシン_" in hidden, "readings too"
     assert not rewrite_zensical_index(index), "a second run leaves it alone"
 
 
 def test_zensical_english_pages_get_readers_words_only(tmp_path):
-    items = [{"location": "", "title": "Read the reply", "text": "<p>x < y</p>"}]
+    items = [{"location": "guides/a/", "title": "Read the reply", "text": "<p>x < y</p>"}]
     index = _zensical(tmp_path, "en", items)
     assert rewrite_zensical_index(index, {"en": {"reply": ["answer", "got back"]}})
     rewritten = json.loads(index.read_text("utf-8"))
@@ -122,3 +130,36 @@ def test_a_bad_synonyms_table_is_one_line_naming_the_file(tmp_path):
     path.write_text("ja:\n  返信: 返事\n", "utf-8")
     with pytest.raises(ConfigError, match=r"search-synonyms\.yml: expected"):
         load_synonyms(path)
+
+
+def test_japanese_words_are_also_indexed_by_their_readings(tmp_path):
+    assert {"ヘンシン", "カクニン", "オクル"} <= set(readings("返信を確認し、送った"))
+    index = _index(tmp_path, "ja", "返信を確認する", "<p>送信済みのメッセージ</p>")
+    assert rewrite_index(index)
+    doc = json.loads(index.read_text("utf-8"))["docs"][0]
+    assert {"ヘンシン_", "カクニン_"} <= set(doc["keys_title"].split())
+    assert {"ソウシン_", "メッセージ_"} <= set(doc["keys_text"].split())
+    words = json.loads((tmp_path / "readings.json").read_text("utf-8"))
+    assert {"ヘンシン", "ソウシン"} <= set(words) and len(words[0]) >= len(words[-1])
+
+
+def test_charts_code_and_excluded_elements_never_reach_the_index(tmp_path):
+    text = (
+        "<p>本文</p><pre><code>flowchart TD\n a[図]</code></pre>"
+        '<div class="x" data-search-exclude>除外</div><p>続き</p>'
+    )
+    assert searchable(text).split() == ["<p>本文</p>", "<p>続き</p>"]
+    index = _index(tmp_path, "en", "Home", text)
+    assert rewrite_index(index)
+    doc = json.loads(index.read_text("utf-8"))["docs"][0]
+    assert "flowchart" not in doc["text"] and "除外" not in doc["text"]
+
+
+def test_pages_other_than_guides_rank_below_guides(tmp_path):
+    index = _index(tmp_path, "en", "Home", "<p>Refund</p>")
+    data = json.loads(index.read_text("utf-8"))
+    data["docs"].append({"location": "guides/a/", "title": "Refund", "text": ""})
+    index.write_text(json.dumps(data), "utf-8")
+    assert rewrite_index(index)
+    docs = json.loads(index.read_text("utf-8"))["docs"]
+    assert docs[0]["boost"] == PAGE_BOOST < 1 and "boost" not in docs[1]

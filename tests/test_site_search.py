@@ -93,10 +93,26 @@ def guide_words(steps: Path) -> list[str]:
     return list(found)
 
 
-# Searches in readers' own words, each with the guide it should find.
+# Searches in readers' own words, each with the guide it should find, in two
+# halves: the search is tuned on one, the other (holdout) is the honest figure.
 NATURAL = yaml.safe_load((ROOT / "tests/natural_queries.yml").read_text("utf-8"))
-MIN_RECALL = 0.9
-ZENSICAL_MIN_RECALL = {"ja": 0.75, "en": 0.6}
+HALVES = ("tune", "holdout")
+_KANA_ONLY = re.compile(r"[ぁ-ゖァ-ヺー\s]+")
+# Floors per engine, language and half: the recall@3 measured when the search
+# was last changed, less a query or so. Before readings, ranking and the
+# Zensical query filter (tune / holdout): MkDocs ja 76.8 / 68.0 %, en 90.5 /
+# 80.0 %; Zensical ja 64.6 / 44.0 %, en 74.6 / 54.0 %. After: MkDocs ja 95.1 /
+# 96.0 %, en 95.2 / 86.0 %; Zensical ja 80.5 / 70.0 %, en 84.1 / 70.0 %.
+MIN_RECALL = {
+    ("mkdocs", "ja", "tune"): 0.93,
+    ("mkdocs", "ja", "holdout"): 0.94,
+    ("mkdocs", "en", "tune"): 0.93,
+    ("mkdocs", "en", "holdout"): 0.84,
+    ("zensical", "ja", "tune"): 0.78,
+    ("zensical", "ja", "holdout"): 0.68,
+    ("zensical", "en", "tune"): 0.82,
+    ("zensical", "en", "holdout"): 0.66,
+}
 
 
 def _page(site: Site, browser: Browser, root: str = ""):
@@ -131,23 +147,24 @@ def test_japanese_search_finds_every_word_of_every_page(engine_site: Site, brows
     assert not missed, f"pages not found: {missed}"
 
 
-def test_each_language_has_sixty_natural_queries_for_real_guides() -> None:
-    guides = {p.stem for p in (ROOT / "steps").glob("*.yml")} | {"return-request"}
+def test_each_language_has_a_hundred_natural_queries_in_two_halves() -> None:
+    guides = {p.stem for p in (ROOT / "steps").glob("*.yml")}
     for lang in ("ja", "en"):
-        assert len(NATURAL[lang]) >= 60, lang
-        assert set(NATURAL[lang].values()) <= guides
+        assert set(NATURAL[lang]) == set(HALVES), lang
+        every = [q for half in HALVES for q in NATURAL[lang][half]]
+        assert len(every) >= 100 and len(set(every)) == len(every), lang
+        assert all(len(NATURAL[lang][half]) >= 40 for half in HALVES), lang
+        assert {g for half in HALVES for g in NATURAL[lang][half].values()} <= guides
+    kana = [q for half in HALVES for q in NATURAL["ja"][half] if _KANA_ONLY.fullmatch(q)]
+    assert len(kana) >= 20 and all(
+        sum(1 for q in NATURAL["ja"][half] if _KANA_ONLY.fullmatch(q)) >= 10 for half in HALVES
+    ), kana
 
 
-def natural_recall(site: Site, browser: Browser, lang: str) -> tuple[float, dict]:
-    """The share of the language's natural queries whose guide is in the first three."""
+def natural_recall(site: Site, browser: Browser, lang: str, half: str) -> tuple[float, dict]:
+    """The share of the half's natural queries whose guide is in the first three."""
     root = "" if lang == "ja" else f"{lang}/"
-    # Queries for a guide the site does not have yet (return-request, while it
-    # is being written) are left out rather than counted as misses.
-    queries = {
-        query: guide
-        for query, guide in NATURAL[lang].items()
-        if (site.root / "site" / root / "guides" / guide).is_dir()
-    }
+    queries = NATURAL[lang][half]
     page = _page(site, browser, root)
     results = search(page, list(queries))
     page.context.close()
@@ -159,27 +176,16 @@ def natural_recall(site: Site, browser: Browser, lang: str) -> tuple[float, dict
     return 1 - len(missed) / len(queries), missed
 
 
+@pytest.mark.parametrize("half", HALVES)
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_readers_own_words_find_the_guide_in_the_first_three(
-    site: Site, browser: Browser, lang: str
+    engine_site: Site, browser: Browser, lang: str, half: str
 ) -> None:
-    recall, missed = natural_recall(site, browser, lang)
-    print(f"{site.engine} {lang}: natural-query recall {recall:.1%}; missed {missed}")
-    assert recall >= MIN_RECALL, f"{lang}: recall {recall:.1%} < {MIN_RECALL:.0%}; missed {missed}"
-
-
-@pytest.mark.parametrize("lang", ["ja", "en"])
-def test_zensical_natural_query_recall_is_measured(
-    zensical_site: Site, browser: Browser, lang: str
-) -> None:
-    # Zensical's own search requires every word of a query, in one section, and
-    # ranks by its fixed fields: the rewritten index (keys and readers' words of
-    # the whole page on its first section) brings it to these floors (measured:
-    # ja 77.8 %, en 65.6 %; 33.3 % and 27.9 % as Zensical writes it). MkDocs,
-    # which reaches MIN_RECALL, stays the default engine (README).
-    recall, missed = natural_recall(zensical_site, browser, lang)
-    print(f"zensical {lang}: natural-query recall {recall:.1%}; missed {missed}")
-    assert recall >= ZENSICAL_MIN_RECALL[lang], f"{lang}: {recall:.1%}; missed {missed}"
+    site = engine_site
+    recall, missed = natural_recall(site, browser, lang, half)
+    print(f"{site.engine} {lang} {half}: natural-query recall {recall:.1%}; missed {missed}")
+    floor = MIN_RECALL[(site.engine, lang, half)]
+    assert recall >= floor, f"{site.engine} {lang} {half}: {recall:.1%} < {floor:.0%}; {missed}"
 
 
 def test_readers_search_never_lists_the_editors_pages(site: Site, browser: Browser) -> None:
@@ -255,3 +261,27 @@ def test_guides_of_the_project_are_searched(site: Site) -> None:
     steps = sorted(p.stem for p in (ROOT / "steps").glob("*.yml"))
     titles = _titles(site.root / "site/search/search_index.json")
     assert {f"guides/{s}/" for s in steps} <= set(titles)
+
+
+@pytest.mark.parametrize(("root", "query"), [("", "ぬぬぬぬ"), ("en/", "xylophone")])
+def test_a_query_without_results_offers_the_guides(
+    site: Site, browser: Browser, root: str, query: str
+) -> None:
+    context = site.context(browser, viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(site.url + root)
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill(query)
+    box.press("End")
+    offer = page.locator("#guidegen-search-offer a")
+    offer.first.wait_for()
+    hrefs = offer.evaluate_all("links => links.map(a => a.href)")
+    assert hrefs and all("/guides/" in href for href in hrefs), hrefs
+    assert page.locator(".md-search-result__list > *").count() == 0
+    box.fill("")
+    box.fill("seller" if root else "出品者")
+    box.press("End")
+    page.locator(".md-search-result__item").first.wait_for()
+    offer.first.wait_for(state="detached")
+    context.close()
