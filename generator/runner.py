@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
+import time
 from typing import Any
 
 from playwright.sync_api import (
@@ -20,6 +21,7 @@ from playwright.sync_api import (
     Locator,
     Page,
     Playwright,
+    Request,
     expect,
 )
 from playwright.sync_api import Dialog as PlaywrightDialog
@@ -90,6 +92,99 @@ REVEAL_JS = """(element) => {
     element.scrollIntoView({block: "center", inline: "nearest"});
   }
 }"""
+
+# One look at whether the page has settled, for at most `frames` animation
+# frames: fonts loaded, the app's ready selector (if any) there, and the layout
+# still, i.e. two animation frames in a row with the same scroll position,
+# document size and box of every element. Running animations and transitions
+# are finished at each frame (endless ones cancelled), so the picture and the
+# boxes show where they end, never a frame midway.
+#
+# Once per document, after it has loaded, the page's fonts are looked up again
+# (adding a font face to document.fonts makes every text look its font up
+# anew). Chromium on Linux lays text out with or without subpixel positioning,
+# a per-process setting of the renderer, and a new renderer can lay out its
+# first document before that setting has settled: at a device scale of 2 or 3
+# a font whose descent rounds down then gets one pixel more ascent, and its
+# lines of text sit one pixel lower, in some runs and not in others (seen on
+# the Django admin's change list). Looked up again after the load, every run
+# gets the settled setting.
+SETTLE_JS = """async ({ready, frames}) => {
+  const there = () => !ready || document.querySelector(ready) !== null;
+  // A document that has just replaced the last one is looked at once it has loaded.
+  if (document.readyState !== 'complete') return {ready: there(), still: false};
+  await document.fonts.ready;
+  const refreshed = Symbol.for('guidegen.fonts-refreshed');
+  if (!document[refreshed]) {
+    document[refreshed] = true;
+    const face = new FontFace('guidegen-refresh', 'local(guidegen-refresh)');
+    document.fonts.add(face);
+    document.fonts.delete(face);
+  }
+  const stop = () => {
+    for (const animation of document.getAnimations()) {
+      if (animation.playState !== 'running' && animation.playState !== 'paused') continue;
+      const timing = animation.effect ? animation.effect.getComputedTiming() : null;
+      if (timing && timing.endTime !== Infinity) animation.finish();
+      else animation.cancel();
+    }
+  };
+  const shape = () => {
+    const root = document.documentElement;
+    const parts = [scrollX, scrollY, root.scrollWidth, root.scrollHeight, document.fonts.status];
+    for (const element of root.getElementsByTagName('*')) {
+      const r = element.getBoundingClientRect();
+      parts.push(r.left, r.top, r.width, r.height);
+    }
+    return parts.join();
+  };
+  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  stop();
+  let before = shape();
+  for (let n = 0; n < frames; n++) {
+    await frame();
+    stop();
+    const now = shape();
+    if (now === before && there()) return {ready: true, still: true};
+    before = now;
+  }
+  return {ready: there(), still: false};
+}"""
+
+# A look at the page (SETTLE_JS) lasts at most this many animation frames, so
+# that the network and the time left are seen to between looks.
+SETTLE_FRAMES = 30
+# A page that keeps moving (an animation the app drives from a script) is
+# photographed as it is after this long; `capture_css` can stop it.
+STILL_LIMIT_S = 2.0
+
+
+class _Network:
+    """The page's requests in flight, for waiting until the network is quiet.
+    A request open longer than the action timeout (a long poll) is no longer
+    waited for; an event stream is open by design."""
+
+    def __init__(self, page: Page, timeout_s: float) -> None:
+        self.open: dict[Request, float] = {}
+        self.events = 0
+        self.timeout_s = timeout_s
+        page.on("request", self._started)
+        page.on("requestfinished", self._ended)
+        page.on("requestfailed", self._ended)
+
+    def _started(self, request: Request) -> None:
+        if request.resource_type != "eventsource":
+            self.open[request] = time.monotonic()
+            self.events += 1
+
+    def _ended(self, request: Request) -> None:
+        if self.open.pop(request, None) is not None:
+            self.events += 1
+
+    def busy(self) -> bool:
+        oldest = time.monotonic() - self.timeout_s
+        return any(started > oldest for started in self.open.values())
+
 
 # Everything a picture needs from the page at a screenshot, in one call: the
 # box of each mark (tightened to what it shows when the element paints no box
@@ -360,6 +455,7 @@ class _Session:
         self.dialog: Dialog | None = None
         self.unexpected: str | None = None
         page.on("dialog", self._on_dialog)
+        self.network = _Network(page, config.timeout_ms / 1000)
 
     def _on_dialog(self, dialog: PlaywrightDialog) -> None:
         planned, self.dialog_plan = self.dialog_plan, None
@@ -450,10 +546,39 @@ class _Session:
         element.evaluate(REVEAL_JS)
 
     def settle(self, timeout_ms: int | None = None) -> None:
-        if self.config.ready:
-            self.page.wait_for_selector(
-                self.config.ready, state="attached", timeout=timeout_ms or self.config.timeout_ms
-            )
+        """Wait until the page has settled: the document loaded, the network quiet (no
+        request started or ended during a look at the page), the ready selector there
+        and the page still (SETTLE_JS). A condition, never a sleep: a still page costs
+        one animation frame. A page that keeps moving is taken as it is after
+        STILL_LIMIT_S; one that never shows the ready selector fails."""
+        timeout = timeout_ms or self.config.timeout_ms
+        start = time.monotonic()
+        deadline = start + timeout / 1000
+        look = {"ready": self.config.ready, "frames": SETTLE_FRAMES}
+        while True:
+            left_ms = max((deadline - time.monotonic()) * 1000, 1)
+            self.page.wait_for_load_state("load", timeout=left_ms)
+            seen = self.network.events
+            try:
+                state = self.page.evaluate(SETTLE_JS, look)
+            except PlaywrightError as error:
+                # The page navigated while it was looked at: look at the new one.
+                if "navigat" in str(error) and time.monotonic() < deadline:
+                    continue
+                raise
+            quiet = self.network.events == seen and not self.network.busy()
+            if state["ready"] and quiet and state["still"]:
+                return
+            now = time.monotonic()
+            if state["ready"] and quiet and now - start >= STILL_LIMIT_S:
+                return
+            if now >= deadline:
+                if not state["ready"]:
+                    raise PlaywrightTimeout(
+                        f"the page did not match the ready selector {self.config.ready!r} "
+                        f"within {timeout} ms"
+                    )
+                return
 
     def screen(self) -> str:
         try:
@@ -491,6 +616,9 @@ class _Session:
                 element.click()
             else:
                 element.tap()
+            # A tap leaves the element hovered, as a click does: off the page, the
+            # pointer leaves no hover colour in the picture.
+            page.mouse.move(-1, -1)
         elif isinstance(action, Fill):
             assert element is not None
             element.fill(self.fill_value(action.fill.value))
