@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 import os
 import time
 from typing import Any
@@ -28,7 +29,7 @@ from playwright.sync_api import Dialog as PlaywrightDialog
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from generator.config import LOCALES, Config, ConfigError
+from generator.config import LOCALES, Config, ConfigError, capture_style
 from generator.dialogs import Dialog, dialog_for, pressed_box
 from generator.dialogs import plan as dialog_plan
 from generator.frames import Box, CropRule, Failure, Frame, Mark, Redaction, Run, StepShot
@@ -76,21 +77,34 @@ SCREEN_JS = """() => {
 # view, to the middle when it is out of view. In one call, since a reveal comes
 # before every mark. In view is not enough: a fixed bar (a phone's tab bar) can
 # cover an element that the viewport contains; then it goes to the middle.
+# Says whether it scrolled.
 REVEAL_JS = """(element) => {
   const along = (start, end, size) => (end <= 0 || start >= size ? "center" : "nearest");
   let r = element.getBoundingClientRect();
   const block = along(r.top, r.bottom, innerHeight);
   const inline = along(r.left, r.right, innerWidth);
+  let scrolled = false;
   if (r.top < 0 || r.bottom > innerHeight || r.left < 0 || r.right > innerWidth) {
     element.scrollIntoView({block, inline});
     r = element.getBoundingClientRect();
+    scrolled = true;
   }
   const x = r.left + r.width / 2, y = r.top + r.height / 2;
   const hit = y >= 0 && y < innerHeight && x >= 0 && x < innerWidth
     ? document.elementFromPoint(x, y) : null;
   if (!hit || !(hit === element || element.contains(hit))) {
     element.scrollIntoView({block: "center", inline: "nearest"});
+    scrolled = true;
   }
+  return scrolled;
+}"""
+
+# The project's capture stylesheet, added to every document before its scripts
+# run and after its own stylesheets in the cascade (an adopted style sheet).
+CAPTURE_STYLE_JS = """(css) => {
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(css);
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
 }"""
 
 # One look at whether the page has settled, for at most `frames` animation
@@ -456,6 +470,7 @@ class _Session:
         self.unexpected: str | None = None
         page.on("dialog", self._on_dialog)
         self.network = _Network(page, config.timeout_ms / 1000)
+        self.still = True  # whether the page kept still when it last settled
 
     def _on_dialog(self, dialog: PlaywrightDialog) -> None:
         planned, self.dialog_plan = self.dialog_plan, None
@@ -543,7 +558,10 @@ class _Session:
 
     def reveal(self, element: Locator) -> None:
         """Scroll the element into view, and to the middle when something covers it."""
-        element.evaluate(REVEAL_JS)
+        if element.evaluate(REVEAL_JS):
+            # A scroll can load images or move a sticky bar: the page settles before
+            # its boxes are measured and its picture taken.
+            self.settle()
 
     def settle(self, timeout_ms: int | None = None) -> None:
         """Wait until the page has settled: the document loaded, the network quiet (no
@@ -567,6 +585,7 @@ class _Session:
                     continue
                 raise
             quiet = self.network.events == seen and not self.network.busy()
+            self.still = state["still"]
             if state["ready"] and quiet and state["still"]:
                 return
             now = time.monotonic()
@@ -603,10 +622,23 @@ class _Session:
         return self.page.evaluate(MEASURE_JS, arg)
 
     def screenshot(self) -> bytes:
+        """The picture of the screen. A page that did not keep still when it last settled
+        is taken again until two pictures in a row are the same (as Playwright's
+        toHaveScreenshot does), for at most the action timeout; a still page is taken
+        once (within a page load, two pictures of a still page are always the same)."""
         # Taking the picture waits on the machine, not on the app: it gets a page load's time.
-        return self.page.screenshot(
+        shot = self.page.screenshot(
             animations="disabled", caret="hide", scale="device", timeout=NAVIGATION_TIMEOUT_MS
         )
+        deadline = time.monotonic() + self.config.timeout_ms / 1000
+        while not self.still and time.monotonic() < deadline:
+            again = self.page.screenshot(
+                animations="disabled", caret="hide", scale="device", timeout=NAVIGATION_TIMEOUT_MS
+            )
+            if again == shot:
+                break
+            shot = again
+        return shot
 
     def perform(self, action: Any, element: Locator | None) -> None:
         page = self.page
@@ -891,6 +923,9 @@ def run_guide(
         options["storage_state"] = storage_state
     context: BrowserContext = browser.new_context(**options)
     context.set_default_timeout(config.timeout_ms)
+    style = capture_style(config)
+    if style:
+        context.add_init_script(script=f"({CAPTURE_STYLE_JS})({json.dumps(style)})")
     if trace_path:
         context.tracing.start(screenshots=True, snapshots=True)
     page = context.new_page()
