@@ -23,7 +23,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Playwright
 
-from generator import cli
+from generator import cli, runner
 from generator.appserver import started
 from generator.config import Config, ConfigError, capture_style, load_config, parse_table
 from generator.frames import Frame
@@ -69,6 +69,20 @@ PAGES = {
 <nav id="menu"><a href="#home">Home</a></nav>
 <div id="spinner" role="img" aria-label="Loading"></div>
 <script>document.getElementById("open").onclick = () => menu.classList.add("open");</script>""",
+    # A bar that a script widens frame by frame, from 100 to 300 pixels.
+    "growing.html": """<!doctype html><meta charset="utf-8">
+<style>body { margin: 0; padding: 16px; font: 16px sans-serif; }
+  #bar { height: 40px; width: 100px; background: #000; }</style>
+<h1>Growing</h1><div id="bar"></div>
+<script>
+  const bar = document.getElementById("bar");
+  const grow = () => {
+    const width = bar.offsetWidth + 2;
+    bar.style.width = width + "px";
+    if (width < 300) requestAnimationFrame(grow);
+  };
+  addEventListener("load", () => requestAnimationFrame(grow));
+</script>""",
 }
 
 
@@ -161,6 +175,21 @@ def test_a_picture_shows_where_animations_end_without_the_pointer(
         assert (round(spinner.width), round(spinner.height)) == (40, 4), platform
         inside = _pixel(shown, button.x + 4, button.y + 4, scale)
         assert inside == (255, 255, 255), platform  # white, not the hover red
+
+
+def test_a_page_that_does_not_keep_still_is_taken_until_two_pictures_agree(
+    browser, playwright, site, tmp_path, monkeypatch
+):
+    """The settle gives up on stillness at once here (the bar grows for longer than
+    a look at the page); the picture is then taken again and again until two
+    agree, which is when the bar has stopped growing."""
+    monkeypatch.setattr(runner, "STILL_LIMIT_S", 0)
+    guide = _guide(
+        {"text": {"en": "①"}, "actions": [{"highlight": {"role": "heading", "name": "Growing"}}]}
+    )
+    config = _config(tmp_path, "growing.html")
+    (shown,) = _frames(browser, playwright, config, site, guide, "web")
+    assert _pixel(shown, 16 + 295, shown.marks[0].box.y + 80, 1) == (0, 0, 0)
 
 
 def test_the_capture_stylesheet_is_on_every_page(browser, playwright, site, tmp_path):
