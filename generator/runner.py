@@ -117,12 +117,13 @@ CAPTURE_STYLE_JS = """(css) => {
 # Once per document, after it has loaded, the page's fonts are looked up again
 # (adding a font face to document.fonts makes every text look its font up
 # anew). Chromium on Linux lays text out with or without subpixel positioning,
-# a per-process setting of the renderer, and a new renderer can lay out its
-# first document before that setting has settled: at a device scale of 2 or 3
-# a font whose descent rounds down then gets one pixel more ascent, and its
-# lines of text sit one pixel lower, in some runs and not in others (seen on
-# the Django admin's change list). Looked up again after the load, every run
-# gets the settled setting.
+# a setting of the whole renderer process, and a new renderer can lay out its
+# first document before the setting has its final value. Blink moves a pixel
+# of a font's ascent to its descent when subpixel positioning is on and the
+# descent rounds down, so a line of text with such a font sat a pixel higher
+# in some runs than in others (the Django admin's change list at device
+# scale 2 and 3: element boxes a whole CSS pixel apart, one of two layouts per
+# run). Looked up again after the load, every run gets the final setting.
 SETTLE_JS = """async ({ready, frames}) => {
   const there = () => !ready || document.querySelector(ready) !== null;
   // A document that has just replaced the last one is looked at once it has loaded.
@@ -137,7 +138,7 @@ SETTLE_JS = """async ({ready, frames}) => {
   }
   const stop = () => {
     for (const animation of document.getAnimations()) {
-      if (animation.playState !== 'running' && animation.playState !== 'paused') continue;
+      if (animation.playState !== 'running') continue;
       const timing = animation.effect ? animation.effect.getComputedTiming() : null;
       if (timing && timing.endTime !== Infinity) animation.finish();
       else animation.cancel();
