@@ -37,7 +37,7 @@ from generator.compare import (
     judge,
     pixel_difference,
 )
-from generator.config import Config, ConfigError, Server
+from generator.config import Config, ConfigError, Server, capture_style
 from generator.dialogs import draw as draw_dialog
 from generator.digests import WholeFolders
 from generator.faults import DriverGone
@@ -778,6 +778,7 @@ def fingerprint(
         "scheme": job.scheme,
         "device": [device.descriptor, device.viewport, device.scale],
         "run": [config.start_url, config.ready, config.clock, config.timezone],
+        "style": hashlib.sha256(capture_style(config).encode()).hexdigest(),
         "app": app,
         "code": code,
     }

@@ -3,6 +3,14 @@
 Two images match when at most ``budget`` pixels differ by more than
 ``threshold`` in some colour channel. The encoding never matters: the PNG the
 browser took and the committed WebP with the same pixels are the same image.
+
+A piece of the picture that has only moved by one device pixel, as a whole,
+is no change: Chromium can place a line of text one device pixel higher or
+lower from one run to the next. The changed pixels are looked at in tiles;
+where all of a tile's changed area shows the old picture moved by the same
+one pixel (up, down, left, right or diagonally), its pixels are not counted.
+A changed glyph, colour or size, or a move of more than one pixel, leaves
+pixels that no such move explains, and they are counted.
 """
 
 from __future__ import annotations
@@ -50,7 +58,49 @@ def pixel_difference(old: Image.Image, new: Image.Image, tolerance: Tolerance) -
     if old.size != new.size:
         return Difference(total, total, True)
     mask = _changed_mask(old, new, tolerance.threshold)
-    return Difference(mask.histogram()[255], total, False)
+    changed = mask.histogram()[255]
+    if changed <= tolerance.budget or changed > SHIFTED_AT_MOST * total:
+        return Difference(changed, total, False)
+    return Difference(_unexplained(old, new, mask, tolerance.threshold), total, False)
+
+
+# The side of a tile whose changed pixels must all be explained by one move.
+TILE = 32
+# The moves of one device pixel, straight ones first (a line of text drawn a row
+# lower is the usual one).
+SHIFTS = ((0, 1), (0, -1), (1, 0), (-1, 0), (1, 1), (-1, 1), (1, -1), (-1, -1))
+# More changed pixels than this share of an image is a change of the UI: no
+# search for moves (it would cost time and find none).
+SHIFTED_AT_MOST = 0.1
+
+
+def _unexplained(old: Image.Image, new: Image.Image, mask: Image.Image, threshold: int) -> int:
+    """How many changed pixels no one-pixel move of the old picture explains, tile by
+    tile: a tile's changed area, one pixel wider on every side, must equal the old
+    picture moved by one of SHIFTS there, all of it."""
+    width, height = new.size
+    left, top, right, bottom = mask.getbbox() or (0, 0, 0, 0)
+    count = 0
+    for y in range(top - top % TILE, bottom, TILE):
+        for x in range(left - left % TILE, right, TILE):
+            tile = mask.crop((x, y, min(x + TILE, width), min(y + TILE, height)))
+            area = tile.getbbox()
+            if area is None:
+                continue
+            # The changed area, one pixel wider, and far enough from the edges
+            # that the old picture can be moved under it.
+            x0, y0 = max(x + area[0] - 1, 1), max(y + area[1] - 1, 1)
+            x1, y1 = min(x + area[2] + 1, width - 1), min(y + area[3] + 1, height - 1)
+            fresh = new.crop((x0, y0, x1, y1))
+            if not any(
+                _changed_mask(
+                    old.crop((x0 - dx, y0 - dy, x1 - dx, y1 - dy)), fresh, threshold
+                ).getbbox()
+                is None
+                for dx, dy in SHIFTS
+            ):
+                count += tile.histogram()[255]
+    return count
 
 
 def diff_image(old_png: bytes, new_png: bytes, tolerance: Tolerance) -> bytes:

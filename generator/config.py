@@ -216,6 +216,13 @@ class Config:
         "wait for it instead of sleeping.",
         "",
     )
+    capture_css: str = _help(
+        "Stylesheet (a path inside the project) added to every page the runs open, "
+        "after the app's own: for an app that animates forever, e.g. "
+        "`* { animation: none !important; transition: none !important; }`. "
+        "Runs already finish animations and wait for a still page.",
+        "",
+    )
     clock: str = _help("The frozen time of every run (ISO 8601).", "2026-01-01T00:00:00+00:00")
     timezone: str = _help("Time zone of every run.", "Asia/Tokyo")
     timeout_ms: int = _help("How long an action waits for its element, in milliseconds.", 10000)
@@ -480,6 +487,8 @@ def parse_table(root: Path, table: dict[str, Any], source: str = "[tool.guidegen
     site_url = values.get("site_url", "")
     if site_url and not _SITE_URL.match(site_url):
         raise ConfigError(f"{source} site_url: expected a URL such as {_SITE_URL_EXAMPLE}")
+    if values.get("capture_css"):
+        _capture_css_path(root, values["capture_css"], source)
     schemes = values.get("color_schemes", options["color_schemes"].default)
     if "color_schemes" in values:
         _schemes(source, table["color_schemes"], SCHEMES)
@@ -493,6 +502,34 @@ def parse_table(root: Path, table: dict[str, Any], source: str = "[tool.guidegen
             raise ConfigError(f"{where}: unknown platform; known: {', '.join(PLATFORMS)}")
         devices[platform] = _device(where, device, DEVICES[platform], languages, schemes)
     return Config(root=root, devices=devices, **values)
+
+
+def _capture_css_path(root: Path, value: str, source: str = "[tool.guidegen]") -> Path:
+    """root / value, when value is a relative path that stays inside the project
+    (symlinks resolved): a pull request's configuration reads nothing outside it."""
+    base = root.resolve()
+    target = (base / value).resolve()
+    if Path(value).is_absolute() or target == base or not target.is_relative_to(base):
+        raise ConfigError(
+            f"{source} capture_css: {value!r} is not inside the project; give a path "
+            'relative to the project folder, e.g. "capture.css"'
+        )
+    return target
+
+
+def capture_style(config: Config) -> str:
+    """The text of the capture_css stylesheet; "" when there is none."""
+    if not config.capture_css:
+        return ""
+    path = _capture_css_path(config.root, config.capture_css)
+    try:
+        return path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        why = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        raise ConfigError(
+            f"[tool.guidegen] capture_css: cannot read {config.capture_css} ({why}); "
+            "create it, or remove the key"
+        ) from None
 
 
 def find_project(start: Path) -> Path | None:

@@ -170,6 +170,7 @@ CONFIG_EXAMPLES: dict[str, str] = {
     "terms": 'terms = "terms.yml"',
     "start_url": 'start_url = "/?platform={platform}&lang={lang}&scenario={scenario}"',
     "ready": "ready = \"body[data-ready='true']\"",
+    "capture_css": 'capture_css = "capture.css"',
     "clock": 'clock = "2026-11-26T10:00:00+09:00"',
     "timezone": 'timezone = "Asia/Tokyo"',
     "timeout_ms": "timeout_ms = 15000",

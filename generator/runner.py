@@ -26,13 +26,14 @@ from playwright.sync_api import (
     Locator,
     Page,
     Playwright,
+    Request,
     expect,
 )
 from playwright.sync_api import Dialog as PlaywrightDialog
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from generator.config import LOCALES, Config, ConfigError, hide_secrets
+from generator.config import LOCALES, Config, ConfigError, capture_style, hide_secrets
 from generator.dialogs import Dialog, dialog_for
 from generator.dialogs import plan as dialog_plan
 from generator.dialogs import words as dialog_words
@@ -156,14 +157,17 @@ SCROLLS_JS = """(element) => {
 # view, to the middle when it is out of view. In one call, since a reveal comes
 # before every mark. In view is not enough: a fixed bar (a phone's tab bar) can
 # cover an element that the viewport contains; then it goes to the middle.
+# Says whether it scrolled.
 REVEAL_JS = """(element) => {
   const along = (start, end, size) => (end <= 0 || start >= size ? "center" : "nearest");
   let r = element.getBoundingClientRect();
   const block = along(r.top, r.bottom, innerHeight);
   const inline = along(r.left, r.right, innerWidth);
+  let scrolled = false;
   if (r.top < 0 || r.bottom > innerHeight || r.left < 0 || r.right > innerWidth) {
     element.scrollIntoView({block, inline});
     r = element.getBoundingClientRect();
+    scrolled = true;
   }
   // Its middle and its top and bottom edges: a button half under a tab bar is
   // covered too, though its middle shows.
@@ -176,8 +180,112 @@ REVEAL_JS = """(element) => {
   const inset = Math.min(2, r.height / 2);
   if (![r.top + r.height / 2, r.top + inset, r.bottom - inset].every(seen)) {
     element.scrollIntoView({block: "center", inline: "nearest"});
+    scrolled = true;
   }
+  return scrolled;
 }"""
+
+# The project's capture stylesheet, added to every document before its scripts
+# run and after its own stylesheets in the cascade (an adopted style sheet).
+CAPTURE_STYLE_JS = """(css) => {
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(css);
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+}"""
+
+# One look at whether the page has settled, for at most `frames` animation
+# frames: fonts loaded, the app's ready selector (if any) there, and the layout
+# still, i.e. two animation frames in a row with the same scroll position,
+# document size and box of every element. Running animations and transitions
+# are finished at each frame (endless ones cancelled), so the picture and the
+# boxes show where they end, never a frame midway.
+#
+# Once per document, after it has loaded, the page's fonts are looked up again
+# (adding a font face to document.fonts makes every text look its font up
+# anew). Chromium on Linux lays text out with or without subpixel positioning,
+# a setting of the whole renderer process, and a new renderer can lay out its
+# first document before the setting has its final value. Blink moves a pixel
+# of a font's ascent to its descent when subpixel positioning is on and the
+# descent rounds down, so a line of text with such a font sat a pixel higher
+# in some runs than in others (the Django admin's change list at device
+# scale 2 and 3: element boxes a whole CSS pixel apart, one of two layouts per
+# run). Looked up again after the load, every run gets the final setting.
+SETTLE_JS = """async ({ready, frames}) => {
+  const there = () => !ready || document.querySelector(ready) !== null;
+  // A document that has just replaced the last one is looked at once it has loaded.
+  if (document.readyState !== 'complete') return {ready: there(), still: false};
+  await document.fonts.ready;
+  const refreshed = Symbol.for('guidegen.fonts-refreshed');
+  if (!document[refreshed]) {
+    document[refreshed] = true;
+    const face = new FontFace('guidegen-refresh', 'local(guidegen-refresh)');
+    document.fonts.add(face);
+    document.fonts.delete(face);
+  }
+  const stop = () => {
+    for (const animation of document.getAnimations()) {
+      if (animation.playState !== 'running') continue;
+      const timing = animation.effect ? animation.effect.getComputedTiming() : null;
+      if (timing && timing.endTime !== Infinity) animation.finish();
+      else animation.cancel();
+    }
+  };
+  const shape = () => {
+    const root = document.documentElement;
+    const parts = [scrollX, scrollY, root.scrollWidth, root.scrollHeight, document.fonts.status];
+    for (const element of root.getElementsByTagName('*')) {
+      const r = element.getBoundingClientRect();
+      parts.push(r.left, r.top, r.width, r.height);
+    }
+    return parts.join();
+  };
+  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  stop();
+  let before = shape();
+  for (let n = 0; n < frames; n++) {
+    await frame();
+    stop();
+    const now = shape();
+    if (now === before && there()) return {ready: true, still: true};
+    before = now;
+  }
+  return {ready: there(), still: false};
+}"""
+
+# A look at the page (SETTLE_JS) lasts at most this many animation frames, so
+# that the network and the time left are seen to between looks.
+SETTLE_FRAMES = 30
+# A page that keeps moving (an animation the app drives from a script) is
+# photographed as it is after this long; `capture_css` can stop it.
+STILL_LIMIT_S = 2.0
+
+
+class _Network:
+    """The page's requests in flight, for waiting until the network is quiet.
+    A request open longer than the action timeout (a long poll) is no longer
+    waited for; an event stream is open by design."""
+
+    def __init__(self, page: Page, timeout_s: float) -> None:
+        self.open: dict[Request, float] = {}
+        self.events = 0
+        self.timeout_s = timeout_s
+        page.on("request", self._started)
+        page.on("requestfinished", self._ended)
+        page.on("requestfailed", self._ended)
+
+    def _started(self, request: Request) -> None:
+        if request.resource_type != "eventsource":
+            self.open[request] = time.monotonic()
+            self.events += 1
+
+    def _ended(self, request: Request) -> None:
+        if self.open.pop(request, None) is not None:
+            self.events += 1
+
+    def busy(self) -> bool:
+        oldest = time.monotonic() - self.timeout_s
+        return any(started > oldest for started in self.open.values())
+
 
 # Everything a picture needs from the page at a screenshot, in one call: the
 # box of each mark (tightened to what it shows when the element paints no box
@@ -679,17 +787,8 @@ class _Session:
         self.dialog: Dialog | None = None
         self.unexpected: str | None = None
         page.on("dialog", self._on_dialog)
-        # The page's requests in flight: a missing target may still come with one.
-        self.requests: set[Any] = set()
-        page.on("request", self._request_started)
-        page.on("requestfinished", self._request_ended)
-        page.on("requestfailed", self._request_ended)
-
-    def _request_started(self, request: Any) -> None:
-        self.requests.add(request)
-
-    def _request_ended(self, request: Any) -> None:
-        self.requests.discard(request)
+        self.network = _Network(page, config.timeout_ms / 1000)
+        self.still = True  # whether the page kept still when it last settled
 
     def _on_dialog(self, dialog: PlaywrightDialog) -> None:
         planned, self.dialog_plan = self.dialog_plan, None
@@ -770,7 +869,7 @@ class _Session:
                 found.first.wait_for(state="visible", timeout=max(1, min(window, left)))
                 return True
             except PlaywrightTimeout:
-                if time.monotonic() >= deadline or (not self.requests and self._watch()):
+                if time.monotonic() >= deadline or (not self.network.busy() and self._watch()):
                     return False
 
     def _watch(self, reset: bool = False) -> bool:
@@ -837,13 +936,46 @@ class _Session:
 
     def reveal(self, element: Locator) -> None:
         """Scroll the element into view, and to the middle when something covers it."""
-        element.evaluate(REVEAL_JS)
+        if element.evaluate(REVEAL_JS):
+            # A scroll can load images or move a sticky bar: the page settles before
+            # its boxes are measured and its picture taken.
+            self.settle()
 
     def settle(self, timeout_ms: int | None = None) -> None:
-        if self.config.ready:
-            self.page.wait_for_selector(
-                self.config.ready, state="attached", timeout=timeout_ms or self.config.timeout_ms
-            )
+        """Wait until the page has settled: the document loaded, the network quiet (no
+        request started or ended during a look at the page), the ready selector there
+        and the page still (SETTLE_JS). A condition, never a sleep: a still page costs
+        one animation frame. A page that keeps moving is taken as it is after
+        STILL_LIMIT_S; one that never shows the ready selector fails."""
+        timeout = timeout_ms or self.config.timeout_ms
+        start = time.monotonic()
+        deadline = start + timeout / 1000
+        look = {"ready": self.config.ready, "frames": SETTLE_FRAMES}
+        while True:
+            left_ms = max((deadline - time.monotonic()) * 1000, 1)
+            self.page.wait_for_load_state("load", timeout=left_ms)
+            seen = self.network.events
+            try:
+                state = self.page.evaluate(SETTLE_JS, look)
+            except PlaywrightError as error:
+                # The page navigated while it was looked at: look at the new one.
+                if "navigat" in str(error) and time.monotonic() < deadline:
+                    continue
+                raise
+            quiet = self.network.events == seen and not self.network.busy()
+            self.still = state["still"]
+            if state["ready"] and quiet and state["still"]:
+                return
+            now = time.monotonic()
+            if state["ready"] and quiet and now - start >= STILL_LIMIT_S:
+                return
+            if now >= deadline:
+                if not state["ready"]:
+                    raise PlaywrightTimeout(
+                        f"the page did not match the ready selector {self.config.ready!r} "
+                        f"within {timeout} ms"
+                    )
+                return
 
     def screen(self) -> str:
         try:
@@ -890,16 +1022,28 @@ class _Session:
         return [self.locate(h.target) for h in self.redact if h.style == "mask"]
 
     def screenshot(self) -> bytes:
+        """The picture of the screen. A page that did not keep still when it last settled
+        is taken again until two pictures in a row are the same (as Playwright's
+        toHaveScreenshot does), for at most the action timeout; a still page is taken
+        once (within a page load, two pictures of a still page are always the same)."""
         # Taking the picture waits on the machine, not on the app: it gets a page load's time.
         # Masked elements are covered in the raw frame too, so no picture on disk shows a secret.
-        return self.page.screenshot(
-            animations="disabled",
-            caret="hide",
-            scale="device",
-            timeout=NAVIGATION_TIMEOUT_MS,
-            mask=self.masks(),
-            mask_color=MASK_COLOR,
-        )
+        options: dict[str, Any] = {
+            "animations": "disabled",
+            "caret": "hide",
+            "scale": "device",
+            "timeout": NAVIGATION_TIMEOUT_MS,
+            "mask": self.masks(),
+            "mask_color": MASK_COLOR,
+        }
+        shot = self.page.screenshot(**options)
+        deadline = time.monotonic() + self.config.timeout_ms / 1000
+        while not self.still and time.monotonic() < deadline:
+            again = self.page.screenshot(**options)
+            if again == shot:
+                break
+            shot = again
+        return shot
 
     def no_secret_shown(self) -> None:
         """_SecretShown when a secret's value is on the screen outside a masked element."""
@@ -946,6 +1090,9 @@ class _Session:
                 element.click()
             else:
                 element.tap()
+            # A tap leaves the element hovered, as a click does: off the page, the
+            # pointer leaves no hover colour in the picture.
+            page.mouse.move(-1, -1)
         elif isinstance(action, Fill):
             assert element is not None
             element.fill(self.fill_value(action.fill.value))
@@ -1395,6 +1542,9 @@ def run_guide(
         options["storage_state"] = storage_state
     context: BrowserContext = browser.new_context(**options)
     context.set_default_timeout(config.timeout_ms)
+    style = capture_style(config)
+    if style:
+        context.add_init_script(script=f"({CAPTURE_STYLE_JS})({json.dumps(style)})")
     if trace_path:
         context.tracing.start(screenshots=True, snapshots=True)
     page = context.new_page()
