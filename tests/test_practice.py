@@ -33,7 +33,10 @@ _CENTRE = """(hot) => {
   hot.scrollIntoView({block: "center"});
   const r = hot.getBoundingClientRect();
   const x = r.left + r.width / 2, y = r.top + r.height / 2;
-  return {x, y, top: document.elementFromPoint(x, y) === hot};
+  const i = hot.parentNode.querySelector("img").getBoundingClientRect();
+  const box = [(r.left - i.left) / i.width, (r.top - i.top) / i.height,
+               r.width / i.width, r.height / i.height];
+  return {x, y, box, top: document.elementFromPoint(x, y) === hot};
 }"""
 
 
@@ -77,10 +80,14 @@ def _start(page: Page, tab: str) -> Page:
     return page
 
 
-def _tap(page: Page, phone: bool) -> None:
+def _tap(page: Page, phone: bool, box: list[float] | None = None) -> None:
+    """Tap the hotspot's centre, once it is the topmost element there (and,
+    given the box of its mark, as fractions of the screen, over that box)."""
     hot = page.locator("[data-practice-hotspot]")
     where = hot.evaluate(_CENTRE)
     assert where["top"], f"something covers the hotspot {hot.get_attribute('data-position')}"
+    if box is not None:
+        assert where["box"] == pytest.approx(box, abs=0.01)
     if phone:
         page.touchscreen.tap(where["x"], where["y"])
     else:
@@ -114,7 +121,7 @@ def test_every_practice_completes_on_every_tab_in_both_languages(
                     expect(page.locator("[data-practice] [aria-live]")).to_contain_text(
                         spot["text"]
                     )
-                    _tap(page, device == "phone")
+                    _tap(page, device == "phone", spot["box"])
                 finished = page.locator("[data-practice-done]")
                 expect(finished).to_be_visible()
                 expect(finished.locator("a")).to_have_count(len(data["related"]))
@@ -284,3 +291,25 @@ def test_the_practice_follows_the_captures(tmp_path: Path) -> None:
     assert after[0] == pytest.approx(before[0] + 0.1, abs=1e-4)
     assert mark_name("Check ① Sold by, then tap ② Contact seller.", 2, "en") == "Contact seller"
     assert mark_name("①「注文履歴」を{tap}します。", 1, "ja") == "注文履歴"
+
+
+def test_the_practice_works_on_a_zensical_site(browser: Browser, zensical_site: Site) -> None:
+    """Its data and pictures are found from a page Zensical built (relative URLs)."""
+    context = zensical_site.context(browser, viewport={"width": 1366, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(f"{zensical_site.url}en/guides/check-sent/")
+        page.locator("[data-practice-start]:visible").click()
+        hot = page.locator("[data-practice-hotspot]")
+        expect(hot).to_be_visible()
+        expect(page.locator("[data-practice] img")).to_have_js_property("complete", True)
+        assert page.locator("[data-practice] img").evaluate("(i) => i.naturalWidth") > 0
+        total = int((hot.get_attribute("data-position") or "").split("/")[1])
+        for _ in range(total):
+            _tap(page, phone=False)
+        expect(page.locator("[data-practice-done]")).to_be_visible()
+        embedded = zensical_site.root / "site/practice/en/web/check-sent/index.html"
+        assert embedded.is_file()
+        assert not zensical_site.external
+    finally:
+        context.close()
