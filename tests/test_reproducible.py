@@ -224,6 +224,8 @@ ONE_JOB = ["--guide", "list-books", "--platform", "ios", "--lang", "ja", "--work
 def django_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Config, str]]:
     """The Django admin's docs project and its app server, one for the module."""
     project = django_admin.make_project(tmp_path_factory.mktemp("djangolib") / "docs")
+    # The server below is worker 0's ({worker} in LIBRARY_DB); its data made once.
+    django_admin.reset(project, "library-0.sqlite3")
     config = load_config(project)
     assert config.server is not None
     with pytest.MonkeyPatch.context() as patch, started(config, config.server) as url:
