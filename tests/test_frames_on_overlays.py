@@ -7,14 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from generator.config import Config
-from generator.model import Guide
 from generator.runner import GuideFailed, run_guide
 from generator.server import serve
+from tests.test_dialogs import config, guide
 
 APP = Path(__file__).resolve().parent / "fixtures" / "overlays"
 
@@ -23,16 +21,6 @@ APP = Path(__file__).resolve().parent / "fixtures" / "overlays"
 def overlays_app() -> Iterator[str]:
     with serve(APP) as url:
         yield url
-
-
-def guide(*steps: dict[str, Any]) -> Guide:
-    return Guide.model_validate(
-        {"id": "g", "title": {"en": "T"}, "summary": {"en": "S"}, "steps": list(steps)}
-    )
-
-
-def config(tmp_path: Path) -> Config:
-    return Config(root=tmp_path, languages=("en",), start_url="/index.html", timeout_ms=5000)
 
 
 STEPS = guide(
