@@ -14,7 +14,7 @@ import datetime as dt
 import html
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from functools import cache
 from pathlib import Path, PurePath
 from urllib.parse import quote, unquote, urlsplit
@@ -35,6 +35,7 @@ from generator.model import (
     SharedFact,
     steps_for,
 )
+from generator.practice import start_button, write_practice
 from generator.safepath import own_folder, within
 from generator.site_figure import SCHEME_SCRIPT, directory_urls, figure, page_prefix
 from generator.site_images import StepPicture, site_pictures
@@ -385,6 +386,7 @@ def guide_page(
     shared: Mapping[str, SharedFact] | None = None,
     walkthroughs: Mapping[tuple[str, str], Sequence[Published]] | None = None,
     prefix: str = "../../",
+    practices: Collection[tuple[str, str]] = (),
 ) -> str:
     """One guide as a Material page: summary, prerequisites, a tab per platform
     (linked across the site by their labels), facts with sources, related guides."""
@@ -421,6 +423,8 @@ def guide_page(
         section = platform_section(guide, platform, lang, config, images, prefix, guides)
         play = walkthrough_control(walkthroughs or {}, platform, guide.id, lang, label)
         section = f"{play}\n\n{section}" if play else section
+        if (platform, guide.id) in practices:
+            section = f"{start_button(platform, guide.id, lang, prefix)}\n\n{section}"
         tabs.append(_tab(label, section))
     out.append(f"## {w['steps']}\n\n{_BEFORE_TABS}\n\n" + "\n\n".join(tabs))
     out.append(_choose_tab_script(config, lang))
@@ -557,13 +561,16 @@ def render_language(
     images, written = site_pictures(config, guides, lang, digests)
     render_pages(config, shared, lang, images, by_id, urls)
     walkthroughs = publish_walkthroughs(config, guides, lang, step_text, digests)
+    practices = write_practice(config, guides, lang, images, urls)
     for guide in guides:
         for platform in (p for p in guide.platforms if p in config.platforms):
             for step in steps_for(guide, platform):
                 if (platform, guide.id, step.id) not in images:
                     key = layout.step_key(guide.id, platform, lang, "light", step.id)
                     missing.append(key + layout.IMAGE_SUFFIX)
-        page = guide_page(guide, lang, config, images, by_id, shared, walkthroughs, prefix)
+        page = guide_page(
+            guide, lang, config, images, by_id, shared, walkthroughs, prefix, practices
+        )
         write_atomic(docs / "guides" / f"{guide.id}.md", page.encode())
     pages = {docs / "guides" / f"{g.id}.md" for g in guides}
     if config.guide_index:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import yaml
 
-from generator import childprocess, layout
+from generator import childprocess, layout, practice
 from generator.config import Config
 from generator.files import replace_dir, staging_dir
 from generator.safepath import own_folder, tree_within
@@ -207,6 +207,7 @@ def build_site(config: Config) -> str | None:
             if config.engine == "zensical":
                 restore_picture_urls(target)
             rewrite_indexes(config, target)
+        practice.embed(staging, config.languages)
         replace_dir(staging, site)
     finally:
         if staging.exists():

@@ -1,0 +1,318 @@
+"""The practice on the built site (generator/practice.py, practice.js): every
+guide's click-through completed on every tab, in both languages, on a phone and a
+computer, through taps on the hotspot; a wrong tap; the keyboard; Escape; what
+it costs a page before it is started; the embeddable page; and its data
+following the captures."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from playwright.sync_api import Browser, Page, Playwright, Request, expect
+
+from generator.config import load_config
+from generator.model import Guide
+from generator.practice import guide_practice, mark_name
+from generator.site_images import SiteFrame, StepPicture, Variant
+from tests.axe_check import axe_on_every_page, blocking_violations
+from tests.site_fixtures import DARK_GUIDE, ROOT, Site
+
+GUIDES = sorted(p.stem for p in (ROOT / "steps").glob("*.yml"))
+LANGS = {"ja": "", "en": "en/"}
+BUDGET = 20 * 1024
+
+# Where the hotspot's centre is, and the element the browser finds there.
+_CENTRE = """(hot) => {
+  hot.scrollIntoView({block: "center"});
+  const r = hot.getBoundingClientRect();
+  const x = r.left + r.width / 2, y = r.top + r.height / 2;
+  const i = hot.parentNode.querySelector("img").getBoundingClientRect();
+  const box = [(r.left - i.left) / i.width, (r.top - i.top) / i.height,
+               r.width / i.width, r.height / i.height];
+  return {x, y, box, top: document.elementFromPoint(x, y) === hot};
+}"""
+
+
+@pytest.fixture(scope="module")
+def contexts(browser: Browser, playwright: Playwright, site: Site) -> Iterator[dict[str, Page]]:
+    """One page per device, reused by every test of the module."""
+    phone = site.context(browser, **playwright.devices["iPhone 13"])
+    desktop = site.context(browser, viewport={"width": 1366, "height": 900})
+    for context in (phone, desktop):
+        axe_on_every_page(context)
+    yield {"phone": phone.new_page(), "desktop": desktop.new_page()}
+    phone.close()
+    desktop.close()
+
+
+def _data(site: Site, lang: str, platform: str, guide: str) -> dict | None:
+    path = site.root / "site" / LANGS[lang] / "assets/practice" / platform / f"{guide}.json"
+    return json.loads(path.read_text("utf-8")) if path.is_file() else None
+
+
+def _tabs(page: Page) -> list[tuple[str, str]]:
+    """The platform tabs of the page's steps: (label's for, practice data URL)."""
+    return page.eval_on_selector_all(
+        "[data-practice-start]",
+        """(buttons) => buttons.map((b) => {
+          const block = b.closest(".tabbed-block");
+          const set = block.closest(".tabbed-set");
+          const index = [...set.querySelector(".tabbed-content").children].indexOf(block);
+          const input = set.querySelectorAll(":scope > input")[index];
+          return [input.id, b.getAttribute("data-practice-src")];
+        })""",
+    )
+
+
+def _start(page: Page, tab: str) -> Page:
+    page.locator(f"label[for='{tab}']").click()
+    button = page.locator("[data-practice-start]:visible")
+    expect(button).to_have_count(1)
+    button.click()
+    expect(page.locator("[data-practice-hotspot]")).to_be_visible()
+    return page
+
+
+def _tap(page: Page, phone: bool, box: list[float] | None = None) -> None:
+    """Tap the hotspot's centre, once it is the topmost element there (and,
+    given the box of its mark, as fractions of the screen, over that box)."""
+    hot = page.locator("[data-practice-hotspot]")
+    where = hot.evaluate(_CENTRE)
+    assert where["top"], f"something covers the hotspot {hot.get_attribute('data-position')}"
+    if box is not None:
+        assert where["box"] == pytest.approx(box, abs=0.01)
+    if phone:
+        page.touchscreen.tap(where["x"], where["y"])
+    else:
+        page.mouse.click(where["x"], where["y"])
+
+
+# Each device in one language: the other language's practice is the same code
+# over the other language's captures, and every guide on every tab in both
+# languages on both devices took 90 s of the suite's 5 minutes.
+@pytest.mark.parametrize(("device", "lang"), [("phone", "ja"), ("desktop", "en")])
+def test_every_practice_completes_on_every_tab(
+    contexts: dict[str, Page], site: Site, device: str, lang: str
+) -> None:
+    page = contexts[device]
+    done = 0
+    for folder in (LANGS[lang],):
+        for guide in GUIDES:
+            if guide == "escape-check":
+                continue
+            page.goto(f"{site.url}{folder}guides/{guide}/")
+            tabs = _tabs(page)
+            assert tabs, f"{lang} {guide}: no practice button"
+            for tab, src in tabs:
+                platform = src.split("/")[-2]
+                data = _data(site, lang, platform, guide)
+                assert data is not None
+                _start(page, tab)
+                hot = page.locator("[data-practice-hotspot]")
+                total = len(data["hotspots"])
+                for k in range(1, total + 1):
+                    expect(hot).to_have_attribute("data-position", f"{k}/{total}")
+                    spot = data["hotspots"][k - 1]
+                    expect(hot).to_have_accessible_name(spot["name"])
+                    expect(page.locator("[data-practice] [aria-live]")).to_contain_text(
+                        spot["text"]
+                    )
+                    _tap(page, device == "phone", spot["box"])
+                finished = page.locator("[data-practice-done]")
+                expect(finished).to_be_visible()
+                expect(finished.locator("a")).to_have_count(len(data["related"]))
+                page.keyboard.press("Escape")
+                expect(page.locator("[data-practice]")).to_have_count(0)
+                done += 1
+    assert done >= 6 * 2
+    assert not site.external
+
+
+def test_a_wrong_tap_shows_the_hint_and_does_not_advance(
+    contexts: dict[str, Page], site: Site
+) -> None:
+    page = contexts["phone"]
+    page.goto(f"{site.url}en/guides/contact-seller/")
+    (tab, _), *_ = _tabs(page)
+    _start(page, tab)
+    hot = page.locator("[data-practice-hotspot]")
+    _tap(page, phone=True)
+    expect(hot).to_have_attribute("data-position", "2/9")
+    hint = page.locator("[data-practice-hint]")
+    expect(hint).to_be_hidden()
+    stage = page.locator(".gg-practice-stage")
+    box, spot = stage.bounding_box(), hot.bounding_box()
+    assert box is not None and spot is not None
+    # A corner of the screen away from the hotspot.
+    x = box["x"] + 5 if spot["x"] > box["x"] + 40 else box["x"] + box["width"] - 5
+    page.touchscreen.tap(x, box["y"] + 5)
+    expect(hint).to_be_visible()
+    expect(hint).to_contain_text("Your Orders")
+    expect(hint).to_contain_text("Tap ① the Account tab")
+    expect(hot).to_have_attribute("data-position", "2/9")
+    assert "gg-practice-hinted" in (stage.get_attribute("class") or "")
+    _tap(page, phone=True)
+    expect(hint).to_be_hidden()
+    expect(hot).to_have_attribute("data-position", "3/9")
+    assert blocking_violations(page) == []
+
+
+def test_keyboard_only_run_and_escape_gives_focus_back(
+    contexts: dict[str, Page], site: Site
+) -> None:
+    page = contexts["desktop"]
+    page.goto(f"{site.url}guides/contact-seller/")
+    start = page.locator("[data-practice-start]:visible")
+    start.focus()
+    page.keyboard.press("Enter")
+    hot = page.locator("[data-practice-hotspot]")
+    expect(hot).to_be_focused()
+    expect(hot).to_have_accessible_name("『注文履歴』をクリック")
+    total = int((hot.get_attribute("data-position") or "").split("/")[1])
+    for k in range(1, total + 1):
+        expect(hot).to_have_attribute("data-position", f"{k}/{total}")
+        expect(hot).to_be_focused()
+        page.keyboard.press("Enter" if k % 2 else " ")
+    expect(page.locator("[data-practice-done]")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.locator("[data-practice]")).to_have_count(0)
+    expect(start).to_be_focused()
+    # Escape in the middle of a run, from the hotspot, too.
+    page.keyboard.press("Enter")
+    expect(hot).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(hot).to_have_attribute("data-position", f"2/{total}")
+    page.keyboard.press("Escape")
+    expect(page.locator("[data-practice]")).to_have_count(0)
+    expect(start).to_be_focused()
+
+
+def test_the_practice_shows_dark_pictures_in_dark_mode(browser: Browser, site: Site) -> None:
+    context = site.context(browser, color_scheme="dark", viewport={"width": 1366, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(f"{site.url}en/guides/{DARK_GUIDE}/")
+        page.locator("[data-practice-start]:visible").click()
+        image = page.locator("[data-practice] img")
+        expect(image).to_have_attribute("src", re.compile(r".*/dark/.*"))
+    finally:
+        context.close()
+
+
+def test_the_practice_costs_a_page_at_most_20_kb_before_it_starts(
+    contexts: dict[str, Page], site: Site
+) -> None:
+    page = contexts["desktop"]
+    requested: list[str] = []
+
+    def record(request: Request) -> None:
+        requested.append(request.url)
+
+    page.on("request", record)
+    try:
+        page.goto(f"{site.url}en/guides/file-claim/")
+        page.wait_for_load_state("load")
+        practice = [u for u in requested if "practice" in u]
+        assert all(u.endswith(("practice.js", "practice.css")) for u in practice), practice
+        assets = site.root / "site" / "assets"
+        script = (assets / "javascripts" / "practice.js").read_bytes()
+        style = (assets / "stylesheets" / "practice.css").read_bytes()
+        buttons = "".join(
+            page.eval_on_selector_all(
+                "[data-practice-start]", "(b) => b.map((x) => x.parentNode.outerHTML)"
+            )
+        ).encode()
+        cost = sum(len(gzip.compress(part)) for part in (script, style, buttons))
+        assert cost <= BUDGET, cost
+        requested.clear()
+        page.locator("[data-practice-start]:visible").click()
+        expect(page.locator("[data-practice-hotspot]")).to_be_visible()
+        assert any(u.endswith("assets/practice/web/file-claim.json") for u in requested)
+    finally:
+        page.remove_listener("request", record)
+
+
+def test_the_embedded_page_makes_no_request_outside_its_origin(
+    browser: Browser, site: Site
+) -> None:
+    context = browser.new_context(viewport={"width": 600, "height": 800})
+    requested: list[str] = []
+    context.on("request", lambda request: requested.append(request.url))
+    try:
+        page = context.new_page()
+        page.goto(f"{site.url}practice/ja/ios/contact-seller/")
+        hot = page.locator("[data-practice-hotspot]")
+        expect(hot).to_be_visible()
+        expect(page.locator("[data-practice] img")).to_have_js_property("complete", True)
+        assert page.locator("[data-practice] img").evaluate("(i) => i.naturalWidth") > 0
+        total = int((hot.get_attribute("data-position") or "").split("/")[1])
+        for _ in range(total):
+            _tap(page, phone=False)
+        expect(page.locator("[data-practice-done]")).to_be_visible()
+        origin = site.url.split("/help/")[0] + "/"
+        assert requested and all(u.startswith(origin) for u in requested), requested
+        assert len([p for p in (site.root / "site" / "practice").rglob("index.html")]) >= 2 * 6
+    finally:
+        context.close()
+
+
+def test_the_practice_follows_the_captures(tmp_path: Path) -> None:
+    """A capture that moves a mark moves its hotspot; the names come from the text."""
+    shutil.copy2(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    job = Path("screenshots/en/ios/contact-seller")
+    (tmp_path / job).mkdir(parents=True)
+    meta = json.loads((ROOT / job / "frames.json").read_text("utf-8"))
+    config = load_config(tmp_path)
+    guide = Guide.model_validate(
+        yaml.safe_load((ROOT / "steps/contact-seller.yml").read_text("utf-8"))
+    )
+    images: dict[tuple[str, str, str], StepPicture] = {}
+    for step in meta["steps"]:
+        frames = tuple(
+            SiteFrame(390, 300, (), (Variant(f"{step['id']}.{n}.390.webp", 390, 300),))
+            for n, _ in enumerate(step["frames"], 1)
+        )
+        images[("ios", "contact-seller", step["id"])] = StepPicture(frames, (), True)
+
+    def first_box() -> list[float]:
+        (job_dir := tmp_path / job).mkdir(parents=True, exist_ok=True)
+        (job_dir / "frames.json").write_text(json.dumps(meta), "utf-8")
+        data = guide_practice(config, guide, "ios", "en", images, {}, True)
+        assert data is not None
+        return data["hotspots"][0]["box"]
+
+    before = first_box()
+    meta["steps"][0]["frames"][0]["marks"][0]["box"][0] += 39
+    after = first_box()
+    assert after[0] == pytest.approx(before[0] + 0.1, abs=1e-4)
+    assert mark_name("Check ① Sold by, then tap ② Contact seller.", 2, "en") == "Contact seller"
+    assert mark_name("①「注文履歴」を{tap}します。", 1, "ja") == "注文履歴"
+
+
+def test_the_practice_works_on_a_zensical_site(browser: Browser, zensical_site: Site) -> None:
+    """Its data and pictures are found from a page Zensical built (relative URLs)."""
+    context = zensical_site.context(browser, viewport={"width": 1366, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(f"{zensical_site.url}en/guides/check-sent/")
+        page.locator("[data-practice-start]:visible").click()
+        hot = page.locator("[data-practice-hotspot]")
+        expect(hot).to_be_visible()
+        expect(page.locator("[data-practice] img")).to_have_js_property("complete", True)
+        assert page.locator("[data-practice] img").evaluate("(i) => i.naturalWidth") > 0
+        total = int((hot.get_attribute("data-position") or "").split("/")[1])
+        for _ in range(total):
+            _tap(page, phone=False)
+        expect(page.locator("[data-practice-done]")).to_be_visible()
+        embedded = zensical_site.root / "site/practice/en/web/check-sent/index.html"
+        assert embedded.is_file()
+        assert not zensical_site.external
+    finally:
+        context.close()
