@@ -337,6 +337,24 @@ def _inside_candidates(outline: Box) -> list[Box]:
     return [Box(x, y, d, d) for x, y in spots]
 
 
+def visible_part(box: Box, bars: Sequence[Box]) -> Box | None:
+    """What shows of box where fixed bars lie over the page: a picture scrolled
+    under a tab bar is hidden there, and the marked tab is not inside it.
+    None when a bar hides all of it; a box in a bar is the bar's own."""
+    for bar in bars:
+        if related(bar, box) or not bar.intersects(box):
+            continue
+        top, bottom = box.y, box.bottom
+        if bar.y <= top < bar.bottom:
+            top = bar.bottom
+        if bar.y < bottom <= bar.bottom:
+            bottom = bar.y
+        if bottom <= top:
+            return None
+        box = Box(box.x, top, box.width, bottom - top)
+    return box
+
+
 def related(a: Box, b: Box) -> bool:
     """Whether one box holds the other, give or take the pixel a measure rounds."""
     return a.grown(1).contains(b) or b.grown(1).contains(a)
@@ -387,7 +405,8 @@ def place_marks(frame: Frame, picture: Box) -> list[Placement]:
     a reader taps by the number. It goes to the first spot, in a fixed order,
     that keeps to that and covers no picture or neighbouring card either:
     outside the outline, then straddling it, then inside it; then to the
-    first that keeps to that alone; failing all, to the spot that covers least.
+    spot that keeps to that alone and covers least of pictures and cards;
+    failing all, to the spot that covers least.
     """
     text = [t.grown(1) for t in frame.text]
     drawn = [outline_for(m.box, frame.text) for m in frame.marks]
@@ -399,12 +418,15 @@ def place_marks(frame: Frame, picture: Box) -> list[Placement]:
         for p in frame.panels
         if p.width < 0.9 * picture.width and not any(p.intersects(bar) for bar in frame.bars)
     ]
+    # Of what lies under a bar, only what shows counts.
+    shown = (visible_part(b, frame.bars) for b in (*frame.elements, *cards))
+    seen = [b for b in shown if b is not None]
     for index, (outline, stroke) in enumerate(drawn):
         box = frame.marks[index].box
         controls = [c for c in frame.controls if not related(c, box)]
         # Pictures and the cards beside the element are worth keeping clear too;
         # the element itself and the card it is in are not.
-        solids = [b for b in (*frame.elements, *cards) if not related(b, box)]
+        solids = [b for b in seen if not related(b, box)]
         others = [o for i, o in enumerate(outlines) if i != index] + badges
         outside = _candidates(outline)
         # On the edge or inside, a spot is pulled into the picture: a row as
@@ -418,9 +440,11 @@ def place_marks(frame: Frame, picture: Box) -> list[Placement]:
         free = next(
             (s for s, taken in tries if _cost(s, picture, [*text, *controls, *solids], taken) == 0),
             None,
-        ) or next(
-            (s for s, taken in tries if _cost(s, picture, [*text, *controls], taken) == 0), None
         )
+        if free is None:
+            # Off text and controls, a badge grazing a picture's edge beats one on its face.
+            clear = [s for s, taken in tries if _cost(s, picture, [*text, *controls], taken) == 0]
+            free = min(clear, key=lambda s: _cost(s, picture, solids, []), default=None)
         if free is None:
             # Words hidden are worse than a neighbouring control's edge.
             free = min(

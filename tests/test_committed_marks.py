@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from generator.frames import Box
-from generator.framing import STROKE, bands, related, shown_bars, touches
+from generator.framing import STROKE, bands, related, shown_bars, touches, visible_part
 
 ROOT = Path(__file__).resolve().parent.parent
 FRAMES = sorted((ROOT / "screenshots").glob("**/frames.json"))
@@ -72,7 +72,7 @@ def test_no_mark_covers_text_of_the_marked_element_or_its_neighbours(path: Path)
 @pytest.mark.parametrize(
     "path", FRAMES, ids=[p.parent.relative_to(ROOT / "screenshots").as_posix() for p in FRAMES]
 )
-def test_each_badge_is_against_its_own_outline_and_on_no_other_control_text_or_badge(
+def test_each_badge_is_against_its_own_outline_and_on_no_other_control_text_picture_or_badge(
     path: Path,
 ):
     problems = []
@@ -83,6 +83,9 @@ def test_each_badge_is_against_its_own_outline_and_on_no_other_control_text_or_b
         crop = box(frame["crop"])
         controls = [box(c) for c in frame["controls"]]
         text = [box(t) for t in frame["text"]]
+        # What shows of the pictures and controls: a bar hides what is under it.
+        shown = (visible_part(box(e), [box(b) for b in frame["bars"]]) for e in frame["elements"])
+        pictures = [e for e in shown if e is not None]
         marks = frame["marks"]
         for index, mark in enumerate(marks):
             number, own, badge = mark["number"], box(mark["box"]), box(mark["badge"])
@@ -94,6 +97,11 @@ def test_each_badge_is_against_its_own_outline_and_on_no_other_control_text_or_b
             for line in text:
                 if badge.intersects(line):
                     problems.append(f"{name}: badge {number} covers text at {line.values()}")
+            # It may graze a picture beside its element, not lie on its face.
+            centre = Box(badge.x + badge.width / 2, badge.y + badge.height / 2, 0.01, 0.01)
+            for picture in pictures:
+                if picture.intersects(centre) and not related(picture, own):
+                    problems.append(f"{name}: badge {number} is on a picture at {picture.values()}")
             for other in marks[index + 1 :]:
                 if badge.intersects(box(other["badge"])):
                     problems.append(f"{name}: badges {number} and {other['number']} overlap")

@@ -25,6 +25,7 @@ from tests.mockshop_fixtures import (
     Screen,
     Shop,
     screen,
+    tap,
     untagged_controls,
     visible_testids,
 )
@@ -157,3 +158,42 @@ def test_web_breadcrumbs_never_repeat_a_label(readings: Read) -> None:
         labels = reading.crumbs
         repeats = [a for a, b in pairwise(labels) if a.strip() == b.strip()]
         assert not repeats, (name, labels)
+
+
+# The three text fields of the shop, each on a screen that shows it (with the
+# button that opens it), and the rows it shows before anything is typed.
+FIELDS = [
+    (
+        "assistant-message-input",
+        "damaged-item",
+        "#/orders/1001/contact",
+        "assistant-choice-damaged",
+        2,
+    ),
+    ("return-comment", "damaged-item", "#/orders/1001/return?reason=missing-parts", None, 3),
+    ("claim-details", "no-reply-14-days", "#/orders/1001/claim", None, 3),
+]
+# Five lines, more than any field shows empty, each short enough for a phone.
+LONG_TEXT = "\n".join(["1個しか入っていませんでした。"] * 5)
+_FIELD = """f => ({
+  rows: (f.clientHeight - parseFloat(getComputedStyle(f).paddingTop)
+         - parseFloat(getComputedStyle(f).paddingBottom))
+        / parseFloat(getComputedStyle(f).lineHeight),
+  hidden: f.scrollHeight - f.clientHeight,
+})"""
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_a_text_field_grows_to_show_all_its_text(shop: Shop, platform: str) -> None:
+    """A picture of a field filled in shows its last line too: the field grows."""
+    page = shop.look(platform, "ja")
+    for testid, scenario, route, opener, rows in FIELDS:
+        shop.visit(page, platform, "ja", scenario, route)
+        if opener:
+            tap(page, opener)
+        field = page.get_by_test_id(testid)
+        empty = field.evaluate(_FIELD)
+        assert round(empty["rows"]) == rows, f"{platform} {testid}: {empty}"
+        field.fill(LONG_TEXT)
+        filled = field.evaluate(_FIELD)
+        assert round(filled["rows"]) == 5 and filled["hidden"] <= 0, f"{platform} {testid}: {filled}"
