@@ -17,6 +17,7 @@ import pytest
 
 from generator.frames import Box
 from generator.framing import STROKE, bands, related, shown_bars, touches, visible_part
+from generator.site_images import narrow_crop
 
 ROOT = Path(__file__).resolve().parent.parent
 FRAMES = sorted((ROOT / "screenshots").glob("**/frames.json"))
@@ -132,4 +133,39 @@ def test_each_crop_cuts_no_line_of_text_and_shows_no_bar_without_a_mark(path: Pa
         for bar in bars:
             if crop.overlap(bar) / max(bar.width, 1) > 4 and bar not in marked:
                 problems.append(f"{name}: the crop shows a bar with no mark at {bar.values()}")
+    assert not problems, "\n".join(problems)
+
+
+WEB_FRAMES = [p for p in FRAMES if p.relative_to(ROOT / "screenshots").parts[1] == "web"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    WEB_FRAMES,
+    ids=[p.parent.relative_to(ROOT / "screenshots").as_posix() for p in WEB_FRAMES],
+)
+def test_a_narrow_screens_cut_holds_every_badge_and_cuts_no_line_at_its_top_or_bottom(
+    path: Path,
+):
+    """The part of a computer's picture a phone shows (site_images.narrow_crop):
+    narrower than the picture, so lines run past its sides, but none is cut
+    across at its top or bottom, and every badge is in it."""
+    problems = []
+    for name, frame in frames(path):
+        drawn = [
+            (box(m["outline"]), box(m["badge"]), box(m["context"]) if "context" in m else None)
+            for m in frame["marks"]
+        ]
+        text = [box(t) for t in frame["text"]]
+        part = narrow_crop(box(frame["crop"]), drawn, text)
+        if part is None:
+            continue
+        for line in text:
+            across = part.intersects(line.grown(-1)) and line.x < part.right and line.right > part.x
+            whole = part.y - 1 <= line.y and line.bottom <= part.bottom + 1
+            if across and not whole:
+                problems.append(f"{name}: the narrow cut cuts the line at {line.values()}")
+        for _, badge, _ in drawn:
+            if not part.grown(1).contains(badge):
+                problems.append(f"{name}: badge at {badge.values()} is outside the narrow cut")
     assert not problems, "\n".join(problems)
