@@ -203,3 +203,20 @@ def test_an_outline_takes_in_a_line_that_touches_its_element_rather_than_cross_i
     for band, line in itertools.product(bands(outline, stroke), text):
         assert not band.intersects(line)
     assert outline.contains(text[2]) and outline.contains(link)
+
+
+def test_a_tabs_badge_keeps_off_the_pictures_the_tab_bar_half_hides():
+    """Pictures scrolled under a tab bar show above it only: the marked tab is not
+    in them, and its badge goes between them, not on one."""
+    tabs, tab = Box(0, 591, 390, 73), Box(121, 598, 50, 40)
+    controls = tuple(Box(x, 598, 98, 40) for x in (0, 97, 195, 292))
+    label = Box(121, 623, 51, 15)
+    pictures = (Box(26, 531, 154, 133), Box(210, 531, 154, 133))
+    picture = Box(0, 512, 390, 152)
+    shot = frame(tab, bars=(tabs,), elements=pictures, controls=controls, text=(label,))
+    (placement,) = place_marks(shot, picture)
+    badge = placement.badge
+    centre = Box(badge.x + badge.width / 2, badge.y + badge.height / 2, 0.01, 0.01)
+    assert not any(centre.intersects(p) for p in pictures), badge
+    assert touches(badge, placement.outline, placement.stroke, picture)
+    assert not badge.intersects(label) and not any(badge.intersects(c) for c in controls[::2])
