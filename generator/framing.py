@@ -206,7 +206,11 @@ def _crop(frame: Frame, width: float, height: float, *, leave_bars: bool) -> Box
     solids = [b for b in (*text, *things) if b.height <= height / 2 and b.width <= width]
     region = _leave_out(region, [b for b in solids if not b.intersects(focus)], focus)
     region = _snap(region, solids, inner, focus)
-    region = _trimmed(region, [*text, *things], focus, rule.padding)
+    # A container's empty end is no reason to show it: trimmed to what is in it.
+    held = _union([*marks, *(r.box for r in frame.redactions), *shown])
+    if rule.element is not None:
+        held = _union([rule.element, *marks])
+    region = _trimmed(region, [*text, *things], (held or focus).clamped(inner), rule.padding)
     if width - region.width < SLIVERS:
         region = Box(0, region.y, width, region.height)
     return _snap(region, solids, inner, focus)

@@ -16,7 +16,17 @@ from typing import Any
 import pytest
 
 from generator.frames import Box
-from generator.framing import STROKE, bands, related, shown_bars, touches, visible_part
+from generator.framing import (
+    BADGE,
+    EMPTY_BAND,
+    GAP,
+    STROKE,
+    bands,
+    related,
+    shown_bars,
+    touches,
+    visible_part,
+)
 from generator.site_images import narrow_crop
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -112,7 +122,7 @@ def test_each_badge_is_against_its_own_outline_and_on_no_other_control_text_pict
 @pytest.mark.parametrize(
     "path", FRAMES, ids=[p.parent.relative_to(ROOT / "screenshots").as_posix() for p in FRAMES]
 )
-def test_each_crop_cuts_no_line_of_text_and_shows_no_bar_without_a_mark(path: Path):
+def test_each_crop_cuts_no_line_of_text_and_shows_no_bar_or_empty_band_without_a_mark(path: Path):
     problems = []
     for name, frame in frames(path):
         crop = box(frame["crop"])
@@ -133,6 +143,16 @@ def test_each_crop_cuts_no_line_of_text_and_shows_no_bar_without_a_mark(path: Pa
         for bar in bars:
             if crop.overlap(bar) / max(bar.width, 1) > 4 and bar not in marked:
                 problems.append(f"{name}: the crop shows a bar with no mark at {bar.values()}")
+        # Past the padding and a badge's room beside a mark, an empty band shows nothing.
+        things = [box(b) for key in ("text", "elements", "controls", "panels") for b in frame[key]]
+        things += [box(m[key]) for m in frame["marks"] for key in ("outline", "badge")]
+        inside = [t.clamped(crop) for t in things if t.intersects(crop)]
+        inside = [t for t in inside if t.height < crop.height]
+        margin = frame["framing"]["padding"] + GAP + BADGE + EMPTY_BAND
+        if inside and min(t.y for t in inside) - crop.y > margin:
+            problems.append(f"{name}: an empty band above what the crop shows")
+        if inside and crop.bottom - max(t.bottom for t in inside) > margin:
+            problems.append(f"{name}: an empty band below what the crop shows")
     assert not problems, "\n".join(problems)
 
 

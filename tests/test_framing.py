@@ -220,3 +220,24 @@ def test_a_tabs_badge_keeps_off_the_pictures_the_tab_bar_half_hides():
     assert not any(centre.intersects(p) for p in pictures), badge
     assert touches(badge, placement.outline, placement.stroke, picture)
     assert not badge.intersects(label) and not any(badge.intersects(c) for c in controls[::2])
+
+
+def test_a_crop_shows_a_marked_cards_container_without_its_empty_end():
+    """The page's content box a mark is in reaches far below its last line: the
+    crop ends a padding below what is in it, not with the container."""
+    title, tabs = Box(0, 0, 412, 64), Box(0, 759, 412, 80)
+    card, beside = Box(16, 134, 185, 128), Box(211, 134, 185, 128)
+    content = Box(0, 64, 412, 425)  # to 489, with nothing below 386
+    orders = (Box(16, 313, 72, 73), Box(98, 313, 72, 73))
+    shot = Frame(
+        b"",
+        (Mark(1, card, content),),
+        (),
+        bars=(title, tabs),
+        panels=(card, beside),
+        elements=orders,
+        text=(Box(31, 185, 65, 24), Box(16, 277, 85, 26)),
+    )
+    crop = crop_region(shot, 412, 839)
+    assert crop.contains(card) and all(crop.contains(o) for o in orders)
+    assert crop.bottom <= 386 + 16 + 1, crop
