@@ -428,9 +428,10 @@ def place_marks(frame: Frame, picture: Box) -> list[Placement]:
     for index, (outline, stroke) in enumerate(drawn):
         box = frame.marks[index].box
         controls = [c for c in frame.controls if not related(c, box)]
-        # Pictures and the cards beside the element are worth keeping clear too;
-        # the element itself and the card it is in are not.
-        solids = [b for b in seen if not related(b, box)]
+        # Pictures and the cards beside the element are worth keeping clear too,
+        # and so is an icon in it, which the reader looks for; the element itself
+        # and the card it is in are not.
+        solids = [b for b in seen if not b.grown(1).contains(box)]
         others = [o for i, o in enumerate(outlines) if i != index] + badges
         outside = _candidates(outline)
         # On the edge or inside, a spot is pulled into the picture: a row as

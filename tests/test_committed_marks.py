@@ -108,10 +108,11 @@ def test_each_badge_is_against_its_own_outline_and_on_no_other_control_text_pict
             for line in text:
                 if badge.intersects(line):
                     problems.append(f"{name}: badge {number} covers text at {line.values()}")
-            # It may graze a picture beside its element, not lie on its face.
+            # It may graze a picture beside or in its element (an icon), not lie
+            # on its face; it may lie on the card its element is in.
             centre = Box(badge.x + badge.width / 2, badge.y + badge.height / 2, 0.01, 0.01)
             for picture in pictures:
-                if picture.intersects(centre) and not related(picture, own):
+                if picture.intersects(centre) and not picture.grown(1).contains(own):
                     problems.append(f"{name}: badge {number} is on a picture at {picture.values()}")
             for other in marks[index + 1 :]:
                 if badge.intersects(box(other["badge"])):

@@ -241,3 +241,30 @@ def test_a_crop_shows_a_marked_cards_container_without_its_empty_end():
     crop = crop_region(shot, 412, 839)
     assert crop.contains(card) and all(crop.contains(o) for o in orders)
     assert crop.bottom <= 386 + 16 + 1, crop
+
+
+def test_a_tabs_badge_leaves_its_icon_in_view():
+    """A tab's icon is part of what the reader looks for: the badge goes beside
+    the tab, off the pictures above the bar and the names under them, not on it."""
+    tabs, tab, icon = Box(0, 759, 412, 80), Box(124.48, 775, 60.02, 49), Box(142, 775, 25, 24)
+    controls = tuple(Box(x, 771, 103, 54) for x in (0, 103, 206, 309))
+    names = (Box(26, 742, 112, 21), Box(221, 742, 154, 21))
+    label = Box(124, 807, 61, 17)
+    pictures = (Box(26, 572, 165, 166), Box(221, 572, 165, 166))
+    cards = (Box(16, 562, 185, 233), Box(211, 562, 185, 233))
+    shot = Frame(
+        b"",
+        (Mark(1, tab, controls[1]),),
+        (),
+        text=(*names, label),
+        bars=(tabs,),
+        elements=(*pictures, icon),
+        panels=(*cards, tabs),
+        controls=controls,
+    )
+    picture = Box(0, 562, 412, 277)
+    (placement,) = place_marks(shot, picture)
+    badge = placement.badge
+    assert not badge.intersects(icon), badge
+    assert not any(badge.intersects(t.grown(1)) for t in (*names, label)), badge
+    assert touches(badge, placement.outline, placement.stroke, picture)
