@@ -251,7 +251,22 @@ def narrow_crop(
             top = line.y
         if line.y < bottom < line.bottom and line.bottom <= crop.bottom:
             bottom = line.bottom
+    # A line running past a side above or below the marks, half a sentence,
+    # is left out rather than shown cut.
+    outlines = [outline for outline, _, _ in drawn]
+    for line in sorted(texts, key=lambda b: b.y):
+        cut = line.x < left - 1 or line.right > left + width + 1
+        if cut and top < line.bottom and line.bottom <= marked.y and not _inside(line, outlines):
+            top = line.bottom
+    for line in sorted(texts, key=lambda b: -b.bottom):
+        cut = line.x < left - 1 or line.right > left + width + 1
+        if cut and line.y < bottom and line.y >= marked.bottom and not _inside(line, outlines):
+            bottom = line.y
     return Box(left, top, width, bottom - top)
+
+
+def _inside(line: Box, outlines: Sequence[Box]) -> bool:
+    return any(outline.grown(1).contains(line) for outline in outlines)
 
 
 def _union(boxes: Sequence[Box]) -> Box:

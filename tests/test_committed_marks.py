@@ -186,6 +186,14 @@ def test_a_narrow_screens_cut_holds_every_badge_and_cuts_no_line_at_its_top_or_b
             whole = part.y - 1 <= line.y and line.bottom <= part.bottom + 1
             if across and not whole:
                 problems.append(f"{name}: the narrow cut cuts the line at {line.values()}")
+        # Beside the marks a line may run past a side; above or below them it is left out.
+        marked = [outline.union(badge) for outline, badge, _ in drawn]
+        top, bottom = min(m.y for m in marked), max(m.bottom for m in marked)
+        for line in text:
+            past = line.x < part.x - 1 or line.right > part.right + 1
+            apart = line.bottom <= top or line.y >= bottom
+            if past and apart and part.intersects(line.grown(-1)):
+                problems.append(f"{name}: the narrow cut cuts the line at {line.values()}")
         for _, badge, _ in drawn:
             if not part.grown(1).contains(badge):
                 problems.append(f"{name}: badge at {badge.values()} is outside the narrow cut")

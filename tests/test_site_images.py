@@ -329,3 +329,14 @@ def test_a_desktop_frame_is_cut_for_narrow_screens_around_its_marks() -> None:
     # Narrow enough already, or nothing marked: no second cut.
     assert narrow_crop(Box(0, 0, 500, 400), [button], []) is None
     assert narrow_crop(crop, [], []) is None
+
+
+def test_a_narrow_cut_leaves_out_a_line_it_would_cut_at_its_side_above_or_below_the_marks():
+    crop = Box(0, 0, 1280, 500)
+    button = (Box(100, 200, 120, 40), Box(66, 205, 30, 30), None)
+    above, below = Box(80, 150, 793, 21), Box(80, 262, 700, 21)
+    label = Box(110, 210, 100, 20)
+    part = narrow_crop(crop, [button], [above, below, label])
+    assert part is not None and part.right < above.right
+    assert part.y >= above.bottom and part.bottom <= below.y, part
+    assert part.contains(button[0]) and part.contains(button[1]) and part.contains(label)
