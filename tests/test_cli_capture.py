@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import shutil
-import subprocess
-import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -21,6 +18,7 @@ from generator.browser import BrowserNotFound
 from generator.capture import execute, plan
 from generator.config import load_config
 from generator.lint import lint
+from tests.commands import guidegen
 from tests.conftest import FIXTURE_APP
 
 GUIDE = """\
@@ -64,18 +62,6 @@ def project(
         f"color_schemes = {json.dumps(schemes.split(','))}\n"
     )
     return tmp_path
-
-
-def guidegen(root: Path, *args: str, **env_vars: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CI": "true", **env_vars}
-    return subprocess.run(
-        [sys.executable, "-m", "generator.cli", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
 
 
 def test_capture_writes_annotated_images_raw_frames_and_boxes(tmp_path):

@@ -31,8 +31,8 @@ import pytest
 from PIL import Image
 
 from generator.server import serve
+from tests.commands import guidegen
 from tests.conftest import FIXTURE_APP, terminal_job
-from tests.test_cli_capture import guidegen
 from tests.test_cli_capture import project as small_project
 from tests.test_regenerate import SECOND_GUIDE
 
