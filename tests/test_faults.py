@@ -667,18 +667,9 @@ STATE_FILES = {
 
 
 def run_in_process(root: Path, command: str) -> tuple[int, str]:
-    import io
-
-    from generator.cli import main
-
-    err = io.StringIO()
-    with (
-        contextlib.chdir(root),
-        contextlib.redirect_stdout(io.StringIO()),
-        contextlib.redirect_stderr(err),
-    ):
-        code = main(command.split())
-    return code, err.getvalue()
+    """The exit code and stderr of a guidegen command line."""
+    result = guidegen(root, *command.split())
+    return result.returncode, result.stderr
 
 
 def fuzz_bytes(original: bytes):  # type: ignore[no-untyped-def]
