@@ -81,6 +81,7 @@ LONGEST_FIRST = (
 KINDS = {
     "unit": (
         "test_annotate.py",
+        "test_capture.py",
         "test_childprocess.py",
         "test_committed_marks.py",
         "test_compare.py",
@@ -117,7 +118,6 @@ KINDS = {
     ),
     "browser": (
         "test_browser.py",
-        "test_capture.py",
         "test_dialogs.py",
         "test_frames_on_overlays.py",
         "test_mockshop_flows.py",
