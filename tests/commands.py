@@ -43,5 +43,8 @@ def guidegen(
             contextlib.redirect_stdout(out),
             contextlib.redirect_stderr(err),
         ):
-            code = main(list(args))
+            try:
+                code = main(list(args))
+            except SystemExit as stop:  # a usage error: the status a process would exit with
+                code = stop.code if isinstance(stop.code, int) else int(stop.code is not None)
     return subprocess.CompletedProcess(["guidegen", *args], code, out.getvalue(), err.getvalue())
