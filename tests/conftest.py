@@ -52,22 +52,29 @@ FIXTURE_APP = Path(__file__).resolve().parent / "fixtures" / "app"
 # which leaves a long module of one or two tests (test_own_app.py) alone at the
 # end while the other worker is idle. Long ones first, then the rest in file
 # order: the run ends on many short modules that both workers share. The list
-# is only an order; a module missing from it still runs.
+# is only an order; a module missing from it still runs. The modules that use
+# the built site come a few places after test_site.py, whose worker builds it
+# while the others run modules that do not wait for it.
 LONGEST_FIRST = (
     "test_site.py",
     "test_guides.py",
-    "test_cli_capture.py",
-    "test_mockshop_screens.py",
-    "test_regenerate.py",
-    "test_mockshop_flows.py",
     "test_faults.py",
-    "test_site_pictures.py",
-    "test_own_app.py",
-    "test_runner.py",
+    "test_regenerate.py",
+    "test_mockshop_screens.py",
     "test_preview.py",
-    "test_fresh_clone.py",
-    "test_site_search.py",
+    "test_own_app.py",
+    "test_mockshop_flows.py",
+    "test_site_pictures.py",
+    "test_cli_capture.py",
+    "test_practice.py",
+    "test_runner.py",
     "test_scaffold.py",
+    "test_fresh_clone.py",
+    "test_isolation.py",
+    "test_secrets_and_signals.py",
+    "test_targets.py",
+    "test_reproducible.py",
+    "test_site_search.py",
 )
 
 
