@@ -1,4 +1,4 @@
-"""guidegen capture and check as real subprocesses, on a small project in tmp_path."""
+"""guidegen capture and check, whole commands in this process, on a small project."""
 
 from __future__ import annotations
 
