@@ -14,7 +14,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -687,7 +687,8 @@ class _Hidden:
 
 
 class _Missing(_ActionFailed):
-    """The target is not on the settled screen: the app and the guide have drifted apart."""
+    """The target, or the text it should show, is not on the settled screen: the app and
+    the guide have drifted apart."""
 
 
 class _StepFailed(Exception):
@@ -857,8 +858,13 @@ class _Session:
         return found.filter(visible=True) if visible else found
 
     def appears(self, found: Locator) -> bool:
-        """Whether the element shows up: at once, or before the page is still without it
-        (see QUIET_WINDOWS), or at the latest when the action timeout ends."""
+        """Whether the element shows up (see until_still)."""
+        return self.until_still(lambda ms: found.first.wait_for(state="visible", timeout=ms))
+
+    def until_still(self, wait: Callable[[int], object]) -> bool:
+        """Whether wait(timeout_ms) succeeds: at once, or before the page is still
+        without it (see QUIET_WINDOWS), or at the latest when the action timeout ends.
+        wait raises Playwright's timeout, or an expect's AssertionError, when it fails."""
         timeout = self.config.timeout_ms
         window = max(timeout // QUIET_WINDOWS, QUIET_MIN_MS)
         deadline = time.monotonic() + timeout / 1000
@@ -866,9 +872,9 @@ class _Session:
             self._watch(reset=True)
             left = int((deadline - time.monotonic()) * 1000)
             try:
-                found.first.wait_for(state="visible", timeout=max(1, min(window, left)))
+                wait(max(1, min(window, left)))
                 return True
-            except PlaywrightTimeout:
+            except (PlaywrightTimeout, AssertionError):
                 if time.monotonic() >= deadline or (not self.network.busy() and self._watch()):
                     return False
 
@@ -1132,13 +1138,12 @@ class _Session:
         elif isinstance(action, ExpectText):
             wanted = text_in(action.expect_text.text, self.lang)
             assert element is not None
-            try:
-                expect(element).to_contain_text(wanted, timeout=self.config.timeout_ms)
-            except AssertionError:
+            # Drift, like a missing target: reported once the page is still without it.
+            if not self.until_still(lambda ms: expect(element).to_contain_text(wanted, timeout=ms)):
                 # Hidden before it is cut short: a cut secret would not be found whole.
                 text = hide_secrets(element.inner_text().strip(), self.secrets.values())
                 shown = text[:80]
-                raise _ActionFailed(f"expected text '{wanted}', found '{shown}'") from None
+                raise _Missing(f"expected text '{wanted}', found '{shown}'")
         elif isinstance(action, Blur | Mask):
             style = "blur" if isinstance(action, Blur) else "mask"
             target = action.blur if isinstance(action, Blur) else action.mask

@@ -52,26 +52,126 @@ FIXTURE_APP = Path(__file__).resolve().parent / "fixtures" / "app"
 # which leaves a long module of one or two tests (test_own_app.py) alone at the
 # end while the other worker is idle. Long ones first, then the rest in file
 # order: the run ends on many short modules that both workers share. The list
-# is only an order; a module missing from it still runs.
+# is only an order; a module missing from it still runs. The modules that use
+# the built site come a few places after test_site.py, whose worker builds it
+# while the others run modules that do not wait for it.
 LONGEST_FIRST = (
     "test_site.py",
     "test_guides.py",
-    "test_cli_capture.py",
-    "test_mockshop_screens.py",
-    "test_regenerate.py",
-    "test_mockshop_flows.py",
     "test_faults.py",
-    "test_site_pictures.py",
-    "test_own_app.py",
-    "test_runner.py",
+    "test_regenerate.py",
+    "test_mockshop_screens.py",
     "test_preview.py",
-    "test_fresh_clone.py",
-    "test_site_search.py",
+    "test_own_app.py",
+    "test_mockshop_flows.py",
+    "test_site_pictures.py",
+    "test_cli_capture.py",
+    "test_practice.py",
+    "test_runner.py",
     "test_scaffold.py",
+    "test_fresh_clone.py",
+    "test_isolation.py",
+    "test_secrets_and_signals.py",
+    "test_targets.py",
+    "test_reproducible.py",
+    "test_site_search.py",
 )
 
 
+# Every test file's kind, a marker registered in pyproject.toml (`pytest -m unit`):
+# unit: the code in this process, files and quick tools (no browser, no built
+#   site, no app server);
+# browser: drives Chromium, on the fixture apps, the mock shop or the built site;
+# end_to_end: whole guidegen commands (capture, check, build, serve) as a user
+#   runs them, against an app or a copy of the project.
+# A file's kind is the heaviest any of its tests needs.
+KINDS = {
+    "unit": (
+        "test_annotate.py",
+        "test_capture.py",
+        "test_childprocess.py",
+        "test_committed_marks.py",
+        "test_compare.py",
+        "test_config.py",
+        "test_digests.py",
+        "test_facts.py",
+        "test_files.py",
+        "test_frames_json.py",
+        "test_framing.py",
+        "test_imagefile.py",
+        "test_layout.py",
+        "test_lint.py",
+        "test_load.py",
+        "test_load_fuzz.py",
+        "test_lock.py",
+        "test_newproject.py",
+        "test_page_pictures.py",
+        "test_parallel.py",
+        "test_reference.py",
+        "test_report.py",
+        "test_safepath.py",
+        "test_render.py",
+        "test_schema.py",
+        "test_state.py",
+        "test_search_index.py",
+        "test_site_images.py",
+        "test_siteassets.py",
+        "test_sitebuild.py",
+        "test_structure.py",
+        "test_substitutions.py",
+        "test_terms.py",
+        "test_walkthrough.py",
+        "test_workflows.py",
+    ),
+    "browser": (
+        "test_browser.py",
+        "test_dialogs.py",
+        "test_frames_on_overlays.py",
+        "test_mockshop_flows.py",
+        "test_mockshop_screens.py",
+        "test_practice.py",
+        "test_reproducible.py",
+        "test_runner.py",
+        "test_server_ranges.py",
+        "test_setup_guides.py",
+        "test_site.py",
+        "test_site_pictures.py",
+        "test_site_search.py",
+        "test_site_walkthrough.py",
+        "test_targets.py",
+    ),
+    "end_to_end": (
+        "test_appserver.py",
+        "test_cli_capture.py",
+        "test_end_to_end.py",
+        "test_faults.py",
+        "test_fresh_clone.py",
+        "test_guides.py",
+        "test_hostile.py",
+        "test_isolation.py",
+        "test_own_app.py",
+        "test_preview.py",
+        "test_regenerate.py",
+        "test_scaffold.py",
+        "test_secrets_and_signals.py",
+        "test_shop_command.py",
+    ),
+}
+KIND_OF = {name: kind for kind, names in KINDS.items() for name in names}
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if any(item.get_closest_marker(kind) for kind in KINDS):
+            continue
+        kind = KIND_OF.get(item.path.name)
+        if kind is None:
+            raise pytest.UsageError(
+                f"{item.path.name}: no kind; add it to KINDS in tests/conftest.py "
+                f"({', '.join(KINDS)})"
+            )
+        item.add_marker(kind)
+
     def rank(item: pytest.Item) -> int:
         name = item.path.name
         return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -59,15 +57,3 @@ def copy_project(target: Path) -> Path:
     shutil.copy(ROOT / "pyproject.toml", target / "pyproject.toml")
     share_caches(target)
     return target
-
-
-def guidegen(root: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "generator.cli", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        # Safe path: the copy's generator/schema folder must not shadow the package.
-        env={**os.environ, "CI": "true", "PYTHONSAFEPATH": "1"},
-        timeout=timeout,
-    )

@@ -12,7 +12,7 @@ import pytest
 from generator.appserver import AppNotReady, free_port, require_reachable, reset, started
 from generator.capture import watch_hash
 from generator.config import Config, ConfigError, Server, parse_table
-from tests.editor_project import guidegen
+from tests.commands import guidegen
 
 # A server that also starts a child, to show the whole process group stops.
 APP = """\

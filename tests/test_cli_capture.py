@@ -1,13 +1,11 @@
-"""guidegen capture and check as real subprocesses, on a small project in tmp_path."""
+"""guidegen capture and check, whole commands in this process, on a small project."""
 
 from __future__ import annotations
 
 import io
 import json
-import os
 import shutil
 import subprocess
-import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -21,6 +19,7 @@ from generator.browser import BrowserNotFound
 from generator.capture import execute, plan
 from generator.config import load_config
 from generator.lint import lint
+from tests.commands import guidegen
 from tests.conftest import FIXTURE_APP
 
 GUIDE = """\
@@ -66,22 +65,27 @@ def project(
     return tmp_path
 
 
-def guidegen(root: Path, *args: str, **env_vars: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CI": "true", **env_vars}
-    return subprocess.run(
-        [sys.executable, "-m", "generator.cli", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
-
-
-def test_capture_writes_annotated_images_raw_frames_and_boxes(tmp_path):
-    root = project(tmp_path)
+@pytest.fixture(scope="module")
+def first_capture(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """The small project captured once on both platforms, and what the capture printed:
+    the tests that start from a capture work on a copy of it."""
+    root = project(tmp_path_factory.mktemp("captured"))
     result = guidegen(root, "capture")
     assert result.returncode == 0, result.stderr
+    return root, result
+
+
+@pytest.fixture
+def captured(first_capture: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(first_capture[0], root, symlinks=True)
+    return root
+
+
+def test_capture_writes_annotated_images_raw_frames_and_boxes(first_capture):
+    root, result = first_capture
     assert "captured demo › web/en" in result.stdout
     assert "captured demo › ios/en" in result.stdout
     folder = root / "screenshots/en/ios/demo"
@@ -133,9 +137,8 @@ def test_check_names_guide_step_platform_and_language_on_drift(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_capture_keeps_earlier_images_when_a_run_fails(tmp_path):
-    root = project(tmp_path, timeout_ms=5000)  # the failing tap waits it out
-    assert guidegen(root, "capture", "--platform", "web").returncode == 0
+def test_capture_keeps_earlier_images_when_a_run_fails(captured):
+    root = captured
     before = (root / "screenshots/en/web/demo/step-1.webp").read_bytes()
     app = root / "app" / "index.html"
     app.write_text(app.read_text().replace('data-testid="next"', 'data-testid="nxt"'))
@@ -160,9 +163,8 @@ def test_missing_browser_is_explained(tmp_path):
     assert "GUIDEGEN_CHROMIUM=" in env_result.stderr and "is not a file" in env_result.stderr
 
 
-def test_a_second_capture_starts_no_browser_and_writes_nothing(tmp_path):
-    root = project(tmp_path)
-    assert guidegen(root, "capture").returncode == 0
+def test_a_second_capture_starts_no_browser_and_writes_nothing(captured, tmp_path):
+    root = captured
     stamps = {p: p.stat().st_mtime_ns for p in (root / "screenshots").rglob("*")}
     # With no browser to be found, only a run that starts none can succeed.
     result = guidegen(root, "capture", GUIDEGEN_CHROMIUM=str(tmp_path / "none"))
@@ -171,9 +173,8 @@ def test_a_second_capture_starts_no_browser_and_writes_nothing(tmp_path):
     assert stamps == {p: p.stat().st_mtime_ns for p in (root / "screenshots").rglob("*")}
 
 
-def test_only_the_changed_guide_platform_is_recaptured(tmp_path):
-    root = project(tmp_path)
-    assert guidegen(root, "capture").returncode == 0
+def test_only_the_changed_guide_platform_is_recaptured(captured):
+    root = captured
     guide = root / "steps/demo.yml"
     guide.write_text(guide.read_text().replace("platforms: [ios, web]", "platforms: [web, ios]"))
     result = guidegen(root, "capture")
@@ -186,19 +187,17 @@ def test_only_the_changed_guide_platform_is_recaptured(tmp_path):
     assert "captured 1, up to date 1" in result.stdout
 
 
-def test_force_recaptures_everything(tmp_path):
-    root = project(tmp_path)
-    assert guidegen(root, "capture").returncode == 0
+def test_force_recaptures_everything(captured):
+    root = captured
     result = guidegen(root, "capture", "--force")
     assert "captured 2, up to date 0, failed 0" in result.stdout
     assert "; 0 files written" in result.stdout  # same pixels, same bytes: nothing rewritten
 
 
-def test_images_are_lossless_webp_and_optimise_only_makes_them_smaller(tmp_path):
-    plain = project(tmp_path / "plain")
+def test_images_are_lossless_webp_and_optimise_only_makes_them_smaller(captured, tmp_path):
+    plain = captured  # captured with optimise = false
     optimised = project(tmp_path / "optimised", optimise=True)
-    for root in (plain, optimised):
-        assert guidegen(root, "capture", "--platform", "web").returncode == 0
+    assert guidegen(optimised, "capture", "--platform", "web").returncode == 0
     sizes = {}
     for name in ("step-1.webp", "raw/step-1-1.webp"):
         a = plain / "screenshots/en/web/demo" / name
@@ -211,9 +210,8 @@ def test_images_are_lossless_webp_and_optimise_only_makes_them_smaller(tmp_path)
     assert sizes["raw/step-1-1.webp"][1] == sizes["raw/step-1-1.webp"][0], sizes
 
 
-def test_redraw_restores_step_images_from_raw_frames_without_a_browser(tmp_path):
-    root = project(tmp_path)
-    assert guidegen(root, "capture").returncode == 0
+def test_redraw_restores_step_images_from_raw_frames_without_a_browser(captured, tmp_path):
+    root = captured
     image = root / "screenshots/en/ios/demo/step-2.webp"
     drawn = image.read_bytes()
     Image.new("RGB", (10, 10)).save(image)

@@ -11,7 +11,7 @@ import pytest
 from generator.config import DEVICES, Config, ConfigError, load_config, overridden
 from generator.model import PHONES
 from generator.runner import context_options
-from tests.editor_project import guidegen
+from tests.commands import guidegen
 
 
 def write(tmp_path: Path, table: str) -> Path:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +16,7 @@ from generator.lint import lint
 from generator.model import Fact, SharedFact
 from generator.render import fill_facts, guide_page, render
 from generator.schema import FACTS_SCHEMA_PATH, render_facts
+from tests.commands import guidegen
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 26)
@@ -112,13 +111,7 @@ def test_guidegen_lint_prints_the_recheck_warning(tmp_path: Path) -> None:
     facts = "facts:\n" + FACT.format(id="rule", checked="2020-01-01") + "    recheck: 2020-06-01\n"
     _project(tmp_path, facts, "[rule]")
     (tmp_path / "pyproject.toml").write_text('[tool.guidegen]\nfacts = "facts.yml"\n', "utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "lint"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = guidegen(tmp_path, "lint")
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "facts.yml:6:14: warning: fact 'rule' was due for a re-check on 2020-06-01" in output

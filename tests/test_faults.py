@@ -31,8 +31,8 @@ import pytest
 from PIL import Image
 
 from generator.server import serve
+from tests.commands import guidegen
 from tests.conftest import FIXTURE_APP, terminal_job
-from tests.test_cli_capture import guidegen
 from tests.test_cli_capture import project as small_project
 from tests.test_regenerate import SECOND_GUIDE
 
@@ -667,18 +667,9 @@ STATE_FILES = {
 
 
 def run_in_process(root: Path, command: str) -> tuple[int, str]:
-    import io
-
-    from generator.cli import main
-
-    err = io.StringIO()
-    with (
-        contextlib.chdir(root),
-        contextlib.redirect_stdout(io.StringIO()),
-        contextlib.redirect_stderr(err),
-    ):
-        code = main(command.split())
-    return code, err.getvalue()
+    """The exit code and stderr of a guidegen command line."""
+    result = guidegen(root, *command.split())
+    return result.returncode, result.stderr
 
 
 def fuzz_bytes(original: bytes):  # type: ignore[no-untyped-def]

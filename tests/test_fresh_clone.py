@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from generator.newproject import Options, init
-from tests.test_cli_capture import guidegen
+from tests.commands import guidegen
 from tests.test_regenerate import captured_project, changed_keys, tree, turn_send_red
 
 

@@ -7,10 +7,7 @@ Each (guide, platform, language) is one test running the same runner as
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +19,7 @@ from generator.lint import lint
 from generator.model import Guide
 from generator.runner import GuideFailed, run_guide
 from generator.server import serve
+from tests.commands import guidegen
 from tests.conftest import ROOT
 
 CONFIG = load_config(ROOT)
@@ -92,30 +90,9 @@ def test_check_catches_a_renamed_button(tmp_path):
     shorter = text.replace("[tool.guidegen]\n", "[tool.guidegen]\ntimeout_ms = 5000\n")
     assert shorter != text
     settings.write_text(shorter)
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "generator.cli",
-            "check",
-            "--guide",
-            "contact-seller",
-            "--scheme",
-            "light",
-            # Two runs, a phone and the web: all six would cost a minute of waiting.
-            "--platform",
-            "android",
-            "--platform",
-            "web",
-            "--lang",
-            "en",
-        ],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "CI": "true"},
-        timeout=600,
-    )
+    # Two runs, a phone and the web: all six would cost a minute of waiting.
+    only = ["--guide", "contact-seller", "--scheme", "light", "--lang", "en"]
+    result = guidegen(root, "check", *only, "--platform", "android", "--platform", "web")
     assert result.returncode == 1
     failures = sorted(ln for ln in result.stderr.splitlines() if " › step " in ln)
     assert len(failures) == 2  # android/en and web/en
@@ -132,14 +109,7 @@ def test_check_catches_a_renamed_button(tmp_path):
 
 
 def test_check_passes_on_the_real_shop_for_one_guide(tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "check", "--guide", "check-sent", "--lang", "en"],
-        cwd=copy_project(tmp_path),
-        capture_output=True,
-        text=True,
-        env={**os.environ, "CI": "true"},
-        timeout=600,
-    )
+    result = guidegen(copy_project(tmp_path), "check", "--guide", "check-sent", "--lang", "en")
     assert result.returncode == 0, result.stderr
     assert "6 guide runs OK" in result.stdout  # three platforms × light and dark
 

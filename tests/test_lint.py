@@ -12,25 +12,22 @@ subprocess.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import io
 import os
 import random
 import re
 import subprocess
 import sys
 import time
-from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from generator import cli
 from generator.config import Config, load_config
 from generator.lint import MODELINE, SCHEMA_FILE, lint
 from generator.load import MAX_BYTES, MAX_PROBLEMS
+from tests.commands import guidegen
 
 ROOT = Path(__file__).resolve().parent.parent
 BROKEN = ROOT / "tests" / "broken"
@@ -65,12 +62,7 @@ def run_lint(cwd: Path, *paths: Path) -> subprocess.CompletedProcess[str]:
 
 def lint_here(cwd: Path, path: Path) -> subprocess.CompletedProcess[str]:
     """`guidegen lint path` run in this process from cwd, as run_lint reports it."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.chdir(cwd), redirect_stdout(out), redirect_stderr(err):
-        code = cli.main(["lint", str(path)])
-    return subprocess.CompletedProcess(
-        ["guidegen", "lint", str(path)], code, out.getvalue(), err.getvalue()
-    )
+    return guidegen(cwd, "lint", str(path))
 
 
 def snapshot(*folders: Path) -> dict[str, tuple[int, int]]:

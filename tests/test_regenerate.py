@@ -11,7 +11,8 @@ import pytest
 from PIL import Image
 
 from generator.server import serve
-from tests.test_cli_capture import guidegen, project
+from tests.commands import guidegen
+from tests.test_cli_capture import project
 
 SECOND_GUIDE = """\
 id: second

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from typing import Any
 
@@ -119,6 +120,25 @@ def test_a_failure_names_guide_step_platform_action_and_screen(
     line = failure.line("shot.png")
     assert line.startswith("g › step 2 'step-2' › android/en: ")
     assert line.endswith("(screen: form); screenshot: shot.png")
+
+
+def test_a_missing_expected_text_is_drift_reported_once_the_page_is_still(
+    browser, playwright, app_config, app_url
+):
+    g = guide(
+        {"text": {"en": "x"}, "actions": [{"expect-text": {"target": "today", "text": "1999"}}]}
+    )
+    # Waiting out this timeout would fail the test: a still page without the text
+    # is reported after a window of a tenth of it.
+    config = replace(app_config, timeout_ms=60000)
+    started = time.monotonic()
+    with pytest.raises(GuideFailed) as caught:
+        run(browser, playwright, config, app_url, g, "web")
+    assert time.monotonic() - started < config.timeout_ms / 1000
+    failure = caught.value.failure
+    assert failure.reason == "expected text '1999', found '2026-11-26'"
+    # Drift: check does not run it again with a trace.
+    assert failure.missing
 
 
 def test_the_same_run_gives_the_same_pixels(browser, playwright, app_config, app_url):

@@ -13,7 +13,8 @@ from generator.config import load_config
 from generator.lint import lint
 from generator.model import PLATFORMS
 from generator.scaffold import ScaffoldError, new_guide, parse_platforms
-from tests.editor_project import copy_project, guidegen
+from tests.commands import guidegen
+from tests.editor_project import copy_project
 
 TODAY = dt.date(2026, 11, 26)
 

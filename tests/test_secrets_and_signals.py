@@ -26,6 +26,7 @@ from PIL import Image, ImageDraw, ImageFont
 from generator.appserver import started
 from generator.config import Config, Server
 from generator.lint import lint
+from tests.commands import guidegen
 from tests.conftest import FIXTURE_APP
 from tests.test_cli_capture import GUIDE as DEMO_GUIDE
 from tests.test_cli_capture import project as small_project
@@ -81,17 +82,9 @@ def error_line(err: str) -> str:
 
 
 def in_process(root: Path, *args: str) -> tuple[int, str, str]:
-    """guidegen run in this process (no interpreter to start): exit code, stdout, stderr."""
-    from generator.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    with (
-        contextlib.chdir(root),
-        contextlib.redirect_stdout(out),
-        contextlib.redirect_stderr(err),
-    ):
-        code = main(list(args))
-    return code, out.getvalue(), err.getvalue()
+    """guidegen run in this process: exit code, stdout, stderr."""
+    result = guidegen(root, *args)
+    return result.returncode, result.stdout, result.stderr
 
 
 @pytest.fixture(scope="module")
