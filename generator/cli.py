@@ -14,18 +14,18 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator import __version__, childprocess
-from generator.appserver import AppNotReady
-from generator.browser import BrowserNotFound
-from generator.config import Config, ConfigError, hide_secrets, load_config, overridden
-from generator.faults import DriverGone, fault_line
-from generator.lint import LintReport, lint, refresh_schema
-from generator.lock import screenshots_lock
-from generator.model import PLATFORMS, SCHEMES
-from generator.progress import Interrupted
-from generator.safepath import BadFile, own_folder, within
-from generator.safetext import clean, cleaned_output
-from generator.server import PortInUse
+from . import __version__, childprocess
+from .capture.appserver import AppNotReady
+from .capture.browser import BrowserNotFound
+from .capture.lock import screenshots_lock
+from .config import Config, ConfigError, hide_secrets, load_config, overridden
+from .faults import DriverGone, fault_line
+from .guide.lint import LintReport, lint, refresh_schema
+from .guide.model import PLATFORMS, SCHEMES
+from .progress import Interrupted
+from .safepath import BadFile, own_folder, within
+from .safetext import clean, cleaned_output
+from .server import PortInUse
 
 
 class UsageError(Exception):
@@ -66,7 +66,7 @@ def cmd_lint(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_shop(args: argparse.Namespace, config: Config) -> int:
-    from generator.server import serve
+    from .server import serve
 
     if not config.shop_dir:
         raise UsageError(
@@ -82,7 +82,7 @@ def cmd_shop(args: argparse.Namespace, config: Config) -> int:
 
 
 def _jobs(args: argparse.Namespace, config: Config) -> tuple[list, list]:
-    from generator.capture import plan
+    from .capture.pipeline import plan
 
     report = _lint_or_fail(config)
     known = {g.id for g in report.guides}
@@ -119,7 +119,7 @@ def _shard(text: str | None) -> tuple[int, int] | None:
 
 
 def cmd_capture(args: argparse.Namespace, config: Config) -> int:
-    from generator.capture import capture, shard
+    from .capture.pipeline import capture, shard
 
     jobs, universe = _jobs(args, config)
     chosen = _shard(args.shard)
@@ -167,7 +167,7 @@ def cmd_capture(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_redraw(args: argparse.Namespace, config: Config) -> int:
-    from generator.capture import redraw
+    from .capture.pipeline import redraw
 
     try:
         with screenshots_lock(config):
@@ -181,8 +181,8 @@ def cmd_redraw(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_merge(args: argparse.Namespace, config: Config) -> int:
-    from generator.capture import update_manifest
-    from generator.report import merge
+    from .capture.pipeline import update_manifest
+    from .capture.report import merge
 
     folders = [Path(p) for p in args.reports]
     for folder in (Path(args.out), Path(args.out) / "images"):
@@ -200,8 +200,8 @@ def cmd_merge(args: argparse.Namespace, config: Config) -> int:
 def _report_failures(config: Config, failures: Sequence, not_run: Sequence[str] = ()) -> int:
     """Each failed run's line (and its screenshot), then the runs a failed setup
     guide kept from running; 1 if there are any."""
-    from generator import layout
-    from generator.files import write_atomic
+    from .capture import layout
+    from .files import write_atomic
 
     folder = own_folder(config.root, config.root / ".guidegen" / "failures")
     for failure in failures:
@@ -224,7 +224,7 @@ def _report_failures(config: Config, failures: Sequence, not_run: Sequence[str] 
 
 
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
-    from generator.capture import app_url
+    from .capture.pipeline import app_url
 
     jobs, _ = _jobs(args, config)
     with app_url(config):
@@ -237,9 +237,9 @@ def _workers(args: argparse.Namespace, config: Config) -> int | None:
 
 
 def _check(args: argparse.Namespace, config: Config, jobs: list) -> int:
-    from generator import layout
-    from generator.capture import execute, job_key, setup_run
-    from generator.progress import progress
+    from .capture import layout
+    from .capture.pipeline import execute, job_key, setup_run
+    from .progress import progress
 
     trace_dir = own_folder(config.root, config.root / ".guidegen" / "traces")
     if args.trace:
@@ -301,8 +301,8 @@ def _check(args: argparse.Namespace, config: Config, jobs: list) -> int:
 
 
 def cmd_render(args: argparse.Namespace, config: Config) -> int:
-    from generator.render import render
-    from generator.site_images import PictureError
+    from .site.images import PictureError
+    from .site.render import render
 
     report = _lint_or_fail(config)
     try:
@@ -320,7 +320,7 @@ def cmd_render(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_build(args: argparse.Namespace, config: Config) -> int:
-    from generator.sitebuild import SectionMissing, build_site, check_folders
+    from .site.build import SectionMissing, build_site, check_folders
 
     try:
         check_folders(config)
@@ -345,7 +345,7 @@ def cmd_build(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_new(args: argparse.Namespace, config: Config) -> int:
-    from generator.scaffold import ScaffoldError, new_guide
+    from .guide.scaffold import ScaffoldError, new_guide
 
     try:
         path = new_guide(config, args.id, args.scenario, args.platforms)
@@ -358,8 +358,8 @@ def cmd_new(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from generator.newproject import InitError, init, options_from
-    from generator.scaffold import ScaffoldError
+    from .guide.scaffold import ScaffoldError
+    from .newproject import InitError, init, options_from
 
     try:
         options = options_from(
@@ -384,8 +384,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, config: Config) -> int:
-    from generator.capture import app_url
-    from generator.preview import preview
+    from .capture.pipeline import app_url
+    from .site.preview import preview
 
     # Served before the first build checks it: a link out would serve its target.
     own_folder(config.root, config.path("site_dir"))

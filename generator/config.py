@@ -5,7 +5,7 @@ is optional. Device profiles can be overridden per platform in
 ``[tool.guidegen.devices.PLATFORM]``; the app's own server is described in
 ``[tool.guidegen.server]``.
 Each field's ``help`` is the text of the configuration reference that
-``python -m generator.reference`` writes into the editors' pages.
+``python -m guidegen.guide.reference`` writes into the editors' pages.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from generator.model import PLATFORMS, SCHEMES, ColorScheme, Platform
+from .guide.model import PLATFORMS, SCHEMES, ColorScheme, Platform
 
 
 @dataclass(frozen=True)

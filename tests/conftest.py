@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Playwright, sync_playwright
 
-from generator.browser import launch
-from generator.config import Config, load_config
-from generator.server import serve
+from guidegen.capture.browser import launch
+from guidegen.config import Config, load_config
+from guidegen.server import serve
 from tests import editor_project
 
 # The built-site fixtures (a session-wide build in a copy of the project).

@@ -63,7 +63,7 @@ def copy_project(target: Path) -> Path:
 
 def guidegen(root: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "generator.cli", *args],
+        [sys.executable, "-m", "guidegen.cli", *args],
         cwd=root,
         capture_output=True,
         text=True,

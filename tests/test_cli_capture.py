@@ -15,12 +15,13 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from generator import capture as capture_module
-from generator import cli, runner
-from generator.browser import BrowserNotFound
-from generator.capture import execute, plan
-from generator.config import load_config
-from generator.lint import lint
+from guidegen import cli
+from guidegen.capture import pipeline as capture_module
+from guidegen.capture import runner
+from guidegen.capture.browser import BrowserNotFound
+from guidegen.capture.pipeline import execute, plan
+from guidegen.config import load_config
+from guidegen.guide.lint import lint
 from tests.conftest import FIXTURE_APP
 
 GUIDE = """\
@@ -69,7 +70,7 @@ def project(
 def guidegen(root: Path, *args: str, **env_vars: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "CI": "true", **env_vars}
     return subprocess.run(
-        [sys.executable, "-m", "generator.cli", *args],
+        [sys.executable, "-m", "guidegen.cli", *args],
         cwd=root,
         capture_output=True,
         text=True,

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from generator.frames import Box
-from generator.framing import STROKE, bands, related, shown_bars, touches
+from guidegen.capture.frames import Box
+from guidegen.capture.framing import STROKE, bands, related, shown_bars, touches
 
 ROOT = Path(__file__).resolve().parent.parent
 FRAMES = sorted((ROOT / "screenshots").glob("**/frames.json"))

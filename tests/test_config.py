@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import DEVICES, Config, ConfigError, load_config, overridden
-from generator.model import PHONES
-from generator.runner import context_options
+from guidegen.capture.runner import context_options
+from guidegen.config import DEVICES, Config, ConfigError, load_config, overridden
+from guidegen.guide.model import PHONES
 from tests.editor_project import guidegen
 
 

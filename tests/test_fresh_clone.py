@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from generator.newproject import Options, init
+from guidegen.newproject import Options, init
 from tests.test_cli_capture import guidegen
 from tests.test_regenerate import captured_project, changed_keys, tree, turn_send_red
 

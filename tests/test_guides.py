@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from generator.capture import step_images
-from generator.config import Config, load_config
-from generator.lint import lint
-from generator.model import Guide
-from generator.runner import GuideFailed, run_guide
-from generator.server import serve
+from guidegen.capture.pipeline import step_images
+from guidegen.capture.runner import GuideFailed, run_guide
+from guidegen.config import Config, load_config
+from guidegen.guide.lint import lint
+from guidegen.guide.model import Guide
+from guidegen.server import serve
 from tests.conftest import ROOT
 
 CONFIG = load_config(ROOT)
@@ -96,7 +96,7 @@ def test_check_catches_a_renamed_button(tmp_path):
         [
             sys.executable,
             "-m",
-            "generator.cli",
+            "guidegen.cli",
             "check",
             "--guide",
             "contact-seller",
@@ -133,7 +133,7 @@ def test_check_catches_a_renamed_button(tmp_path):
 
 def test_check_passes_on_the_real_shop_for_one_guide(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "check", "--guide", "check-sent", "--lang", "en"],
+        [sys.executable, "-m", "guidegen.cli", "check", "--guide", "check-sent", "--lang", "en"],
         cwd=copy_project(tmp_path),
         capture_output=True,
         text=True,

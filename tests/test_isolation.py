@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.capture import Job, clear_failures
-from generator.cli import main
-from generator.config import Config
-from generator.model import Guide
+from guidegen.capture.pipeline import Job, clear_failures
+from guidegen.cli import main
+from guidegen.config import Config
+from guidegen.guide.model import Guide
 from tests.django_admin import PASSWORD, make_project
 
 ADD_BOOK = """\

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import load as load_module
-from generator.load import MAX_BYTES, MAX_PROBLEMS, Problem, load_bytes, load_guide, parse
+from guidegen.guide import load as load_module
+from guidegen.guide.load import MAX_BYTES, MAX_PROBLEMS, Problem, load_bytes, load_guide, parse
 
 GUIDE = """\
 id: sample

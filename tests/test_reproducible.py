@@ -23,14 +23,15 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Playwright
 
-from generator import cli, runner
-from generator.appserver import started
-from generator.config import Config, ConfigError, capture_style, load_config, parse_table
-from generator.frames import Frame
-from generator.imagefile import decode
-from generator.load import load_guide
-from generator.model import Guide
-from generator.runner import run_guide
+from guidegen import cli
+from guidegen.capture import runner
+from guidegen.capture.appserver import started
+from guidegen.capture.frames import Frame
+from guidegen.capture.imagefile import decode
+from guidegen.capture.runner import run_guide
+from guidegen.config import Config, ConfigError, capture_style, load_config, parse_table
+from guidegen.guide.load import load_guide
+from guidegen.guide.model import Guide
 from tests import django_admin
 
 # The app answers its data this much later than its pages: a slow API.
