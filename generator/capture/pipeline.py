@@ -29,6 +29,7 @@ from .. import __version__
 from ..config import Config, ConfigError, Server, capture_style
 from ..faults import DriverGone
 from ..files import write_atomic
+from ..guide import model as guide_model
 from ..guide.load import load_guide
 from ..guide.model import PHONES, ColorScheme, Guide, Platform
 from ..progress import progress
@@ -722,27 +723,25 @@ def settle_run(
 
 
 MANIFEST = "manifest.json"
-# Files whose change alters what a capture produces. The rest of the package
-# (the CLI, rendering, linting) can change without recapturing anything.
-CODE_FILES = (
-    "annotate.py",
-    "browser.py",
-    "capture.py",
-    "dialogs.py",
-    "frames.py",
-    "framing.py",
-    "imagefile.py",
-    "model.py",
-    "runner.py",
-)
+CODE_SUFFIXES = frozenset({".py", ".js"})
 APP_SUFFIXES = frozenset({".html", ".css", ".js", ".mjs", ".json", ".svg", ".woff2"})
+
+
+def code_files() -> list[Path]:
+    """The files whose change may alter what a capture produces: every module
+    and script of the capture package, and the guide model it runs. The rest of
+    the package (the CLI, rendering, linting) can change without recapturing."""
+    package = Path(__file__).parent
+    own = (p for p in package.rglob("*") if p.is_file() and p.suffix in CODE_SUFFIXES)
+    return [*sorted(own), Path(guide_model.__file__)]
 
 
 def code_hash() -> str:
     digest = hashlib.sha256(__version__.encode())
-    package = Path(__file__).parent
-    for name in CODE_FILES:
-        digest.update((package / name).read_bytes())
+    root = Path(__file__).parent.parent
+    for path in code_files():
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
