@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__, childprocess
 from .capture.appserver import AppNotReady
@@ -26,6 +27,10 @@ from .progress import Interrupted
 from .safepath import BadFile, own_folder, within
 from .safetext import clean, cleaned_output
 from .server import PortInUse
+
+if TYPE_CHECKING:
+    from .capture.frames import Failure
+    from .capture.pipeline import Job
 
 
 class UsageError(Exception):
@@ -81,7 +86,7 @@ def cmd_shop(args: argparse.Namespace, config: Config) -> int:
             return 0
 
 
-def _jobs(args: argparse.Namespace, config: Config) -> tuple[list, list]:
+def _jobs(args: argparse.Namespace, config: Config) -> tuple[list[Job], list[Job]]:
     from .capture.pipeline import plan
 
     report = _lint_or_fail(config)
@@ -197,7 +202,9 @@ def cmd_merge(args: argparse.Namespace, config: Config) -> int:
     return 1 if merged.dirty and args.check else 0
 
 
-def _report_failures(config: Config, failures: Sequence, not_run: Sequence[str] = ()) -> int:
+def _report_failures(
+    config: Config, failures: Sequence[Failure], not_run: Sequence[str] = ()
+) -> int:
     """Each failed run's line (and its screenshot), then the runs a failed setup
     guide kept from running; 1 if there are any."""
     from .capture import layout
@@ -236,7 +243,7 @@ def _workers(args: argparse.Namespace, config: Config) -> int | None:
     return args.workers or config.workers or None
 
 
-def _check(args: argparse.Namespace, config: Config, jobs: list) -> int:
+def _check(args: argparse.Namespace, config: Config, jobs: list[Job]) -> int:
     from .capture import layout
     from .capture.pipeline import execute, job_key, setup_run
     from .progress import progress

@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from PIL import Image, ImageChops
 
@@ -128,7 +129,7 @@ class StepImages:
     step: str
     raw: tuple[bytes, ...]
     file: bytes
-    entry: dict  # the step's frames.json entry: marks and redactions per frame
+    entry: dict[str, Any]  # the step's frames.json entry: marks and redactions per frame
     drawn: Image.Image | None = None
     smaller: bool = False  # the encoding of drawn: optimise's
 
@@ -160,7 +161,7 @@ class Verdict:
         return self.status in ("changed", "annotation", "new", "missing")
 
 
-def _boxes(entry: dict) -> list:
+def _boxes(entry: dict[str, Any]) -> list[list[list[Any]]]:
     return [
         [[m["number"], [round(v) for v in m["box"]]] for m in frame["marks"]]
         + [[r["style"], [round(v) for v in r["box"]]] for r in frame["redactions"]]

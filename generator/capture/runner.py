@@ -740,7 +740,7 @@ def context_options(
     platform: Platform,
     lang: str,
     scheme: ColorScheme = "light",
-) -> dict:
+) -> dict[str, Any]:
     device = config.devices[platform]
     if device.descriptor:
         if device.descriptor not in playwright.devices:

@@ -68,7 +68,9 @@ def _localized(languages: Sequence[str]) -> dict[str, Any]:
     }
 
 
-def _schema(model: type[BaseModel], languages: Sequence[str], title: str, what: str) -> dict:
+def _schema(
+    model: type[BaseModel], languages: Sequence[str], title: str, what: str
+) -> dict[str, Any]:
     schema = model.model_json_schema(by_alias=True)
     definitions = schema.pop("$defs")
     definitions["Localized"] = _localized(languages)

@@ -60,6 +60,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import yaml
 from sudachipy import Dictionary, SplitMode, Tokenizer  # type: ignore[import-untyped]
@@ -234,7 +235,7 @@ def load_synonyms(path: Path) -> dict[str, dict[str, list[str]]]:
     return table
 
 
-def _write(path: Path, index: dict) -> None:
+def _write(path: Path, index: dict[str, Any]) -> None:
     data = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
     # The temporary file behind write_atomic is private (0600); a web server
     # running as another user must still be able to read the index.
@@ -305,7 +306,7 @@ def rewrite_zensical_index(path: Path, synonyms: Mapping[str, Synonyms] | None =
     langs = config.get("lang", [])
     lang = langs[0] if langs else "en"
     table = (synonyms or {}).get(lang, {})
-    pages: dict[str, list[dict]] = {}
+    pages: dict[str, list[dict[str, Any]]] = {}
     vocabulary: dict[str, None] = {}
     for item in items:
         item["text"] = searchable(item.get("text", ""))
@@ -336,7 +337,7 @@ def rewrite_zensical_index(path: Path, synonyms: Mapping[str, Synonyms] | None =
     return True
 
 
-def _write_words(path: Path, index: dict) -> None:
+def _write_words(path: Path, index: dict[str, Any]) -> None:
     """Every word of a Zensical index, with its separator: Zensical requires every
     word of a query, so search-readings.js drops a query's words found nowhere
     (「箱を開けたら中身が壊れてた」 still finds the page about 中身 and 壊)."""
