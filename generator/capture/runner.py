@@ -16,6 +16,7 @@ import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -71,17 +72,17 @@ from ..guide.model import (
     steps_for,
     text_in,
 )
+from ..jsfiles import script
 from .dialogs import Dialog, dialog_for
 from .dialogs import plan as dialog_plan
 from .dialogs import words as dialog_words
 from .frames import Box, CropRule, Failure, Frame, Mark, Redaction, Run, StepShot
 
+JS = Path(__file__).parent / "js"
+
 # The screen a failure happened on is named by the nearest [data-screen]
 # attribute when the app has one, else by the page title.
-SCREEN_JS = """() => {
-  const el = document.querySelector('[data-screen]');
-  return (el && el.getAttribute('data-screen')) || document.title || location.pathname;
-}"""
+SCREEN_JS = script(JS, "screen.js")
 
 # Whether an element is what the reader sees at its place: null when it (or a
 # part of it) is the topmost element at the centre of its part on the screen,
@@ -90,66 +91,14 @@ SCREEN_JS = """() => {
 # outermost one that does not hold it: the flyout, not a word inside it). An
 # ancestor on top means the element lets the pointer through, and a field's
 # own label over it is part of it: it is seen.
-ON_TOP_JS = """
-  const composedParent = (n) => n.parentElement
-    || (n.getRootNode() instanceof ShadowRoot ? n.getRootNode().host : null);
-  const holds = (a, b) => {
-    for (let n = b; n; n = composedParent(n)) if (n === a) return true;
-    return false;
-  };
-  const nameOf = (el) => {
-    const id = el.id ? '#' + CSS.escape(el.id) : '';
-    const classes = [...el.classList].slice(0, 2).map((c) => '.' + CSS.escape(c)).join('');
-    const role = el.getAttribute('role'), testid = el.getAttribute('data-testid');
-    return (el.tagName.toLowerCase() + id + classes + (role ? `[role=${role}]` : '')
-      + (testid ? `[data-testid=${testid}]` : '')).slice(0, 120);
-  };
-  const onTop = (el) => {
-    if (!el || !el.isConnected) return null;
-    if (!el.checkVisibility({opacityProperty: true, visibilityProperty: true})) return 'hidden';
-    const r = el.getBoundingClientRect();
-    const x0 = Math.max(0, r.left), y0 = Math.max(0, r.top);
-    const x1 = Math.min(innerWidth, r.right), y1 = Math.min(innerHeight, r.bottom);
-    const hit = x1 - x0 >= 1 && y1 - y0 >= 1
-      ? document.elementFromPoint((x0 + x1) / 2, (y0 + y1) / 2) : null;
-    if (!hit) return 'off the screen';
-    if (holds(el, hit) || holds(hit, el)) return null;
-    // A field's own label drawn over it (a floating label) is part of the field.
-    const label = hit.closest('label');
-    if (label && label.control === el) return null;
-    let top = hit;
-    for (let n = composedParent(hit); n && !holds(n, el); n = composedParent(n)) top = n;
-    return nameOf(top);
-  };
-"""
 
 # What tells one screen from another besides its address: its name, and the
 # overlays open on it (dialogs, menus, listboxes, popovers) by name; with
 # whether each of the marks taken on it is still the topmost at its centre.
-STATE_JS = f"""({{marks}}) => {{
-  {ON_TOP_JS}
-  const named = document.querySelector('[data-screen]');
-  const screen = (named && named.getAttribute('data-screen')) || document.title
-    || location.pathname;
-  const OVERLAY = 'dialog[open],[role=dialog],[role=alertdialog],[role=menu],[role=listbox],'
-    + '[aria-modal=true],[popover]';
-  const overlays = [...document.querySelectorAll(OVERLAY)]
-    .filter((el) => (!el.matches('[popover]') || el.matches(':popover-open'))
-      && el.checkVisibility({{opacityProperty: true, visibilityProperty: true}}))
-    .map(nameOf);
-  return {{screen, overlays, covered: marks.map(onTop)}};
-}}"""
+STATE_JS = script(JS, "state.js")
 
 # Whether revealing the element will scroll the page (REVEAL_JS's conditions).
-SCROLLS_JS = """(element) => {
-  const r = element.getBoundingClientRect();
-  if (r.top < 0 || r.bottom > innerHeight || r.left < 0 || r.right > innerWidth) return true;
-  const x = r.left + r.width / 2, inset = Math.min(2, r.height / 2);
-  return ![r.top + r.height / 2, r.top + inset, r.bottom - inset].every((y) => {
-    const hit = document.elementFromPoint(x, y);
-    return hit && (hit === element || element.contains(hit));
-  });
-}"""
+SCROLLS_JS = script(JS, "scrolls.js")
 
 
 # Scrolled as the browser's "scroll into view if needed" does, on each axis: not
@@ -158,40 +107,11 @@ SCROLLS_JS = """(element) => {
 # before every mark. In view is not enough: a fixed bar (a phone's tab bar) can
 # cover an element that the viewport contains; then it goes to the middle.
 # Says whether it scrolled.
-REVEAL_JS = """(element) => {
-  const along = (start, end, size) => (end <= 0 || start >= size ? "center" : "nearest");
-  let r = element.getBoundingClientRect();
-  const block = along(r.top, r.bottom, innerHeight);
-  const inline = along(r.left, r.right, innerWidth);
-  let scrolled = false;
-  if (r.top < 0 || r.bottom > innerHeight || r.left < 0 || r.right > innerWidth) {
-    element.scrollIntoView({block, inline});
-    r = element.getBoundingClientRect();
-    scrolled = true;
-  }
-  // Its middle and its top and bottom edges: a button half under a tab bar is
-  // covered too, though its middle shows.
-  const x = r.left + r.width / 2;
-  const seen = (y) => {
-    const hit = y >= 0 && y < innerHeight && x >= 0 && x < innerWidth
-      ? document.elementFromPoint(x, y) : null;
-    return hit && (hit === element || element.contains(hit));
-  };
-  const inset = Math.min(2, r.height / 2);
-  if (![r.top + r.height / 2, r.top + inset, r.bottom - inset].every(seen)) {
-    element.scrollIntoView({block: "center", inline: "nearest"});
-    scrolled = true;
-  }
-  return scrolled;
-}"""
+REVEAL_JS = script(JS, "reveal.js")
 
 # The project's capture stylesheet, added to every document before its scripts
 # run and after its own stylesheets in the cascade (an adopted style sheet).
-CAPTURE_STYLE_JS = """(css) => {
-  const sheet = new CSSStyleSheet();
-  sheet.replaceSync(css);
-  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
-}"""
+CAPTURE_STYLE_JS = script(JS, "capture_style.js")
 
 # One look at whether the page has settled, for at most `frames` animation
 # frames: fonts loaded, the app's ready selector (if any) there, and the layout
@@ -210,47 +130,7 @@ CAPTURE_STYLE_JS = """(css) => {
 # in some runs than in others (the Django admin's change list at device
 # scale 2 and 3: element boxes a whole CSS pixel apart, one of two layouts per
 # run). Looked up again after the load, every run gets the final setting.
-SETTLE_JS = """async ({ready, frames}) => {
-  const there = () => !ready || document.querySelector(ready) !== null;
-  // A document that has just replaced the last one is looked at once it has loaded.
-  if (document.readyState !== 'complete') return {ready: there(), still: false};
-  await document.fonts.ready;
-  const refreshed = Symbol.for('guidegen.fonts-refreshed');
-  if (!document[refreshed]) {
-    document[refreshed] = true;
-    const face = new FontFace('guidegen-refresh', 'local(guidegen-refresh)');
-    document.fonts.add(face);
-    document.fonts.delete(face);
-  }
-  const stop = () => {
-    for (const animation of document.getAnimations()) {
-      if (animation.playState !== 'running') continue;
-      const timing = animation.effect ? animation.effect.getComputedTiming() : null;
-      if (timing && timing.endTime !== Infinity) animation.finish();
-      else animation.cancel();
-    }
-  };
-  const shape = () => {
-    const root = document.documentElement;
-    const parts = [scrollX, scrollY, root.scrollWidth, root.scrollHeight, document.fonts.status];
-    for (const element of root.getElementsByTagName('*')) {
-      const r = element.getBoundingClientRect();
-      parts.push(r.left, r.top, r.width, r.height);
-    }
-    return parts.join();
-  };
-  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
-  stop();
-  let before = shape();
-  for (let n = 0; n < frames; n++) {
-    await frame();
-    stop();
-    const now = shape();
-    if (now === before && there()) return {ready: true, still: true};
-    before = now;
-  }
-  return {ready: there(), still: false};
-}"""
+SETTLE_JS = script(JS, "settle.js")
 
 # A look at the page (SETTLE_JS) lasts at most this many animation frames, so
 # that the network and the time left are seen to between looks.
@@ -294,241 +174,14 @@ class _Network:
 # painted boxes (cards, buttons) a crop must not cut through. Generic HTML and
 # ARIA only: no app's names. The lists are bounded and sorted, so that the same
 # screen gives the same data.
-MEASURE_JS = (
-    """async ({marks, redactions, focus, details}) => {
-  await document.fonts.ready;
-  // A text box shows its first line, as a reader reading it back sees it:
-  // typing leaves it scrolled to the caret, its first line cut off.
-  if (details) for (const field of document.querySelectorAll('textarea')) field.scrollTop = 0;
-"""
-    + ON_TOP_JS
-    + """
-  const W = innerWidth, H = innerHeight;
-  const box = (r) => [r.left, r.top, r.width, r.height];
-  const clip = (r) => {
-    const x0 = Math.max(0, r.left), y0 = Math.max(0, r.top);
-    const x1 = Math.min(W, r.right), y1 = Math.min(H, r.bottom);
-    return x1 - x0 >= 1 && y1 - y0 >= 1 ? {left: x0, top: y0, right: x1, bottom: y1} : null;
-  };
-  const outward = (r) => {
-    const x = Math.floor(r.left), y = Math.floor(r.top);
-    return [x, y, Math.ceil(r.right) - x, Math.ceil(r.bottom) - y];
-  };
-  const shown = (el) => el.checkVisibility({opacityProperty: true, visibilityProperty: true});
-  const REPLACED = /^(img|svg|canvas|video|input|select|textarea|button|iframe)$/i;
-  const painted = (el) => {
-    const s = getComputedStyle(el);
-    const edge = ['Top', 'Right', 'Bottom', 'Left'].some(
-      (side) => parseFloat(s['border' + side + 'Width']) > 0
-        && s['border' + side + 'Style'] !== 'none');
-    return REPLACED.test(el.tagName) || edge || s.boxShadow !== 'none'
-      || s.backgroundImage !== 'none' || !/^rgba\\(.*, 0\\)$|^transparent$/.test(s.backgroundColor);
-  };
-  // Text cut off by an ancestor's overflow (an ellipsis) shows only inside it.
-  const clips = new Map();
-  const clipOf = (el) => {
-    if (!el || el === document.documentElement) return new DOMRect(0, 0, W, H);
-    if (clips.has(el)) return clips.get(el);
-    const outer = clipOf(el.parentElement);
-    let result = outer;
-    const s = getComputedStyle(el);
-    if (s.overflowX !== 'visible' || s.overflowY !== 'visible') {
-      const r = el.getBoundingClientRect();
-      const left = Math.max(outer.left, r.left), top = Math.max(outer.top, r.top);
-      const right = Math.min(outer.right, r.right), bottom = Math.min(outer.bottom, r.bottom);
-      result = new DOMRect(left, top, Math.max(right - left, 0), Math.max(bottom - top, 0));
-    }
-    clips.set(el, result);
-    return result;
-  };
-  const lines = (root) => {
-    const found = [];
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-    const range = document.createRange();
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const parent = node.parentElement;
-      if (!/\\S/.test(node.data) || !parent || !shown(parent)) continue;
-      range.selectNodeContents(node);
-      const bounds = clipOf(parent);
-      for (const r of range.getClientRects()) {
-        const left = Math.max(r.left, bounds.left), top = Math.max(r.top, bounds.top);
-        const right = Math.min(r.right, bounds.right), bottom = Math.min(r.bottom, bounds.bottom);
-        if (right > left && bottom > top) {
-          found.push({r: new DOMRect(left, top, right - left, bottom - top), parent});
-        }
-      }
-    }
-    return found;
-  };
-  // A mark outlines what the element shows: a bare wrapper far wider than
-  // its words is outlined around the words, a button around the button.
-  const ink = (el) => {
-    const r = el.getBoundingClientRect();
-    if (painted(el)) return r;
-    let left = Infinity, top = Infinity, right = -Infinity, bottom = -Infinity;
-    const add = (b) => {
-      if (b.width < 1 || b.height < 1) return;
-      left = Math.min(left, b.left); top = Math.min(top, b.top);
-      right = Math.max(right, b.right); bottom = Math.max(bottom, b.bottom);
-    };
-    for (const {r: b} of lines(el)) add(b);
-    for (const child of el.querySelectorAll('*')) {
-      if (shown(child) && painted(child)) add(child.getBoundingClientRect());
-    }
-    if (left === Infinity) return r;
-    left = Math.max(left, r.left); top = Math.max(top, r.top);
-    right = Math.min(right, r.right); bottom = Math.min(bottom, r.bottom);
-    return new DOMRect(left, top, right - left, bottom - top);
-  };
-  const SEMANTIC = 'section,article,form,li,dialog,fieldset,figure,aside,table,tr,dl,'
-    + '[role=dialog],[role=alertdialog],[role=listitem],[role=group],[role=region],'
-    + '[role=article],[role=form],[role=row],[role=radiogroup],[role=tablist],'
-    + '[role=toolbar],[role=menu]';
-  const context = (el) => {
-    const r = el.getBoundingClientRect();
-    const area = Math.max(r.width * r.height, 1);
-    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
-      const b = a.getBoundingClientRect();
-      const seen = clip(b);
-      if (!seen) continue;
-      // Most of the screen, or a whole wide page's width, is no focus.
-      const width = seen.right - seen.left;
-      if (width * (seen.bottom - seen.top) > 0.6 * W * H || width > Math.max(0.75 * W, 480)) {
-        return null;
-      }
-      const larger = b.width * b.height >= 3 * area
-        && (b.width > r.width + 24 || b.height > r.height + 24);
-      if (a.matches(SEMANTIC) || larger) return box(b);
-    }
-    return null;
-  };
-  const measure = (el) => el && el.isConnected && shown(el)
-    ? {box: box(ink(el)), context: context(el), covered: onTop(el)} : null;
-  const result = {
-    marks: marks.map(measure),
-    redactions: redactions.map((el) => el && el.isConnected
-      ? {box: box(el.getBoundingClientRect()), context: context(el)} : null),
-    focus: focus && focus.isConnected ? box(focus.getBoundingClientRect()) : null,
-  };
-  if (!details) return result;
-  const text = [];
-  for (const {r, parent} of lines(document.body)) {
-    const c = clip(r);
-    if (!c) continue;
-    // Text under a fixed bar or a dialog's backdrop is not on the screen.
-    const hit = document.elementFromPoint((c.left + c.right) / 2, (c.top + c.bottom) / 2);
-    if (hit && !(hit === parent || parent.contains(hit) || hit.contains(parent))) continue;
-    text.push(outward(c));
-  }
-  // A field's text is inside its border and padding.
-  for (const field of document.querySelectorAll('input:not([type=hidden]),textarea,select')) {
-    if (!shown(field)) continue;
-    const r = field.getBoundingClientRect(), s = getComputedStyle(field);
-    const inset = (side) => parseFloat(s['border' + side + 'Width'])
-      + parseFloat(s['padding' + side]);
-    const left = r.left + inset('Left'), top = r.top + inset('Top');
-    const right = r.right - inset('Right'), bottom = r.bottom - inset('Bottom');
-    const c = clip(new DOMRect(left, top, right - left, bottom - top));
-    if (c) text.push(outward(c));
-  }
-  const bars = [], elements = [], panels = [];
-  // A page's footer says nothing about the screen; a footer fixed to the
-  // bottom (a phone's tab bar) is caught as fixed.
-  const BAR = 'header,nav,[role=banner],[role=tablist],[role=navigation]';
-  const CONTROL = '[role=button],[role=tab],[role=img],[role=switch],[role=checkbox],[role=radio]';
-  for (const el of document.body.querySelectorAll('*')) {
-    if (!shown(el)) continue;
-    const c = clip(el.getBoundingClientRect());
-    if (!c) continue;
-    const width = c.right - c.left, height = c.bottom - c.top;
-    const position = getComputedStyle(el).position;
-    const edge = c.top <= 0.25 * H || c.bottom >= 0.75 * H;
-    const fixed = (position === 'fixed' || position === 'sticky') && edge;
-    if ((el.matches(BAR) || fixed) && width >= 0.5 * W && height <= 0.35 * H) bars.push(outward(c));
-    if ((REPLACED.test(el.tagName) || el.matches(CONTROL)) && height <= 0.5 * H) {
-      elements.push(outward(c));
-    } else if (height <= 0.5 * H && painted(el)) {
-      // Only whole on the screen: a card running off it is cut by the screen anyway.
-      const r = el.getBoundingClientRect();
-      if (r.top >= 0 && r.left >= 0 && r.bottom <= H && r.right <= W) panels.push(outward(c));
-    }
-  }
-  // What a reader could tap: a badge on one of them would seem to point at it.
-  // One under a fixed bar or a dialog's backdrop is not on the screen. A label
-  // is a control where it is a row to choose (around a checkbox or a radio);
-  // a field's label names the field, and a badge by it points at the field.
-  const INTERACTIVE = 'a[href],button,input:not([type=hidden]),select,textarea,summary,'
-    + 'label:has(input[type=checkbox],input[type=radio]),'
-    + '[contenteditable=true],[role=button],[role=link],[role=checkbox],[role=radio],[role=tab],'
-    + '[role=menuitem],[role=menuitemcheckbox],[role=menuitemradio],[role=option],[role=switch],'
-    + '[role=textbox],[role=combobox],[role=searchbox],[role=slider],[role=spinbutton]';
-  const controls = [];
-  for (const el of document.body.querySelectorAll(INTERACTIVE)) {
-    if (!shown(el)) continue;
-    const c = clip(el.getBoundingClientRect());
-    if (!c) continue;
-    const hit = document.elementFromPoint((c.left + c.right) / 2, (c.top + c.bottom) / 2);
-    if (hit && (hit === el || el.contains(hit))) controls.push(outward(c));
-  }
-  const order = (a, b) => a[1] - b[1] || a[0] - b[0] || a[3] - b[3] || a[2] - b[2];
-  const unique = (list, limit) => {
-    const seen = new Set();
-    const fresh = (b) => !seen.has(b.join()) && seen.add(b.join());
-    return list.sort(order).filter(fresh).slice(0, limit);
-  };
-  return {
-    ...result, text: unique(text, 400), bars: unique(bars, 20), elements: unique(elements, 200),
-    panels: unique(panels, 200), controls: unique(controls, 300),
-  };
-}"""
-)
+MEASURE_JS = script(JS, "measure.js")
 
 # Where the value of a secret shows on the screen outside the masked elements:
 # the text of the page (a secret split over inline elements is found too), the
 # values and placeholders of its fields (not a password field's, which shows
 # dots) and the chosen options of its select boxes. Returns [index of the
 # secret, the element it shows in], or null.
-SECRETS_JS = """({secrets, masked}) => {
-  const patterns = secrets.map((secret) => new RegExp(secret.trim()
-    .split(/\\s+/).map((part) => part.replace(/[.*+?^${}()|[\\]\\\\]/g, "\\\\$&")).join("\\\\s+")));
-  const which = (text) => patterns.findIndex((pattern) => pattern.test(text));
-  const covered = (node) => masked.some((m) => m && m.isConnected && m.contains(node));
-  const shown = (el) => el.checkVisibility({opacityProperty: true, visibilityProperty: true});
-  const name = (el) => {
-    const testid = el.getAttribute("data-testid");
-    const label = testid ? ` data-testid="${testid}"` : el.id ? ` id="${el.id}"` : "";
-    return `<${el.tagName.toLowerCase()}${label}>`;
-  };
-  for (const field of document.querySelectorAll("input:not([type=hidden]),textarea,select")) {
-    if (!shown(field) || covered(field) || field.type === "password") continue;
-    const shows = field.tagName === "SELECT"
-      ? [...field.selectedOptions].map((o) => o.label).join(" ")
-      : field.value || field.placeholder || "";
-    const index = which(shows);
-    if (index >= 0) return [index, name(field)];
-  }
-  // The text of the screen in one string, hidden and masked text cut out.
-  const parts = [], starts = [], parents = [];
-  let length = 0;
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const parent = node.parentElement;
-    const skip = !parent || parent.closest("script,style,template,select")
-      || covered(node) || !shown(parent);
-    const part = skip ? "\\u0000" : node.data;
-    parts.push(part); starts.push(length); parents.push(skip ? null : parent);
-    length += part.length;
-  }
-  const text = parts.join("");
-  for (let index = 0; index < patterns.length; index++) {
-    const found = patterns[index].exec(text);
-    if (!found) continue;
-    let at = 0;
-    while (at + 1 < starts.length && starts[at + 1] <= found.index) at++;
-    return [index, parents[at] ? name(parents[at]) : "the page's text"];
-  }
-  return null;
-}"""
+SECRETS_JS = script(JS, "secrets.js")
 
 # A page load waits on the server and a cold browser, not on the app's UI, so
 # it gets more time than finding an element.
@@ -561,106 +214,19 @@ QUIET_MIN_MS = 500
 # Watches the document for any change since the last call; "still" says whether
 # the page has loaded and nothing changed since then. A new document has no
 # watch yet, so it never counts as still before a window has passed on it.
-WATCH_JS = """(reset) => {
-  const key = Symbol.for("guidegen.watch");
-  const watch = window[key];
-  if (!reset) return !!watch && !watch.changed && document.readyState === "complete";
-  if (!watch) {
-    window[key] = {changed: false};
-    new MutationObserver(() => { window[key].changed = true; }).observe(document, {
-      subtree: true, childList: true, attributes: true, characterData: true});
-  }
-  window[key].changed = false;
-  return false;
-}"""
+WATCH_JS = script(JS, "watch.js")
 
 # The names a missing target could have meant, of its kind, among the visible
 # elements: test ids, labels of fields (as Playwright's get_by_label reads them:
 # aria-labelledby, aria-label, then <label>), placeholders, or texts; each with
 # the other names a field goes by, its name and id, which usually outlive a
 # renamed label (Django's id_title). Bounded.
-CANDIDATES_JS = """(kind) => {
-  const shown = (el) => el.checkVisibility({visibilityProperty: true});
-  const norm = (s) => (s || "").replace(/\\s+/g, " ").trim();
-  const found = [];
-  const add = (name, el) => {
-    if (norm(name)) found.push([norm(name), el ? [el.name || "", el.id].filter(Boolean) : []]);
-  };
-  const FIELDS = "input:not([type=hidden]),select,textarea,[contenteditable],"
-    + "[role=textbox],[role=searchbox],[role=combobox],[role=checkbox],[role=radio],"
-    + "[role=switch],[role=spinbutton],[role=slider],[role=listbox]";
-  if (kind === "test id") {
-    for (const el of document.querySelectorAll("[data-testid]")) {
-      if (shown(el)) add(el.getAttribute("data-testid"));
-    }
-  } else if (kind === "placeholder") {
-    for (const el of document.querySelectorAll("[placeholder]")) {
-      if (shown(el)) add(el.getAttribute("placeholder"), el);
-    }
-  } else if (kind === "label") {
-    for (const el of document.querySelectorAll(FIELDS)) {
-      if (!shown(el)) continue;
-      const ids = el.getAttribute("aria-labelledby");
-      const aria = el.getAttribute("aria-label");
-      if (ids) {
-        add(ids.split(/\\s+/).map((id) => {
-          const label = document.getElementById(id);
-          return label ? label.textContent : "";
-        }).join(" "), el);
-      } else if (aria && aria.trim()) {
-        add(aria, el);
-      } else {
-        for (const label of el.labels || []) add(label.textContent, el);
-      }
-    }
-  } else {
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node && found.length < 500; node = walker.nextNode()) {
-      if (node.parentElement && shown(node.parentElement)) add(node.data);
-    }
-  }
-  return found.slice(0, 500);
-}"""
+CANDIDATES_JS = script(JS, "candidates.js")
 
 # Selects the first occurrence of the words (or all the text) in a field or
 # in an element's text, as dragging over it would, and focuses the editor that
 # holds it so that its toolbar shows. Returns whether the words were found.
-SELECT_JS = """(el, wanted) => {
-  if (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement) {
-    const at = wanted === null ? 0 : el.value.indexOf(wanted);
-    if (at < 0) return false;
-    el.focus();
-    el.setSelectionRange(at, wanted === null ? el.value.length : at + wanted.length);
-    return true;
-  }
-  const nodes = [];
-  let text = "";
-  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    nodes.push([node, text.length]);
-    text += node.data;
-  }
-  const at = wanted === null ? 0 : text.indexOf(wanted);
-  if (at < 0 || !nodes.length) return false;
-  const end = wanted === null ? text.length : at + wanted.length;
-  const point = (offset, last) => {
-    for (const [node, start] of nodes) {
-      const stop = start + node.data.length;
-      if (offset < stop || (last && offset === stop)) return [node, offset - start];
-    }
-    const [node, start] = nodes[nodes.length - 1];
-    return [node, node.data.length];
-  };
-  const host = el.isContentEditable ? (el.closest("[contenteditable]") || el) : null;
-  if (host) host.focus();
-  const range = document.createRange();
-  range.setStart(...point(at, false));
-  range.setEnd(...point(end, true));
-  const selection = getSelection();
-  selection.removeAllRanges();
-  selection.addRange(range);
-  return true;
-}"""
+SELECT_JS = script(JS, "select.js")
 
 
 class GuideFailed(Exception):
@@ -995,7 +561,7 @@ class _Session:
         return Where(self.page.url, str(state["screen"]), tuple(state["overlays"]), covered)
 
     def covered(self, marks: list[ElementHandle | None]) -> bool:
-        """Whether any of marks is no longer seen at its centre (see ON_TOP_JS)."""
+        """Whether any of marks is no longer seen at its centre (see js/on_top.js)."""
         return any(c is not None for c in self.where(marks).covered)
 
     def scrolls(self, element: ElementHandle | None) -> bool:

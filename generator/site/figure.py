@@ -13,7 +13,10 @@ import re
 from collections.abc import Sequence
 from pathlib import Path, PurePath
 
+from ..jsfiles import script
 from .images import SiteFrame, StepPicture
+
+JS = Path(__file__).parent / "js"
 
 # Shows every step picture under root in the colour scheme the site's palette
 # uses: Material's saved choice (already on <body> when this runs), else, on a
@@ -23,45 +26,11 @@ from .images import SiteFrame, StepPicture
 # site.js when the reader switches the palette. It also says, in each picture's
 # data-css-width, the CSS width of what the picture shows: on a narrow screen, a
 # desktop picture shows the part around its marks (see _frame).
-SCHEME_SCRIPT = """<script>
-window.ggShowScheme = function (root) {
-  var scheme = document.body.getAttribute("data-md-color-scheme");
-  var saved = typeof __md_get === "function" && __md_get("__palette");
-  if (!(saved && saved.color)) {
-    var options = document.querySelectorAll("input[data-md-color-media]");
-    for (var i = 0; i < options.length; i++) {
-      if (matchMedia(options[i].getAttribute("data-md-color-media")).matches) {
-        scheme = options[i].getAttribute("data-md-color-scheme");
-        break;
-      }
-    }
-  }
-  var key = scheme === "slate" ? "dark" : "light";
-  (root || document).querySelectorAll("[data-gg-dark-srcset]").forEach(function (shown) {
-    var srcset = shown.getAttribute("data-gg-" + key + "-srcset");
-    if (shown.getAttribute("srcset") === srcset) return;
-    shown.setAttribute("srcset", srcset);
-    if (shown.tagName !== "IMG") return;
-    // Hidden (site.css) until the other scheme's picture is in: the old one
-    // would stay on screen meanwhile, a bright picture on a dark page.
-    shown.setAttribute("data-gg-switching", "");
-    var done = function () { shown.removeAttribute("data-gg-switching"); };
-    shown.addEventListener("load", done, { once: true });
-    shown.addEventListener("error", done, { once: true });
-    shown.setAttribute("src", shown.getAttribute("data-gg-" + key + "-src"));
-    shown.closest("a").setAttribute("href", shown.getAttribute("data-gg-" + key + "-href"));
-  });
-  var narrow = matchMedia("NARROW").matches;
-  (root || document).querySelectorAll("img[data-gg-narrow-width]").forEach(function (img) {
-    var wide = img.getAttribute("width");
-    img.setAttribute("data-css-width", narrow ? img.getAttribute("data-gg-narrow-width") : wide);
-  });
-};
-</script>"""
+SCHEME_JS = script(JS, "scheme.js")
 
 # The screens that are shown a desktop picture's narrow part (site_images.NARROW_MAX).
 NARROW_MEDIA = "(max-width: 600px)"
-SCHEME_SCRIPT = SCHEME_SCRIPT.replace("NARROW", NARROW_MEDIA)
+SCHEME_SCRIPT = "<script>\n" + SCHEME_JS.replace("NARROW", NARROW_MEDIA) + "\n</script>"
 
 # Until the browser knows the picture's layout width (sizes=auto, for lazy
 # images), it assumes a phone column or the frame's own CSS width.

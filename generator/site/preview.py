@@ -36,8 +36,11 @@ from ..capture import layout
 from ..config import Config
 from ..guide.lint import LintReport, lint
 from ..guide.load import Problem
+from ..jsfiles import script
 from ..server import Handler, serve
 from .assets import FOLDERS as ASSET_FOLDERS
+
+JS = Path(__file__).parent / "js"
 
 STATUS_PATH = "/__guidegen/status"
 POLL_SECONDS = 0.3
@@ -53,29 +56,7 @@ box-shadow:0 2px 8px rgba(0,0,0,.4)"></div>
 <div id="guidegen-busy" hidden style="position:fixed;z-index:10000;right:1em;bottom:1em;
 padding:.4em .8em;border-radius:1em;background:#333;color:#fff;font:13px sans-serif"></div>
 <script>
-(function (seen) {
-  var box = document.getElementById("guidegen-preview");
-  var busy = document.getElementById("guidegen-busy");
-  function show(status) {
-    box.hidden = !status.problems.length;
-    box.textContent = status.problems.length
-      ? "guidegen: fix these, then save again\\n\\n" + status.problems.join("\\n")
-      : "";
-    busy.hidden = !status.busy;
-    busy.textContent = status.busy;
-  }
-  function poll() {
-    fetch("STATUS", { cache: "no-store" })
-      .then(function (response) { return response.json(); })
-      .then(function (status) {
-        if (status.version !== seen) { location.reload(); return; }
-        show(status);
-        setTimeout(poll, 400);
-      })
-      .catch(function () { setTimeout(poll, 1000); });
-  }
-  poll();
-})(VERSION);
+PREVIEW_JS
 </script>
 """
 
@@ -113,7 +94,8 @@ class Status:
 
 def inject(page: bytes, version: int) -> bytes:
     """The page with the reload and problem banner script before </body>."""
-    snippet = _SNIPPET.replace("STATUS", STATUS_PATH).replace("VERSION", str(version))
+    code = script(JS, "preview.js").replace("STATUS", STATUS_PATH).replace("VERSION", str(version))
+    snippet = _SNIPPET.replace("PREVIEW_JS", code)
     text = page.decode("utf-8", errors="replace")
     end = text.lower().rfind("</body>")
     text = text + snippet if end < 0 else text[:end] + snippet + text[end:]

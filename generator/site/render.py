@@ -36,6 +36,7 @@ from ..guide.model import (
     SharedFact,
     steps_for,
 )
+from ..jsfiles import script
 from ..safepath import own_folder, within
 from .assets import install as install_assets
 from .figure import SCHEME_SCRIPT, directory_urls, figure, page_prefix
@@ -284,31 +285,15 @@ def platform_section(
     return "\n\n".join(items)
 
 
+JS = Path(__file__).parent / "js"
+
+
 # Picks the tab before the browser lays the tabs out, so a reader's platform is
 # the only one whose lazy images load: the one they chose before (Material keeps
 # it in localStorage, most recent first), else the device they read on. Material
 # itself restores the choice only after the page has loaded, when the first
 # tab's images have already been fetched.
-_CHOOSE_TAB = """<script>
-(function (labels, set) {
-  try {
-    var agent = navigator.userAgent;
-    var device = /Android/.test(agent) ? "android" : /iPhone|iPad|iPod/.test(agent) ? "ios" : "web";
-    var chosen = (typeof __md_get === "function" && __md_get("__tabs")) || [];
-    var wanted = chosen.concat([labels[device]]);
-    var inputs = {};
-    set.querySelectorAll(":scope > .tabbed-labels > label").forEach(function (label) {
-      inputs[label.textContent.trim()] = document.getElementById(label.htmlFor);
-    });
-    for (var i = 0; i < wanted.length; i++) {
-      if (inputs[wanted[i]]) { inputs[wanted[i]].checked = true; break; }
-    }
-    window.ggShowScheme(set);
-  } finally {
-    document.documentElement.classList.remove("gg-choosing-tab");
-  }
-})(LABELS, document.currentScript.previousElementSibling);
-</script>"""
+_CHOOSE_TAB = "<script>\n" + script(JS, "choose_tab.js") + "\n</script>"
 
 # Until the tab is chosen, the tabs' content is hidden (site.css), so that a
 # layout the browser makes while still parsing cannot start loading the first
@@ -328,7 +313,10 @@ def _tab(label: str, body: str) -> str:
 def _choose_tab_script(config: Config, lang: str) -> str:
     labels = {p: config.devices[p].label[lang] for p in config.platforms}
     # Labels come from the configuration, not YAML; still, nothing in them may end the script.
-    return _CHOOSE_TAB.replace("LABELS", json.dumps(labels).replace("</", "<\\/"))
+    agents = [[r"Android", "android"], [r"iPhone|iPad|iPod", "ios"], ["", "web"]]
+    return _CHOOSE_TAB.replace("AGENTS", json.dumps(agents)).replace(
+        "LABELS", json.dumps(labels).replace("</", "<\\/")
+    )
 
 
 def review_date(day: dt.date, lang: str) -> str:

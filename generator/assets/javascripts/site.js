@@ -1,3 +1,4 @@
+/* global __md_get */
 /* The help site's own behaviour: a language switcher that stays on the same
  * page, a lightbox for step images, and step pictures that follow the
  * light/dark palette. Plain DOM, no framework, so it also
