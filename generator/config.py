@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from . import platforms
 from .guide.model import PLATFORMS, SCHEMES, ColorScheme, Platform
 
 
@@ -57,16 +58,15 @@ class Device:
     )
 
 
-DEVICES: dict[Platform, Device] = {
-    "ios": Device("iPhone 13", {"ja": "iPhone", "en": "iPhone"}, {"ja": "タップ", "en": "tap"}),
-    "android": Device("Pixel 7", {"ja": "Android", "en": "Android"}, {"ja": "タップ", "en": "tap"}),
-    "web": Device(
-        None,
-        {"ja": "パソコン", "en": "Computer"},
-        {"ja": "クリック", "en": "click"},
-        viewport=(1280, 800),
-    ),
-}
+def default_devices() -> dict[Platform, Device]:
+    """Each registered platform's device, as its profile has it."""
+    return {
+        p.name: Device(p.descriptor, dict(p.labels), dict(p.verbs), viewport=p.viewport)
+        for p in platforms.PROFILES
+    }
+
+
+DEVICES = default_devices()
 
 LOCALES = {"ja": "ja-JP", "en": "en-US"}
 # In the server's command, cwd and env: the worker's number, 0 to N-1.
@@ -158,7 +158,7 @@ class Config:
         "Site languages, two-letter codes; the first is the default language.", ("ja", "en")
     )
     platforms: tuple[Platform, ...] = _help(
-        "Platforms the site has tabs for, in tab order: ios, android, web.", PLATFORMS
+        f"Platforms the site has tabs for, in tab order: {', '.join(PLATFORMS)}.", PLATFORMS
     )
     steps_dir: str = _help("Folder of the guides (one .yml file each).", "steps")
     screenshots_dir: str = _help(
@@ -273,7 +273,7 @@ class Config:
         },
     )
     devices: dict[Platform, Device] = field(
-        default_factory=lambda: dict(DEVICES),
+        default_factory=default_devices,
         metadata={
             "help": "Per-platform device profiles: [tool.guidegen.devices.ios] etc., with "
             "the keys descriptor, viewport, scale, label, verb and color_schemes."
@@ -477,10 +477,11 @@ def parse_table(root: Path, table: dict[str, Any], source: str = "[tool.guidegen
     for lang in languages:
         if not _LANG_RE.match(lang):
             raise ConfigError(f"{source} languages: '{lang}' is not a two-letter code")
+    known = platforms.names()
     for platform in values.get("platforms", ()):
-        if platform not in PLATFORMS:
+        if platform not in known:
             raise ConfigError(
-                f"{source} platforms: unknown platform '{platform}'; known: {', '.join(PLATFORMS)}"
+                f"{source} platforms: unknown platform '{platform}'; known: {', '.join(known)}"
             )
     if values.get("engine", "mkdocs") not in ENGINES:
         raise ConfigError(f"{source} engine: expected one of {', '.join(ENGINES)}")
@@ -492,15 +493,16 @@ def parse_table(root: Path, table: dict[str, Any], source: str = "[tool.guidegen
     schemes = values.get("color_schemes", options["color_schemes"].default)
     if "color_schemes" in values:
         _schemes(source, table["color_schemes"], SCHEMES)
-    devices = dict(DEVICES)
+    defaults = default_devices()
+    devices = dict(defaults)
     overrides = table.get("devices", {})
     if not isinstance(overrides, dict):
         raise ConfigError(f"{source} devices: expected tables such as [tool.guidegen.devices.ios]")
     for platform, device in overrides.items():
         where = f"[tool.guidegen.devices.{platform}]"
-        if platform not in PLATFORMS:
-            raise ConfigError(f"{where}: unknown platform; known: {', '.join(PLATFORMS)}")
-        devices[platform] = _device(where, device, DEVICES[platform], languages, schemes)
+        if platform not in known:
+            raise ConfigError(f"{where}: unknown platform; known: {', '.join(known)}")
+        devices[platform] = _device(where, device, defaults[platform], languages, schemes)
     return Config(root=root, devices=devices, **values)
 
 

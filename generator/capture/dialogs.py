@@ -16,6 +16,9 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from .. import platforms
+from ..platforms import DialogStyle
+
 Rect = tuple[float, float, float, float]  # x, y, width, height in CSS px
 
 REGULAR = (
@@ -134,10 +137,10 @@ class Style:
     line: tuple[int, int, int] | None  # hairlines between buttons (iOS)
 
 
-STYLES = {
-    "ios": Style(60, (242, 242, 247), 14, (0, 0, 0), (0, 122, 255), (200, 200, 204)),
-    "android": Style(82, (236, 230, 240), 28, (73, 69, 79), (103, 80, 164), None),
-    "web": Style(0, (255, 255, 255), 8, (32, 33, 36), (26, 115, 232), None),
+STYLES: dict[DialogStyle, Style] = {
+    "cupertino": Style(60, (242, 242, 247), 14, (0, 0, 0), (0, 122, 255), (200, 200, 204)),
+    "material": Style(82, (236, 230, 240), 28, (73, 69, 79), (103, 80, 164), None),
+    "browser": Style(0, (255, 255, 255), 8, (32, 33, 36), (26, 115, 232), None),
 }
 
 
@@ -153,16 +156,26 @@ class Plan:
     labels: tuple[Text, ...] = ()  # each button's label, in the order of buttons
 
 
+def style_of(platform: str) -> DialogStyle:
+    """The platform's dialog style (its profile's); a browser's for a platform
+    the registry does not know (a frames.json from elsewhere)."""
+    try:
+        return platforms.profile(platform).dialog
+    except KeyError:
+        return "browser"
+
+
 def plan(dialog: Dialog, platform: str, viewport: tuple[int, int], lang: str) -> Plan:
     width, height = viewport
-    style = STYLES.get(platform, STYLES["web"])
-    if platform == "ios":
+    kind = style_of(platform)
+    style = STYLES[kind]
+    if kind == "cupertino":
         layout = _ios(dialog, style, width, height)
-    elif platform == "android":
+    elif kind == "material":
         layout = _android(dialog, style, width, height)
     else:
         layout = _web(dialog, style, width, lang)
-    size = 17 if platform == "ios" else 14
+    size = 17 if kind == "cupertino" else 14
     labels = tuple(
         Text(
             x + w / 2,
@@ -288,7 +301,8 @@ def draw(png: bytes, dialog: Dialog, platform: str, scale: float, lang: str) -> 
         image = Image.blend(image, shade, style.dim / 255)
     canvas = ImageDraw.Draw(image)
     box = _px(layout.panel, scale)
-    if platform == "web":  # the browser's dialog casts a shadow on the page
+    kind = style_of(platform)
+    if kind == "browser":  # the browser's dialog casts a shadow on the page
         shadow = tuple(v + round(2 * scale) for v in box)
         canvas.rounded_rectangle(shadow, radius=round(style.radius * scale), fill=(190, 190, 190))
     canvas.rounded_rectangle(box, radius=round(style.radius * scale), fill=style.panel)
@@ -318,7 +332,7 @@ def draw(png: bytes, dialog: Dialog, platform: str, scale: float, lang: str) -> 
             canvas.line((rect[0], rect[1], rect[2], rect[1]), fill=style.line, width=1)
             if rect[0] > box[0]:
                 canvas.line((rect[0], rect[1], rect[0], rect[3]), fill=style.line, width=1)
-        if platform == "web":
+        if kind == "browser":
             canvas.rounded_rectangle(
                 rect,
                 radius=round(16 * scale),

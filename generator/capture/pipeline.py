@@ -25,13 +25,13 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import __version__
+from .. import __version__, platforms
 from ..config import Config, ConfigError, Server, capture_style
 from ..faults import DriverGone
 from ..files import write_atomic
 from ..guide import model as guide_model
 from ..guide.load import load_guide
-from ..guide.model import PHONES, ColorScheme, Guide, Platform
+from ..guide.model import ColorScheme, Guide, Platform
 from ..progress import progress
 from ..safepath import WRITE_FIX, own_folder, shown, within
 from ..server import serve
@@ -509,7 +509,7 @@ def step_images(run: Run, smaller: bool = False) -> list[StepImages]:
             else frame
             for frame in shot.frames
         ]
-        picture = compose(frames, run.scale, side_by_side=run.platform in PHONES)
+        picture = compose(frames, run.scale, side_by_side=run.platform in platforms.phones())
         entries = frame_entries(
             [layout.raw_name(shot.step.id, i) for i in range(1, len(frames) + 1)],
             frames,
@@ -1085,7 +1085,8 @@ def redraw(config: Config) -> list[Path]:
         entries = []
         for entry in meta["steps"]:
             frames = _frames_from_meta(folder, entry)
-            picture = compose(frames, meta["scale"], side_by_side=meta["platform"] in PHONES)
+            side_by_side = meta["platform"] in platforms.phones()
+            picture = compose(frames, meta["scale"], side_by_side=side_by_side)
             raws = [frame["raw"] for frame in entry["frames"]]
             entries.append({**entry, "frames": frame_entries(raws, frames, picture)})
             target = layout.step_image(folder, entry["id"])

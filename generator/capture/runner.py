@@ -34,6 +34,7 @@ from playwright.sync_api import Dialog as PlaywrightDialog
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from .. import platforms
 from ..config import LOCALES, Config, ConfigError, capture_style, hide_secrets
 from ..guide.model import (
     CIRCLED,
@@ -652,7 +653,7 @@ class _Session:
         page = self.page
         if isinstance(action, Tap | Click):
             assert element is not None
-            if self.platform == "web":
+            if platforms.profile(self.platform).pointer == "click":
                 element.click()
             else:
                 element.tap()

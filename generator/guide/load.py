@@ -577,7 +577,7 @@ def _message(
             "a target is a test id or a mapping with role+name, label, placeholder, text or css, "
             f"not {_kind(value)}",
         )
-    if kind == "literal_error" and "'ios'" in error["msg"]:
+    if kind == "value_error" and m.UNKNOWN_PLATFORM in error["msg"]:
         # Platform names are short: at 0.6 'windows' would suggest 'ios'.
         hint = suggest(str(value), list(m.PLATFORMS), cutoff=0.7)
         return real, False, f"unknown platform {shorten(value)}{hint}"

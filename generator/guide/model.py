@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -19,11 +20,28 @@ from pydantic import (
     RootModel,
     StringConstraints,
     Tag,
+    WithJsonSchema,
 )
 
-Platform = Literal["ios", "android", "web"]
-PLATFORMS: tuple[Platform, ...] = ("ios", "android", "web")
-PHONES: frozenset[str] = frozenset({"ios", "android"})
+from .. import platforms
+
+UNKNOWN_PLATFORM = "unknown platform"
+
+
+def _known_platform(name: str) -> str:
+    # Read at validation time, so a platform registered later is known too.
+    if name not in platforms.names():
+        raise ValueError(UNKNOWN_PLATFORM)
+    return name
+
+
+# A platform's name, as the registry (generator/platforms.py) has it.
+Platform = Annotated[
+    str,
+    AfterValidator(_known_platform),
+    WithJsonSchema({"enum": list(platforms.names()), "type": "string"}),
+]
+PLATFORMS: tuple[Platform, ...] = platforms.names()
 ColorScheme = Literal["light", "dark"]
 SCHEMES: tuple[ColorScheme, ...] = ("light", "dark")
 
@@ -611,7 +629,8 @@ class Guide(Strict):
         ),
     )
     platforms: tuple[Platform, ...] = Field(
-        default=PLATFORMS, description="Where the guide applies: ios, android, web."
+        default=PLATFORMS,
+        description=f"Where the guide applies: {', '.join(platforms.names())}.",
     )
     color_schemes: tuple[ColorScheme, ...] | None = Field(
         default=None,
@@ -665,7 +684,8 @@ def steps_for(guide: Guide, platform: Platform) -> tuple[PlatformStep, ...]:
     for index, step in enumerate(guide.steps, start=1):
         if step.only is not None and platform not in step.only:
             continue
-        override = getattr(step, platform)
+        # A platform without a field of its own in a step has no overrides.
+        override = getattr(step, platform, None)
         text, actions, note, warning = step.text, step.actions, step.note, step.warning
         crop = step.crop or guide.crop
         if override is not None:

@@ -19,6 +19,7 @@ from dataclasses import MISSING, fields
 from pathlib import Path
 from typing import Any
 
+from .. import platforms
 from ..config import DEVICES, Config, Device
 from ..files import write_atomic
 from .schema import facts_schema, guide_schema
@@ -72,7 +73,7 @@ EXAMPLES: dict[str, str] = {
     "Guide.summary": "summary: {ja: 送ったメッセージは残ります。, en: Sent messages are kept.}",
     "Guide.scenario": "scenario: awaiting-reply",
     "Guide.setup": "setup: sign-in",
-    "Guide.platforms": "platforms: [ios, android, web]",
+    "Guide.platforms": f"platforms: [{', '.join(platforms.names())}]",
     "Guide.color_schemes": "color_schemes: [light]",
     "Guide.related": "related: [contact-seller, check-replies]",
     "Guide.prerequisites": "prerequisites: [{ja: ログインしていること, en: You are signed in}]",
@@ -155,7 +156,7 @@ EXAMPLES: dict[str, str] = {
 
 CONFIG_EXAMPLES: dict[str, str] = {
     "languages": 'languages = ["ja", "en"]',
-    "platforms": 'platforms = ["ios", "android", "web"]',
+    "platforms": f"platforms = {json.dumps(list(platforms.names()))}",
     "steps_dir": 'steps_dir = "steps"',
     "screenshots_dir": 'screenshots_dir = "screenshots"',
     "docs_dir": 'docs_dir = "docs"',

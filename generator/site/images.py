@@ -23,6 +23,7 @@ from typing import Any, TypeGuard
 
 from PIL import Image
 
+from .. import platforms
 from ..capture import layout
 from ..capture.digests import Digests, Known
 from ..capture.frames import Box
@@ -30,7 +31,7 @@ from ..capture.imagefile import problem as image_problem
 from ..capture.state import FIX, Damaged
 from ..config import Config
 from ..files import publish_entry, write_atomic
-from ..guide.model import PHONES, Guide, Platform, steps_for
+from ..guide.model import Guide, Platform, steps_for
 from ..safepath import shown
 
 # Widths offered, in multiples of a frame's CSS width, with their WebP quality.
@@ -553,7 +554,7 @@ def site_pictures(
     metas: dict[Path, dict[str, _StepMeta]] = {}
     screenshots = config.path("screenshots_dir")
     for guide, platform, step in _steps(guides):
-        side_by_side = platform in PHONES
+        side_by_side = platform in platforms.phones()
         schemes: dict[str, tuple[SiteFrame, ...]] = {}
         for scheme in ("light", layout.DARK):
             if scheme == layout.DARK and not _captures_dark(config, guide, platform):

@@ -87,7 +87,7 @@ def words(lang: str) -> dict[str, str]:
 
 
 def _verb(config: Config, platform: str, lang: str) -> str:
-    return config.devices[platform].verb[lang]  # type: ignore[index]
+    return config.devices[platform].verb[lang]
 
 
 def _step_text(step: PlatformStep, config: Config, platform: str, lang: str) -> str:
@@ -190,7 +190,7 @@ def guide_practice(
     w = words(lang)
     verb = _verb(config, platform, lang)
     metas = _frames_meta(config, guide.id, platform, lang)
-    steps = steps_for(guide, platform)  # type: ignore[arg-type]
+    steps = steps_for(guide, platform)
     screens: list[dict[str, Any]] = []
     hotspots: list[dict[str, Any]] = []
     for step in steps:

@@ -21,6 +21,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import budoux
 
+from .. import platforms
 from ..capture import layout, parallel
 from ..capture.digests import Digests
 from ..config import Config
@@ -138,7 +139,7 @@ def _escape_line_start(match: re.Match[str]) -> str:
 
 
 def _verbs(config: Config, platform: str, lang: str) -> dict[str, str]:
-    verb = config.devices[platform].verb[lang]  # type: ignore[index]
+    verb = config.devices[platform].verb[lang]
     return {"{tap}": verb, "{Tap}": verb[:1].upper() + verb[1:]}
 
 
@@ -190,7 +191,7 @@ def alt_text(
     text names the marked elements by their circled numbers), and where in the
     picture each mark is (spots: mark number, centre as fractions of the
     picture; frames.json records them)."""
-    device = config.devices[platform].label[lang]  # type: ignore[index]
+    device = config.devices[platform].label[lang]
     text = " ".join(step_text(step.text.get(lang), config, platform, lang).split())
     places = [(CIRCLED[n - 1], _place(x, y, lang)) for n, x, y in spots if 0 < n <= len(CIRCLED)]
     if lang == "ja":
@@ -273,7 +274,7 @@ def platform_section(
     guides: Mapping[str, Guide] | None = None,
 ) -> str:
     items = []
-    for step in steps_for(guide, platform):  # type: ignore[arg-type]
+    for step in steps_for(guide, platform):
         parts = [phrased(step_text(step.text.get(lang), config, platform, lang), lang)]
         picture = images.get((platform, guide.id, step.id))
         if picture:
@@ -313,7 +314,7 @@ def _tab(label: str, body: str) -> str:
 def _choose_tab_script(config: Config, lang: str) -> str:
     labels = {p: config.devices[p].label[lang] for p in config.platforms}
     # Labels come from the configuration, not YAML; still, nothing in them may end the script.
-    agents = [[r"Android", "android"], [r"iPhone|iPad|iPod", "ios"], ["", "web"]]
+    agents = platforms.agents(config.platforms)
     return _CHOOSE_TAB.replace("AGENTS", json.dumps(agents)).replace(
         "LABELS", json.dumps(labels).replace("</", "<\\/")
     )

@@ -168,7 +168,7 @@ def job_steps(
         else {}
     )
     steps, sizes = [], []
-    for step in steps_for(guide, platform):  # type: ignore[arg-type]
+    for step in steps_for(guide, platform):
         path = layout.step_image(folder, step.id)
         try:
             known = digests.picture(path)

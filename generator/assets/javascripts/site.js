@@ -204,23 +204,22 @@
     }
   }
 
-  /* Tab labels per platform, as generator/config.py names them. */
-  var PLATFORM_TABS = {
-    ja: { ios: "iPhone", android: "Android", web: "パソコン" },
-    en: { ios: "iPhone", android: "Android", web: "Computer" }
-  };
-
   /* A first-time reader sees the tab of the device they are reading on; once
    * they pick a tab, Material remembers it and shows it on every page. Runs
-   * before the first layout, so the other tabs' lazy images never load. */
+   * before the first layout, so the other tabs' lazy images never load. The
+   * platforms' tab labels and user-agent patterns are data that guidegen render
+   * writes into every page with platform tabs (window.ggPlatforms). */
   function showThisDevicesTab() {
-    if (typeof __md_get === "function" && __md_get("__tabs")) return;
-    var labels = PLATFORM_TABS[document.documentElement.lang] || PLATFORM_TABS.en;
-    var agent = navigator.userAgent;
-    var platform = /Android/.test(agent) ? "android" : /iPhone|iPad|iPod/.test(agent) ? "ios" : "web";
+    var platforms = window.ggPlatforms;
+    if (!platforms || (typeof __md_get === "function" && __md_get("__tabs"))) return;
+    var agents = platforms.agents;
+    var device = agents[agents.length - 1][1];
+    for (var i = 0; i < agents.length - 1; i++) {
+      if (new RegExp(agents[i][0]).test(navigator.userAgent)) { device = agents[i][1]; break; }
+    }
     document.querySelectorAll(".tabbed-set > .tabbed-labels > label").forEach(function (label) {
       var input = document.getElementById(label.htmlFor);
-      if (input && label.textContent.trim() === labels[platform]) input.checked = true;
+      if (input && label.textContent.trim() === platforms.labels[device]) input.checked = true;
     });
   }
 

@@ -1,5 +1,7 @@
 /* global __md_get, AGENTS, LABELS */
 (function (agents, labels, set) {
+  // The same data for site.js (showThisDevicesTab).
+  window.ggPlatforms = { agents: agents, labels: labels };
   try {
     // The first platform whose user-agent pattern matches, else the last one's.
     var device = agents[agents.length - 1][1];
