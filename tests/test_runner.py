@@ -9,7 +9,8 @@ import pytest
 from playwright.sync_api import Browser, Playwright
 
 from guidegen.capture.framing import related
-from guidegen.capture.runner import MEASURE_JS, REVEAL_JS, GuideFailed, Run, run_guide
+from guidegen.capture.page import MEASURE_JS, REVEAL_JS
+from guidegen.capture.runner import GuideFailed, Run, run_guide
 from guidegen.config import Config
 from guidegen.guide.model import Guide
 
