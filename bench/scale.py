@@ -27,7 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from guidegen.capture.pipeline import fingerprints, plan, write_manifest  # noqa: E402
+from guidegen.capture.jobs import plan  # noqa: E402
+from guidegen.capture.manifest import fingerprints, write_manifest  # noqa: E402
 from guidegen.config import load_config  # noqa: E402
 from guidegen.guide.lint import lint  # noqa: E402
 

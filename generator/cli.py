@@ -30,7 +30,7 @@ from .server import PortInUse
 
 if TYPE_CHECKING:
     from .capture.frames import Failure
-    from .capture.pipeline import Job
+    from .capture.jobs import Job
 
 
 class UsageError(Exception):
@@ -87,7 +87,7 @@ def cmd_shop(args: argparse.Namespace, config: Config) -> int:
 
 
 def _jobs(args: argparse.Namespace, config: Config) -> tuple[list[Job], list[Job]]:
-    from .capture.pipeline import plan
+    from .capture.jobs import plan
 
     report = _lint_or_fail(config)
     known = {g.id for g in report.guides}
@@ -124,7 +124,8 @@ def _shard(text: str | None) -> tuple[int, int] | None:
 
 
 def cmd_capture(args: argparse.Namespace, config: Config) -> int:
-    from .capture.pipeline import capture, shard
+    from .capture.jobs import shard
+    from .capture.pipeline import capture
 
     jobs, universe = _jobs(args, config)
     chosen = _shard(args.shard)
@@ -186,7 +187,7 @@ def cmd_redraw(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_merge(args: argparse.Namespace, config: Config) -> int:
-    from .capture.pipeline import update_manifest
+    from .capture.manifest import update_manifest
     from .capture.report import merge
 
     folders = [Path(p) for p in args.reports]
@@ -231,7 +232,7 @@ def _report_failures(
 
 
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
-    from .capture.pipeline import app_url
+    from .capture.workers import app_url
 
     jobs, _ = _jobs(args, config)
     with app_url(config):
@@ -245,7 +246,8 @@ def _workers(args: argparse.Namespace, config: Config) -> int | None:
 
 def _check(args: argparse.Namespace, config: Config, jobs: list[Job]) -> int:
     from .capture import layout
-    from .capture.pipeline import execute, job_key, setup_run
+    from .capture.jobs import job_key, setup_run
+    from .capture.workers import execute
     from .progress import progress
 
     trace_dir = own_folder(config.root, config.root / ".guidegen" / "traces")
@@ -391,7 +393,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, config: Config) -> int:
-    from .capture.pipeline import app_url
+    from .capture.workers import app_url
     from .site.preview import preview
 
     # Served before the first build checks it: a link out would serve its target.

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from guidegen.capture.appserver import AppNotReady, free_port, require_reachable, reset, started
-from guidegen.capture.pipeline import watch_hash
+from guidegen.capture.manifest import watch_hash
 from guidegen.config import Config, ConfigError, Server, parse_table
 from tests.editor_project import guidegen
 

@@ -16,10 +16,11 @@ import pytest
 from PIL import Image
 
 from guidegen import cli
-from guidegen.capture import pipeline as capture_module
 from guidegen.capture import runner
+from guidegen.capture import workers as capture_module
 from guidegen.capture.browser import BrowserNotFound
-from guidegen.capture.pipeline import execute, plan
+from guidegen.capture.jobs import plan
+from guidegen.capture.workers import execute
 from guidegen.config import load_config
 from guidegen.guide.lint import lint
 from tests.conftest import FIXTURE_APP

@@ -15,8 +15,8 @@ from guidegen.capture.dialogs import dialog_for, draw, plan, pressed_box, text_b
 from guidegen.capture.dialogs import words as dialog_words
 from guidegen.capture.frames import Box, Frame, Redaction
 from guidegen.capture.framing import crop_region, place_marks
-from guidegen.capture.pipeline import step_images
 from guidegen.capture.runner import GuideFailed, dialog_frame, run_guide
+from guidegen.capture.settle import step_images
 from guidegen.config import Config
 from guidegen.guide.model import Guide
 from guidegen.server import serve

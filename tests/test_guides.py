@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from guidegen.capture.pipeline import step_images
 from guidegen.capture.runner import GuideFailed, run_guide
+from guidegen.capture.settle import step_images
 from guidegen.config import Config, load_config
 from guidegen.guide.lint import lint
 from guidegen.guide.model import Guide

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from guidegen.capture.pipeline import Job, clear_failures
+from guidegen.capture.jobs import Job
+from guidegen.capture.workers import clear_failures
 from guidegen.cli import main
 from guidegen.config import Config
 from guidegen.guide.model import Guide

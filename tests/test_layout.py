@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from guidegen.capture import layout
-from guidegen.capture.pipeline import job_key, orphaned_folders, plan
+from guidegen.capture.jobs import job_key, orphaned_folders, plan
 from guidegen.config import Config
 from guidegen.guide.model import Guide
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from guidegen.capture.pipeline import plan
+from guidegen.capture.jobs import plan
 from guidegen.config import Config
 from guidegen.guide.lint import lint
 from guidegen.site.render import render

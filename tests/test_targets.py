@@ -16,7 +16,7 @@ import yaml
 from playwright.sync_api import Browser, Playwright
 
 from guidegen import cli
-from guidegen.capture import pipeline as capture_module
+from guidegen.capture import workers as capture_module
 from guidegen.capture.runner import GuideFailed, run_guide
 from guidegen.config import Config
 from guidegen.guide.lint import lint

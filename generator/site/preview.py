@@ -249,8 +249,9 @@ class Preview:
 
     def capture(self, report: LintReport, ids: Collection[str] | None) -> tuple[int, list[str]]:
         """Recapture the guides named (all when None) where outdated: (images written, failures)."""
+        from ..capture.jobs import plan
         from ..capture.lock import screenshots_lock
-        from ..capture.pipeline import capture, plan
+        from ..capture.pipeline import capture
 
         if ids is not None and not ids:
             return 0, []
@@ -303,7 +304,7 @@ class Preview:
     def never_captured(self, report: LintReport) -> set[str]:
         """Guides with no image at all yet, e.g. one just made with guidegen new."""
         from ..capture import layout
-        from ..capture.pipeline import job_dir, plan
+        from ..capture.jobs import job_dir, plan
 
         jobs = plan(report.guides, self.config, platforms=self.platforms, langs=self.langs)
         return {
