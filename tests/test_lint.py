@@ -29,8 +29,9 @@ import pytest
 
 from guidegen import cli
 from guidegen.config import Config, load_config
-from guidegen.guide.lint import MODELINE, SCHEMA_FILE, lint
+from guidegen.guide.lint import lint
 from guidegen.guide.load import MAX_BYTES, MAX_PROBLEMS
+from guidegen.guide.rules import MODELINE, SCHEMA_FILE
 
 ROOT = Path(__file__).resolve().parent.parent
 BROKEN = ROOT / "tests" / "broken"

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from ..config import Config
 from ..files import write_atomic
-from .lint import MODELINE, known_scenarios, refresh_schema
+from .lint import known_scenarios, refresh_schema
 from .model import ID_PATTERN, PLATFORMS, Guide, Step
+from .rules import MODELINE
 
 _ID_RE = re.compile(ID_PATTERN)
 MAX_ID = 64
