@@ -33,20 +33,20 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from guidegen.capture.browser import launch  # noqa: E402
-from guidegen.capture.pipeline import plan  # noqa: E402
-from guidegen.capture.runner import context_options  # noqa: E402
+from guidegen.capture.jobs import plan  # noqa: E402
+from guidegen.capture.session import context_options  # noqa: E402
 from guidegen.config import load_config  # noqa: E402
-from guidegen.guide.lint import lint  # noqa: E402
-from guidegen.guide.model import (  # noqa: E402
+from guidegen.guide.actions import (  # noqa: E402
     Fill,
     Highlight,
     ScrollTo,
     Select,
     action_target,
     is_marked,
-    steps_for,
-    text_in,
 )
+from guidegen.guide.lint import lint  # noqa: E402
+from guidegen.guide.model import steps_for  # noqa: E402
+from guidegen.guide.types import text_in  # noqa: E402
 from guidegen.server import serve  # noqa: E402
 
 

@@ -31,7 +31,7 @@ from .commands import (
 )
 from .config import ConfigError, hide_secrets, load_config, overridden
 from .faults import DriverGone, fault_line
-from .guide.model import PLATFORMS, SCHEMES
+from .guide.types import PLATFORMS, SCHEMES
 from .progress import Interrupted
 from .safepath import BadFile
 from .safetext import cleaned_output

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import platforms
-from .guide.model import PLATFORMS, SCHEMES, ColorScheme, Platform
+from .guide.types import PLATFORMS, SCHEMES, ColorScheme, Platform
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,8 @@ from string import Template
 from .config import load_config, parse_table
 from .files import write_atomic
 from .guide.lint import refresh_schema
-from .guide.model import PLATFORMS
 from .guide.scaffold import new_guide, parse_platforms
+from .guide.types import PLATFORMS
 
 TEMPLATES = Path(__file__).parent / "templates"
 STARTER_GUIDE = "first-guide"

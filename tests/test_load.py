@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from guidegen.guide import load as load_module
+from guidegen.guide import yamlfile as load_module
 from guidegen.guide.load import MAX_BYTES, MAX_PROBLEMS, Problem, load_bytes, load_guide, parse
 
 GUIDE = """\

@@ -12,9 +12,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from guidegen.config import Config
+from guidegen.guide.actions import ACTION_TYPES
 from guidegen.guide.lint import lint
 from guidegen.guide.load import Loaded, load_bytes
-from guidegen.guide.model import ACTION_TYPES, PLATFORMS
+from guidegen.guide.types import PLATFORMS
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = (ROOT / "tests" / "broken" / "ok" / "sample-guide.yml").read_text("utf-8")

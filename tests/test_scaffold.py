@@ -11,8 +11,8 @@ import pytest
 
 from guidegen.config import load_config
 from guidegen.guide.lint import lint
-from guidegen.guide.model import PLATFORMS
 from guidegen.guide.scaffold import ScaffoldError, new_guide, parse_platforms
+from guidegen.guide.types import PLATFORMS
 from tests.editor_project import copy_project, guidegen
 
 TODAY = dt.date(2026, 11, 26)

@@ -10,7 +10,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from guidegen.config import Config
-from guidegen.guide.model import Guide, Localized
+from guidegen.guide.model import Guide
+from guidegen.guide.types import Localized
 from guidegen.site.render import guide_page, guides_index
 
 # What the browser does, never shown to readers as text.

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..guide.model import ColorScheme, Platform, PlatformStep
+from ..guide.model import PlatformStep
+from ..guide.types import ColorScheme, Platform
 from .dialogs import Dialog
 
 

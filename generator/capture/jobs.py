@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..config import Config
-from ..guide.model import ColorScheme, Guide, Platform
+from ..guide.model import Guide
+from ..guide.types import ColorScheme, Platform
 from . import layout
 from .frames import Failure, Run
 

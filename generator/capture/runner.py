@@ -23,25 +23,19 @@ from playwright.sync_api import (
 from playwright.sync_api import Error as PlaywrightError
 
 from ..config import Config, capture_style, hide_secrets
-from ..guide.model import (
-    CIRCLED,
+from ..guide.actions import (
     DIALOG_ACTIONS,
     Blur,
-    ColorScheme,
-    CropArea,
     EnvValue,
     Fill,
-    Guide,
     Highlight,
-    Platform,
-    PlatformStep,
     RedactItem,
     Select,
     action_target,
     is_marked,
-    steps_for,
-    text_in,
 )
+from ..guide.model import CropArea, Guide, PlatformStep, steps_for
+from ..guide.types import CIRCLED, ColorScheme, Platform, text_in
 from .dialogs import Dialog
 from .dialogs import plan as dialog_plan
 from .dialogs import words as dialog_words

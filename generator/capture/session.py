@@ -21,11 +21,10 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from .. import platforms
 from ..config import LOCALES, Config, ConfigError, hide_secrets
-from ..guide.model import (
+from ..guide.actions import (
     AcceptDialog,
     Blur,
     Click,
-    ColorScheme,
     CssTarget,
     EnvValue,
     ExpectAbsent,
@@ -35,7 +34,6 @@ from ..guide.model import (
     LabelTarget,
     Mask,
     PlaceholderTarget,
-    Platform,
     Press,
     RoleTarget,
     ScrollTo,
@@ -45,8 +43,8 @@ from ..guide.model import (
     Target,
     TestIdTarget,
     TextTarget,
-    text_in,
 )
+from ..guide.types import ColorScheme, Platform, text_in
 from .dialogs import Dialog, dialog_for
 from .page import (
     CANDIDATES_JS,

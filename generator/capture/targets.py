@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..guide.model import (
+from ..guide.actions import (
     DIALOG_ACTIONS,
     Blur,
     CssTarget,
@@ -26,8 +26,8 @@ from ..guide.model import (
     TextTarget,
     action_name,
     action_target,
-    text_in,
 )
+from ..guide.types import text_in
 from .frames import Box, Failure
 
 

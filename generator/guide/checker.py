@@ -11,18 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config
+from .actions import is_marked
 from .facts import FactTable
 from .load import Loaded, Loc, Problem, suggest, where
-from .model import (
-    CIRCLED,
-    CIRCLED_RE,
-    ID_PATTERN,
-    PLATFORMS,
-    SCHEMES,
-    Guide,
-    is_marked,
-    steps_for,
-)
+from .model import Guide, steps_for
 from .rules import (
     _TARGET_ACTIONS,
     _TEST_ID_RE,
@@ -36,6 +28,7 @@ from .rules import (
     schema_path,
     step_indexes,
 )
+from .types import CIRCLED, CIRCLED_RE, ID_PATTERN, PLATFORMS, SCHEMES
 
 PLACEHOLDERS = ("tap", "Tap")
 

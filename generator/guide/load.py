@@ -18,6 +18,7 @@ from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, RootModel, ValidationError
 
+from . import actions, types
 from . import model as m
 from .yamlfile import (
     MAX_BYTES,
@@ -128,8 +129,8 @@ def _model_at(data: Any, loc: Loc, root: type[BaseModel] = m.Guide) -> type[Base
 
 
 _ARGS_ACTIONS = {"fill", "select", "expect-text", "goto", "press", "select-text"}
-_TARGET_TAGS = {"testid-string", *m.TARGET_KEYS}
-_TARGET_FIELDS = {name for name in m.ACTION_TYPES if name not in _ARGS_ACTIONS} | {"target"}
+_TARGET_TAGS = {"testid-string", *actions.TARGET_KEYS}
+_TARGET_FIELDS = {name for name in actions.ACTION_TYPES if name not in _ARGS_ACTIONS} | {"target"}
 _TEXT_FIELDS = {"name", "text", "value", "option", "label", "placeholder"}
 
 
@@ -151,7 +152,7 @@ def _strip_tags(loc: tuple[Any, ...]) -> tuple[Any, ...]:
         redact_item = isinstance(part, int) and before == "redact"
         target_field = part in _TARGET_FIELDS and (part == "target" or isinstance(before, int))
         if isinstance(part, int) and before == "actions":
-            tags = set(m.ACTION_TYPES)
+            tags = set(actions.ACTION_TYPES)
         elif isinstance(part, int) and before == "facts":
             tags = {"id", "inline"}
         elif redact_item:
@@ -217,7 +218,7 @@ def _message(
     if kind == "invalid_action":
         if isinstance(value, dict) and len(value) == 1:
             word = str(next(iter(value)))
-            hint = suggest(word, list(m.ACTION_TYPES))
+            hint = suggest(word, list(actions.ACTION_TYPES))
             return (*real, word), True, f"unknown action '{word}'{hint}"
         if isinstance(value, dict) and value:
             keys = ", ".join(f"'{k}'" for k in value)
@@ -227,7 +228,7 @@ def _message(
     if kind == "invalid_target":
         if isinstance(value, dict):
             names = [str(k) for k in value]
-            hint = suggest(names[0], list(m.TARGET_KEYS)) if names else ""
+            hint = suggest(names[0], list(actions.TARGET_KEYS)) if names else ""
             return (
                 real,
                 False,
@@ -240,9 +241,9 @@ def _message(
             "a target is a test id or a mapping with role+name, label, placeholder, text or css, "
             f"not {_kind(value)}",
         )
-    if kind == "value_error" and m.UNKNOWN_PLATFORM in error["msg"]:
+    if kind == "value_error" and types.UNKNOWN_PLATFORM in error["msg"]:
         # Platform names are short: at 0.6 'windows' would suggest 'ios'.
-        hint = suggest(str(value), list(m.PLATFORMS), cutoff=0.7)
+        hint = suggest(str(value), list(types.PLATFORMS), cutoff=0.7)
         return real, False, f"unknown platform {shorten(value)}{hint}"
     if kind == "string_pattern_mismatch" and "a-z0-9" in error["msg"]:
         path_like = isinstance(value, str) and ("/" in value or "\\" in value or ".." in value)

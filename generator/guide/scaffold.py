@@ -16,8 +16,9 @@ from pathlib import Path
 from ..config import Config
 from ..files import write_atomic
 from .lint import known_scenarios, refresh_schema
-from .model import ID_PATTERN, PLATFORMS, Guide, Step
+from .model import Guide, Step
 from .rules import MODELINE
+from .types import ID_PATTERN, PLATFORMS
 
 _ID_RE = re.compile(ID_PATTERN)
 MAX_ID = 64

@@ -34,7 +34,7 @@ from ..config import Config
 from . import page_pictures
 from .facts import FILLED_RE, in_code, page_files
 from .load import Loaded, Loc, Positions, Problem, decode, load_guide, parse, suggest
-from .model import PLATFORMS
+from .types import PLATFORMS
 
 # A guide named in a note or warning: {guide:ID}, made a link by render.
 GUIDE_REF_RE = re.compile(r"\{guide:([^{}\s]*)\}")

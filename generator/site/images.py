@@ -31,7 +31,8 @@ from ..capture.imagefile import problem as image_problem
 from ..capture.state import FIX, Damaged
 from ..config import Config
 from ..files import publish_entry, write_atomic
-from ..guide.model import Guide, Platform, steps_for
+from ..guide.model import Guide, steps_for
+from ..guide.types import Platform
 from ..safepath import shown
 
 # Widths offered, in multiples of a frame's CSS width, with their WebP quality.

@@ -26,19 +26,17 @@ from ..capture import layout
 from ..capture.dialogs import WORDS as DIALOG_WORDS
 from ..config import Config
 from ..files import remove_stale, write_atomic
-from ..guide.model import (
+from ..guide.actions import (
     AcceptDialog,
     DismissDialog,
     EnvValue,
     Fill,
-    Guide,
     Highlight,
-    PlatformStep,
     Select,
     is_marked,
-    steps_for,
-    text_in,
 )
+from ..guide.model import Guide, PlatformStep, steps_for
+from ..guide.types import text_in
 from .images import SiteFrame, StepPicture
 
 FOLDER = "assets/practice"  # under each language's docs folder and built section

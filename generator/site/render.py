@@ -28,15 +28,8 @@ from ..config import Config
 from ..files import remove_stale, write_atomic
 from ..guide import page_pictures
 from ..guide.facts import FILLED_RE, in_code, is_public, outside_code, page_files
-from ..guide.model import (
-    CIRCLED,
-    Fact,
-    Guide,
-    Localized,
-    PlatformStep,
-    SharedFact,
-    steps_for,
-)
+from ..guide.model import Fact, Guide, PlatformStep, SharedFact, steps_for
+from ..guide.types import CIRCLED, Localized
 from ..jsfiles import script
 from ..safepath import own_folder, within
 from .assets import install as install_assets

@@ -23,7 +23,8 @@ from ..capture import layout
 from ..capture.digests import Digests
 from ..config import Config
 from ..files import publish_entry, remove_stale, write_atomic
-from ..guide.model import Guide, Platform, steps_for
+from ..guide.model import Guide, steps_for
+from ..guide.types import Platform
 from .walkthrough import (
     Box,
     Canvas,
