@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Any
+from typing import Any, assert_never
 
 import yaml
 from playwright.sync_api import Dialog as PlaywrightDialog
@@ -23,14 +23,18 @@ from .. import platforms
 from ..config import LOCALES, Config, ConfigError, hide_secrets
 from ..guide.actions import (
     AcceptDialog,
+    Action,
     Blur,
     Click,
     CssTarget,
+    DismissDialog,
     EnvValue,
     ExpectAbsent,
     ExpectText,
+    ExpectVisible,
     Fill,
     Goto,
+    Highlight,
     LabelTarget,
     Mask,
     PlaceholderTarget,
@@ -43,6 +47,7 @@ from ..guide.actions import (
     Target,
     TestIdTarget,
     TextTarget,
+    WaitFor,
 )
 from ..guide.types import ColorScheme, Platform, text_in
 from .dialogs import Dialog, dialog_for
@@ -428,73 +433,83 @@ class _Session:
         except (_ActionFailed, PlaywrightError):
             return None
 
-    def perform(self, action: Any, element: Locator | None) -> None:
+    def perform(self, action: Action, element: Locator | None) -> None:
+        """Do the action; the union is closed, so an action without a case here
+        fails the type check (assert_never) instead of silently doing nothing."""
         page = self.page
-        if isinstance(action, Tap | Click):
-            assert element is not None
-            if platforms.profile(self.platform).pointer == "click":
-                element.click()
-            else:
-                element.tap()
-            # A tap leaves the element hovered, as a click does: off the page, the
-            # pointer leaves no hover colour in the picture.
-            page.mouse.move(-1, -1)
-        elif isinstance(action, Fill):
-            assert element is not None
-            element.fill(self.fill_value(action.fill.value))
-        elif isinstance(action, Select):
-            assert element is not None
-            element.select_option(label=text_in(action.select.option, self.lang))
-        elif isinstance(action, ScrollTo):
-            assert element is not None
-            self.reveal(element)
-        elif isinstance(action, Press):
-            key = action.press if isinstance(action.press, str) else action.press.key
-            if element is not None:
-                element.press(key)
-            else:
-                page.keyboard.press(key)
-        elif isinstance(action, SelectText):
-            assert element is not None
-            words = action.select_text.text
-            wanted = None if words is None else text_in(words, self.lang)
-            if not element.evaluate(SELECT_JS, wanted):
-                where = describe_target(action.select_text.target, self.lang)
-                what = "no text" if wanted is None else f"no '{wanted}'"
-                raise _ActionFailed(f"{what} to select in {where}")
-        elif isinstance(action, Goto):
-            page.goto(
-                self.base_url.rstrip("/") + "/" + action.goto.lstrip("/"),
-                timeout=NAVIGATION_TIMEOUT_MS,
-            )
-        elif isinstance(action, ExpectAbsent):
-            target = action.expect_absent
-            try:
-                expect(self.locate(target)).to_have_count(0, timeout=self.config.timeout_ms)
-            except AssertionError:
-                raise _ActionFailed(
-                    f"{describe_target(target, self.lang)} is visible but should be absent"
-                ) from None
-        elif isinstance(action, ExpectText):
-            wanted = text_in(action.expect_text.text, self.lang)
-            assert element is not None
-            try:
-                expect(element).to_contain_text(wanted, timeout=self.config.timeout_ms)
-            except AssertionError:
-                # Hidden before it is cut short: a cut secret would not be found whole.
-                text = hide_secrets(element.inner_text().strip(), self.secrets.values())
-                shown = text[:80]
-                raise _ActionFailed(f"expected text '{wanted}', found '{shown}'") from None
-        elif isinstance(action, Blur | Mask):
-            style = "blur" if isinstance(action, Blur) else "mask"
-            target = action.blur if isinstance(action, Blur) else action.mask
-            try:
-                self.locate(target).first.wait_for(state="visible", timeout=self.config.timeout_ms)
-            except PlaywrightTimeout:
-                raise _ActionFailed(
-                    f"no element with {describe_target(target, self.lang)} to {style}, so the "
-                    "pictures would show what it should hide; fix the target"
-                ) from None
-            self.redact.append(_Hidden(style, target, seen=True))
-        # Highlight, ExpectVisible and WaitFor need nothing beyond finding the element.
+        match action:
+            case Tap() | Click():
+                assert element is not None
+                if platforms.profile(self.platform).pointer == "click":
+                    element.click()
+                else:
+                    element.tap()
+                # A tap leaves the element hovered, as a click does: off the page, the
+                # pointer leaves no hover colour in the picture.
+                page.mouse.move(-1, -1)
+            case Fill():
+                assert element is not None
+                element.fill(self.fill_value(action.fill.value))
+            case Select():
+                assert element is not None
+                element.select_option(label=text_in(action.select.option, self.lang))
+            case ScrollTo():
+                assert element is not None
+                self.reveal(element)
+            case Press():
+                key = action.press if isinstance(action.press, str) else action.press.key
+                if element is not None:
+                    element.press(key)
+                else:
+                    page.keyboard.press(key)
+            case SelectText():
+                assert element is not None
+                words = action.select_text.text
+                wanted = None if words is None else text_in(words, self.lang)
+                if not element.evaluate(SELECT_JS, wanted):
+                    where = describe_target(action.select_text.target, self.lang)
+                    what = "no text" if wanted is None else f"no '{wanted}'"
+                    raise _ActionFailed(f"{what} to select in {where}")
+            case Goto():
+                page.goto(
+                    self.base_url.rstrip("/") + "/" + action.goto.lstrip("/"),
+                    timeout=NAVIGATION_TIMEOUT_MS,
+                )
+            case ExpectAbsent():
+                target = action.expect_absent
+                try:
+                    expect(self.locate(target)).to_have_count(0, timeout=self.config.timeout_ms)
+                except AssertionError:
+                    raise _ActionFailed(
+                        f"{describe_target(target, self.lang)} is visible but should be absent"
+                    ) from None
+            case ExpectText():
+                expected = text_in(action.expect_text.text, self.lang)
+                assert element is not None
+                try:
+                    expect(element).to_contain_text(expected, timeout=self.config.timeout_ms)
+                except AssertionError:
+                    # Hidden before it is cut short: a cut secret would not be found whole.
+                    text = hide_secrets(element.inner_text().strip(), self.secrets.values())
+                    shown = text[:80]
+                    raise _ActionFailed(f"expected text '{expected}', found '{shown}'") from None
+            case Blur() | Mask():
+                style = "blur" if isinstance(action, Blur) else "mask"
+                target = action.blur if isinstance(action, Blur) else action.mask
+                try:
+                    self.locate(target).first.wait_for(
+                        state="visible", timeout=self.config.timeout_ms
+                    )
+                except PlaywrightTimeout:
+                    raise _ActionFailed(
+                        f"no element with {describe_target(target, self.lang)} to {style}, so "
+                        "the pictures would show what it should hide; fix the target"
+                    ) from None
+                self.redact.append(_Hidden(style, target, seen=True))
+            case Highlight() | ExpectVisible() | WaitFor():
+                pass  # nothing beyond finding the element
+            case AcceptDialog() | DismissDialog():
+                pass  # planned before the action that opens the dialog (dialog_plan)
+            case _:
+                assert_never(action)
         self.settle()
