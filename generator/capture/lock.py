@@ -8,7 +8,6 @@ lock goes with the process that held it, however that process ends.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import sys
 from collections.abc import Iterator
@@ -28,6 +27,12 @@ def lock_path(config: Config) -> Path:
 def screenshots_lock(config: Config) -> Iterator[None]:
     """Hold the screenshots' lock, waiting for it if another run has it; then clear
     what a killed run left half-written."""
+    # Imported here, not at the top: the CLI imports this module, and every
+    # command but the ones that write screenshots runs where fcntl is missing
+    # (Windows). Not filelock: it truncates the lock file when it opens it, and
+    # the file holds the holder's pid that a waiting run names.
+    import fcntl
+
     path = lock_path(config)
     # The lock file is truncated, the leftovers of the screenshots deleted, the
     # caches written: none of it through a link a pull request put there.

@@ -32,6 +32,9 @@ from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
 from ..capture import layout
 from ..config import Config
 from ..guide.lint import LintReport, lint
@@ -43,7 +46,6 @@ from .assets import FOLDERS as ASSET_FOLDERS
 JS = Path(__file__).parent / "js"
 
 STATUS_PATH = "/__guidegen/status"
-POLL_SECONDS = 0.3
 # A save is often several writes (editors write a backup, then the file):
 # wait until the watched files hold still this long before acting.
 SETTLE_SECONDS = 0.2
@@ -337,6 +339,51 @@ class Preview:
         return guides, app
 
 
+class _Wake(FileSystemEventHandler):
+    """Sets the event on any change the file system reports under a watched folder."""
+
+    def __init__(self, event: threading.Event) -> None:
+        self.event = event
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        self.event.set()
+
+
+def _folders(config: Config) -> dict[Path, bool]:
+    """The folders to ask the system about, each with whether to look into its
+    subfolders: what `watched` lists lies in them. Which change counts is still
+    decided by comparing snapshots (an event only says: look)."""
+    folders = {config.root: False, config.path("steps_dir"): False, config.path("docs_dir"): True}
+    if config.facts:
+        folders.setdefault(config.path("facts").parent, False)
+    if not config.base_url and config.shop_dir:
+        folders[config.path("shop_dir")] = True
+    if config.server is not None:
+        for pattern in config.server.watch:
+            # The pattern's folder before its first wildcard, and all below it.
+            fixed = [part for part in Path(pattern).parts[:-1]]
+            head = next((i for i, part in enumerate(fixed) if any(c in part for c in "*?[")), None)
+            folders[config.root.joinpath(*fixed[:head])] = True
+    return {folder: deep for folder, deep in folders.items() if folder.is_dir()}
+
+
+@contextmanager
+def _watching(config: Config) -> Iterator[threading.Event]:
+    """An event set whenever something under the watched folders changes
+    (watchdog: inotify on Linux, FSEvents on macOS, ReadDirectoryChangesW on Windows)."""
+    woken = threading.Event()
+    observer = Observer()
+    for folder, deep in _folders(config).items():
+        observer.schedule(_Wake(woken), str(folder), recursive=deep)
+    observer.daemon = True
+    observer.start()
+    try:
+        yield woken
+    finally:
+        observer.stop()
+        observer.join()
+
+
 def _settled(config: Config, current: Snapshot) -> Snapshot:
     while True:
         time.sleep(SETTLE_SECONDS)
@@ -369,23 +416,25 @@ def preview(
         with serve_site(config.path("site_dir"), status, port) as url:
             print(f"serving {url}", flush=True)
             _say("watching the guides, the pages and the app; Ctrl-C stops")
-            before = snapshot(config)
-            work.safely(None)
-            while True:
-                time.sleep(POLL_SECONDS)
-                after = snapshot(config)
-                paths = changed(before, after)
-                if not paths:
-                    continue
-                after = _settled(config, after)
-                paths = changed(before, after)
-                before = after
-                guides, app = work.classify(paths)
-                names = ", ".join(sorted(p.name for p in paths)[:5])
-                _say(f"changed: {names}{' …' if len(paths) > 5 else ''}")
-                for guide in sorted(guides):
-                    _say(f"page: {url}guides/{guide}/")
-                work.safely(guides, app=app)
+            with _watching(config) as woken:
+                before = snapshot(config)
+                work.safely(None)
+                while True:
+                    woken.wait()
+                    woken.clear()
+                    after = snapshot(config)
+                    paths = changed(before, after)
+                    if not paths:
+                        continue
+                    after = _settled(config, after)
+                    paths = changed(before, after)
+                    before = after
+                    guides, app = work.classify(paths)
+                    names = ", ".join(sorted(p.name for p in paths)[:5])
+                    _say(f"changed: {names}{' …' if len(paths) > 5 else ''}")
+                    for guide in sorted(guides):
+                        _say(f"page: {url}guides/{guide}/")
+                    work.safely(guides, app=app)
     except KeyboardInterrupt:
         _say("stopped")
         return 0
