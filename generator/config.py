@@ -310,12 +310,7 @@ class NoConfig(ConfigError):
     """No [tool.guidegen] anywhere from the working folder up."""
 
 
-_LANG_RE = re.compile(r"^[a-z]{2}$")
 _ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-_SITE_URL = re.compile(r"^https?://[^/\s]+(/\S*)?$")
-_SITE_URL_EXAMPLE = '"https://example.org/help/"'
 
 
 def _check(where: str, key: str, value: Any, default: Any) -> Any:
@@ -459,40 +454,20 @@ def _secrets(source: str, value: Any) -> tuple[str, ...]:
 
 def parse_table(root: Path, table: dict[str, Any], source: str = "[tool.guidegen]") -> Config:
     """A Config from a [tool.guidegen] table, or ConfigError naming the bad key."""
+    # Imported here: the model is made from Config's fields.
+    from .settings import checked
+
+    values = checked(table, lambda key, _: source if key is None else f"{source} {key}")
     options = {f.name: f for f in fields(Config) if f.name != "root"}
-    unknown = sorted(set(table) - set(options))
-    if unknown:
-        raise ConfigError(
-            f"{source}: unknown key '{unknown[0]}'; known keys: {', '.join(sorted(options))}"
-        )
-    values: dict[str, Any] = {}
     if "server" in table:
         values["server"] = _server(table["server"])
     if "secrets" in table:
         values["secrets"] = _secrets(source, table["secrets"])
-    for key, value in table.items():
-        if key not in ("devices", "server", "secrets"):
-            values[key] = _check(source, key, value, options[key].default)
     languages = values.get("languages", options["languages"].default)
-    for lang in languages:
-        if not _LANG_RE.match(lang):
-            raise ConfigError(f"{source} languages: '{lang}' is not a two-letter code")
     known = platforms.names()
-    for platform in values.get("platforms", ()):
-        if platform not in known:
-            raise ConfigError(
-                f"{source} platforms: unknown platform '{platform}'; known: {', '.join(known)}"
-            )
-    if values.get("engine", "mkdocs") not in ENGINES:
-        raise ConfigError(f"{source} engine: expected one of {', '.join(ENGINES)}")
-    site_url = values.get("site_url", "")
-    if site_url and not _SITE_URL.match(site_url):
-        raise ConfigError(f"{source} site_url: expected a URL such as {_SITE_URL_EXAMPLE}")
     if values.get("capture_css"):
         _capture_css_path(root, values["capture_css"], source)
     schemes = values.get("color_schemes", options["color_schemes"].default)
-    if "color_schemes" in values:
-        _schemes(source, table["color_schemes"], SCHEMES)
     defaults = default_devices()
     devices = dict(defaults)
     overrides = table.get("devices", {})
@@ -558,10 +533,13 @@ def overridden(
     """config with the command line's options (those given) put over it once, so
     that every part of guidegen reads one configuration; each is checked as the
     same key in [tool.guidegen] is."""
-    if site_url and not _SITE_URL.match(site_url):
-        raise ConfigError(f"--site-url {site_url}: expected a URL such as {_SITE_URL_EXAMPLE}")
-    if engine is not None and engine not in ENGINES:
-        raise ConfigError(f"--engine {engine}: expected one of {', '.join(ENGINES)}")
+    from .settings import checked
+
+    given = {"base_url": base_url, "engine": engine, "site_url": site_url}
+    checked(
+        {key: value for key, value in given.items() if value is not None},
+        lambda key, value: f"--{str(key).replace('_', '-')} {value}",
+    )
     return replace(
         config,
         base_url=config.base_url if base_url is None else base_url,

@@ -22,6 +22,7 @@ from typing import Any
 from .. import platforms
 from ..config import DEVICES, Config, Device
 from ..files import write_atomic
+from ..settings import json_schema
 from .schema import facts_schema, guide_schema
 
 COMMAND = "python -m guidegen.guide.reference"
@@ -422,18 +423,24 @@ DEVICE_TYPES = {
 }
 
 
-def _config_type(default: Any) -> str:
-    if isinstance(default, bool):
-        return "true or false"
-    if isinstance(default, int):
-        return "whole number ≥ 0"
-    if isinstance(default, str):
-        return "text"
-    if isinstance(default, tuple):
-        return "list of text"
-    if default is None:
-        return "table"
-    return "tables, one per platform"
+_JSON_TYPES = {
+    "boolean": "true or false",
+    "integer": "whole number ≥ 0",
+    "string": "text",
+    "array": "list of text",
+    "object": "table",
+}
+
+
+def _config_type(name: str) -> str:
+    """A key's type as the table's model (settings.py) declares it."""
+    if name == "devices":
+        return "tables, one per platform"
+    declared = json_schema()["properties"][name]
+    kind = declared.get("type") or next(
+        option["type"] for option in declared["anyOf"] if option["type"] != "null"
+    )
+    return _JSON_TYPES[kind]
 
 
 def _config_sections(words: dict[str, str]) -> list[str]:
@@ -453,7 +460,7 @@ def _config_sections(words: dict[str, str]) -> list[str]:
         if option.name == "server":
             default = words["none"]
         rows.append(
-            f"| `{option.name}` | {_config_type(option.default)} | {default} | "
+            f"| `{option.name}` | {_config_type(option.name)} | {default} | "
             f"{_cell(option.metadata.get('help', ''))} | {_code(CONFIG_EXAMPLES[option.name])} |"
         )
     device_rows = [

@@ -121,6 +121,11 @@ def main() -> int:
     print(f"{'wrote' if changed else 'unchanged:'} {SCHEMA_PATH}")
     changed = write_atomic(FACTS_SCHEMA_PATH, render_facts(languages).encode("utf-8"))
     print(f"{'wrote' if changed else 'unchanged:'} {FACTS_SCHEMA_PATH}")
+    from ..settings import SCHEMA_PATH as CONFIG_SCHEMA_PATH
+    from ..settings import schema_text
+
+    changed = write_atomic(CONFIG_SCHEMA_PATH, schema_text().encode("utf-8"))
+    print(f"{'wrote' if changed else 'unchanged:'} {CONFIG_SCHEMA_PATH}")
     return 0
 
 
