@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import guidegen
+
 PACKAGE = Path(__file__).resolve().parent.parent / "generator"
 
 
@@ -78,3 +80,23 @@ def test_lint_render_and_redraw_never_load_playwright() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_python_m_guidegen_runs_and_no_module_is_named_generator(tmp_path: Path) -> None:
+    # From a folder outside the repository: only the installed name resolves.
+    code = (
+        "import importlib.util, guidegen\n"
+        "print(importlib.util.find_spec('generator') is None, guidegen.__version__)\n"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert found.stdout.split() == ["True", guidegen.__version__]
+    version = subprocess.run(
+        [sys.executable, "-m", "guidegen", "--version"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert guidegen.__version__ in version.stdout
