@@ -1,1 +1,2 @@
-"""capture"""
+"""Capture: running guides in Chromium, drawing and judging their pictures,
+the manifest that makes it incremental."""

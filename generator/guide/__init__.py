@@ -1,1 +1,2 @@
-"""guide"""
+"""The guide format: its types, actions and model, reading and checking guide
+files, the schema and the reference."""
