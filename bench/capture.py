@@ -32,22 +32,22 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.browser import launch  # noqa: E402
-from generator.capture import plan  # noqa: E402
-from generator.config import load_config  # noqa: E402
-from generator.lint import lint  # noqa: E402
-from generator.model import (  # noqa: E402
+from guidegen.capture.browser import launch  # noqa: E402
+from guidegen.capture.jobs import plan  # noqa: E402
+from guidegen.capture.session import context_options  # noqa: E402
+from guidegen.config import load_config  # noqa: E402
+from guidegen.guide.actions import (  # noqa: E402
     Fill,
     Highlight,
     ScrollTo,
     Select,
     action_target,
     is_marked,
-    steps_for,
-    text_in,
 )
-from generator.runner import context_options  # noqa: E402
-from generator.server import serve  # noqa: E402
+from guidegen.guide.lint import lint  # noqa: E402
+from guidegen.guide.model import steps_for  # noqa: E402
+from guidegen.guide.types import text_in  # noqa: E402
+from guidegen.server import serve  # noqa: E402
 
 
 def copy_project(target: Path) -> None:
@@ -61,7 +61,7 @@ def copy_project(target: Path) -> None:
 def guidegen(root: Path, *args: str) -> float:
     start = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "generator.cli", *args],
+        [sys.executable, "-m", "guidegen.cli", *args],
         cwd=root,
         check=True,
         capture_output=True,

@@ -39,7 +39,7 @@ def timed_lint(steps: int) -> tuple[float, float, int]:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         done = subprocess.run(
-            [sys.executable, "-m", "generator.cli", "lint"], cwd=root, capture_output=True
+            [sys.executable, "-m", "guidegen.cli", "lint"], cwd=root, capture_output=True
         )
         seconds = time.perf_counter() - started
         after = resource.getrusage(resource.RUSAGE_CHILDREN)

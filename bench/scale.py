@@ -27,9 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.capture import fingerprints, plan, write_manifest  # noqa: E402
-from generator.config import load_config  # noqa: E402
-from generator.lint import lint  # noqa: E402
+from guidegen.capture.jobs import plan  # noqa: E402
+from guidegen.capture.manifest import fingerprints, write_manifest  # noqa: E402
+from guidegen.config import load_config  # noqa: E402
+from guidegen.guide.lint import lint  # noqa: E402
 
 COPIED = (
     "mockshop",
@@ -42,7 +43,7 @@ COPIED = (
     "search-synonyms.yml",
 )
 # Render and capture trust what they read of a file only once its time is
-# this old (generator/digests.py), so the second run waits that long.
+# this old (generator/capture/digests.py), so the second run waits that long.
 SETTLE_S = 2.5
 SECTION_SIZE = 50
 ID_LINE = re.compile(r"^id: (\S+)$", re.MULTILINE)
@@ -127,7 +128,7 @@ def mark_up_to_date(root: Path) -> int:
 def timed(root: Path, *args: str) -> float:
     start = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "generator.cli", *args],
+        [sys.executable, "-m", "guidegen.cli", *args],
         cwd=root,
         capture_output=True,
         text=True,

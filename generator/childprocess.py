@@ -11,7 +11,7 @@ started it, so that thread always outlives the child.
 The app's server is more: a shell command whose processes can start their own
 (a worker pool, a database, a daemon that leaves the process group with
 ``setsid``), none of which the parent-death signal reaches. It runs under
-``supervise`` (``python -m generator.childprocess COMMAND``): a small process
+``supervise`` (``python -m guidegen.childprocess COMMAND``): a small process
 that is told of guidegen's death (SIGTERM), adopts every orphan its command
 leaves (``PR_SET_CHILD_SUBREAPER``), and when it is stopped or guidegen dies
 ends every process below it, whatever group or session it went to.
@@ -70,7 +70,7 @@ def run(command: Sequence[str], **options: Any) -> subprocess.CompletedProcess[A
 def supervised(command: str) -> list[str]:
     """The argument list that runs a shell command under ``supervise``. Safe path
     (-P): a project folder named like a module must not stand in for guidegen's."""
-    return [sys.executable, "-P", "-m", "generator.childprocess", command]
+    return [sys.executable, "-P", "-m", "guidegen.childprocess", command]
 
 
 def _children_by_parent() -> dict[int, list[int]]:

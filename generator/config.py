@@ -5,7 +5,7 @@ is optional. Device profiles can be overridden per platform in
 ``[tool.guidegen.devices.PLATFORM]``; the app's own server is described in
 ``[tool.guidegen.server]``.
 Each field's ``help`` is the text of the configuration reference that
-``python -m generator.reference`` writes into the editors' pages.
+``python -m guidegen.guide.reference`` writes into the editors' pages.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from generator.model import PLATFORMS, SCHEMES, ColorScheme, Platform
+from . import platforms
+from .guide.types import PLATFORMS, SCHEMES, ColorScheme, Platform
 
 
 @dataclass(frozen=True)
@@ -57,16 +58,15 @@ class Device:
     )
 
 
-DEVICES: dict[Platform, Device] = {
-    "ios": Device("iPhone 13", {"ja": "iPhone", "en": "iPhone"}, {"ja": "タップ", "en": "tap"}),
-    "android": Device("Pixel 7", {"ja": "Android", "en": "Android"}, {"ja": "タップ", "en": "tap"}),
-    "web": Device(
-        None,
-        {"ja": "パソコン", "en": "Computer"},
-        {"ja": "クリック", "en": "click"},
-        viewport=(1280, 800),
-    ),
-}
+def default_devices() -> dict[Platform, Device]:
+    """Each registered platform's device, as its profile has it."""
+    return {
+        p.name: Device(p.descriptor, dict(p.labels), dict(p.verbs), viewport=p.viewport)
+        for p in platforms.PROFILES
+    }
+
+
+DEVICES = default_devices()
 
 LOCALES = {"ja": "ja-JP", "en": "en-US"}
 # In the server's command, cwd and env: the worker's number, 0 to N-1.
@@ -158,7 +158,7 @@ class Config:
         "Site languages, two-letter codes; the first is the default language.", ("ja", "en")
     )
     platforms: tuple[Platform, ...] = _help(
-        "Platforms the site has tabs for, in tab order: ios, android, web.", PLATFORMS
+        f"Platforms the site has tabs for, in tab order: {', '.join(PLATFORMS)}.", PLATFORMS
     )
     steps_dir: str = _help("Folder of the guides (one .yml file each).", "steps")
     screenshots_dir: str = _help(
@@ -273,7 +273,7 @@ class Config:
         },
     )
     devices: dict[Platform, Device] = field(
-        default_factory=lambda: dict(DEVICES),
+        default_factory=default_devices,
         metadata={
             "help": "Per-platform device profiles: [tool.guidegen.devices.ios] etc., with "
             "the keys descriptor, viewport, scale, label, verb and color_schemes."
@@ -310,12 +310,7 @@ class NoConfig(ConfigError):
     """No [tool.guidegen] anywhere from the working folder up."""
 
 
-_LANG_RE = re.compile(r"^[a-z]{2}$")
 _ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-_SITE_URL = re.compile(r"^https?://[^/\s]+(/\S*)?$")
-_SITE_URL_EXAMPLE = '"https://example.org/help/"'
 
 
 def _check(where: str, key: str, value: Any, default: Any) -> Any:
@@ -459,48 +454,30 @@ def _secrets(source: str, value: Any) -> tuple[str, ...]:
 
 def parse_table(root: Path, table: dict[str, Any], source: str = "[tool.guidegen]") -> Config:
     """A Config from a [tool.guidegen] table, or ConfigError naming the bad key."""
+    # Imported here: the model is made from Config's fields.
+    from .settings import checked
+
+    values = checked(table, lambda key, _: source if key is None else f"{source} {key}")
     options = {f.name: f for f in fields(Config) if f.name != "root"}
-    unknown = sorted(set(table) - set(options))
-    if unknown:
-        raise ConfigError(
-            f"{source}: unknown key '{unknown[0]}'; known keys: {', '.join(sorted(options))}"
-        )
-    values: dict[str, Any] = {}
     if "server" in table:
         values["server"] = _server(table["server"])
     if "secrets" in table:
         values["secrets"] = _secrets(source, table["secrets"])
-    for key, value in table.items():
-        if key not in ("devices", "server", "secrets"):
-            values[key] = _check(source, key, value, options[key].default)
     languages = values.get("languages", options["languages"].default)
-    for lang in languages:
-        if not _LANG_RE.match(lang):
-            raise ConfigError(f"{source} languages: '{lang}' is not a two-letter code")
-    for platform in values.get("platforms", ()):
-        if platform not in PLATFORMS:
-            raise ConfigError(
-                f"{source} platforms: unknown platform '{platform}'; known: {', '.join(PLATFORMS)}"
-            )
-    if values.get("engine", "mkdocs") not in ENGINES:
-        raise ConfigError(f"{source} engine: expected one of {', '.join(ENGINES)}")
-    site_url = values.get("site_url", "")
-    if site_url and not _SITE_URL.match(site_url):
-        raise ConfigError(f"{source} site_url: expected a URL such as {_SITE_URL_EXAMPLE}")
+    known = platforms.names()
     if values.get("capture_css"):
         _capture_css_path(root, values["capture_css"], source)
     schemes = values.get("color_schemes", options["color_schemes"].default)
-    if "color_schemes" in values:
-        _schemes(source, table["color_schemes"], SCHEMES)
-    devices = dict(DEVICES)
+    defaults = default_devices()
+    devices = dict(defaults)
     overrides = table.get("devices", {})
     if not isinstance(overrides, dict):
         raise ConfigError(f"{source} devices: expected tables such as [tool.guidegen.devices.ios]")
     for platform, device in overrides.items():
         where = f"[tool.guidegen.devices.{platform}]"
-        if platform not in PLATFORMS:
-            raise ConfigError(f"{where}: unknown platform; known: {', '.join(PLATFORMS)}")
-        devices[platform] = _device(where, device, DEVICES[platform], languages, schemes)
+        if platform not in known:
+            raise ConfigError(f"{where}: unknown platform; known: {', '.join(known)}")
+        devices[platform] = _device(where, device, defaults[platform], languages, schemes)
     return Config(root=root, devices=devices, **values)
 
 
@@ -556,10 +533,13 @@ def overridden(
     """config with the command line's options (those given) put over it once, so
     that every part of guidegen reads one configuration; each is checked as the
     same key in [tool.guidegen] is."""
-    if site_url and not _SITE_URL.match(site_url):
-        raise ConfigError(f"--site-url {site_url}: expected a URL such as {_SITE_URL_EXAMPLE}")
-    if engine is not None and engine not in ENGINES:
-        raise ConfigError(f"--engine {engine}: expected one of {', '.join(ENGINES)}")
+    from .settings import checked
+
+    given = {"base_url": base_url, "engine": engine, "site_url": site_url}
+    checked(
+        {key: value for key, value in given.items() if value is not None},
+        lambda key, value: f"--{str(key).replace('_', '-')} {value}",
+    )
     return replace(
         config,
         base_url=config.base_url if base_url is None else base_url,

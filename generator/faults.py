@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 from pathlib import Path
 
-from generator.safepath import shown
+from .safepath import shown
 
 _FIXES = {
     errno.ENOSPC: "the disk is full; free some space and run the command again",

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
-from generator.config import load_config, parse_table
-from generator.files import write_atomic
-from generator.lint import refresh_schema
-from generator.model import PLATFORMS
-from generator.scaffold import new_guide, parse_platforms
+from .config import load_config, parse_table
+from .files import write_atomic
+from .guide.lint import refresh_schema
+from .guide.scaffold import new_guide, parse_platforms
+from .guide.types import PLATFORMS
 
 TEMPLATES = Path(__file__).parent / "templates"
 STARTER_GUIDE = "first-guide"

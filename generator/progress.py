@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Protocol
 
-from generator.safetext import CleanLines, clean, cleaned_output
+from .safetext import CleanLines, clean, cleaned_output
 
 
 class Progress(Protocol):

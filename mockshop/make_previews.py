@@ -19,8 +19,8 @@ from playwright.sync_api import Browser, Page, sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.browser import launch  # noqa: E402
-from generator.server import serve  # noqa: E402
+from guidegen.capture.browser import launch  # noqa: E402
+from guidegen.server import serve  # noqa: E402
 
 SHOP = ROOT / "mockshop"
 OUT = SHOP / "preview"

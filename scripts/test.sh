@@ -6,6 +6,7 @@ bash scripts/setup.sh
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy
+node_modules/.bin/eslint
 set +e
 # A test file stays on one worker, so its fixtures are made once, and files are
 # handed out in the order tests/conftest.py gives them. One worker more than the

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
+from guidegen.cli import main
 
 
 def guidegen(root: Path, *args: str, **env_vars: str) -> subprocess.CompletedProcess[str]:
@@ -17,7 +17,7 @@ def guidegen(root: Path, *args: str, **env_vars: str) -> subprocess.CompletedPro
     its exit code, stdout and stderr. main(argv) is the whole command: starting an
     interpreter for it proves nothing more and costs its start and imports each time.
     Tests of what only a process shows (signals, two runs at once, a kill, the
-    installed wheel) start `python -m generator.cli` themselves."""
+    installed wheel) start `python -m guidegen.cli` themselves."""
     out, err = io.StringIO(), io.StringIO()
     with pytest.MonkeyPatch.context() as patch:
         for name, value in {"CI": "true", **env_vars}.items():

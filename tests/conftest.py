@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Playwright, sync_playwright
 
-from generator.browser import launch
-from generator.config import Config, load_config
-from generator.server import serve
+from guidegen.capture.browser import launch
+from guidegen.config import Config, load_config
+from guidegen.server import serve
 from tests import editor_project
 
 # The built-site fixtures (a session-wide build in a copy of the project).
@@ -90,6 +90,7 @@ KINDS = {
         "test_annotate.py",
         "test_capture.py",
         "test_childprocess.py",
+        "test_code_fingerprint.py",
         "test_committed_marks.py",
         "test_compare.py",
         "test_config.py",
@@ -107,16 +108,18 @@ KINDS = {
         "test_newproject.py",
         "test_page_pictures.py",
         "test_parallel.py",
+        "test_platforms.py",
         "test_reference.py",
+        "test_render.py",
         "test_report.py",
         "test_safepath.py",
-        "test_render.py",
         "test_schema.py",
-        "test_state.py",
         "test_search_index.py",
+        "test_settings.py",
         "test_site_images.py",
         "test_siteassets.py",
         "test_sitebuild.py",
+        "test_state.py",
         "test_structure.py",
         "test_substitutions.py",
         "test_terms.py",

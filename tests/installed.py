@@ -1,8 +1,8 @@
 """guidegen as a user gets it: its wheel, installed into a fresh venv outside the repo.
 
 The wheel is built once per test session from a copy of what the package is made
-of (pyproject.toml, README.md, generator/), offline: the current venv's
-flit_core builds it (no build isolation), and the fresh venv sees the current
+of (pyproject.toml, hatch_build.py, README.md, generator/), offline: the current
+venv's hatchling builds it (no build isolation), and the fresh venv sees the current
 venv's dependencies through a .pth file, so nothing is downloaded. The build
 leaves nothing in the source folder (no build/, no egg-info).
 """
@@ -33,7 +33,7 @@ def installed_guidegen(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pat
     shutil.copytree(
         ROOT / "generator", source / "generator", ignore=shutil.ignore_patterns("__pycache__")
     )
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "hatch_build.py", "README.md"):
         shutil.copy(ROOT / name, source / name)
     wheels = work / "wheels"
     _run(
@@ -50,8 +50,17 @@ def installed_guidegen(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pat
         source,
     )
     (wheel,) = wheels.glob("guidegen-*.whl")
-    # As after `pip install /path/to/guidegen`: nothing new in the source folder.
-    assert sorted(p.name for p in source.iterdir()) == ["README.md", "generator", "pyproject.toml"]
+    # As after `pip install /path/to/guidegen`: nothing new in the source folder
+    # but Python's bytecode cache of the build hook, which hatchling imports.
+    left = sorted(p.name for p in source.iterdir())
+    cached = {p.name for p in (source / "__pycache__").glob("*")}
+    assert cached <= {f"hatch_build.{sys.implementation.cache_tag}.pyc"}
+    assert [name for name in left if name != "__pycache__"] == [
+        "README.md",
+        "generator",
+        "hatch_build.py",
+        "pyproject.toml",
+    ]
     assert not list(source.rglob("*.egg-info"))
     venv = work / "venv"
     _run(sys.executable, "-m", "venv", venv)

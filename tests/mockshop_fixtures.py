@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
-from generator.browser import launch
-from generator.server import serve
+from guidegen.capture.browser import launch
+from guidegen.server import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOP = ROOT / "mockshop"

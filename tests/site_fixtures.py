@@ -28,7 +28,7 @@ import pytest
 from PIL import Image, ImageOps
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright
 
-from generator.server import serve
+from guidegen.server import serve
 from tests.editor_project import run_folder, share_caches
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,7 +133,7 @@ def build_copy(target: Path, engine: str = "mkdocs") -> Path:
         [
             sys.executable,
             "-m",
-            "generator.cli",
+            "guidegen.cli",
             "build",
             "--engine",
             engine,

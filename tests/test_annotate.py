@@ -6,8 +6,8 @@ import io
 
 from PIL import Image
 
-from generator.annotate import ACCENT, ARROW, compose, draw_frame
-from generator.frames import Box, Frame, Mark, Redaction
+from guidegen.capture.annotate import ACCENT, ARROW, compose, draw_frame
+from guidegen.capture.frames import Box, Frame, Mark, Redaction
 
 
 def blank(width: int, height: int, colour=(255, 255, 255)) -> bytes:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.appserver import AppNotReady, free_port, require_reachable, reset, started
-from generator.capture import watch_hash
-from generator.config import Config, ConfigError, Server, parse_table
+from guidegen.capture.appserver import AppNotReady, free_port, require_reachable, reset, started
+from guidegen.capture.manifest import watch_hash
+from guidegen.config import Config, ConfigError, Server, parse_table
 from tests.commands import guidegen
 
 # A server that also starts a child, to show the whole process group stops.

@@ -15,8 +15,8 @@ import playwright
 import pytest
 from playwright.sync_api import Playwright
 
-from generator import browser as browser_module
-from generator.browser import LAUNCH_ARGS, launch, system_chromium
+from guidegen.capture import browser as browser_module
+from guidegen.capture.browser import LAUNCH_ARGS, launch, system_chromium
 
 FULL_CHROMIUM = Path("/usr/lib/chromium/chromium")
 HEADLESS_SHELL = Path("/usr/lib/chromium/chromium-headless-shell")
@@ -77,7 +77,7 @@ _OWN_BROWSERS = """
 import json, os, re, sys
 from pathlib import Path
 from playwright.sync_api import Error, sync_playwright
-from generator import browser
+from guidegen.capture import browser
 
 def parent(pid):
     return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])

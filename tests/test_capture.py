@@ -10,21 +10,16 @@ from typing import Any
 
 from PIL import Image
 
-from generator.capture import (
-    Job,
+from guidegen.capture.jobs import Job, job_dir, job_key, orphaned_folders, plan, shard
+from guidegen.capture.manifest import (
     fingerprints,
-    job_dir,
-    job_key,
-    orphaned_folders,
     outdated,
-    plan,
     read_manifest,
-    shard,
     update_manifest,
     watched,
 )
-from generator.config import Config
-from generator.model import Guide
+from guidegen.config import Config
+from guidegen.guide.model import Guide
 
 
 def guide(id: str, platforms: list[str], **extra: Any) -> Guide:

@@ -11,7 +11,7 @@ import textwrap
 
 import pytest
 
-from generator import childprocess
+from guidegen import childprocess
 
 # Only a helper that outlives guidegen waits this long (and fails the test).
 DEADLINE_S = 60
@@ -29,7 +29,7 @@ def test_a_helper_program_dies_when_guidegen_is_killed() -> None:
             textwrap.dedent(
                 f"""
                 import sys
-                from generator import childprocess
+                from guidegen import childprocess
                 childprocess.run([sys.executable, "-c", {HELPER!r}])
                 """
             ),

@@ -13,12 +13,14 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from generator import capture as capture_module
-from generator import cli, runner
-from generator.browser import BrowserNotFound
-from generator.capture import execute, plan
-from generator.config import load_config
-from generator.lint import lint
+from guidegen import cli
+from guidegen.capture import runner
+from guidegen.capture import workers as capture_module
+from guidegen.capture.browser import BrowserNotFound
+from guidegen.capture.jobs import plan
+from guidegen.capture.workers import execute
+from guidegen.config import load_config
+from guidegen.guide.lint import lint
 from tests.commands import guidegen
 from tests.conftest import FIXTURE_APP
 

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from generator.frames import Box
-from generator.framing import (
+from guidegen.capture.frames import Box
+from guidegen.capture.framing import (
     BADGE,
     EMPTY_BAND,
     GAP,
@@ -27,7 +27,7 @@ from generator.framing import (
     touches,
     visible_part,
 )
-from generator.site_images import narrow_crop
+from guidegen.site.images import narrow_crop
 
 ROOT = Path(__file__).resolve().parent.parent
 FRAMES = sorted((ROOT / "screenshots").glob("**/frames.json"))

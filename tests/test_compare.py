@@ -6,8 +6,8 @@ import io
 
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
-from generator.compare import Tolerance, pixel_difference
-from generator.imagefile import decode
+from guidegen.capture.compare import Tolerance, pixel_difference
+from guidegen.capture.imagefile import decode
 
 
 def test_decoding_the_same_bytes_twice_decodes_once():

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import DEVICES, Config, ConfigError, load_config, overridden
-from generator.model import PHONES
-from generator.runner import context_options
+from guidegen.capture.session import context_options
+from guidegen.config import DEVICES, Config, ConfigError, load_config, overridden
+from guidegen.platforms import phones
 from tests.commands import guidegen
 
 
@@ -26,7 +26,7 @@ def test_the_projects_configuration_serves_the_bundled_example(project_config):
     assert project_config.shop_dir == "mockshop" and project_config.base_url == ""
     # Phones are captured at 2 pixels per CSS pixel: the site never serves more.
     assert project_config.devices == {
-        platform: replace(device, scale=2.0 if platform in PHONES else None)
+        platform: replace(device, scale=2.0 if platform in phones() else None)
         for platform, device in DEVICES.items()
     }
     assert project_config.threshold == 24 and project_config.budget == 40

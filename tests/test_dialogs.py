@@ -11,15 +11,16 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from generator.capture import step_images
-from generator.config import Config
-from generator.dialogs import dialog_for, draw, plan, pressed_box, text_box
-from generator.dialogs import words as dialog_words
-from generator.frames import Box, Frame, Redaction
-from generator.framing import crop_region, place_marks
-from generator.model import Guide
-from generator.runner import GuideFailed, dialog_frame, run_guide
-from generator.server import serve
+from guidegen.capture.dialogs import dialog_for, draw, plan, pressed_box, text_box
+from guidegen.capture.dialogs import words as dialog_words
+from guidegen.capture.frames import Box, Frame, Redaction
+from guidegen.capture.framing import crop_region, place_marks
+from guidegen.capture.runner import dialog_frame, run_guide
+from guidegen.capture.settle import step_images
+from guidegen.capture.targets import GuideFailed
+from guidegen.config import Config
+from guidegen.guide.model import Guide
+from guidegen.server import serve
 
 PAGE = """<!doctype html><html lang="en"><meta charset="utf-8"><title>Dialogs</title>
 <body data-ready="true" style="margin:0;font:16px sans-serif">

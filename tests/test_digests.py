@@ -10,8 +10,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from generator.digests import SETTLED_NS, Digests, WholeFolders
-from generator.files import publish_entry
+from guidegen.capture.digests import SETTLED_NS, Digests, WholeFolders
+from guidegen.files import publish_entry
 
 
 def webp(colour: tuple[int, int, int], size: tuple[int, int] = (8, 6)) -> bytes:

@@ -12,8 +12,8 @@ from urllib.parse import urljoin
 
 from PIL import Image
 
-from generator.model import steps_for
-from generator.render import step_text
+from guidegen.guide.model import steps_for
+from guidegen.site.render import step_text
 from tests.test_guides import CONFIG, GUIDES
 
 

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.config import Config, load_config
-from generator.facts import is_public, load_facts, page_files
-from generator.lint import lint
-from generator.model import Fact, SharedFact
-from generator.render import fill_facts, guide_page, render
-from generator.schema import FACTS_SCHEMA_PATH, render_facts
+from guidegen.config import Config, load_config
+from guidegen.guide.facts import is_public, load_facts, page_files
+from guidegen.guide.lint import lint
+from guidegen.guide.model import Fact, SharedFact
+from guidegen.guide.schema import FACTS_SCHEMA_PATH, render_facts
+from guidegen.site.render import fill_facts, guide_page, render
 from tests.commands import guidegen
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,7 +53,7 @@ def _problems(config: Config, today: dt.date = TODAY) -> list[str]:
 def test_the_facts_schema_is_fresh() -> None:
     languages = load_config(ROOT).languages
     assert FACTS_SCHEMA_PATH.read_text("utf-8") == render_facts(languages), (
-        "run `python -m generator.schema`"
+        "run `python -m guidegen.guide.schema`"
     )
 
 

@@ -30,7 +30,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from generator.server import serve
+from guidegen.server import serve
 from tests.commands import guidegen
 from tests.conftest import FIXTURE_APP, terminal_job
 from tests.test_cli_capture import project as small_project
@@ -262,7 +262,7 @@ def test_a_browser_that_cannot_start_is_one_line(tmp_path: Path) -> None:
 def test_two_captures_at_once_lose_no_manifest_entry(tmp_path: Path) -> None:
     root = project(tmp_path)
     (root / "steps" / "second.yml").write_text(SECOND_GUIDE)
-    command = [sys.executable, "-m", "generator.cli", "capture", "--platform", "web"]
+    command = [sys.executable, "-m", "guidegen.cli", "capture", "--platform", "web"]
     env = {**os.environ, "CI": "true"}
     runs = [
         subprocess.Popen(
@@ -285,7 +285,7 @@ def test_a_second_run_waits_for_the_lock_and_names_its_holder(demo: Path) -> Non
         held.write(f"{os.getpid()}\n")
         held.flush()
         process = subprocess.Popen(
-            [sys.executable, "-m", "generator.cli", "redraw"],
+            [sys.executable, "-m", "guidegen.cli", "redraw"],
             cwd=demo,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -304,7 +304,7 @@ def test_a_second_run_waits_for_the_lock_and_names_its_holder(demo: Path) -> Non
 
 
 def test_the_site_swap_never_leaves_a_moment_without_a_site(tmp_path: Path) -> None:
-    from generator.files import replace_dir
+    from guidegen.files import replace_dir
 
     site = tmp_path / "site"
     site.mkdir()
@@ -531,7 +531,7 @@ def test_a_killed_build_leaves_the_old_site_and_the_next_build_cleans_up(demo: P
     old_index = (demo / "site/index.html").read_bytes()
     (demo / ".site-k2j3h4").mkdir()  # as a build killed by an older guidegen leaves it
     process = subprocess.Popen(
-        [sys.executable, "-m", "generator.cli", "build"],
+        [sys.executable, "-m", "guidegen.cli", "build"],
         cwd=demo,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -561,7 +561,7 @@ def raw_request(url: str, request: bytes) -> bytes:
 
 
 def preview_server(site: Path) -> contextlib.AbstractContextManager[str]:
-    from generator.preview import Status, serve_site
+    from guidegen.site.preview import Status, serve_site
 
     return serve_site(site, Status())
 
@@ -582,7 +582,7 @@ def test_hostile_paths_get_a_4xx_and_no_traceback(
 
 
 def test_idle_connections_time_out(tmp_path: Path) -> None:
-    from generator.server import Handler
+    from guidegen.server import Handler
 
     class Quick(Handler):
         timeout = 0.5
@@ -636,7 +636,7 @@ def test_ctrl_c_during_capture_is_one_line(tmp_path: Path) -> None:
     root = project(tmp_path)
     (root / "steps" / "second.yml").write_text(SECOND_GUIDE)
     process = terminal_job(
-        [sys.executable, "-m", "generator.cli", "capture", "--workers", "1"],
+        [sys.executable, "-m", "guidegen.cli", "capture", "--workers", "1"],
         cwd=root,
         env={**os.environ, "CI": "true"},
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.files import remove_stale
+from guidegen.files import remove_stale
 
 
 def test_stale_files_and_the_folders_they_leave_empty_are_removed(tmp_path: Path) -> None:

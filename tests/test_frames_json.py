@@ -3,8 +3,8 @@ an unchanged picture's kept entry gains the fields a newer capture measures."""
 
 from __future__ import annotations
 
-from generator.capture import _with_new_fields
-from generator.frames import Box, Frame, Mark, frame_entry, frame_from_entry
+from guidegen.capture.frames import Box, Frame, Mark, frame_entry, frame_from_entry
+from guidegen.capture.settle import _with_new_fields
 
 
 def test_controls_go_to_frames_json_and_come_back():

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.runner import GuideFailed, run_guide
-from generator.server import serve
+from guidegen.capture.runner import run_guide
+from guidegen.capture.targets import GuideFailed
+from guidegen.server import serve
 from tests.test_dialogs import config, guide
 
 APP = Path(__file__).resolve().parent / "fixtures" / "overlays"

@@ -6,8 +6,8 @@ import itertools
 import subprocess
 import sys
 
-from generator.frames import Box, CropRule, Frame, Mark, Redaction
-from generator.framing import (
+from guidegen.capture.frames import Box, CropRule, Frame, Mark, Redaction
+from guidegen.capture.framing import (
     BADGE,
     GAP,
     STROKE,
@@ -180,8 +180,9 @@ def test_drawing_rendering_linting_and_redrawing_never_load_playwright():
     # A fresh interpreter: this test session has imported Playwright already.
     code = (
         "import sys\n"
-        "import generator.annotate, generator.capture, generator.cli, generator.frames\n"
-        "import generator.framing, generator.lint, generator.render\n"
+        "import guidegen.capture.annotate, guidegen.capture.pipeline, guidegen.cli\n"
+        "import guidegen.capture.frames\n"
+        "import guidegen.capture.framing, guidegen.guide.lint, guidegen.site.render\n"
         "assert not [m for m in sys.modules if m.startswith('playwright')], 'playwright loaded'\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from generator.newproject import Options, init
+from guidegen.newproject import Options, init
 from tests.commands import guidegen
 from tests.test_regenerate import captured_project, changed_keys, tree, turn_send_red
 

@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from generator.capture import step_images
-from generator.config import Config, load_config
-from generator.lint import lint
-from generator.model import Guide
-from generator.runner import GuideFailed, run_guide
-from generator.server import serve
+from guidegen.capture.runner import run_guide
+from guidegen.capture.settle import step_images
+from guidegen.capture.targets import GuideFailed
+from guidegen.config import Config, load_config
+from guidegen.guide.lint import lint
+from guidegen.guide.model import Guide
+from guidegen.server import serve
 from tests.commands import guidegen
 from tests.conftest import ROOT
 

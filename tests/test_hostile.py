@@ -23,15 +23,15 @@ from typing import Any
 import pytest
 import yaml
 
-import generator
-from generator.config import Config
-from generator.files import write_atomic
-from generator.layout import GUIDE_PAGES, SITE_PICTURES, SITE_WALKTHROUGHS
-from generator.lint import lint
-from generator.newproject import Options, init
-from generator.report import Item, Results, write_report
-from generator.safetext import clean
-from generator.server import serve
+import guidegen
+from guidegen.capture.layout import GUIDE_PAGES, SITE_PICTURES, SITE_WALKTHROUGHS
+from guidegen.capture.report import Item, Results, write_report
+from guidegen.config import Config
+from guidegen.files import write_atomic
+from guidegen.guide.lint import lint
+from guidegen.newproject import Options, init
+from guidegen.safetext import clean
+from guidegen.server import serve
 from tests.conftest import ROOT
 from tests.test_faults import (
     mounted,
@@ -44,7 +44,7 @@ from tests.test_faults import (
 from tests.test_lint import lint_here
 from tests.test_workflows import actionlint_report
 
-GENERATOR = str(Path(generator.__file__).parent)
+GENERATOR = str(Path(guidegen.__file__).parent)
 
 
 # Lint takes time in proportion to a guide's steps (35,000 steps took 107 s).
@@ -189,7 +189,7 @@ def test_serve_refuses_a_linked_site_before_serving_it(
 ) -> None:
     served: list[Path] = []
     monkeypatch.setattr(
-        "generator.preview.preview", lambda config, **_: served.append(config.root) or 0
+        "guidegen.site.preview.preview", lambda config, **_: served.append(config.root) or 0
     )
     link(root / "site", outside)
     code, err = run_in_process(root, "serve --no-capture")

@@ -8,7 +8,7 @@ import random
 import pytest
 from PIL import Image
 
-from generator.imagefile import decode, encode, is_webp, problem, stored
+from guidegen.capture.imagefile import decode, encode, is_webp, problem, stored
 
 
 def _screen() -> Image.Image:

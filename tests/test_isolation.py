@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.capture import Job, clear_failures
-from generator.cli import main
-from generator.config import Config
-from generator.model import Guide
+from guidegen.capture.jobs import Job
+from guidegen.capture.workers import clear_failures
+from guidegen.cli import main
+from guidegen.config import Config
+from guidegen.guide.model import Guide
 from tests.django_admin import PASSWORD, make_project
 
 ADD_BOOK = """\

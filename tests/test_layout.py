@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import layout
-from generator.capture import job_key, orphaned_folders, plan
-from generator.config import Config
-from generator.model import Guide
+from guidegen.capture import layout
+from guidegen.capture.jobs import job_key, orphaned_folders, plan
+from guidegen.config import Config
+from guidegen.guide.model import Guide
 
 
 def guide(guide_id: str, **extra: object) -> Guide:

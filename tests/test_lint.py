@@ -24,9 +24,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import Config, load_config
-from generator.lint import MODELINE, SCHEMA_FILE, lint
-from generator.load import MAX_BYTES, MAX_PROBLEMS
+from guidegen.config import Config, load_config
+from guidegen.guide.lint import lint
+from guidegen.guide.rules import MODELINE, SCHEMA_FILE
+from guidegen.guide.yamlfile import MAX_BYTES, MAX_PROBLEMS
 from tests.commands import guidegen
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,7 +52,7 @@ def run_lint(cwd: Path, *paths: Path) -> subprocess.CompletedProcess[str]:
     # No bytecode: the run must leave every file as it found it.
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     return subprocess.run(
-        [sys.executable, "-m", "generator.cli", "lint", *map(str, paths)],
+        [sys.executable, "-m", "guidegen.cli", "lint", *map(str, paths)],
         cwd=cwd,
         env=env,
         capture_output=True,

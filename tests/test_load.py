@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import load as load_module
-from generator.load import MAX_BYTES, MAX_PROBLEMS, Problem, load_bytes, load_guide, parse
+from guidegen.guide import yamlfile as load_module
+from guidegen.guide.load import load_bytes, load_guide
+from guidegen.guide.yamlfile import MAX_BYTES, MAX_PROBLEMS, Problem, parse
 
 GUIDE = """\
 id: sample

@@ -11,10 +11,12 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from generator.config import Config
-from generator.lint import lint
-from generator.load import Loaded, load_bytes
-from generator.model import ACTION_TYPES, PLATFORMS
+from guidegen.config import Config
+from guidegen.guide.actions import ACTION_TYPES
+from guidegen.guide.lint import lint
+from guidegen.guide.load import load_bytes
+from guidegen.guide.types import PLATFORMS
+from guidegen.guide.yamlfile import Loaded
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = (ROOT / "tests" / "broken" / "ok" / "sample-guide.yml").read_text("utf-8")

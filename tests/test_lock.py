@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import Config
-from generator.lock import lock_path, screenshots_lock
-from generator.safepath import UnsafePath
+from guidegen.capture.lock import lock_path, screenshots_lock
+from guidegen.config import Config
+from guidegen.safepath import UnsafePath
 
 
 def config(root: Path) -> Config:

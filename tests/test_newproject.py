@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
-from generator.config import load_config
-from generator.lint import lint
-from generator.newproject import InitError, Options, init, options_from
-from generator.render import guides_index
+from guidegen.cli import main
+from guidegen.config import load_config
+from guidegen.guide.lint import lint
+from guidegen.newproject import InitError, Options, init, options_from
+from guidegen.site.render import guides_index
 from tests.test_workflows import actionlint_report
 
 

@@ -50,7 +50,7 @@ def shell(installed_guidegen: Path, tmp_path: Path):
 
 
 def test_a_team_documents_its_own_app(shell, installed_guidegen: Path, tmp_path: Path) -> None:
-    which = shell("python", "-c", "import generator; print(generator.__file__)", cwd=tmp_path)
+    which = shell("python", "-c", "import guidegen; print(guidegen.__file__)", cwd=tmp_path)
     assert Path(which.stdout.strip()).is_relative_to(installed_guidegen.parent)
 
     # guidegen init in an empty folder; lint and build pass right away.

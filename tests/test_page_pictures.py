@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path, PurePath
 
-from generator.config import Config
-from generator.lint import lint
-from generator.render import render_pages
-from generator.site_figure import page_prefix
-from generator.site_images import SiteFrame, StepPicture, Variant
+from guidegen.config import Config
+from guidegen.guide.lint import lint
+from guidegen.site.figure import page_prefix
+from guidegen.site.images import SiteFrame, StepPicture, Variant
+from guidegen.site.render import render_pages
 from tests.test_render import make_guide
 
 PAGE = """\

@@ -11,7 +11,7 @@ import sys
 import textwrap
 import threading
 
-from generator import parallel
+from guidegen.capture import parallel
 from tests.conftest import terminal_job
 
 
@@ -22,8 +22,8 @@ def in_a_fresh_process(body: str) -> str:
     script = textwrap.dedent(
         """
         import json, os, sys
-        from generator import parallel
-        from generator.site_images import PictureError
+        from guidegen.capture import parallel
+        from guidegen.site.images import PictureError
         """
     ) + textwrap.dedent(body)
     done = subprocess.run(
@@ -140,7 +140,7 @@ def two_pieces(work: str) -> str:
     says it is ready) on two children, and says when it was interrupted."""
     return f"""
 import os, signal, sys
-from generator import parallel
+from guidegen.capture import parallel
 
 def work(item):
     os.write(1, f"ready {{item}}\\n".encode())  # one write: the two children share the pipe

@@ -1,4 +1,4 @@
-"""The practice on the built site (generator/practice.py, practice.js): every
+"""The practice on the built site (generator/site/practice.py, practice.js): every
 guide's click-through completed on every tab, in both languages, on a phone and a
 computer, through taps on the hotspot; a wrong tap; the keyboard; Escape; what
 it costs a page before it is started; the embeddable page; and its data
@@ -17,10 +17,10 @@ import pytest
 import yaml
 from playwright.sync_api import Browser, Page, Playwright, Request, expect
 
-from generator.config import load_config
-from generator.model import Guide
-from generator.practice import guide_practice, mark_name
-from generator.site_images import SiteFrame, StepPicture, Variant
+from guidegen.config import load_config
+from guidegen.guide.model import Guide
+from guidegen.site.images import SiteFrame, StepPicture, Variant
+from guidegen.site.practice import guide_practice, mark_name
 from tests.axe_check import axe_on_every_page, blocking_violations
 from tests.site_fixtures import DARK_GUIDE, ROOT, Site
 

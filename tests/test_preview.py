@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from generator.config import Config
-from generator.preview import STATUS_PATH, Preview, Status, changed, inject, snapshot
-from generator.progress import Interrupted
+from guidegen.config import Config
+from guidegen.progress import Interrupted
+from guidegen.site.preview import STATUS_PATH, Preview, Status, changed, inject, snapshot
 from tests.conftest import as_a_terminal_job
 from tests.editor_project import copy_project
 
@@ -63,7 +63,7 @@ class Server:
 
     def __init__(self, root: Path, *args: str) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "generator.cli", "serve", *args],
+            [sys.executable, "-m", "guidegen.cli", "serve", *args],
             cwd=root,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

@@ -7,9 +7,9 @@ from dataclasses import fields
 
 import pytest
 
-from generator.config import Config, Device
-from generator.reference import COMMAND, CONFIG_EXAMPLES, EXAMPLES, reference, reference_path
-from generator.schema import facts_schema, guide_schema
+from guidegen.config import Config, Device
+from guidegen.guide.reference import COMMAND, CONFIG_EXAMPLES, EXAMPLES, reference, reference_path
+from guidegen.guide.schema import facts_schema, guide_schema
 
 
 def _sections(text: str) -> dict[str, str]:

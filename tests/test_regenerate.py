@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from generator.server import serve
+from guidegen.server import serve
 from tests.commands import guidegen
 from tests.test_cli_capture import project
 

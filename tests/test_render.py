@@ -7,10 +7,10 @@ from pathlib import Path
 
 from PIL import Image, PngImagePlugin
 
-from generator.config import Config
-from generator.model import Guide
-from generator.render import escape, guide_page, phrased, render, step_text
-from generator.site_images import SiteFrame, StepPicture, Variant
+from guidegen.config import Config
+from guidegen.guide.model import Guide
+from guidegen.site.images import SiteFrame, StepPicture, Variant
+from guidegen.site.render import escape, guide_page, phrased, render, step_text
 
 
 def make_guide(**extra) -> Guide:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.report import (
+from guidegen.capture.report import (
     Item,
     Results,
     merge,
@@ -17,7 +17,7 @@ from generator.report import (
     write_images,
     write_report,
 )
-from generator.safepath import BadFile, UnsafePath
+from guidegen.safepath import BadFile, UnsafePath
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 8
 WEBP = b"RIFF\x10\0\0\0WEBPVP8L" + b"\0" * 8

@@ -23,14 +23,15 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Playwright
 
-from generator import cli, runner
-from generator.appserver import started
-from generator.config import Config, ConfigError, capture_style, load_config, parse_table
-from generator.frames import Frame
-from generator.imagefile import decode
-from generator.load import load_guide
-from generator.model import Guide
-from generator.runner import run_guide
+from guidegen import cli
+from guidegen.capture import session
+from guidegen.capture.appserver import started
+from guidegen.capture.frames import Frame
+from guidegen.capture.imagefile import decode
+from guidegen.capture.runner import run_guide
+from guidegen.config import Config, ConfigError, capture_style, load_config, parse_table
+from guidegen.guide.load import load_guide
+from guidegen.guide.model import Guide
 from tests import django_admin
 
 # The app answers its data this much later than its pages: a slow API.
@@ -183,7 +184,7 @@ def test_a_page_that_does_not_keep_still_is_taken_until_two_pictures_agree(
     """The settle gives up on stillness at once here (the bar grows for longer than
     a look at the page); the picture is then taken again and again until two
     agree, which is when the bar has stopped growing."""
-    monkeypatch.setattr(runner, "STILL_LIMIT_S", 0)
+    monkeypatch.setattr(session, "STILL_LIMIT_S", 0)
     guide = _guide(
         {"text": {"en": "①"}, "actions": [{"highlight": {"role": "heading", "name": "Growing"}}]}
     )
@@ -237,7 +238,7 @@ def test_the_django_admins_change_list_is_the_same_picture_every_time(
     django_app, browser, playwright
 ):
     """Chromium drew some of its lines of text one device pixel lower in some runs
-    (a new renderer's fonts, see runner.SETTLE_JS); five runs, five equal pictures."""
+    (a new renderer's fonts, see capture/js/settle.js); five runs, five equal pictures."""
     _, config, url = django_app
     # At the device scale the issue saw it at: smaller pictures than the iPhone's 3.
     config = replace(

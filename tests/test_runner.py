@@ -9,10 +9,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Playwright
 
-from generator.config import Config
-from generator.framing import related
-from generator.model import Guide
-from generator.runner import MEASURE_JS, REVEAL_JS, GuideFailed, Run, run_guide
+from guidegen.capture.frames import Run
+from guidegen.capture.framing import related
+from guidegen.capture.page import MEASURE_JS, REVEAL_JS
+from guidegen.capture.runner import run_guide
+from guidegen.capture.targets import GuideFailed
+from guidegen.config import Config
+from guidegen.guide.model import Guide
 
 
 def guide(*steps: dict[str, Any], **extra: Any) -> Guide:

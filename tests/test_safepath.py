@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.safepath import (
+from guidegen.safepath import (
     UnsafePath,
     inside,
     link_out,

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import load_config
-from generator.lint import lint
-from generator.model import PLATFORMS
-from generator.scaffold import ScaffoldError, new_guide, parse_platforms
+from guidegen.config import load_config
+from guidegen.guide.lint import lint
+from guidegen.guide.scaffold import ScaffoldError, new_guide, parse_platforms
+from guidegen.guide.types import PLATFORMS
 from tests.commands import guidegen
 from tests.editor_project import copy_project
 

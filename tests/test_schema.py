@@ -11,9 +11,9 @@ import jsonschema
 import pytest
 import yaml
 
-from generator.config import load_config
-from generator.load import load_bytes
-from generator.schema import COMMAND, SCHEMA_PATH, guide_schema, render, write_schema
+from guidegen.config import load_config
+from guidegen.guide.load import load_bytes
+from guidegen.guide.schema import COMMAND, SCHEMA_PATH, guide_schema, render, write_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 BROKEN = ROOT / "tests" / "broken"

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from generator.config import ConfigError
-from generator.search import (
+from guidegen.config import ConfigError
+from guidegen.site.search import (
     HIDDEN_KEYS,
     PAGE_BOOST,
     SEPARATOR,

@@ -23,9 +23,9 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from generator.appserver import started
-from generator.config import Config, Server
-from generator.lint import lint
+from guidegen.capture.appserver import started
+from guidegen.config import Config, Server
+from guidegen.guide.lint import lint
 from tests.commands import guidegen
 from tests.conftest import FIXTURE_APP
 from tests.test_cli_capture import GUIDE as DEMO_GUIDE
@@ -193,8 +193,8 @@ def test_redact_masks_by_default_and_blurs_on_request(captured: tuple[Path, int,
 def test_a_blur_cannot_be_undone_by_trying_candidates() -> None:
     """Blurring every candidate the same way and keeping the match finds nothing:
     two hundred different PINs, drawn in the same font, blur to the same pixels."""
-    from generator.annotate import draw_frame
-    from generator.frames import Box, Frame, Redaction
+    from guidegen.capture.annotate import draw_frame
+    from guidegen.capture.frames import Box, Frame, Redaction
 
     font = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 32)
     rng = random.Random(25)
@@ -297,8 +297,8 @@ def test_the_app_ends_when_guidegen_is_killed_outright(tmp_path: Path) -> None:
             "-c",
             "import sys, time\n"
             "from pathlib import Path\n"
-            "from generator.appserver import started\n"
-            "from generator.config import Config, Server\n"
+            "from guidegen.capture.appserver import started\n"
+            "from guidegen.config import Config, Server\n"
             f"with started(Config(root=Path({str(root)!r})), Server(command={command!r},"
             " ready_path='/index.html')):\n"
             "    print('up', flush=True)\n"
@@ -320,7 +320,7 @@ def test_sigterm_is_one_line_exit_143_and_ends_the_app(tmp_path: Path) -> None:
         DEMO_GUIDE.replace("id: demo", "id: second").replace("[ios, web]", "[web]")
     )
     process = subprocess.Popen(
-        [sys.executable, "-m", "generator.cli", "capture", "--platform", "web", "--workers", "1"],
+        [sys.executable, "-m", "guidegen.cli", "capture", "--platform", "web", "--workers", "1"],
         cwd=root,
         env={**os.environ, "CI": "true"},
         stdout=subprocess.PIPE,
@@ -360,7 +360,7 @@ def driver_killer(before: set[int]) -> Iterator[str]:
     """The fixture app, whose /kill-driver kills the Playwright driver started since `before`."""
     import http.server
 
-    from generator.server import serve
+    from guidegen.server import serve
 
     class Killer(http.server.SimpleHTTPRequestHandler):
         def do_GET(self) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.server import serve
+from guidegen.server import serve
 
 
 def fetch(url: str, byte_range: str | None = None) -> tuple[int, Message, bytes]:

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.capture import plan
-from generator.config import Config
-from generator.lint import lint
-from generator.render import render
+from guidegen.capture.jobs import plan
+from guidegen.config import Config
+from guidegen.guide.lint import lint
+from guidegen.site.render import render
 
 SIGN_IN = """\
 id: sign-in
@@ -73,9 +73,9 @@ def test_lint_flags_a_missing_variable_and_an_unknown_setup(tmp_path: Path) -> N
 def test_a_secret_from_the_environment_is_masked_and_never_traced(
     browser, playwright, tmp_path: Path, monkeypatch
 ) -> None:
-    from generator.model import Guide
-    from generator.runner import run_guide
-    from generator.server import serve
+    from guidegen.capture.runner import run_guide
+    from guidegen.guide.model import Guide
+    from guidegen.server import serve
 
     monkeypatch.setenv("GUIDEGEN_TEST_SECRET", "hunter2")
     app = tmp_path / "app"
@@ -166,7 +166,7 @@ def test_a_failed_setup_guide_is_reported_once_and_its_guides_as_not_run(
 
     from PIL import Image
 
-    from generator import cli
+    from guidegen import cli
 
     monkeypatch.setenv("GUIDEGEN_TEST_CARD", "4111-2222")
     monkeypatch.setenv("CI", "true")
@@ -240,9 +240,10 @@ def test_a_failed_setup_guide_is_reported_once_and_its_guides_as_not_run(
 def test_an_element_on_the_page_but_hidden_is_named_as_hidden(
     browser, playwright, tmp_path: Path
 ) -> None:
-    from generator.model import Guide
-    from generator.runner import GuideFailed, run_guide
-    from generator.server import serve
+    from guidegen.capture.runner import run_guide
+    from guidegen.capture.targets import GuideFailed
+    from guidegen.guide.model import Guide
+    from guidegen.server import serve
 
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "index.html").write_text(SETUP_APP)

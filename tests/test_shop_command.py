@@ -12,7 +12,7 @@ from tests.conftest import ROOT, as_a_terminal_job
 
 def test_shop_serves_utf8_on_loopback_and_stops_on_interrupt():
     process = subprocess.Popen(
-        [sys.executable, "-m", "generator.cli", "shop"],
+        [sys.executable, "-m", "guidegen.cli", "shop"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

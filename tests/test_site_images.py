@@ -11,15 +11,14 @@ from pathlib import Path, PurePath
 import pytest
 from PIL import Image
 
-from generator import site_images
-from generator.annotate import GAP_CSS
-from generator.config import Config
-from generator.digests import Digests
-from generator.frames import Box
-from generator.model import Guide, steps_for
-from generator.render import alt_text
-from generator.site_figure import directory_urls, figure, page_prefix
-from generator.site_images import (
+from guidegen.capture.annotate import GAP_CSS
+from guidegen.capture.digests import Digests
+from guidegen.capture.frames import Box
+from guidegen.config import Config
+from guidegen.guide.model import Guide, steps_for
+from guidegen.site import images as site_images
+from guidegen.site.figure import directory_urls, figure, page_prefix
+from guidegen.site.images import (
     NARROW_LIMIT,
     NARROW_MAX,
     NARROW_MIN,
@@ -28,6 +27,7 @@ from generator.site_images import (
     site_pictures,
     widths,
 )
+from guidegen.site.render import alt_text
 from tests.conftest import ROOT
 
 GAP = GAP_CSS * 3

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Request, Route, expect
 
-from generator.config import Config
+from guidegen.config import Config
 from tests.site_fixtures import DARK_GUIDE, ROOT, Site
 
 GUIDES = sorted(p.stem for p in (ROOT / "steps").glob("*.yml"))

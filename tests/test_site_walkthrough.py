@@ -11,10 +11,10 @@ import pytest
 import yaml
 from playwright.sync_api import Browser, Page, Request, expect
 
-from generator import layout
-from generator.config import Config
-from generator.model import Guide, steps_for
-from generator.render import step_text
+from guidegen.capture import layout
+from guidegen.config import Config
+from guidegen.guide.model import Guide, steps_for
+from guidegen.site.render import step_text
 from tests.site_fixtures import ROOT, Site
 
 GUIDES = sorted(p.stem for p in (ROOT / "steps").glob("*.yml"))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.config import Config
-from generator.render import render
-from generator.siteassets import ASSETS, packaged
+from guidegen.config import Config
+from guidegen.site.assets import ASSETS, packaged
+from guidegen.site.render import render
 
 
 def test_render_copies_the_packaged_assets_into_every_language(tmp_path: Path) -> None:

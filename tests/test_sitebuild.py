@@ -6,8 +6,8 @@ from pathlib import Path
 
 import yaml
 
-from generator.config import Config
-from generator.sitebuild import Section, resolved, restore_picture_urls, section_url, sections
+from guidegen.config import Config
+from guidegen.site.build import Section, resolved, restore_picture_urls, section_url, sections
 
 
 def test_a_child_replaces_its_parents_lists_and_merges_its_mappings(tmp_path: Path) -> None:

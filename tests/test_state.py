@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from generator.safepath import BadFile, UnsafePath
-from generator.state import Damaged, check_image, read_frames
+from guidegen.capture.state import Damaged, check_image, read_frames
+from guidegen.safepath import BadFile, UnsafePath
 
 
 def meta(**changes: Any) -> dict[str, Any]:

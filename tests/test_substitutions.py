@@ -9,9 +9,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from generator.config import Config
-from generator.model import Guide, Localized
-from generator.render import guide_page, guides_index
+from guidegen.config import Config
+from guidegen.guide.model import Guide
+from guidegen.guide.types import Localized
+from guidegen.site.render import guide_page, guides_index
 
 # What the browser does, never shown to readers as text.
 NOT_READ = ("actions", "redact", "crop")

@@ -15,13 +15,14 @@ import pytest
 import yaml
 from playwright.sync_api import Browser, Playwright
 
-from generator import capture as capture_module
-from generator import cli
-from generator.config import Config
-from generator.lint import lint
-from generator.model import Guide
-from generator.runner import GuideFailed, run_guide
-from generator.server import serve
+from guidegen import cli
+from guidegen.capture import workers as capture_module
+from guidegen.capture.runner import run_guide
+from guidegen.capture.targets import GuideFailed
+from guidegen.config import Config
+from guidegen.guide.lint import lint
+from guidegen.guide.model import Guide
+from guidegen.server import serve
 from tests import django_admin
 
 EDITOR_APP = Path(__file__).resolve().parent / "fixtures" / "editor"

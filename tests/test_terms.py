@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.config import load_config
-from generator.facts import FILLED_RE, page_files
-from generator.lint import lint
-from generator.render import guide_page
-from generator.terms import variant_pattern
+from guidegen.config import load_config
+from guidegen.guide.facts import FILLED_RE, page_files
+from guidegen.guide.lint import lint
+from guidegen.guide.terms import variant_pattern
+from guidegen.site.render import guide_page
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 26)

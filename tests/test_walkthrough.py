@@ -14,12 +14,12 @@ import imageio_ffmpeg
 import pytest
 from PIL import Image
 
-from generator.config import Config
-from generator.digests import Digests
-from generator.model import Guide
-from generator.preview import watched
-from generator.render import guide_page, step_text
-from generator.walkthrough import (
+from guidegen.capture.digests import Digests
+from guidegen.config import Config
+from guidegen.guide.model import Guide
+from guidegen.site.preview import watched
+from guidegen.site.render import guide_page, step_text
+from guidegen.site.walkthrough import (
     Box,
     Canvas,
     Step,
@@ -28,7 +28,7 @@ from generator.walkthrough import (
     encode,
     encode_cached,
 )
-from generator.walkthrough_site import Published, control, job_steps, publish
+from guidegen.site.walkthrough_site import Published, control, job_steps, publish
 
 SMALL = Canvas(width=160, screen_height=240, band=60, background=(241, 243, 244))
 

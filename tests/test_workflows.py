@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.newproject import Options, init
+from guidegen.newproject import Options, init
 from tests.conftest import ROOT
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))

@@ -1,0 +1,209 @@
+/* Japanese search in any script, and guides instead of nothing.
+ *
+ * guidegen indexes each Japanese word also by its reading in katakana and
+ * writes those readings to search/readings.json (generator/site/search.py). Here,
+ * the kana of a query sent to the search worker (Material's or Zensical's)
+ * become katakana and are cut, longest reading first, into those words, added
+ * to the query: 「へんしんをかくにん」 also searches ヘンシン カクニン. Messages
+ * wait for the readings, in order, so the first query is read the same way.
+ * On Zensical, which requires every word of a query, the words found nowhere
+ * in its index (search/words.json) are left out of the query.
+ *
+ * When a query finds nothing, the result list offers the guides of the
+ * navigation instead (in both languages). */
+(function () {
+  "use strict";
+
+  var japanese = (document.documentElement.lang || "").slice(0, 2) === "ja";
+
+  function siteRoot() {
+    var config = document.getElementById("__config");
+    var base = ".";
+    try {
+      base = JSON.parse(config.textContent).base || ".";
+    } catch (error) {
+      base = ".";
+    }
+    return new URL(base.replace(/\/?$/, "/"), location.href);
+  }
+
+  /* When the result list stays empty for a query, the guides of the
+   * navigation, as links under the "no result" line. Material's search box is
+   * in the page; Zensical's in a shadow root, found by its roles. */
+  var BOXES = [
+    { meta: ".md-search-result__meta", list: ".md-search-result__list", input: "input.md-search__input" },
+    { meta: "[role=status]", list: "ol[role=listbox]", input: "input[role=combobox]" },
+  ];
+
+  function offerGuides(root) {
+    var box = BOXES.find(function (kind) {
+      return root.querySelector(kind.list);
+    });
+    if (!box) return;
+    var meta = root.querySelector(box.meta);
+    var list = root.querySelector(box.list);
+    var input = root.querySelector(box.input) || document.querySelector(box.input);
+    if (!meta || !input) return;
+    var offered = root.querySelector("#guidegen-search-offer");
+    if (!(input.value.trim() !== "" && list.children.length === 0)) {
+      if (offered) offered.remove();
+      return;
+    }
+    if (offered) return;
+    var seen = {};
+    var links = [];
+    document.querySelectorAll(".md-nav a.md-nav__link[href]").forEach(function (link) {
+      var href = link.href.split("#")[0];
+      if (href.indexOf("/guides/") < 0 || seen[href]) return;
+      seen[href] = true;
+      links.push({ href: href, text: link.textContent.trim() });
+    });
+    if (!links.length) return;
+    offered = document.createElement("nav");
+    offered.id = "guidegen-search-offer";
+    offered.className = "md-search-result__meta";
+    var label = japanese ? "こちらのガイドもご覧ください" : "These guides may help";
+    offered.setAttribute("aria-label", label);
+    var heading = document.createElement("p");
+    heading.textContent = label + ":";
+    var items = document.createElement("ul");
+    links.slice(0, 6).forEach(function (guide) {
+      var item = document.createElement("li");
+      var anchor = document.createElement("a");
+      anchor.href = guide.href;
+      anchor.textContent = guide.text;
+      item.appendChild(anchor);
+      items.appendChild(item);
+    });
+    offered.appendChild(heading);
+    offered.appendChild(items);
+    meta.insertAdjacentElement("afterend", offered);
+  }
+
+  function watch(root) {
+    new MutationObserver(function () {
+      offerGuides(root);
+    }).observe(root, { childList: true, subtree: true, characterData: true });
+  }
+
+  if (typeof MutationObserver !== "undefined") {
+    var material = document.querySelector(".md-search-result");
+    if (material) {
+      watch(material);
+    } else {
+      /* Zensical draws its search box when first opened. */
+      var watched = [];
+      new MutationObserver(function () {
+        document.querySelectorAll("body > *, .md-search *").forEach(function (host) {
+          if (host.shadowRoot && watched.indexOf(host) < 0 && host.shadowRoot.querySelector("dialog")) {
+            watched.push(host);
+            watch(host.shadowRoot);
+          }
+        });
+      }).observe(document.body, { childList: true, subtree: true });
+    }
+  }
+
+  if (typeof Worker === "undefined") return;
+
+  function load(name) {
+    return fetch(new URL("search/" + name, siteRoot()))
+      .then(function (response) {
+        return response.ok ? response.json() : null;
+      })
+      .catch(function () {
+        return null;
+      });
+  }
+
+  /* Readings by their first kana (each list longest first, as written), and
+   * on Zensical its index's words: loaded once, at the first query. */
+  var loaded = null;
+  function found(zensical) {
+    loaded =
+      loaded ||
+      Promise.all([japanese ? load("readings.json") : null, zensical ? load("words.json") : null]).then(
+        function (both) {
+          var byFirst = {};
+          (both[0] || []).forEach(function (word) {
+            (byFirst[word[0]] = byFirst[word[0]] || []).push(word);
+          });
+          return { byFirst: byFirst, known: both[1] };
+        }
+      );
+    return loaded;
+  }
+
+  /* The readings found in the kana runs of a query (hiragana as katakana).
+   * A run right after a kanji begins with okurigana (確認した): there, only
+   * readings of three kana or more count, so that した is not read as 下. */
+  function spoken(query, byFirst) {
+    var found = [];
+    var run = /[\u3041-\u3096\u30a1-\u30fa\u30fc]+/g;
+    var match;
+    while ((match = run.exec(query))) {
+      var kana = match[0].replace(/[\u3041-\u3096]/g, function (c) {
+        return String.fromCharCode(c.charCodeAt(0) + 0x60);
+      });
+      var shortest = /[\u3400-\u9fff\u3005]/.test(query.charAt(match.index - 1)) ? 3 : 2;
+      var i = 0;
+      while (i < kana.length) {
+        var word = (byFirst[kana[i]] || []).find(function (reading) {
+          return reading.length >= shortest && kana.startsWith(reading, i);
+        });
+        if (word && found.indexOf(word) < 0) found.push(word);
+        i += word ? word.length : 1;
+      }
+    }
+    return found;
+  }
+
+  /* Zensical requires every word: the words of a query that begin no word of
+   * the index are left out (all of them kept when none is known). */
+  function knownOnly(query, known) {
+    var separator = new RegExp(known.separator, "u");
+    var words = query.split(separator).filter(Boolean);
+    var kept = words.filter(function (word) {
+      var folded = word.normalize("NFKC").toLowerCase();
+      return known.words.some(function (indexed) {
+        return indexed.startsWith(folded);
+      });
+    });
+    return kept.length ? kept.join(" ") : query;
+  }
+
+  function isZensical(message) {
+    return typeof message.data === "object" && message.data !== null;
+  }
+
+  function rewritten(message, found) {
+    var zensical = isZensical(message);
+    var query = zensical ? message.data.input : message.data;
+    if (typeof query !== "string") return message;
+    if (/[\u3041-\u30fa\u30fc]/.test(query)) {
+      var words = spoken(query, found.byFirst).join(" ");
+      if (words) query = query + " " + words;
+    }
+    if (zensical && found.known) query = knownOnly(query, found.known);
+    var data = zensical ? Object.assign({}, message.data, { input: query }) : query;
+    return Object.assign({}, message, { data: data });
+  }
+
+  /* Queries (type 2, in both engines' workers) wait for what they need; every
+   * message keeps its place in the order. */
+  var post = Worker.prototype.postMessage;
+  var queue = Promise.resolve();
+  Worker.prototype.postMessage = function (message) {
+    var worker = this;
+    var rest = Array.prototype.slice.call(arguments, 1);
+    queue = queue.then(function () {
+      if (!message || message.type !== 2) {
+        post.apply(worker, [message].concat(rest));
+        return null;
+      }
+      return found(isZensical(message)).then(function (what) {
+        post.apply(worker, [rewritten(message, what)].concat(rest));
+      });
+    });
+  };
+})();

@@ -1,0 +1,2 @@
+"""Capture: running guides in Chromium, drawing and judging their pictures,
+the manifest that makes it incremental."""

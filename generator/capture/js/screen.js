@@ -1,0 +1,4 @@
+() => {
+  const el = document.querySelector('[data-screen]');
+  return (el && el.getAttribute('data-screen')) || document.title || location.pathname;
+}

@@ -1,0 +1,366 @@
+"""Search in readers' own words: the built site's search index, rewritten.
+
+Material for MkDocs searches with lunr in the browser. Every query term is
+matched as a prefix of an indexed word, and the terms are alternatives (a page
+matches any of them; pages matching more rank higher). This module rewrites
+``search/search_index.json`` after the build, without touching Material's code:
+
+Japanese (the index's language is ``ja``):
+
+- Material cuts Japanese into words with TinySegmenter when indexing but not
+  when searching, so a compound typed whole (「送信済み」) missed pages where
+  the segmenter had cut it. Instead, hiragana separates words here, on both
+  sides (``SEPARATOR`` becomes the index's separator, which the browser also
+  cuts queries with): what remains are the runs of kanji, katakana and Latin
+  letters that carry the meaning. A reader's 「出品者から返事が来ない」 becomes
+  出品者 / 返事 / 来, and 「送信済み」 becomes 送信済.
+- Each run is indexed as every one of its suffixes (up to ``SUFFIX_CAP``
+  characters), so any part of a run is a prefix of a key: 「信済」 finds 送信済.
+- A run in half-width katakana (ﾒｯｾｰｼﾞ) is also indexed as such.
+- Readings: SudachiPy (with its core dictionary) cuts the text into words;
+  each word with kanji or katakana is also indexed by its reading in katakana
+  (返信 as ヘンシン), a verb also by its dictionary form's (送っ as オクル).
+  The readings are written to ``search/readings.json`` as well: the site's
+  search-readings.js turns the kana of a reader's query into katakana and cuts
+  it, longest reading first, into those words (「へんしんをかくにん」 becomes
+  ヘンシン カクニン), so kana-only, kanji and mixed queries meet the same pages.
+- The keys go into two extra fields (``keys_title``, ``keys_text``) that
+  replace ``title`` and ``text``; the page text shown in results is untouched.
+  (The cost: results no longer mark the matched words.)
+- TinySegmenter is switched off (``lang: en`` with an empty pipeline: no
+  stemmer, stop words or trimmer, whose ASCII rules would erase Japanese).
+- Every non-ASCII key ends with ``MARK``, so no key is made of kanji only and
+  Material's re-cutting of kanji in queries always leaves the query as typed.
+
+Both languages: the synonyms table (``search_synonyms`` in the configuration)
+maps a word of the pages to the words readers type instead. A title or text
+that contains the page's word is also indexed under the readers' words, in
+extra fields for English (``syn_title``, ``syn_text``) so that lunr's English
+stemmer still applies to them.
+
+Zensical's index (``search.json``) has fixed fields (title, text, path), one
+item per section, and a search that requires every word of the query, each as
+a prefix of a word of one item. So, there:
+
+- Each page's first item carries, in a hidden span at the end of its text, the
+  keys (and readers' words) of the whole page, and the synonyms table's words
+  for every page (how, want to...): a query whose words are spread over several
+  sections, or asked as a whole sentence, still finds the page. The snippet Zensical shows keeps
+  the span's ``hidden`` attribute.
+- Japanese: its Intl.Segmenter is switched off (``lang: en``) and
+  ``SEPARATOR`` becomes the index's separator, as for Material; Zensical folds
+  widths itself (NFKD), so no half-width keys are needed.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sudachipy import Dictionary, SplitMode, Tokenizer  # type: ignore[import-untyped]
+
+from ..capture.layout import GUIDE_PAGES
+from ..config import Config, ConfigError
+from ..files import write_atomic
+
+SUFFIX_CAP = 16
+MARK = "_"
+# Whitespace, hyphens, ASCII and Japanese punctuation, and hiragana (particles
+# and verb endings: the glue between the words a reader means). Written so that
+# the same pattern means the same in Python here and in JavaScript in the browser,
+# also under the `u` flag Zensical compiles it with (no escape it would refuse).
+SEPARATOR = (
+    r"[\s\u3000\-‐–—―~〜"
+    r"、。，．,.:：;；!！?？"
+    r"「」『』（）()\[\]［］【】〈〉《》<>＜＞{}｛｝"
+    '"'
+    r"'“”‘’・･/／\\|｜…→←↑↓※*＊#＃&＆+＋=＝@＠%％"
+    r"\u3041-\u309f]+"
+)
+_SPLIT = re.compile(SEPARATOR)
+_TAG = re.compile(r"<[^>]*>")
+# Charts and code (a Mermaid chart's source, before the browser draws it) and
+# whatever a page marks data-search-exclude: never indexed, never an excerpt.
+_EXCLUDED = re.compile(
+    r"<pre\b.*?</pre>|<(\w+)\b[^>]*\bdata-search-exclude\b[^>]*>.*?</\1>", re.DOTALL
+)
+# Pages other than guides (the home page, which names every guide, and the
+# pages about the shop) rank below a guide that matches as well: readers who
+# search mostly have a task to do.
+PAGE_BOOST = 0.3
+_KATAKANA = re.compile(r"[\u30a1-\u30fa\u30fc]")
+
+JA_FIELDS = {"keys_title": {"boost": 1000.0}, "keys_text": {"boost": 1.0}}
+SYNONYM_FIELDS = {"syn_title": {"boost": 1000.0}, "syn_text": {"boost": 1.0}}
+
+Synonyms = Mapping[str, Sequence[str]]
+
+
+def plain(fragment: str) -> str:
+    """Text as a reader sees it: tags dropped, entities decoded, widths folded."""
+    return unicodedata.normalize("NFKC", html.unescape(_TAG.sub(" ", fragment)))
+
+
+def _half_width(text: str) -> str:
+    """Katakana as a half-width keyboard types it (the reverse of NFKC's folding)."""
+    return "".join(_HALF.get(char, char) for char in text)
+
+
+def _half_table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for code in range(0xFF61, 0xFFA0):
+        char = chr(code)
+        table.setdefault(unicodedata.normalize("NFKC", char), char)
+    for full in "ガギグゲゴザジズゼゾダヂヅデドバビブベボパピプペポヴ":
+        base = unicodedata.normalize("NFD", full)
+        mark = "\uff9e" if base[1] == "\u3099" else "\uff9f"
+        table[full] = table[base[0]] + mark
+    return table
+
+
+_HALF = _half_table()
+
+
+def searchable(fragment: str) -> str:
+    """An index's text without charts, code and what the page excludes from search."""
+    return _EXCLUDED.sub(" ", fragment)
+
+
+def _is_guide(location: str) -> bool:
+    return location.startswith(GUIDE_PAGES + "/")
+
+
+def keys(text: str) -> list[str]:
+    """The index keys of a text: ASCII words as they are, other runs as suffixes."""
+    found: dict[str, None] = {}
+    for run in _SPLIT.split(plain(text).lower()):
+        if not run:
+            continue
+        if run.isascii():
+            found[run] = None
+            continue
+        variants = [run]
+        if _KATAKANA.search(run):
+            variants.append(_half_width(run))
+        for variant in variants:
+            for start in range(len(variant)):
+                found[variant[start : start + SUFFIX_CAP] + MARK] = None
+    return list(found)
+
+
+_KANJI_OR_KATAKANA = re.compile(r"[\u3400-\u9fff\u30a1-\u30fa\u30fc々]")
+_TO_KATAKANA = {code: code + 0x60 for code in range(0x3041, 0x3097)}
+READINGS_FILE = "readings.json"
+WORDS_FILE = "words.json"
+_tokenizer: Tokenizer | None = None
+
+
+def _sudachi() -> Tokenizer:
+    # Loading the dictionary takes about two seconds: once per build.
+    global _tokenizer
+    if _tokenizer is None:
+        _tokenizer = Dictionary(dict="core").tokenizer(SplitMode.C)
+    return _tokenizer
+
+
+def readings(text: str) -> list[str]:
+    """The readings, in katakana, of the words of a text written with kanji or
+    katakana (and of a verb's or adjective's dictionary form), two kana or more."""
+    found: dict[str, None] = {}
+    for run in re.split(r"[\s\u3000]+", plain(text)):
+        if not _KANJI_OR_KATAKANA.search(run):
+            continue
+        for word in _sudachi().tokenize(run[:4000]):
+            if not _KANJI_OR_KATAKANA.search(word.surface()):
+                continue
+            forms = [word.reading_form()]
+            if word.part_of_speech()[0] in ("動詞", "形容詞") and word.dictionary_form():
+                forms += [m.reading_form() for m in _sudachi().tokenize(word.dictionary_form())]
+            for form in forms:
+                form = form.translate(_TO_KATAKANA)
+                if len(form) >= 2 and re.fullmatch(r"[\u30a1-\u30fa\u30fc]+", form):
+                    found[form] = None
+    return list(found)
+
+
+EVERY_PAGE = "*"
+
+
+def readers_words(text: str, synonyms: Synonyms) -> list[str]:
+    """The readers' words for the pages' words that a text contains (the words for
+    every page, EVERY_PAGE, excepted)."""
+    seen = plain(text).lower()
+    return [
+        word
+        for page_word, words in synonyms.items()
+        if page_word != EVERY_PAGE
+        and (
+            re.search(rf"\b{re.escape(page_word)}", seen)
+            if page_word.isascii()
+            else page_word in seen
+        )
+        for word in words
+    ]
+
+
+def load_synonyms(path: Path) -> dict[str, dict[str, list[str]]]:
+    """The synonyms table per language; empty when the file does not exist."""
+    if not path.is_file():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text("utf-8")) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        raise ConfigError(f"{where}: not valid YAML; {getattr(error, 'problem', error)}") from None
+    table: dict[str, dict[str, list[str]]] = {}
+    for lang, words in data.items() if isinstance(data, dict) else [(None, None)]:
+        if not isinstance(words, dict) or not all(
+            isinstance(key, str)
+            and isinstance(value, list)
+            and all(isinstance(v, str) for v in value)
+            for key, value in words.items()
+        ):
+            raise ConfigError(
+                f"{path}: expected, per language, a page word and a list of readers' words, "
+                "e.g. ja: {返信: [返事, 回答]}"
+            )
+        table[str(lang)] = {key.lower(): [v.lower() for v in value] for key, value in words.items()}
+    return table
+
+
+def _write(path: Path, index: dict[str, Any]) -> None:
+    data = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+    # The temporary file behind write_atomic is private (0600); a web server
+    # running as another user must still be able to read the index.
+    mode = path.stat().st_mode
+    write_atomic(path, data.encode())
+    path.chmod(mode)
+
+
+def rewrite_index(path: Path, synonyms: Mapping[str, Synonyms] | None = None) -> bool:
+    """Rewrite a Material (lunr) search index in place, as the module says.
+
+    Returns whether the file was rewritten: an index rewritten before (in
+    Japanese or with synonyms) is left alone.
+    """
+    index = json.loads(path.read_text("utf-8"))
+    config = index.get("config", {})
+    fields = config.get("fields", {})
+    if "keys_text" in fields or "syn_text" in fields:
+        return False
+    langs = config.get("lang", [])
+    lang = langs[0] if langs else "en"
+    table = (synonyms or {}).get(lang, {})
+    docs = index.get("docs", [])
+    vocabulary: dict[str, None] = {}
+    for doc in docs:
+        doc["text"] = searchable(doc.get("text", ""))
+        if not _is_guide(doc.get("location", "")):
+            doc["boost"] = PAGE_BOOST
+    if lang == "ja":
+        config.update(lang=["en"], pipeline=[], separator=SEPARATOR, fields=JA_FIELDS)
+        for doc in docs:
+            for name in ("title", "text"):
+                value = doc.get(name, "")
+                said = value + " " + " ".join(readers_words(value, table))
+                spoken = readings(said)
+                vocabulary.update(dict.fromkeys(spoken))
+                doc[f"keys_{name}"] = " ".join(keys(said) + [r + MARK for r in spoken])
+    elif table:
+        config["fields"] = {**fields, **SYNONYM_FIELDS}
+        for doc in docs:
+            for name in ("title", "text"):
+                doc[f"syn_{name}"] = " ".join(readers_words(doc.get(name, ""), table))
+    _write(path, index)
+    if vocabulary:
+        _write_readings(path.parent / READINGS_FILE, vocabulary)
+    return True
+
+
+def _write_readings(path: Path, vocabulary: Mapping[str, None]) -> None:
+    """The readings of the index, longest first, for the query side (search-readings.js)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    words = sorted(vocabulary, key=lambda word: (-len(word), word))
+    write_atomic(path, json.dumps(words, ensure_ascii=False).encode())
+    path.chmod(0o644)
+
+
+HIDDEN_KEYS = '<span hidden style="display:none" data-guidegen-keys="">'
+
+
+def rewrite_zensical_index(path: Path, synonyms: Mapping[str, Synonyms] | None = None) -> bool:
+    """Rewrite a Zensical search index in place, as the module says; False when it
+    was rewritten before."""
+    index = json.loads(path.read_text("utf-8"))
+    config = index.get("config", {})
+    items = index.get("items", [])
+    if any(HIDDEN_KEYS in item.get("text", "") for item in items):
+        return False
+    langs = config.get("lang", [])
+    lang = langs[0] if langs else "en"
+    table = (synonyms or {}).get(lang, {})
+    pages: dict[str, list[dict[str, Any]]] = {}
+    vocabulary: dict[str, None] = {}
+    for item in items:
+        item["text"] = searchable(item.get("text", ""))
+        pages.setdefault(item.get("location", "").split("#")[0], []).append(item)
+    for location, sections in pages.items():
+        whole = " ".join(f"{item.get('title', '')} {item.get('text', '')}" for item in sections)
+        # Zensical has no boost: pages other than guides get no readers' words,
+        # so a task asked in a reader's words finds the guides first.
+        words = (
+            [*readers_words(whole, table), *table.get(EVERY_PAGE, [])]
+            if _is_guide(location)
+            else []
+        )
+        if lang == "ja":
+            said = f"{whole} {' '.join(words)}"
+            spoken = readings(said)
+            vocabulary.update(dict.fromkeys(spoken))
+            words = keys(said) + [r + MARK for r in spoken]
+        if words:
+            hidden = html.escape(" ".join(words), quote=False)
+            sections[0]["text"] = f"{sections[0].get('text', '')} {HIDDEN_KEYS}{hidden}</span>"
+    if lang == "ja":
+        config.update(lang=["en"], separator=SEPARATOR)
+    _write(path, index)
+    if vocabulary:
+        _write_readings(path.parent / "search" / READINGS_FILE, vocabulary)
+    _write_words(path.parent / "search" / WORDS_FILE, index)
+    return True
+
+
+def _write_words(path: Path, index: dict[str, Any]) -> None:
+    """Every word of a Zensical index, with its separator: Zensical requires every
+    word of a query, so search-readings.js drops a query's words found nowhere
+    (「箱を開けたら中身が壊れてた」 still finds the page about 中身 and 壊)."""
+    separator = index.get("config", {}).get("separator", r"[\s\-]+")
+    found: dict[str, None] = {}
+    for item in index.get("items", []):
+        for name in ("title", "text"):
+            for word in re.split(separator, plain(item.get(name, "")).lower()):
+                if word:
+                    found[word] = None
+    data = {"separator": separator, "words": sorted(found)}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, json.dumps(data, ensure_ascii=False).encode())
+    path.chmod(0o644)
+
+
+def rewrite_indexes(config: Config, folder: Path) -> bool:
+    """Rewrite the search index of a built section of the site (Material's or Zensical's)."""
+    synonyms = load_synonyms(config.path("search_synonyms"))
+    material = folder / "search" / "search_index.json"
+    if material.is_file():
+        return rewrite_index(material, synonyms)
+    zensical = folder / "search.json"
+    if zensical.is_file():
+        return rewrite_zensical_index(zensical, synonyms)
+    return False
