@@ -47,6 +47,9 @@ a prefix of a word of one item. So, there:
   for every page (how, want to...): a query whose words are spread over several
   sections, or asked as a whole sentence, still finds the page. The snippet Zensical shows keeps
   the span's ``hidden`` attribute.
+- Zensical's only weighting ranks a match in a title above any in a text, so
+  a guide's first item carries its title's keys and readers' words, hidden,
+  in its title as well (what lunr's title boost does for Material).
 - Japanese: its Intl.Segmenter is switched off (``lang: en``) and
   ``SEPARATOR`` becomes the index's separator, as for Material; Zensical folds
   widths itself (NFKD), so no half-width keys are needed.
@@ -327,6 +330,17 @@ def rewrite_zensical_index(path: Path, synonyms: Mapping[str, Synonyms] | None =
         if words:
             hidden = html.escape(" ".join(words), quote=False)
             sections[0]["text"] = f"{sections[0].get('text', '')} {HIDDEN_KEYS}{hidden}</span>"
+        # Zensical ranks a match in a title above any in a text (its only
+        # weighting): a guide's title keys and readers' words go, hidden, into
+        # its title too, as lunr's title boost does for Material.
+        title = sections[0].get("title", "")
+        named = readers_words(title, table) if _is_guide(location) else []
+        if lang == "ja" and named:
+            said = f"{title} {' '.join(named)}"
+            named = keys(said) + [r + MARK for r in readings(said)]
+        if named:
+            hidden = html.escape(" ".join(named), quote=False)
+            sections[0]["title"] = f"{title} {HIDDEN_KEYS}{hidden}</span>"
     if lang == "ja":
         config.update(lang=["en"], separator=SEPARATOR)
     _write(path, index)

@@ -113,6 +113,11 @@ def test_zensical_pages_carry_the_keys_of_all_their_sections_hidden(tmp_path):
     assert section["text"] == "<p>送信済みの<b>メッセージ</b></p>", "sections stay as built"
     assert HIDDEN_KEYS in other["text"] and "問_" not in other["text"], "no readers' words"
     assert "ソウシン_" in hidden, "readings too"
+    # The title's readers' words also weigh as a title (Zensical's one weighting).
+    assert first["title"].startswith("出品者に連絡する " + HIDDEN_KEYS)
+    titled = first["title"].split(HIDDEN_KEYS)[1].removesuffix("</span>").split()
+    assert {"問_", "レンラク_"} <= set(titled) and "信済_" not in titled
+    assert section["title"] == "送る" and other["title"] == "ほかのページ"
     assert not rewrite_zensical_index(index), "a second run leaves it alone"
 
 
@@ -123,6 +128,7 @@ def test_zensical_english_pages_get_readers_words_only(tmp_path):
     rewritten = json.loads(index.read_text("utf-8"))
     assert rewritten["config"]["lang"] == ["en"]
     assert rewritten["items"][0]["text"] == f"<p>x < y</p> {HIDDEN_KEYS}answer got back</span>"
+    assert rewritten["items"][0]["title"] == f"Read the reply {HIDDEN_KEYS}answer got back</span>"
 
 
 def test_a_bad_synonyms_table_is_one_line_naming_the_file(tmp_path):

@@ -6,8 +6,10 @@
  * become katakana and are cut, longest reading first, into those words, added
  * to the query: 「へんしんをかくにん」 also searches ヘンシン カクニン. Messages
  * wait for the readings, in order, so the first query is read the same way.
- * On Zensical, which requires every word of a query, the words found nowhere
- * in its index (search/words.json) are left out of the query.
+ * On Zensical, which requires every word of a query, the query is sent as
+ * its query tree: the words found nowhere in its index (search/words.json)
+ * are left out, the readings are one alternative among them rather than each
+ * required, and English words are cut to a stem (no stemmer there).
  *
  * When a query finds nothing, the result list offers the guides of the
  * navigation instead (in both languages). */
@@ -158,18 +160,46 @@
     return found;
   }
 
-  /* Zensical requires every word: the words of a query that begin no word of
-   * the index are left out (all of them kept when none is known). */
-  function knownOnly(query, known) {
+  /* An English word cut to a stem that begins its other forms (Zensical
+   * matches a query word as the beginning of an indexed word and has no
+   * stemmer): replied and replies as repl, contacting as contact. */
+  function stem(word) {
+    var cut = word.replace(/'s$/, "");
+    if (/(ies|ied)$/.test(cut) && cut.length > 5) return cut.slice(0, -3);
+    var bare = cut.replace(/(ing|ed|es|s)$/, "");
+    if (bare !== cut && bare.length >= 4) {
+      return /([b-df-hj-np-tv-z])\1$/.test(bare) ? bare.slice(0, -1) : bare;
+    }
+    return cut;
+  }
+
+  function term(word) {
+    return { type: "value", data: { field: "*", value: { type: "prefix", data: word } } };
+  }
+
+  /* Zensical requires every word of a query: its words that begin no word of
+   * the index are left out (all of them kept when none is known), and the
+   * readings of its kana are one alternative among them, not each required. */
+  function zensicalQuery(query, readings, known) {
     var separator = new RegExp(known.separator, "u");
-    var words = query.split(separator).filter(Boolean);
+    var words = query
+      .split(separator)
+      .filter(Boolean)
+      .map(function (word) {
+        var folded = word.normalize("NFKC").toLowerCase();
+        return japanese ? folded : stem(folded);
+      });
     var kept = words.filter(function (word) {
-      var folded = word.normalize("NFKC").toLowerCase();
       return known.words.some(function (indexed) {
-        return indexed.startsWith(folded);
+        return indexed.startsWith(word);
       });
     });
-    return kept.length ? kept.join(" ") : query;
+    var operands = kept.map(term);
+    if (readings.length) {
+      operands.push({ type: "operator", data: { operator: "or", operands: readings.map(term) } });
+    }
+    if (!operands.length) return query;
+    return { type: "operator", data: { operator: "and", operands: operands } };
   }
 
   function isZensical(message) {
@@ -180,11 +210,12 @@
     var zensical = isZensical(message);
     var query = zensical ? message.data.input : message.data;
     if (typeof query !== "string") return message;
-    if (/[\u3041-\u30fa\u30fc]/.test(query)) {
-      var words = spoken(query, found.byFirst).join(" ");
-      if (words) query = query + " " + words;
+    var readings = /[\u3041-\u30fa\u30fc]/.test(query) ? spoken(query, found.byFirst) : [];
+    if (zensical && found.known) {
+      query = zensicalQuery(query, readings, found.known);
+    } else if (readings.length) {
+      query = query + " " + readings.join(" ");
     }
-    if (zensical && found.known) query = knownOnly(query, found.known);
     var data = zensical ? Object.assign({}, message.data, { input: query }) : query;
     return Object.assign({}, message, { data: data });
   }
