@@ -12,6 +12,7 @@ from guidegen.site.search import (
     HIDDEN_KEYS,
     PAGE_BOOST,
     SEPARATOR,
+    base_forms,
     keys,
     load_synonyms,
     readings,
@@ -82,6 +83,22 @@ def test_english_synonyms_get_their_own_fields(tmp_path):
     assert not rewrite_index(index, {"en": {"reply": ["answer"]}})
 
 
+def test_english_is_indexed_by_base_forms_without_punctuation(tmp_path):
+    index = _index(
+        tmp_path, "en", "What is a seller?", "<p>The sellers' replies, and the seller's.</p>"
+    )
+    assert rewrite_index(index, {})
+    rewritten = json.loads(index.read_text("utf-8"))
+    fields = rewritten["config"]["fields"]
+    assert "title" not in fields and fields["words_title"]["boost"] == 1000.0
+    doc = rewritten["docs"][0]
+    assert doc["words_title"] == "what is a seller"
+    assert doc["words_text"] == "the seller reply and the seller"
+    assert doc["title"] == "What is a seller?", "shown as built"
+    assert base_forms("Address, status, this") == "address status this"
+    assert not rewrite_index(index, {})
+
+
 def _zensical(tmp_path, lang: str, items: list[dict]):
     index = tmp_path / "search.json"
     config = {"lang": [lang], "separator": "[\\s]+"}
@@ -113,7 +130,16 @@ def test_zensical_pages_carry_the_keys_of_all_their_sections_hidden(tmp_path):
     assert section["text"] == "<p>送信済みの<b>メッセージ</b></p>", "sections stay as built"
     assert HIDDEN_KEYS in other["text"] and "問_" not in other["text"], "no readers' words"
     assert "ソウシン_" in hidden, "readings too"
+    # The title's readers' words also weigh as a title (Zensical's one weighting).
+    assert first["title"].startswith("出品者に連絡する " + HIDDEN_KEYS)
+    titled = first["title"].split(HIDDEN_KEYS)[1].removesuffix("</span>").split()
+    assert {"問_", "レンラク_"} <= set(titled) and "信済_" not in titled
+    assert section["title"] == "送る" and other["title"] == "ほかのページ"
     assert not rewrite_zensical_index(index), "a second run leaves it alone"
+    words = json.loads((tmp_path / "search" / "words.json").read_text("utf-8"))
+    listed = [{words["words"][n] for n in item} for item in words["items"]]
+    assert "出品者" in listed[0] and "問_" in listed[0], "each item's words, hidden ones too"
+    assert "出品者" not in listed[2]
 
 
 def test_zensical_english_pages_get_readers_words_only(tmp_path):
@@ -123,6 +149,7 @@ def test_zensical_english_pages_get_readers_words_only(tmp_path):
     rewritten = json.loads(index.read_text("utf-8"))
     assert rewritten["config"]["lang"] == ["en"]
     assert rewritten["items"][0]["text"] == f"<p>x < y</p> {HIDDEN_KEYS}answer got back</span>"
+    assert rewritten["items"][0]["title"] == f"Read the reply {HIDDEN_KEYS}answer got back</span>"
 
 
 def test_a_bad_synonyms_table_is_one_line_naming_the_file(tmp_path):

@@ -32,6 +32,15 @@ Japanese (the index's language is ``ja``):
 - Every non-ASCII key ends with ``MARK``, so no key is made of kanji only and
   Material's re-cutting of kanji in queries always leaves the query as typed.
 
+English: Material indexes it without stemmer and trimmer (its queries are
+prefixes, which a stemmed index would not meet), so "seller's", "sellers" and
+"seller?" were words of their own, and lunr weighs a rare form far above the
+common one: a page ranked by how its title inflected a word. The words in
+their base forms, without punctuation (``base_forms``), replace title and
+text in two extra fields (``words_title``, ``words_text``); search-readings.js
+cuts a query's words to stems that begin those forms and leaves out function
+words.
+
 Both languages: the synonyms table (``search_synonyms`` in the configuration)
 maps a word of the pages to the words readers type instead. A title or text
 that contains the page's word is also indexed under the readers' words, in
@@ -47,6 +56,9 @@ a prefix of a word of one item. So, there:
   for every page (how, want to...): a query whose words are spread over several
   sections, or asked as a whole sentence, still finds the page. The snippet Zensical shows keeps
   the span's ``hidden`` attribute.
+- Zensical's only weighting ranks a match in a title above any in a text, so
+  a guide's first item carries its title's keys and readers' words, hidden,
+  in its title as well (what lunr's title boost does for Material).
 - Japanese: its Intl.Segmenter is switched off (``lang: en``) and
   ``SEPARATOR`` becomes the index's separator, as for Material; Zensical folds
   widths itself (NFKD), so no half-width keys are needed.
@@ -98,6 +110,8 @@ _KATAKANA = re.compile(r"[\u30a1-\u30fa\u30fc]")
 
 JA_FIELDS = {"keys_title": {"boost": 1000.0}, "keys_text": {"boost": 1.0}}
 SYNONYM_FIELDS = {"syn_title": {"boost": 1000.0}, "syn_text": {"boost": 1.0}}
+ENGLISH_FIELDS = {"words_title": {"boost": 1000.0}, "words_text": {"boost": 1.0}}
+_ENGLISH_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 
 Synonyms = Mapping[str, Sequence[str]]
 
@@ -192,6 +206,23 @@ def readings(text: str) -> list[str]:
 EVERY_PAGE = "*"
 
 
+def _base_form(match: re.Match[str]) -> str:
+    word = re.sub(r"['’]s$", "", match.group(0))
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def base_forms(text: str) -> str:
+    """The words of an English text in lower case, without punctuation (Material
+    indexes English without its trimmer: "seller?" would be a word of its
+    own), each without its possessive or plural ending (seller's and sellers
+    as seller, replies as reply)."""
+    return " ".join(_base_form(word) for word in _ENGLISH_WORD.finditer(plain(text).lower()))
+
+
 def readers_words(text: str, synonyms: Synonyms) -> list[str]:
     """The readers' words for the pages' words that a text contains (the words for
     every page, EVERY_PAGE, excepted)."""
@@ -253,7 +284,7 @@ def rewrite_index(path: Path, synonyms: Mapping[str, Synonyms] | None = None) ->
     index = json.loads(path.read_text("utf-8"))
     config = index.get("config", {})
     fields = config.get("fields", {})
-    if "keys_text" in fields or "syn_text" in fields:
+    if "keys_text" in fields or "syn_text" in fields or "words_text" in fields:
         return False
     langs = config.get("lang", [])
     lang = langs[0] if langs else "en"
@@ -273,6 +304,16 @@ def rewrite_index(path: Path, synonyms: Mapping[str, Synonyms] | None = None) ->
                 spoken = readings(said)
                 vocabulary.update(dict.fromkeys(spoken))
                 doc[f"keys_{name}"] = " ".join(keys(said) + [r + MARK for r in spoken])
+    elif lang == "en":
+        # The words in their base forms replace title and text (shown as built).
+        others = {name: value for name, value in fields.items() if name not in ("title", "text")}
+        config["fields"] = {**ENGLISH_FIELDS, **others, **(SYNONYM_FIELDS if table else {})}
+        for doc in docs:
+            for name in ("title", "text"):
+                value = doc.get(name, "")
+                doc[f"words_{name}"] = base_forms(value)
+                if table:
+                    doc[f"syn_{name}"] = base_forms(" ".join(readers_words(value, table)))
     elif table:
         config["fields"] = {**fields, **SYNONYM_FIELDS}
         for doc in docs:
@@ -328,6 +369,17 @@ def rewrite_zensical_index(path: Path, synonyms: Mapping[str, Synonyms] | None =
         if words:
             hidden = html.escape(" ".join(words), quote=False)
             sections[0]["text"] = f"{sections[0].get('text', '')} {HIDDEN_KEYS}{hidden}</span>"
+        # Zensical ranks a match in a title above any in a text (its only
+        # weighting): a guide's title keys and readers' words go, hidden, into
+        # its title too, as lunr's title boost does for Material.
+        title = sections[0].get("title", "")
+        named = readers_words(title, table) if _is_guide(location) else []
+        if lang == "ja" and named:
+            said = f"{title} {' '.join(named)}"
+            named = keys(said) + [r + MARK for r in readings(said)]
+        if named:
+            hidden = html.escape(" ".join(named), quote=False)
+            sections[0]["title"] = f"{title} {HIDDEN_KEYS}{hidden}</span>"
     if lang == "ja":
         config.update(lang=["en"], separator=SEPARATOR)
     _write(path, index)
@@ -338,19 +390,25 @@ def rewrite_zensical_index(path: Path, synonyms: Mapping[str, Synonyms] | None =
 
 
 def _write_words(path: Path, index: dict[str, Any]) -> None:
-    """Every word of a Zensical index, with its separator: Zensical requires every
-    word of a query, so search-readings.js drops a query's words found nowhere
-    (「箱を開けたら中身が壊れてた」 still finds the page about 中身 and 壊)."""
+    """Every word of a Zensical index, with its separator, and the words of each
+    item (as positions in that list). Zensical requires every word of a query
+    in one item: search-readings.js drops a query's words found nowhere
+    (「箱を開けたら中身が壊れてた」 still finds the page about 中身 and 壊), and asks
+    for the items with the most of the others when no item has them all."""
     separator = index.get("config", {}).get("separator", r"[\s\-]+")
-    found: dict[str, None] = {}
+    per_item: list[set[str]] = []
     for item in index.get("items", []):
+        words = set()
         for name in ("title", "text"):
-            for word in re.split(separator, plain(item.get(name, "")).lower()):
-                if word:
-                    found[word] = None
-    data = {"separator": separator, "words": sorted(found)}
+            words.update(re.split(separator, plain(item.get(name, "")).lower()))
+        words.discard("")
+        per_item.append(words)
+    every = sorted(set().union(*per_item))
+    position = {word: number for number, word in enumerate(every)}
+    items = [sorted(position[word] for word in words) for words in per_item]
+    data = {"separator": separator, "words": every, "items": items}
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, json.dumps(data, ensure_ascii=False).encode())
+    write_atomic(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
     path.chmod(0o644)
 
 

@@ -6,8 +6,12 @@
  * become katakana and are cut, longest reading first, into those words, added
  * to the query: 「へんしんをかくにん」 also searches ヘンシン カクニン. Messages
  * wait for the readings, in order, so the first query is read the same way.
- * On Zensical, which requires every word of a query, the words found nowhere
- * in its index (search/words.json) are left out of the query.
+ * English queries lose their function words and keep their words' stems.
+ * On Zensical, which requires every word of a query in one item, the query
+ * is sent as its query tree: the words found nowhere in its index
+ * (search/words.json) are left out, the readings are one alternative among
+ * them rather than each required, and when no item has every word, the
+ * items with the most of them are asked for.
  *
  * When a query finds nothing, the result list offers the guides of the
  * navigation instead (in both languages). */
@@ -158,18 +162,121 @@
     return found;
   }
 
-  /* Zensical requires every word: the words of a query that begin no word of
-   * the index are left out (all of them kept when none is known). */
-  function knownOnly(query, known) {
-    var separator = new RegExp(known.separator, "u");
-    var words = query.split(separator).filter(Boolean);
+  /* An English word cut to a stem that begins its other forms: both engines
+   * match a query word as the beginning of an indexed word, without a
+   * stemmer (replied and replies as repl, contacting as contact). */
+  function stem(word) {
+    var cut = word.replace(/['’]s$/, "");
+    if (/(ies|ied)$/.test(cut) && cut.length > 5) return cut.slice(0, -3);
+    var bare = cut.replace(/(ing|ed|es|s)$/, "");
+    if (bare !== cut && bare.length >= 4) {
+      return /([b-df-hj-np-tv-z])\1$/.test(bare) ? bare.slice(0, -1) : bare;
+    }
+    return cut;
+  }
+
+  /* Words that say nothing about a page. Material matches each word of a
+   * query as the beginning of a word, without its stop-word filter: "i"
+   * would find "ignored", "do" "don't" (a rare word, so weighed high). */
+  var STOP = (
+    "a an and are as at be been but by can could did do does doing for from had has have " +
+    "how i if in into is it its me my of on or our so than that the their them then there " +
+    "these they this to was we were what when where which who whom why will with would you your"
+  ).split(" ");
+
+  /* An English query for Material: function words left out (all kept when
+   * nothing else is left), the others cut to their stem. */
+  function englishQuery(query) {
+    var words = query.toLowerCase().match(/[a-z0-9][a-z0-9'’]*/g) || [];
     var kept = words.filter(function (word) {
-      var folded = word.normalize("NFKC").toLowerCase();
-      return known.words.some(function (indexed) {
-        return indexed.startsWith(folded);
-      });
+      return STOP.indexOf(word) < 0;
     });
-    return kept.length ? kept.join(" ") : query;
+    return (kept.length ? kept : words).map(stem).join(" ") || query;
+  }
+
+  function term(word) {
+    return { type: "value", data: { field: "*", value: { type: "prefix", data: word } } };
+  }
+
+  /* The positions, in the index's word list, of the words a query word begins. */
+  function begun(word, known) {
+    var found = [];
+    known.words.forEach(function (indexed, position) {
+      if (indexed.startsWith(word)) found.push(position);
+    });
+    return found;
+  }
+
+  /* Zensical's query tree: one node, or an operator over several. */
+  function every(operator, operands) {
+    if (operands.length === 1) return operands[0];
+    return { type: "operator", data: { operator: operator, operands: operands } };
+  }
+
+  function nodes(groups) {
+    return groups.map(function (group) {
+      return group.node;
+    });
+  }
+
+  /* Zensical requires every word of a query in one item: its words that begin
+   * no word of the index are left out, and the readings of its kana are one
+   * alternative among them, not each required. When no item has every word
+   * (search/words.json lists each item's words), the query asks for the
+   * items with the most of them instead of finding nothing. */
+  function zensicalQuery(query, readings, known) {
+    var separator = new RegExp(known.separator, "u");
+    var groups = [];
+    var words = query.split(separator).filter(Boolean);
+    var meaningful = words.filter(function (word) {
+      return japanese || STOP.indexOf(word.toLowerCase()) < 0;
+    });
+    (meaningful.length ? meaningful : words).forEach(function (word) {
+      var folded = word.normalize("NFKC").toLowerCase();
+      folded = japanese ? folded : stem(folded);
+      var positions = begun(folded, known);
+      if (positions.length) groups.push({ node: term(folded), positions: positions });
+    });
+    if (readings.length) {
+      groups.push({
+        node: every("or", readings.map(term)),
+        positions: [].concat.apply(
+          [],
+          readings.map(function (reading) {
+            return begun(reading.toLowerCase(), known);
+          })
+        ),
+      });
+    }
+    if (!groups.length) return query;
+    var best = [];
+    (known.items || []).forEach(function (words) {
+      var has = {};
+      words.forEach(function (position) {
+        has[position] = true;
+      });
+      var covered = groups.filter(function (group) {
+        return group.positions.some(function (position) {
+          return has[position];
+        });
+      });
+      if (covered.length > (best[0] || []).length) best = [covered];
+      else if (covered.length && covered.length === best[0].length) best.push(covered);
+    });
+    if (!best.length || best[0].length === groups.length) return every("and", nodes(groups));
+    var seen = {};
+    var alternatives = [];
+    best.forEach(function (covered) {
+      var key = covered
+        .map(function (group) {
+          return groups.indexOf(group);
+        })
+        .join(",");
+      if (seen[key]) return;
+      seen[key] = true;
+      alternatives.push(every("and", nodes(covered)));
+    });
+    return every("or", alternatives);
   }
 
   function isZensical(message) {
@@ -180,11 +287,14 @@
     var zensical = isZensical(message);
     var query = zensical ? message.data.input : message.data;
     if (typeof query !== "string") return message;
-    if (/[\u3041-\u30fa\u30fc]/.test(query)) {
-      var words = spoken(query, found.byFirst).join(" ");
-      if (words) query = query + " " + words;
+    var readings = /[\u3041-\u30fa\u30fc]/.test(query) ? spoken(query, found.byFirst) : [];
+    if (zensical && found.known) {
+      query = zensicalQuery(query, readings, found.known);
+    } else if (readings.length) {
+      query = query + " " + readings.join(" ");
+    } else if (!japanese) {
+      query = englishQuery(query);
     }
-    if (zensical && found.known) query = knownOnly(query, found.known);
     var data = zensical ? Object.assign({}, message.data, { input: query }) : query;
     return Object.assign({}, message, { data: data });
   }
