@@ -178,8 +178,8 @@ def outside_code(
 
 def page_files(config: Config) -> list[Path]:
     """The hand-written pages of every language: what render generates (guide
-    pages, and the pictures' and videos' folders, which are large) is not walked."""
-    generated = {layout.GUIDE_PAGES, layout.SITE_PICTURES, layout.SITE_WALKTHROUGHS}
+    pages, and the pictures' folders, which are large) is not walked."""
+    generated = {layout.GUIDE_PAGES, layout.SITE_PICTURES}
     pages: list[Path] = []
     for lang in config.languages:
         folder = config.path("docs_dir") / lang

@@ -184,7 +184,6 @@ def watched(config: Config) -> Iterator[Path]:
         for sub in (
             layout.GUIDE_PAGES,
             layout.SITE_PICTURES,
-            layout.SITE_WALKTHROUGHS,
             *(f"assets/{f}" for f in ASSET_FOLDERS),
         )
     )

@@ -131,7 +131,7 @@ def warm_child_starts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
 
 @pytest.fixture(scope="session", autouse=True)
 def shared_caches(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """One cache of site images and walkthroughs for the whole run, all workers'."""
+    """One cache of site images for the whole run, all workers'."""
     folder = editor_project.run_folder(tmp_path_factory) / "shared-caches"
     editor_project.shared_caches = folder
     yield folder

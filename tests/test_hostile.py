@@ -26,7 +26,7 @@ import yaml
 import generator
 from generator.config import Config
 from generator.files import write_atomic
-from generator.layout import GUIDE_PAGES, SITE_PICTURES, SITE_WALKTHROUGHS
+from generator.layout import GUIDE_PAGES, SITE_PICTURES
 from generator.lint import lint
 from generator.newproject import Options, init
 from generator.report import Item, Results, write_report
@@ -122,7 +122,7 @@ def refusal(err: str, name: str) -> str:
     return lines[0]
 
 
-@pytest.mark.parametrize("folder", [GUIDE_PAGES, SITE_PICTURES, SITE_WALKTHROUGHS])
+@pytest.mark.parametrize("folder", [GUIDE_PAGES, SITE_PICTURES])
 def test_render_refuses_a_linked_output_folder(root: Path, outside: Path, folder: str) -> None:
     link(root / "docs" / "en" / folder, outside)
     code, err = run_in_process(root, "render")
