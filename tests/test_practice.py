@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from playwright.sync_api import Browser, Page, Playwright, Request, expect
+from playwright.sync_api import Browser, Page, Playwright, Request, Route, expect
 
 from generator.config import load_config
 from generator.model import Guide
@@ -195,6 +195,46 @@ def test_a_wrong_tap_shows_the_hint_and_does_not_advance(
     expect(hint).to_be_hidden()
     expect(hot).to_have_attribute("data-position", "3/9")
     assert blocking_violations(page) == []
+
+
+def test_the_hotspot_waits_for_its_screens_picture(browser: Browser, site: Site) -> None:
+    """Over the previous screen's picture a hotspot marks the wrong place, and a
+    tap aimed at it lands beside it: it is shown once its own picture is there,
+    on a stage already shaped like its screen. (The embeddable page, in a
+    context of its own: no picture of a guide page is in its cache.)"""
+    data = _data(site, "en", "web", "contact-seller")
+    assert data is not None
+    spots = data["hotspots"]
+    k = next(k for k in range(1, len(spots)) if spots[k]["screen"] != spots[k - 1]["screen"])
+    context = site.context(browser, viewport={"width": 1366, "height": 900})
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:
+        held.append(route)
+
+    try:
+        page = context.new_page()
+        page.goto(f"{site.url}practice/en/web/contact-seller/")
+        hot = page.locator("[data-practice-hotspot]")
+        for position in range(1, k + 1):
+            expect(hot).to_have_attribute("data-position", f"{position}/{len(spots)}")
+            if position < k:
+                _tap(page, phone=False)
+        page.route("**/assets/screenshots/**", hold)
+        with page.expect_request("**/assets/screenshots/**"):
+            _tap(page, phone=False)
+        expect(hot).to_be_hidden()
+        screen = data["screens"][spots[k]["screen"]]
+        stage = page.locator(".gg-practice-stage")
+        expect(stage).to_have_css("aspect-ratio", f"{screen['width']} / {screen['height']}")
+        while not held:  # each call into the browser delivers the route's events
+            page.evaluate("0")
+        for route in held:
+            route.continue_()
+        expect(hot).to_be_visible()
+        expect(hot).to_have_attribute("data-position", f"{k + 1}/{len(spots)}")
+    finally:
+        context.close()
 
 
 def test_keyboard_only_run_and_escape_gives_focus_back(
