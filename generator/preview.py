@@ -36,6 +36,7 @@ from generator import layout
 from generator.config import Config
 from generator.lint import LintReport, lint
 from generator.load import Problem
+from generator.practice import FOLDER as PRACTICE_FOLDER
 from generator.server import Handler, serve
 from generator.siteassets import FOLDERS as ASSET_FOLDERS
 
@@ -184,6 +185,7 @@ def watched(config: Config) -> Iterator[Path]:
         for sub in (
             layout.GUIDE_PAGES,
             layout.SITE_PICTURES,
+            PRACTICE_FOLDER,
             *(f"assets/{f}" for f in ASSET_FOLDERS),
         )
     )
