@@ -1,4 +1,4 @@
-"""Running a helper program (a site engine, ffmpeg, the app's server) that dies with guidegen.
+"""Running a helper program (a site engine, the app's server) that dies with guidegen.
 
 A run killed outright (SIGKILL, the out-of-memory killer, a CI job cancelled)
 cannot stop what it started. An orphaned site engine would go on writing into

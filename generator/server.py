@@ -101,7 +101,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
     def send_head(self) -> io.BytesIO | None:
         """A file's byte range when one is asked for, as static hosts answer:
-        a browser seeks in a video (a walkthrough) only if its server does."""
+        a browser seeks in a video or audio file only if its server does."""
         asked = re.fullmatch(r"bytes=(\d*)-(\d*)", self.headers.get("Range", "").strip())
         path = Path(self.translate_path(self.path))
         if not asked or asked.groups() == ("", "") or not path.is_file():

@@ -123,7 +123,6 @@ KINDS = {
         "test_structure.py",
         "test_substitutions.py",
         "test_terms.py",
-        "test_walkthrough.py",
         "test_workflows.py",
     ),
     "browser": (
@@ -140,7 +139,6 @@ KINDS = {
         "test_site.py",
         "test_site_pictures.py",
         "test_site_search.py",
-        "test_site_walkthrough.py",
         "test_targets.py",
     ),
     "end_to_end": (
@@ -234,7 +232,7 @@ def warm_child_starts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
 
 @pytest.fixture(scope="session", autouse=True)
 def shared_caches(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """One cache of site images and walkthroughs for the whole run, all workers'."""
+    """One cache of site images for the whole run, all workers'."""
     folder = editor_project.run_folder(tmp_path_factory) / "shared-caches"
     editor_project.shared_caches = folder
     yield folder

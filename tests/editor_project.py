@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CACHES = ("site", "walkthroughs")
-# Site images and walkthrough videos are cached by content, and an entry is
+CACHES = ("site",)
+# Site images are cached by content, and an entry is
 # checked against its own hash before use, so every project copy of a test run
 # can share one cache: the first build encodes, the others reuse. conftest's
 # session fixture sets the folder; None leaves each copy a cache of its own.
@@ -25,7 +25,7 @@ def run_folder(factory: pytest.TempPathFactory) -> Path:
 
 
 def share_caches(target: Path) -> None:
-    """Point target's caches of site images and walkthroughs at the run's shared ones."""
+    """Point target's cache of site images at the run's shared one."""
     if shared_caches is None:
         return
     for kind in CACHES:

@@ -248,7 +248,6 @@ def test_pages_are_looked_for_outside_what_render_generates(tmp_path: Path) -> N
         "help/more.md",
         "guides/generated.md",
         "assets/screenshots/ios/demo/x.md",
-        "assets/walkthroughs/ios/y.md",
         "assets/notes/kept.md",
     ):
         (docs / name).parent.mkdir(parents=True, exist_ok=True)

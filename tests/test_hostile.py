@@ -24,7 +24,7 @@ import pytest
 import yaml
 
 import guidegen
-from guidegen.capture.layout import GUIDE_PAGES, SITE_PICTURES, SITE_WALKTHROUGHS
+from guidegen.capture.layout import GUIDE_PAGES, SITE_PICTURES
 from guidegen.capture.report import Item, Results, write_report
 from guidegen.config import Config
 from guidegen.files import write_atomic
@@ -122,7 +122,7 @@ def refusal(err: str, name: str) -> str:
     return lines[0]
 
 
-@pytest.mark.parametrize("folder", [GUIDE_PAGES, SITE_PICTURES, SITE_WALKTHROUGHS])
+@pytest.mark.parametrize("folder", [GUIDE_PAGES, SITE_PICTURES])
 def test_render_refuses_a_linked_output_folder(root: Path, outside: Path, folder: str) -> None:
     link(root / "docs" / "en" / folder, outside)
     code, err = run_in_process(root, "render")

@@ -7,6 +7,7 @@ following the captures."""
 from __future__ import annotations
 
 import gzip
+import html
 import json
 import re
 import shutil
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from playwright.sync_api import Browser, Page, Playwright, Request, expect
+from playwright.sync_api import Browser, Page, Playwright, Request, Route, expect
 
 from guidegen.config import load_config
 from guidegen.guide.model import Guide
@@ -50,6 +51,11 @@ def contexts(browser: Browser, playwright: Playwright, site: Site) -> Iterator[d
     yield {"phone": phone.new_page(), "desktop": desktop.new_page()}
     phone.close()
     desktop.close()
+
+
+def _platforms(guide: str) -> list[str]:
+    data = yaml.safe_load((ROOT / "steps" / f"{guide}.yml").read_text("utf-8"))
+    return list(data.get("platforms") or ["ios", "android", "web"])
 
 
 def _data(site: Site, lang: str, platform: str, guide: str) -> dict | None:
@@ -94,6 +100,27 @@ def _tap(page: Page, phone: bool, box: list[float] | None = None) -> None:
         page.mouse.click(where["x"], where["y"])
 
 
+def _tap_beside(page: Page, phone: bool) -> None:
+    """Tap the screen of the practice where the hotspot is not: the corner of
+    the stage farthest from the hotspot's centre."""
+    where = page.locator(".gg-practice-stage").evaluate(
+        """(stage) => {
+          stage.scrollIntoView({block: "center"});
+          const s = stage.getBoundingClientRect();
+          const h = stage.querySelector("[data-practice-hotspot]").getBoundingClientRect();
+          const x = h.left + h.width / 2 < s.left + s.width / 2 ? s.right - 3 : s.left + 3;
+          const y = h.top + h.height / 2 < s.top + s.height / 2 ? s.bottom - 3 : s.top + 3;
+          const top = document.elementFromPoint(x, y);
+          return {x, y, beside: stage.contains(top) && !top.matches("[data-practice-hotspot]")};
+        }"""
+    )
+    assert where["beside"], "no place of the screen outside the hotspot"
+    if phone:
+        page.touchscreen.tap(where["x"], where["y"])
+    else:
+        page.mouse.click(where["x"], where["y"])
+
+
 # Each device in one language: the other language's practice is the same code
 # over the other language's captures, and every guide on every tab in both
 # languages on both devices took 90 s of the suite's 5 minutes.
@@ -117,6 +144,7 @@ def test_every_practice_completes_on_every_tab(
                 _start(page, tab)
                 hot = page.locator("[data-practice-hotspot]")
                 total = len(data["hotspots"])
+                wrong = total // 2 + 1
                 for k in range(1, total + 1):
                     expect(hot).to_have_attribute("data-position", f"{k}/{total}")
                     spot = data["hotspots"][k - 1]
@@ -124,6 +152,10 @@ def test_every_practice_completes_on_every_tab(
                     expect(page.locator("[data-practice] [aria-live]")).to_contain_text(
                         spot["text"]
                     )
+                    if k == wrong:
+                        _tap_beside(page, device == "phone")
+                        expect(page.locator("[data-practice-hint]")).to_be_visible()
+                        expect(hot).to_have_attribute("data-position", f"{k}/{total}")
                     _tap(page, device == "phone", spot["box"])
                 finished = page.locator("[data-practice-done]")
                 expect(finished).to_be_visible()
@@ -131,7 +163,8 @@ def test_every_practice_completes_on_every_tab(
                 page.keyboard.press("Escape")
                 expect(page.locator("[data-practice]")).to_have_count(0)
                 done += 1
-    assert done >= 6 * 2
+    # Every tab of every guide: a guide's tabs are its platforms.
+    assert done == sum(len(_platforms(guide)) for guide in GUIDES if guide != "escape-check")
     assert not site.external
 
 
@@ -164,6 +197,46 @@ def test_a_wrong_tap_shows_the_hint_and_does_not_advance(
     assert blocking_violations(page) == []
 
 
+def test_the_hotspot_waits_for_its_screens_picture(browser: Browser, site: Site) -> None:
+    """Over the previous screen's picture a hotspot marks the wrong place, and a
+    tap aimed at it lands beside it: it is shown once its own picture is there,
+    on a stage already shaped like its screen. (The embeddable page, in a
+    context of its own: no picture of a guide page is in its cache.)"""
+    data = _data(site, "en", "web", "contact-seller")
+    assert data is not None
+    spots = data["hotspots"]
+    k = next(k for k in range(1, len(spots)) if spots[k]["screen"] != spots[k - 1]["screen"])
+    context = site.context(browser, viewport={"width": 1366, "height": 900})
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:
+        held.append(route)
+
+    try:
+        page = context.new_page()
+        page.goto(f"{site.url}practice/en/web/contact-seller/")
+        hot = page.locator("[data-practice-hotspot]")
+        for position in range(1, k + 1):
+            expect(hot).to_have_attribute("data-position", f"{position}/{len(spots)}")
+            if position < k:
+                _tap(page, phone=False)
+        page.route("**/assets/screenshots/**", hold)
+        with page.expect_request("**/assets/screenshots/**"):
+            _tap(page, phone=False)
+        expect(hot).to_be_hidden()
+        screen = data["screens"][spots[k]["screen"]]
+        stage = page.locator(".gg-practice-stage")
+        expect(stage).to_have_css("aspect-ratio", f"{screen['width']} / {screen['height']}")
+        while not held:  # each call into the browser delivers the route's events
+            page.evaluate("0")
+        for route in held:
+            route.continue_()
+        expect(hot).to_be_visible()
+        expect(hot).to_have_attribute("data-position", f"{k + 1}/{len(spots)}")
+    finally:
+        context.close()
+
+
 def test_keyboard_only_run_and_escape_gives_focus_back(
     contexts: dict[str, Page], site: Site
 ) -> None:
@@ -194,14 +267,26 @@ def test_keyboard_only_run_and_escape_gives_focus_back(
     expect(start).to_be_focused()
 
 
-def test_the_practice_shows_dark_pictures_in_dark_mode(browser: Browser, site: Site) -> None:
-    context = site.context(browser, color_scheme="dark", viewport={"width": 1366, "height": 900})
+def test_the_practice_shows_dark_pictures_and_keeps_still_for_reduced_motion(
+    browser: Browser, site: Site
+) -> None:
+    context = site.context(
+        browser,
+        color_scheme="dark",
+        reduced_motion="reduce",
+        viewport={"width": 1366, "height": 900},
+    )
     try:
         page = context.new_page()
         page.goto(f"{site.url}en/guides/{DARK_GUIDE}/")
         page.locator("[data-practice-start]:visible").click()
         image = page.locator("[data-practice] img")
         expect(image).to_have_attribute("src", re.compile(r".*/dark/.*"))
+        expect(page.locator("[data-practice-hotspot]")).to_be_visible()
+        _tap_beside(page, phone=False)
+        expect(page.locator("[data-practice-hint]")).to_be_visible()
+        hot = page.locator("[data-practice-hotspot]")
+        assert hot.evaluate("(h) => getComputedStyle(h).animationName") == "none"
     finally:
         context.close()
 
@@ -220,16 +305,17 @@ def test_the_practice_costs_a_page_at_most_20_kb_before_it_starts(
         page.goto(f"{site.url}en/guides/file-claim/")
         page.wait_for_load_state("load")
         practice = [u for u in requested if "practice" in u]
-        assert all(u.endswith(("practice.js", "practice.css")) for u in practice), practice
-        assets = site.root / "site" / "assets"
-        script = (assets / "javascripts" / "practice.js").read_bytes()
-        style = (assets / "stylesheets" / "practice.css").read_bytes()
+        assert sorted(u.rsplit("/", 1)[1] for u in practice) == ["practice.css", "practice.js"]
+        # What Chromium fetched for it, gzip-compressed as a host sends text,
+        # and the start buttons in the page's HTML.
+        files = [site.root / "site" / u.removeprefix(site.url) for u in practice]
         buttons = "".join(
             page.eval_on_selector_all(
                 "[data-practice-start]", "(b) => b.map((x) => x.parentNode.outerHTML)"
             )
         ).encode()
-        cost = sum(len(gzip.compress(part)) for part in (script, style, buttons))
+        parts = [file.read_bytes() for file in files] + [buttons]
+        cost = sum(len(gzip.compress(part, 6)) for part in parts)
         assert cost <= BUDGET, cost
         requested.clear()
         page.locator("[data-practice-start]:visible").click()
@@ -261,6 +347,21 @@ def test_the_embedded_page_makes_no_request_outside_its_origin(
         assert len([p for p in (site.root / "site" / "practice").rglob("index.html")]) >= 2 * 6
     finally:
         context.close()
+
+
+def test_every_embeddable_page_has_its_language_title_and_alt_texts(site: Site) -> None:
+    """What differs between the embeddable pages, which share one template (the
+    site's page tests walk a sample in Chromium): the language, the title, and
+    the alt text of each screen, which practice.js gives the picture."""
+    pages = sorted((site.root / "site" / "practice").glob("*/*/*/index.html"))
+    assert len(pages) == 2 * sum(len(_platforms(g)) for g in GUIDES if g != "escape-check")
+    for page in pages:
+        lang = page.parent.parent.parent.name
+        text = page.read_text("utf-8")
+        assert f'<html lang="{lang}">' in text, page
+        data = json.loads(re.search(r'id="gg-practice-data">(.*?)</script>', text, re.S)[1])
+        assert f"<title>{html.escape(data['words']['title'])}</title>" in text, page
+        assert data["screens"] and all(s["alt"].strip() for s in data["screens"]), page
 
 
 def test_the_practice_follows_the_captures(tmp_path: Path) -> None:

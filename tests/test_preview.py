@@ -39,6 +39,7 @@ def test_snapshot_watches_sources_but_not_what_the_preview_writes(tmp_path):
         "docs/ja/index.md",
         "docs/ja/guides/a.md",
         "docs/en/assets/screenshots/web/a/1.png",
+        "docs/en/assets/practice/web/a.json",
         "app/index.html",
         "mkdocs.yml",
         "steps/.a.yml.123.tmp",

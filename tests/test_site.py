@@ -211,13 +211,17 @@ _READ_TO_THE_END = """async () => {
 
 # Whether the header's site name is cut (an ellipsis, or lines clamped away),
 # and each katakana word of four letters or more in the page's text whose
-# letters stand on more than one line.
+# letters stand on more than one line. The text is a help page's article, or
+# the main of an embeddable practice page (site/practice/), which has neither
+# the site's header nor an article.
 _TITLE_AND_WORDS = """() => {
   const name = document.querySelector(".md-header__topic:first-child .md-ellipsis");
   const cut = !!name && (name.scrollWidth > name.clientWidth + 1
     || name.scrollHeight > name.clientHeight + 1);
   const split = [];
-  const walker = document.createTreeWalker(document.querySelector("article"), NodeFilter.SHOW_TEXT);
+  const text = document.querySelector("article")
+    || document.querySelector("body.gg-practice-embed > main");
+  const walker = document.createTreeWalker(text, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     if (!node.parentElement.checkVisibility()) continue;
     for (const match of node.data.matchAll(/[\u30a1-\u30fa\u30fc]{4,}/g)) {

@@ -62,8 +62,7 @@ class Digests:
         """The file's digest and, when it opens as a picture, its size; `stat`,
         when the caller has it already, saves a system call. OSError when the
         file cannot be read. Within one run, a file asked about again gets the
-        first answer, unlooked-at (the site's pictures and the walkthroughs
-        both ask about every step picture)."""
+        first answer, unlooked-at."""
         key = os.fsdecode(os.path.abspath(path))
         answered = self._this_run.get(key)
         if answered is not None:

@@ -37,7 +37,6 @@ IMAGE_SUFFIX = ".webp"
 # What render makes of the captures below each language's docs folder (git-ignored).
 GUIDE_PAGES = "guides"
 SITE_PICTURES = "assets/screenshots"
-SITE_WALKTHROUGHS = "assets/walkthroughs"
 
 
 def job_key(guide: str, platform: str, lang: str, scheme: str) -> str:

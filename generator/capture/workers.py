@@ -102,7 +102,8 @@ def _sign_in(
     """Run the job's setup guide: the storage it leaves, or its failure, which is
     named by the setup guide's file name (_sign-in) and has its screenshot (the
     secrets it typed masked) and, when traces are asked for, its trace."""
-    from .runner import GuideFailed, run_guide
+    from .runner import run_guide
+    from .targets import GuideFailed
 
     assert job.setup is not None
     name = f"_{job.setup.id}"
@@ -160,7 +161,8 @@ def _worker(
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
-    from .runner import GuideFailed, run_guide
+    from .runner import run_guide
+    from .targets import GuideFailed
 
     # The images of a run are settled (drawn, compared, written) on threads of
     # the worker's own while its browser goes on to the next run; at most

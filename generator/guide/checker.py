@@ -13,7 +13,7 @@ from typing import Any
 from ..config import Config
 from .actions import is_marked
 from .facts import FactTable
-from .load import Loaded, Loc, Problem, suggest, where
+from .load import suggest, where
 from .model import Guide, steps_for
 from .rules import (
     _TARGET_ACTIONS,
@@ -29,6 +29,7 @@ from .rules import (
     step_indexes,
 )
 from .types import CIRCLED, CIRCLED_RE, ID_PATTERN, PLATFORMS, SCHEMES
+from .yamlfile import Loaded, Loc, Problem
 
 PLACEHOLDERS = ("tap", "Tap")
 

@@ -22,18 +22,9 @@ from urllib.parse import urlsplit
 
 from ..capture import layout
 from ..config import Config
-from .load import (
-    Loc,
-    Positions,
-    Problem,
-    cap,
-    control_characters,
-    decode,
-    parse,
-    suggest,
-    validate,
-)
+from .load import cap, control_characters, suggest, validate
 from .model import FactsFile, SharedFact
+from .yamlfile import Loc, Positions, Problem, decode, parse
 
 # Without a recheck date a fact is due a year after it was checked.
 RECHECK_AFTER = dt.timedelta(days=365)
@@ -178,8 +169,8 @@ def outside_code(
 
 def page_files(config: Config) -> list[Path]:
     """The hand-written pages of every language: what render generates (guide
-    pages, and the pictures' and videos' folders, which are large) is not walked."""
-    generated = {layout.GUIDE_PAGES, layout.SITE_PICTURES, layout.SITE_WALKTHROUGHS}
+    pages, and the pictures' folders, which are large) is not walked."""
+    generated = {layout.GUIDE_PAGES, layout.SITE_PICTURES}
     pages: list[Path] = []
     for lang in config.languages:
         folder = config.path("docs_dir") / lang

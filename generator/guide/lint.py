@@ -19,7 +19,7 @@ from ..config import Config
 from ..safepath import own_folder, within
 from .checker import _Checker
 from .facts import load_facts, page_problems
-from .load import Loaded, Problem, cap, load_guide, suggested_id
+from .load import cap, load_guide, suggested_id
 from .model import (
     Guide,
     SharedFact,
@@ -31,6 +31,7 @@ from .rules import (
     schema_path,
 )
 from .terms import term_problems
+from .yamlfile import Loaded, Problem
 
 
 @dataclass(frozen=True)

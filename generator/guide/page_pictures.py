@@ -15,8 +15,9 @@ from pathlib import Path
 
 from ..config import Config
 from .facts import in_code, outside_code, page_markers
-from .load import Problem, suggest
+from .load import suggest
 from .model import Guide, steps_for
+from .yamlfile import Problem
 
 FILLED_RE = re.compile(
     r"^(?P<open><!-- picture (?P<guide>[^\s/>]*)/(?P<step>[^\s>]*) -->)\n"

@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config
-from .load import Loc, suggest
+from .load import suggest
 from .model import (
     Guide,
 )
+from .yamlfile import Loc
 
 SCHEMA_FILE = Path(__file__).parent.parent / "schema" / "guide.schema.json"
 

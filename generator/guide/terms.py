@@ -33,8 +33,9 @@ from typing import Any
 from ..config import Config
 from . import page_pictures
 from .facts import FILLED_RE, in_code, page_files
-from .load import Loaded, Loc, Positions, Problem, decode, load_guide, parse, suggest
+from .load import load_guide, suggest
 from .types import PLATFORMS
+from .yamlfile import Loaded, Loc, Positions, Problem, decode, parse
 
 # A guide named in a note or warning: {guide:ID}, made a link by render.
 GUIDE_REF_RE = re.compile(r"\{guide:([^{}\s]*)\}")

@@ -71,10 +71,10 @@ WORDS = {
         "done": "Well done: you have gone through every step. It works the same in the app.",
         "related": "Related guides",
         "again": "Practise again",
-        "tap": "{Verb} '{name}'",
-        "fill": "Type in '{name}'",
-        "select": "Choose '{option}' in '{name}'",
-        "check": "Check '{name}'",
+        "tap": "{Verb} “{name}”",
+        "fill": "Type in “{name}”",
+        "select": "Choose “{option}” in “{name}”",
+        "check": "Check “{name}”",
         "secret": "(hidden)",
     },
 }
@@ -111,6 +111,9 @@ def mark_name(text: str, number: int, lang: str) -> str:
         if quoted:
             return quoted.group(1)
         return re.split(r"[を、。]", rest, maxsplit=1)[0].strip()
+    quoted = re.match(r"[“\"]([^”\"]+)[”\"]", rest)
+    if quoted:
+        return quoted.group(1)
     return _EN_END.split(rest, maxsplit=1)[0].strip()
 
 
@@ -185,6 +188,9 @@ def guide_practice(
     directory_urls: bool,
 ) -> dict[str, Any] | None:
     """The practice of one guide on one platform, None when no step has a hotspot."""
+    # render makes the pages that hold the practice's button, and imports this module.
+    from .render import alt_text
+
     w = words(lang)
     verb = _verb(config, platform, lang)
     metas = _frames_meta(config, guide.id, platform, lang)
@@ -198,15 +204,19 @@ def guide_practice(
             continue
         actions = {n: a for n, a in enumerate([a for a in step.actions if is_marked(a)], 1)}
         text = _step_text(step, config, platform, lang)
+        count = len(frames)
         for index, (meta, light) in enumerate(zip(frames, picture.light, strict=True)):
             marks = sorted(meta.get("marks", []), key=lambda m: m["number"])
             if not marks:
                 continue
             dark = picture.dark[index] if len(picture.dark) == len(picture.light) else None
+            part = (index + 1, count) if count > 1 else None
             screens.append(
                 {
                     "width": light.css_width,
                     "height": light.css_height,
+                    # The same words as the step's picture on the page: the screen shown.
+                    "alt": alt_text(step, config, platform, lang, part, light.spots),
                     "light": _variants(light),
                     "dark": _variants(dark) if dark else [],
                 }
@@ -312,8 +322,10 @@ _PAGE = """<!doctype html>
 <style>{css}</style>
 </head>
 <body class="gg-practice-embed">
+<main>
 <div class="gg-practice-start" hidden><button type="button" data-practice-start \
-data-practice-root="{root}">{start}</button></p>
+data-practice-root="{root}">{start}</button></div>
+</main>
 <script type="application/json" id="gg-practice-data">{data}</script>
 <script>{js}</script>
 </body>

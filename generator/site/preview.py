@@ -38,10 +38,11 @@ from watchdog.observers import Observer
 from ..capture import layout
 from ..config import Config
 from ..guide.lint import LintReport, lint
-from ..guide.load import Problem
+from ..guide.yamlfile import Problem
 from ..jsfiles import script
 from ..server import Handler, serve
 from .assets import FOLDERS as ASSET_FOLDERS
+from .practice import FOLDER as PRACTICE_FOLDER
 
 JS = Path(__file__).parent / "js"
 
@@ -168,7 +169,7 @@ def watched(config: Config) -> Iterator[Path]:
         for sub in (
             layout.GUIDE_PAGES,
             layout.SITE_PICTURES,
-            layout.SITE_WALKTHROUGHS,
+            PRACTICE_FOLDER,
             *(f"assets/{f}" for f in ASSET_FOLDERS),
         )
     )

@@ -36,9 +36,6 @@ from .assets import install as install_assets
 from .figure import SCHEME_SCRIPT, directory_urls, figure, page_prefix
 from .images import StepPicture, site_pictures
 from .practice import start_button, write_practice
-from .walkthrough_site import Published
-from .walkthrough_site import control as walkthrough_control
-from .walkthrough_site import publish as publish_walkthroughs
 
 Pictures = Mapping[tuple[str, str, str], StepPicture]  # by (platform, guide id, step id)
 
@@ -367,7 +364,6 @@ def guide_page(
     images: Pictures,
     guides: Mapping[str, Guide] | None = None,
     shared: Mapping[str, SharedFact] | None = None,
-    walkthroughs: Mapping[tuple[str, str], Sequence[Published]] | None = None,
     prefix: str = "../../",
     practices: Collection[tuple[str, str]] = (),
 ) -> str:
@@ -404,8 +400,6 @@ def guide_page(
             continue
         label = config.devices[platform].label[lang]
         section = platform_section(guide, platform, lang, config, images, prefix, guides)
-        play = walkthrough_control(walkthroughs or {}, platform, guide.id, lang, label)
-        section = f"{play}\n\n{section}" if play else section
         if (platform, guide.id) in practices:
             section = f"{start_button(platform, guide.id, lang, prefix)}\n\n{section}"
         tabs.append(_tab(label, section))
@@ -510,13 +504,13 @@ def render(
     # Checked before anything is written: a pull request that links a folder
     # render cleans would have it delete and write outside the project.
     within(config.root, config.path("screenshots_dir"))
-    # The caches of site images and videos inside may be links, shared between
+    # The caches of site images inside may be links, shared between
     # checkouts: an entry is used only when its bytes match the hash in its
     # name, and only such entries are ever replaced.
     own_folder(config.root, config.root / ".guidegen" / "cache")
     for lang in config.languages:
         docs = config.path("docs_dir") / lang
-        for folder in (layout.GUIDE_PAGES, layout.SITE_PICTURES, layout.SITE_WALKTHROUGHS):
+        for folder in (layout.GUIDE_PAGES, layout.SITE_PICTURES):
             own_folder(config.root, docs / folder)
     install_assets(config)
     urls = directory_urls(config.root / "mkdocs.yml")
@@ -543,7 +537,6 @@ def render_language(
     docs = config.path("docs_dir") / lang
     images, written = site_pictures(config, guides, lang, digests)
     render_pages(config, shared, lang, images, by_id, urls)
-    walkthroughs = publish_walkthroughs(config, guides, lang, step_text, digests)
     practices = write_practice(config, guides, lang, images, urls)
     for guide in guides:
         for platform in (p for p in guide.platforms if p in config.platforms):
@@ -551,9 +544,7 @@ def render_language(
                 if (platform, guide.id, step.id) not in images:
                     key = layout.step_key(guide.id, platform, lang, "light", step.id)
                     missing.append(key + layout.IMAGE_SUFFIX)
-        page = guide_page(
-            guide, lang, config, images, by_id, shared, walkthroughs, prefix, practices
-        )
+        page = guide_page(guide, lang, config, images, by_id, shared, prefix, practices)
         write_atomic(docs / "guides" / f"{guide.id}.md", page.encode())
     pages = {docs / "guides" / f"{g.id}.md" for g in guides}
     if config.guide_index:

@@ -68,29 +68,45 @@
       node.style.height = b[3] * 100 + "%";
     }
 
+    // The hotspot is shown only once its screen's picture is decoded: over the
+    // previous picture it would mark the wrong place, and a tap on it would land
+    // elsewhere. The stage takes the screen's shape at once, so nothing moves
+    // when the picture arrives.
     function show(focus) {
       var spot = data.hotspots[at];
       var screen = data.screens[spot.screen];
       var variants = dark() && screen.dark.length ? screen.dark : screen.light;
       var srcset = variants.map(function (v) { return new URL(v[0], root).href + " " + v[1] + "w"; }).join(", ");
+      var shown = at;
+      // Focus waits on the practice itself while the hotspot is hidden, so Escape still closes it.
+      if (document.activeElement === hot) box.focus({ preventScroll: true });
+      hot.hidden = true;
+      hint.hidden = true;
+      stage.classList.remove("gg-practice-hinted");
+      stage.style.maxWidth = screen.width + "px";
+      stage.style.aspectRatio = screen.width + " / " + screen.height;
+      progress.textContent = w.progress.replace("{step}", spot.step).replace("{steps}", data.steps);
+      live.textContent = spot.text;
+      var loaded = Promise.resolve();
       if (img.getAttribute("srcset") !== srcset) {
         img.setAttribute("sizes", "(max-width: " + screen.width + "px) 100vw, " + screen.width + "px");
         img.setAttribute("srcset", srcset);
         img.src = new URL(variants[variants.length - 1][0], root).href;
         img.width = screen.width;
         img.height = screen.height;
+        img.alt = screen.alt;
         typed.hidden = true;
+        loaded = img.decode().catch(function () { return null; });
       }
-      stage.style.maxWidth = screen.width + "px";
-      progress.textContent = w.progress.replace("{step}", spot.step).replace("{steps}", data.steps);
-      live.textContent = spot.text;
-      hint.hidden = true;
-      stage.classList.remove("gg-practice-hinted");
-      hot.setAttribute("aria-label", spot.name);
-      hot.setAttribute("data-position", at + 1 + "/" + total);
-      hot.setAttribute("data-kind", spot.kind);
-      place(hot, spot.box);
-      if (focus) hot.focus({ preventScroll: false });
+      loaded.then(function () {
+        if (at !== shown || !box.isConnected) return;
+        hot.setAttribute("aria-label", spot.name);
+        hot.setAttribute("data-position", at + 1 + "/" + total);
+        hot.setAttribute("data-kind", spot.kind);
+        place(hot, spot.box);
+        hot.hidden = false;
+        if (focus) hot.focus({ preventScroll: false });
+      });
     }
 
     function advance() {
