@@ -6,6 +6,7 @@ following the captures."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import html
 import json
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 from playwright.sync_api import Browser, Page, Playwright, Request, Route, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from guidegen.config import load_config
 from guidegen.guide.model import Guide
@@ -30,14 +32,17 @@ LANGS = {"ja": "", "en": "en/"}
 BUDGET = 20 * 1024
 
 # Where the hotspot's centre is, and the element the browser finds there.
+# "instant": a site's smooth scrolling would leave the hotspot where it was
+# when its box is read.
 _CENTRE = """(hot) => {
-  hot.scrollIntoView({block: "center"});
+  hot.scrollIntoView({block: "center", behavior: "instant"});
   const r = hot.getBoundingClientRect();
   const x = r.left + r.width / 2, y = r.top + r.height / 2;
   const i = hot.parentNode.querySelector("img").getBoundingClientRect();
   const box = [(r.left - i.left) / i.width, (r.top - i.top) / i.height,
                r.width / i.width, r.height / i.height];
-  return {x, y, box, top: document.elementFromPoint(x, y) === hot};
+  const found = document.elementFromPoint(x, y);
+  return {x, y, box, top: found === hot, found: found ? found.outerHTML.slice(0, 120) : null};
 }"""
 
 
@@ -90,8 +95,12 @@ def _tap(page: Page, phone: bool, box: list[float] | None = None) -> None:
     """Tap the hotspot's centre, once it is the topmost element there (and,
     given the box of its mark, as fractions of the screen, over that box)."""
     hot = page.locator("[data-practice-hotspot]")
+    # The practice may still be opening (a transition): wait until the hotspot is
+    # on top, and fail naming what covers it if it never is.
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(f"(hot) => ({_CENTRE})(hot).top", arg=hot.element_handle())
     where = hot.evaluate(_CENTRE)
-    assert where["top"], f"something covers the hotspot {hot.get_attribute('data-position')}"
+    assert where["top"], f"{where['found']} covers the hotspot {hot.get_attribute('data-position')}"
     if box is not None:
         assert where["box"] == pytest.approx(box, abs=0.01)
     if phone:
