@@ -392,20 +392,33 @@ def _write_words(path: Path, index: dict) -> None:
     """Every word of a Zensical index, with its separator, and the words of each
     item (as positions in that list). Zensical requires every word of a query
     in one item: search-readings.js drops a query's words found nowhere
-    (「箱を開けたら中身が壊れてた」 still finds the page about 中身 and 壊), and asks
-    for the items with the most of the others when no item has them all."""
+    (「箱を開けたら中身が壊れてた」 still finds the page about 中身 and 壊) and asks
+    for any of the others; it ranks the results by the words of each item's
+    title and text, its page and that page's boost."""
     separator = index.get("config", {}).get("separator", r"[\s\-]+")
     per_item: list[set[str]] = []
+    per_title: list[set[str]] = []
     for item in index.get("items", []):
-        words = set()
-        for name in ("title", "text"):
-            words.update(re.split(separator, plain(item.get(name, "")).lower()))
-        words.discard("")
-        per_item.append(words)
+        title = set(re.split(separator, plain(item.get("title", "")).lower()))
+        words = title | set(re.split(separator, plain(item.get("text", "")).lower()))
+        per_title.append(title - {""})
+        per_item.append(words - {""})
     every = sorted(set().union(*per_item))
     position = {word: number for number, word in enumerate(every)}
     items = [sorted(position[word] for word in words) for words in per_item]
-    data = {"separator": separator, "words": every, "items": items}
+    titles = [sorted(position[word] for word in words) for words in per_title]
+    # Zensical ranks by field and position only: search-readings.js ranks its
+    # results again by these (rare words, titles, guides above other pages).
+    pages = [item.get("location", "").split("#")[0] for item in index.get("items", [])]
+    boosts = [1.0 if _is_guide(page) else PAGE_BOOST for page in pages]
+    data = {
+        "separator": separator,
+        "words": every,
+        "items": items,
+        "titles": titles,
+        "pages": pages,
+        "boosts": boosts,
+    }
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
     path.chmod(0o644)

@@ -140,6 +140,10 @@ def test_zensical_pages_carry_the_keys_of_all_their_sections_hidden(tmp_path):
     listed = [{words["words"][n] for n in item} for item in words["items"]]
     assert "出品者" in listed[0] and "問_" in listed[0], "each item's words, hidden ones too"
     assert "出品者" not in listed[2]
+    titled = [{words["words"][n] for n in item} for item in words["titles"]]
+    assert "出品者" in titled[0] and "メッセージ" in listed[1] and "メッセージ" not in titled[1]
+    assert words["pages"] == ["guides/a/", "guides/a/", "b/"]
+    assert words["boosts"] == [1.0, 1.0, PAGE_BOOST], "pages other than guides rank lower"
 
 
 def test_zensical_english_pages_get_readers_words_only(tmp_path):
