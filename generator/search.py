@@ -45,7 +45,10 @@ Both languages: the synonyms table (``search_synonyms`` in the configuration)
 maps a word of the pages to the words readers type instead. A title or text
 that contains the page's word is also indexed under the readers' words, in
 extra fields for English (``syn_title``, ``syn_text``) so that lunr's English
-stemmer still applies to them.
+stemmer still applies to them. An English phrase of the table ("don't want")
+is also indexed as one word (``phrase_word``); the phrases go to
+``search/phrases.json``, and search-readings.js adds that word to a query
+that says the phrase.
 
 Zensical's index (``search.json``) has fixed fields (title, text, path), one
 item per section, and a search that requires every word of the query, each as
@@ -170,6 +173,7 @@ def keys(text: str) -> list[str]:
 _KANJI_OR_KATAKANA = re.compile(r"[\u3400-\u9fff\u30a1-\u30fa\u30fc々]")
 _TO_KATAKANA = {code: code + 0x60 for code in range(0x3041, 0x3097)}
 READINGS_FILE = "readings.json"
+PHRASES_FILE = "phrases.json"
 WORDS_FILE = "words.json"
 _tokenizer: Tokenizer | None = None
 
@@ -222,11 +226,23 @@ def base_forms(text: str) -> str:
     return " ".join(_base_form(word) for word in _ENGLISH_WORD.finditer(plain(text).lower()))
 
 
+def phrase_word(phrase: str) -> str:
+    """An English phrase of several words as the one word it is also indexed by
+    ("money back" as moneyback, "don't want" as dontwant): each of its words
+    alone says little ("back", "want"), the phrase says what the reader means.
+    search-readings.js makes the same word of a phrase in a query."""
+    return "".join(re.findall(r"[a-z0-9]+", phrase.lower()))
+
+
+def _is_phrase(word: str) -> bool:
+    return word.isascii() and len(word.split()) > 1
+
+
 def readers_words(text: str, synonyms: Synonyms) -> list[str]:
     """The readers' words for the pages' words that a text contains (the words for
-    every page, EVERY_PAGE, excepted)."""
+    every page, EVERY_PAGE, excepted), each English phrase also as its one word."""
     seen = plain(text).lower()
-    return [
+    found = [
         word
         for page_word, words in synonyms.items()
         if page_word != EVERY_PAGE
@@ -237,6 +253,15 @@ def readers_words(text: str, synonyms: Synonyms) -> list[str]:
         )
         for word in words
     ]
+    return found + [phrase_word(word) for word in found if _is_phrase(word)]
+
+
+def _write_phrases(path: Path, synonyms: Synonyms) -> None:
+    """The table's English phrases, for the query side (search-readings.js)."""
+    phrases = sorted({word for words in synonyms.values() for word in words if _is_phrase(word)})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, json.dumps(phrases).encode())
+    path.chmod(0o644)
 
 
 def load_synonyms(path: Path) -> dict[str, dict[str, list[str]]]:
@@ -321,6 +346,8 @@ def rewrite_index(path: Path, synonyms: Mapping[str, Synonyms] | None = None) ->
     _write(path, index)
     if vocabulary:
         _write_readings(path.parent / READINGS_FILE, vocabulary)
+    if lang != "ja":
+        _write_phrases(path.parent / PHRASES_FILE, table)
     return True
 
 
@@ -384,6 +411,8 @@ def rewrite_zensical_index(path: Path, synonyms: Mapping[str, Synonyms] | None =
     _write(path, index)
     if vocabulary:
         _write_readings(path.parent / "search" / READINGS_FILE, vocabulary)
+    if lang != "ja":
+        _write_phrases(path.parent / "search" / PHRASES_FILE, table)
     _write_words(path.parent / "search" / WORDS_FILE, index)
     return True
 

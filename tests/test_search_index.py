@@ -152,8 +152,12 @@ def test_zensical_english_pages_get_readers_words_only(tmp_path):
     assert rewrite_zensical_index(index, {"en": {"reply": ["answer", "got back"]}})
     rewritten = json.loads(index.read_text("utf-8"))
     assert rewritten["config"]["lang"] == ["en"]
-    assert rewritten["items"][0]["text"] == f"<p>x < y</p> {HIDDEN_KEYS}answer got back</span>"
-    assert rewritten["items"][0]["title"] == f"Read the reply {HIDDEN_KEYS}answer got back</span>"
+    # A phrase also as one word, which its words alone ("got", "back") do not mean.
+    hidden = f"{HIDDEN_KEYS}answer got back gotback</span>"
+    assert rewritten["items"][0]["text"] == f"<p>x < y</p> {hidden}"
+    assert rewritten["items"][0]["title"] == f"Read the reply {hidden}"
+    phrases = json.loads((tmp_path / "search" / "phrases.json").read_text("utf-8"))
+    assert phrases == ["got back"], "for the query side, which joins them the same way"
 
 
 def test_a_bad_synonyms_table_is_one_line_naming_the_file(tmp_path):

@@ -6,7 +6,9 @@
  * become katakana and are cut, longest reading first, into those words, added
  * to the query: 「へんしんをかくにん」 also searches ヘンシン カクニン. Messages
  * wait for the readings, in order, so the first query is read the same way.
- * English queries lose their function words and keep their words' stems.
+ * English queries lose their function words and keep their words' stems; a
+ * phrase of the synonyms table in them (search/phrases.json) also becomes the
+ * one word the index has for it.
  * On Zensical, which requires every word of a query in one item and ranks
  * by field and word position only, the query is sent as a query tree whose
  * words are alternatives (the words found nowhere in its index,
@@ -121,22 +123,38 @@
       });
   }
 
-  /* Readings by their first kana (each list longest first, as written), and
-   * on Zensical its index's words: loaded once, at the first query. */
+  /* Readings by their first kana (each list longest first, as written), in
+   * English the synonyms table's phrases, and on Zensical its index's words:
+   * loaded once, at the first query. */
   var loaded = null;
   function found(zensical) {
     loaded =
       loaded ||
-      Promise.all([japanese ? load("readings.json") : null, zensical ? load("words.json") : null]).then(
-        function (both) {
-          var byFirst = {};
-          (both[0] || []).forEach(function (word) {
-            (byFirst[word[0]] = byFirst[word[0]] || []).push(word);
-          });
-          return { byFirst: byFirst, known: both[1] };
-        }
-      );
+      Promise.all([
+        load(japanese ? "readings.json" : "phrases.json"),
+        zensical ? load("words.json") : null,
+      ]).then(function (both) {
+        var byFirst = {};
+        (japanese ? both[0] || [] : []).forEach(function (word) {
+          (byFirst[word[0]] = byFirst[word[0]] || []).push(word);
+        });
+        return { byFirst: byFirst, phrases: japanese ? [] : both[0] || [], known: both[1] };
+      });
     return loaded;
+  }
+
+  /* The table's phrases a query says, each as the one word the index also has
+   * for it (generator/search.py phrase_word): "i don't want it" says
+   * dontwant, which "want" alone does not mean. */
+  function phraseWords(words, phrases) {
+    var said = " " + words.join(" ") + " ";
+    return phrases
+      .filter(function (phrase) {
+        return said.indexOf(" " + phrase + " ") >= 0;
+      })
+      .map(function (phrase) {
+        return (phrase.match(/[a-z0-9]+/g) || []).join("");
+      });
   }
 
   /* The readings found in the kana runs of a query (hiragana as katakana).
@@ -187,12 +205,16 @@
 
   /* An English query for Material: function words left out (all kept when
    * nothing else is left), the others cut to their stem. */
-  function englishQuery(query) {
-    var words = query.toLowerCase().match(/[a-z0-9][a-z0-9'’]*/g) || [];
+  function englishWords(query) {
+    return query.toLowerCase().replace(/’/g, "'").match(/[a-z0-9][a-z0-9']*/g) || [];
+  }
+
+  function englishQuery(query, phrases) {
+    var words = englishWords(query);
     var kept = words.filter(function (word) {
       return STOP.indexOf(word) < 0;
     });
-    return (kept.length ? kept : words).map(stem).join(" ") || query;
+    return (kept.length ? kept : words).concat(phraseWords(words, phrases)).map(stem).join(" ") || query;
   }
 
   function term(word) {
@@ -222,13 +244,14 @@
 
   /* The words of a query that begin words of Zensical's index, each with the
    * positions of those words, and the readings of its kana as one group. */
-  function zensicalGroups(query, readings, known) {
+  function zensicalGroups(query, readings, known, phrases) {
     var separator = new RegExp(known.separator, "u");
     var groups = [];
     var words = query.split(separator).filter(Boolean);
     var meaningful = words.filter(function (word) {
       return japanese || STOP.indexOf(word.toLowerCase()) < 0;
     });
+    meaningful = meaningful.concat(phraseWords(englishWords(query), phrases));
     (meaningful.length ? meaningful : words).forEach(function (word) {
       var folded = word.normalize("NFKC").toLowerCase();
       folded = japanese ? folded : stem(folded);
@@ -269,12 +292,12 @@
     var readings = /[\u3041-\u30fa\u30fc]/.test(query) ? spoken(query, found.byFirst) : [];
     var groups = [];
     if (zensical && found.known) {
-      groups = zensicalGroups(query, readings, found.known);
+      groups = zensicalGroups(query, readings, found.known, found.phrases);
       query = zensicalQuery(query, groups);
     } else if (readings.length) {
       query = query + " " + readings.join(" ");
     } else if (!japanese) {
-      query = englishQuery(query);
+      query = englishQuery(query, found.phrases);
     }
     var data = zensical ? Object.assign({}, message.data, { input: query }) : query;
     return { message: Object.assign({}, message, { data: data }), groups: groups };
