@@ -112,7 +112,10 @@ _KANA_ONLY = re.compile(r"[ぁ-ゖァ-ヺー\s]+")
 # words, titles, guides first): ja 95.1 / 100.0 %, en 94.8 / 92.0 %. Then
 # English phrases of the synonyms table as one word each, and phrases readers
 # use for "no answer" and "don't want it": MkDocs en 99.0 / 92.0 %, Zensical
-# en 96.9 / 92.0 %.
+# en 96.9 / 92.0 %. Then 11 English tune queries more (written before they were
+# measured: 8 of 11 found on both engines) and readers' phrases for the three
+# missed ("doesn't work", "refused", "wrong size"): MkDocs en 99.1 / 92.0 %,
+# Zensical en 97.2 / 94.0 %.
 MIN_RECALL = {
     ("mkdocs", "ja", "tune"): 0.93,
     ("mkdocs", "ja", "holdout"): 0.94,
@@ -120,8 +123,8 @@ MIN_RECALL = {
     ("mkdocs", "en", "holdout"): 0.90,
     ("zensical", "ja", "tune"): 0.93,
     ("zensical", "ja", "holdout"): 0.96,
-    ("zensical", "en", "tune"): 0.95,
-    ("zensical", "en", "holdout"): 0.90,
+    ("zensical", "en", "tune"): 0.96,
+    ("zensical", "en", "holdout"): 0.92,
 }
 
 
