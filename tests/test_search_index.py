@@ -140,6 +140,10 @@ def test_zensical_pages_carry_the_keys_of_all_their_sections_hidden(tmp_path):
     listed = [{words["words"][n] for n in item} for item in words["items"]]
     assert "出品者" in listed[0] and "問_" in listed[0], "each item's words, hidden ones too"
     assert "出品者" not in listed[2]
+    titled = [{words["words"][n] for n in item} for item in words["titles"]]
+    assert "出品者" in titled[0] and "メッセージ" in listed[1] and "メッセージ" not in titled[1]
+    assert words["pages"] == ["guides/a/", "guides/a/", "b/"]
+    assert words["boosts"] == [1.0, 1.0, PAGE_BOOST], "pages other than guides rank lower"
 
 
 def test_zensical_english_pages_get_readers_words_only(tmp_path):
@@ -148,8 +152,12 @@ def test_zensical_english_pages_get_readers_words_only(tmp_path):
     assert rewrite_zensical_index(index, {"en": {"reply": ["answer", "got back"]}})
     rewritten = json.loads(index.read_text("utf-8"))
     assert rewritten["config"]["lang"] == ["en"]
-    assert rewritten["items"][0]["text"] == f"<p>x < y</p> {HIDDEN_KEYS}answer got back</span>"
-    assert rewritten["items"][0]["title"] == f"Read the reply {HIDDEN_KEYS}answer got back</span>"
+    # A phrase also as one word, which its words alone ("got", "back") do not mean.
+    hidden = f"{HIDDEN_KEYS}answer got back gotback</span>"
+    assert rewritten["items"][0]["text"] == f"<p>x < y</p> {hidden}"
+    assert rewritten["items"][0]["title"] == f"Read the reply {hidden}"
+    phrases = json.loads((tmp_path / "search" / "phrases.json").read_text("utf-8"))
+    assert phrases == ["got back"], "for the query side, which joins them the same way"
 
 
 def test_a_bad_synonyms_table_is_one_line_naming_the_file(tmp_path):

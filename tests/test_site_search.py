@@ -107,16 +107,24 @@ _KANA_ONLY = re.compile(r"[ぁ-ゖァ-ヺー\s]+")
 # words; Zensical with the title keys and a query tree (readings as one
 # alternative, the items with the most words when none has all), with 33
 # English tune queries more: MkDocs ja 96.3 / 98.0 %, en 95.8 / 92.0 %;
-# Zensical ja 91.5 / 88.0 %, en 92.7 / 78.0 %.
+# Zensical ja 91.5 / 88.0 %, en 92.7 / 78.0 %. Then Zensical asked for any
+# word of a query and its results ranked again as lunr ranks Material's (rare
+# words, titles, guides first): ja 95.1 / 100.0 %, en 94.8 / 92.0 %. Then
+# English phrases of the synonyms table as one word each, and phrases readers
+# use for "no answer" and "don't want it": MkDocs en 99.0 / 92.0 %, Zensical
+# en 96.9 / 92.0 %. Then 11 English tune queries more (written before they were
+# measured: 8 of 11 found on both engines) and readers' phrases for the three
+# missed ("doesn't work", "refused", "wrong size"): MkDocs en 99.1 / 92.0 %,
+# Zensical en 97.2 / 94.0 %.
 MIN_RECALL = {
     ("mkdocs", "ja", "tune"): 0.93,
     ("mkdocs", "ja", "holdout"): 0.94,
-    ("mkdocs", "en", "tune"): 0.94,
+    ("mkdocs", "en", "tune"): 0.97,
     ("mkdocs", "en", "holdout"): 0.90,
-    ("zensical", "ja", "tune"): 0.89,
-    ("zensical", "ja", "holdout"): 0.86,
-    ("zensical", "en", "tune"): 0.91,
-    ("zensical", "en", "holdout"): 0.76,
+    ("zensical", "ja", "tune"): 0.93,
+    ("zensical", "ja", "holdout"): 0.96,
+    ("zensical", "en", "tune"): 0.96,
+    ("zensical", "en", "holdout"): 0.92,
 }
 
 
@@ -290,3 +298,23 @@ def test_a_query_without_results_offers_the_guides(
     page.locator(".md-search-result__item").first.wait_for()
     offer.first.wait_for(state="detached")
     context.close()
+
+
+def test_zensicals_own_box_lists_the_ranked_results_and_their_next_page(
+    zensical_site: Site, browser: Browser
+) -> None:
+    """search-readings.js ranks Zensical's results again, as lunr's weights rank
+    Material's: its own search box lists the guide first (Zensical's order put
+    the page about sellers first) and, scrolled, the next ten of that ranking."""
+    page = _page(zensical_site, browser)
+    page.keyboard.press("/")
+    page.locator("input[role=combobox]").fill("出品者に問い合わせたい")
+    links = page.locator("ol[role=listbox] a")
+    links.first.wait_for()
+    first = links.first.get_attribute("href") or ""
+    assert first.split("?")[0].endswith("guides/contact-seller/"), first
+    assert links.count() == 10
+    links.last.scroll_into_view_if_needed()
+    page.mouse.wheel(0, 5000)
+    links.nth(10).wait_for()
+    page.context.close()

@@ -45,7 +45,10 @@ Both languages: the synonyms table (``search_synonyms`` in the configuration)
 maps a word of the pages to the words readers type instead. A title or text
 that contains the page's word is also indexed under the readers' words, in
 extra fields for English (``syn_title``, ``syn_text``) so that lunr's English
-stemmer still applies to them.
+stemmer still applies to them. An English phrase of the table ("don't want")
+is also indexed as one word (``phrase_word``); the phrases go to
+``search/phrases.json``, and search-readings.js adds that word to a query
+that says the phrase.
 
 Zensical's index (``search.json``) has fixed fields (title, text, path), one
 item per section, and a search that requires every word of the query, each as
@@ -171,6 +174,7 @@ def keys(text: str) -> list[str]:
 _KANJI_OR_KATAKANA = re.compile(r"[\u3400-\u9fff\u30a1-\u30fa\u30fc々]")
 _TO_KATAKANA = {code: code + 0x60 for code in range(0x3041, 0x3097)}
 READINGS_FILE = "readings.json"
+PHRASES_FILE = "phrases.json"
 WORDS_FILE = "words.json"
 _tokenizer: Tokenizer | None = None
 
@@ -223,11 +227,23 @@ def base_forms(text: str) -> str:
     return " ".join(_base_form(word) for word in _ENGLISH_WORD.finditer(plain(text).lower()))
 
 
+def phrase_word(phrase: str) -> str:
+    """An English phrase of several words as the one word it is also indexed by
+    ("money back" as moneyback, "don't want" as dontwant): each of its words
+    alone says little ("back", "want"), the phrase says what the reader means.
+    search-readings.js makes the same word of a phrase in a query."""
+    return "".join(re.findall(r"[a-z0-9]+", phrase.lower()))
+
+
+def _is_phrase(word: str) -> bool:
+    return word.isascii() and len(word.split()) > 1
+
+
 def readers_words(text: str, synonyms: Synonyms) -> list[str]:
     """The readers' words for the pages' words that a text contains (the words for
-    every page, EVERY_PAGE, excepted)."""
+    every page, EVERY_PAGE, excepted), each English phrase also as its one word."""
     seen = plain(text).lower()
-    return [
+    found = [
         word
         for page_word, words in synonyms.items()
         if page_word != EVERY_PAGE
@@ -238,6 +254,15 @@ def readers_words(text: str, synonyms: Synonyms) -> list[str]:
         )
         for word in words
     ]
+    return found + [phrase_word(word) for word in found if _is_phrase(word)]
+
+
+def _write_phrases(path: Path, synonyms: Synonyms) -> None:
+    """The table's English phrases, for the query side (search-readings.js)."""
+    phrases = sorted({word for words in synonyms.values() for word in words if _is_phrase(word)})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, json.dumps(phrases).encode())
+    path.chmod(0o644)
 
 
 def load_synonyms(path: Path) -> dict[str, dict[str, list[str]]]:
@@ -322,6 +347,8 @@ def rewrite_index(path: Path, synonyms: Mapping[str, Synonyms] | None = None) ->
     _write(path, index)
     if vocabulary:
         _write_readings(path.parent / READINGS_FILE, vocabulary)
+    if lang != "ja":
+        _write_phrases(path.parent / PHRASES_FILE, table)
     return True
 
 
@@ -385,6 +412,8 @@ def rewrite_zensical_index(path: Path, synonyms: Mapping[str, Synonyms] | None =
     _write(path, index)
     if vocabulary:
         _write_readings(path.parent / "search" / READINGS_FILE, vocabulary)
+    if lang != "ja":
+        _write_phrases(path.parent / "search" / PHRASES_FILE, table)
     _write_words(path.parent / "search" / WORDS_FILE, index)
     return True
 
@@ -393,20 +422,33 @@ def _write_words(path: Path, index: dict[str, Any]) -> None:
     """Every word of a Zensical index, with its separator, and the words of each
     item (as positions in that list). Zensical requires every word of a query
     in one item: search-readings.js drops a query's words found nowhere
-    (「箱を開けたら中身が壊れてた」 still finds the page about 中身 and 壊), and asks
-    for the items with the most of the others when no item has them all."""
+    (「箱を開けたら中身が壊れてた」 still finds the page about 中身 and 壊) and asks
+    for any of the others; it ranks the results by the words of each item's
+    title and text, its page and that page's boost."""
     separator = index.get("config", {}).get("separator", r"[\s\-]+")
     per_item: list[set[str]] = []
+    per_title: list[set[str]] = []
     for item in index.get("items", []):
-        words = set()
-        for name in ("title", "text"):
-            words.update(re.split(separator, plain(item.get(name, "")).lower()))
-        words.discard("")
-        per_item.append(words)
+        title = set(re.split(separator, plain(item.get("title", "")).lower()))
+        words = title | set(re.split(separator, plain(item.get("text", "")).lower()))
+        per_title.append(title - {""})
+        per_item.append(words - {""})
     every = sorted(set().union(*per_item))
     position = {word: number for number, word in enumerate(every)}
     items = [sorted(position[word] for word in words) for words in per_item]
-    data = {"separator": separator, "words": every, "items": items}
+    titles = [sorted(position[word] for word in words) for words in per_title]
+    # Zensical ranks by field and position only: search-readings.js ranks its
+    # results again by these (rare words, titles, guides above other pages).
+    pages = [item.get("location", "").split("#")[0] for item in index.get("items", [])]
+    boosts = [1.0 if _is_guide(page) else PAGE_BOOST for page in pages]
+    data = {
+        "separator": separator,
+        "words": every,
+        "items": items,
+        "titles": titles,
+        "pages": pages,
+        "boosts": boosts,
+    }
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
     path.chmod(0o644)

@@ -6,12 +6,15 @@
  * become katakana and are cut, longest reading first, into those words, added
  * to the query: 「へんしんをかくにん」 also searches ヘンシン カクニン. Messages
  * wait for the readings, in order, so the first query is read the same way.
- * English queries lose their function words and keep their words' stems.
- * On Zensical, which requires every word of a query in one item, the query
- * is sent as its query tree: the words found nowhere in its index
- * (search/words.json) are left out, the readings are one alternative among
- * them rather than each required, and when no item has every word, the
- * items with the most of them are asked for.
+ * English queries lose their function words and keep their words' stems; a
+ * phrase of the synonyms table in them (search/phrases.json) also becomes the
+ * one word the index has for it.
+ * On Zensical, which requires every word of a query in one item and ranks
+ * by field and word position only, the query is sent as a query tree whose
+ * words are alternatives (the words found nowhere in its index,
+ * search/words.json, left out; the readings one alternative), and its
+ * results are ranked again as lunr ranks Material's: rare words, titles and
+ * guides first.
  *
  * When a query finds nothing, the result list offers the guides of the
  * navigation instead (in both languages). */
@@ -120,22 +123,38 @@
       });
   }
 
-  /* Readings by their first kana (each list longest first, as written), and
-   * on Zensical its index's words: loaded once, at the first query. */
+  /* Readings by their first kana (each list longest first, as written), in
+   * English the synonyms table's phrases, and on Zensical its index's words:
+   * loaded once, at the first query. */
   var loaded = null;
   function found(zensical) {
     loaded =
       loaded ||
-      Promise.all([japanese ? load("readings.json") : null, zensical ? load("words.json") : null]).then(
-        function (both) {
-          var byFirst = {};
-          (both[0] || []).forEach(function (word) {
-            (byFirst[word[0]] = byFirst[word[0]] || []).push(word);
-          });
-          return { byFirst: byFirst, known: both[1] };
-        }
-      );
+      Promise.all([
+        load(japanese ? "readings.json" : "phrases.json"),
+        zensical ? load("words.json") : null,
+      ]).then(function (both) {
+        var byFirst = {};
+        (japanese ? both[0] || [] : []).forEach(function (word) {
+          (byFirst[word[0]] = byFirst[word[0]] || []).push(word);
+        });
+        return { byFirst: byFirst, phrases: japanese ? [] : both[0] || [], known: both[1] };
+      });
     return loaded;
+  }
+
+  /* The table's phrases a query says, each as the one word the index also has
+   * for it (generator/search.py phrase_word): "i don't want it" says
+   * dontwant, which "want" alone does not mean. */
+  function phraseWords(words, phrases) {
+    var said = " " + words.join(" ") + " ";
+    return phrases
+      .filter(function (phrase) {
+        return said.indexOf(" " + phrase + " ") >= 0;
+      })
+      .map(function (phrase) {
+        return (phrase.match(/[a-z0-9]+/g) || []).join("");
+      });
   }
 
   /* The readings found in the kana runs of a query (hiragana as katakana).
@@ -186,12 +205,16 @@
 
   /* An English query for Material: function words left out (all kept when
    * nothing else is left), the others cut to their stem. */
-  function englishQuery(query) {
-    var words = query.toLowerCase().match(/[a-z0-9][a-z0-9'’]*/g) || [];
+  function englishWords(query) {
+    return query.toLowerCase().replace(/’/g, "'").match(/[a-z0-9][a-z0-9']*/g) || [];
+  }
+
+  function englishQuery(query, phrases) {
+    var words = englishWords(query);
     var kept = words.filter(function (word) {
       return STOP.indexOf(word) < 0;
     });
-    return (kept.length ? kept : words).map(stem).join(" ") || query;
+    return (kept.length ? kept : words).concat(phraseWords(words, phrases)).map(stem).join(" ") || query;
   }
 
   function term(word) {
@@ -219,18 +242,16 @@
     });
   }
 
-  /* Zensical requires every word of a query in one item: its words that begin
-   * no word of the index are left out, and the readings of its kana are one
-   * alternative among them, not each required. When no item has every word
-   * (search/words.json lists each item's words), the query asks for the
-   * items with the most of them instead of finding nothing. */
-  function zensicalQuery(query, readings, known) {
+  /* The words of a query that begin words of Zensical's index, each with the
+   * positions of those words, and the readings of its kana as one group. */
+  function zensicalGroups(query, readings, known, phrases) {
     var separator = new RegExp(known.separator, "u");
     var groups = [];
     var words = query.split(separator).filter(Boolean);
     var meaningful = words.filter(function (word) {
       return japanese || STOP.indexOf(word.toLowerCase()) < 0;
     });
+    meaningful = meaningful.concat(phraseWords(englishWords(query), phrases));
     (meaningful.length ? meaningful : words).forEach(function (word) {
       var folded = word.normalize("NFKC").toLowerCase();
       folded = japanese ? folded : stem(folded);
@@ -248,72 +269,267 @@
         ),
       });
     }
+    return groups;
+  }
+
+  /* Zensical requires every word of a query in one item: a query is sent as
+   * its groups of words, each one alternative (as lunr takes Material's), and
+   * the results ranked again below. */
+  function zensicalQuery(query, groups) {
     if (!groups.length) return query;
-    var best = [];
-    (known.items || []).forEach(function (words) {
-      var has = {};
-      words.forEach(function (position) {
-        has[position] = true;
-      });
-      var covered = groups.filter(function (group) {
-        return group.positions.some(function (position) {
-          return has[position];
-        });
-      });
-      if (covered.length > (best[0] || []).length) best = [covered];
-      else if (covered.length && covered.length === best[0].length) best.push(covered);
-    });
-    if (!best.length || best[0].length === groups.length) return every("and", nodes(groups));
-    var seen = {};
-    var alternatives = [];
-    best.forEach(function (covered) {
-      var key = covered
-        .map(function (group) {
-          return groups.indexOf(group);
-        })
-        .join(",");
-      if (seen[key]) return;
-      seen[key] = true;
-      alternatives.push(every("and", nodes(covered)));
-    });
-    return every("or", alternatives);
+    return every("or", nodes(groups));
   }
 
   function isZensical(message) {
     return typeof message.data === "object" && message.data !== null;
   }
 
+  /* The query as the worker gets it, and on Zensical the groups of its words. */
   function rewritten(message, found) {
     var zensical = isZensical(message);
     var query = zensical ? message.data.input : message.data;
-    if (typeof query !== "string") return message;
+    if (typeof query !== "string") return { message: message, groups: [] };
     var readings = /[\u3041-\u30fa\u30fc]/.test(query) ? spoken(query, found.byFirst) : [];
+    var groups = [];
     if (zensical && found.known) {
-      query = zensicalQuery(query, readings, found.known);
+      groups = zensicalGroups(query, readings, found.known, found.phrases);
+      query = zensicalQuery(query, groups);
     } else if (readings.length) {
       query = query + " " + readings.join(" ");
     } else if (!japanese) {
-      query = englishQuery(query);
+      query = englishQuery(query, found.phrases);
     }
     var data = zensical ? Object.assign({}, message.data, { input: query }) : query;
-    return Object.assign({}, message, { data: data });
+    return { message: Object.assign({}, message, { data: data }), groups: groups };
   }
 
-  /* Queries (type 2, in both engines' workers) wait for what they need; every
-   * message keeps its place in the order. */
+  /* Zensical ranks its results by field (title, path, text) and word position
+   * only: the home page, whose title names a query word, came before the
+   * guide about the whole query. Its results are ranked again here, as lunr's
+   * weights rank Material's (generator/search.py): each word of the query
+   * weighs by its rarity in the index, a thousand times more in a title;
+   * pages other than guides weigh their boost (search/words.json) as much; a
+   * page ranks by its best section, and ties keep Zensical's order. */
+  var TITLE_WEIGHT = 1000;
+
+  function asSets(lists) {
+    return lists.map(function (positions) {
+      var set = {};
+      positions.forEach(function (position) {
+        set[position] = true;
+      });
+      return set;
+    });
+  }
+
+  function holds(set, group) {
+    return group.positions.some(function (position) {
+      return set[position] === true;
+    });
+  }
+
+  function ranked(items, groups, known) {
+    if (!known.titles || !known.pages || !known.boosts || !groups.length) return items;
+    known.sets = known.sets || asSets(known.items);
+    known.titleSets = known.titleSets || asSets(known.titles);
+    var total = known.sets.length;
+    var weights = groups.map(function (group) {
+      var holders = known.sets.filter(function (set) {
+        return holds(set, group);
+      }).length;
+      return Math.log(1 + (total - holders + 0.5) / (holders + 0.5));
+    });
+    var best = {};
+    var first = {};
+    items.forEach(function (item, place) {
+      var score = 0;
+      groups.forEach(function (group, number) {
+        if (holds(known.titleSets[item.id], group)) score += TITLE_WEIGHT * weights[number];
+        else if (holds(known.sets[item.id], group)) score += weights[number];
+      });
+      score *= known.boosts[item.id];
+      var page = known.pages[item.id];
+      if (!(page in first)) first[page] = place;
+      if (!(page in best) || score > best[page]) best[page] = score;
+    });
+    var places = items.map(function (item, place) {
+      return { item: item, place: place, page: known.pages[item.id] };
+    });
+    places.sort(function (a, b) {
+      return best[b.page] - best[a.page] || first[a.page] - first[b.page] || a.place - b.place;
+    });
+    return places.map(function (entry) {
+      return entry.item;
+    });
+  }
+
+  /* One page of ranked results, in the form of Zensical's replies. */
+  function resultPage(result, wanted) {
+    var size = (wanted && wanted.size) || 10;
+    var from = (wanted && wanted.from) || 0;
+    var total = result.items.length;
+    function at(start) {
+      return { id: result.id, size: size, from: start };
+    }
+    return Object.assign({}, result.data, {
+      items: result.items.slice(from, from + size),
+      pagination: {
+        total: total,
+        prev: from - size >= 0 ? at(from - size) : undefined,
+        next: from + size < total ? at(from + size) : undefined,
+      },
+    });
+  }
+
+  /* To rank them, every result of a Zensical query is needed: the worker is
+   * asked for the first page, then for all of them; the page gets neither
+   * reply but the ranked results, and its next pages from them. */
   var post = Worker.prototype.postMessage;
-  var queue = Promise.resolve();
+  var asking = new WeakMap();
+  var results = new WeakMap();
+  var screenedEvents = new WeakMap();
+  var made = 0;
+
+  function deliver(worker, data) {
+    var event = new MessageEvent("message", { data: { type: 3, data: data } });
+    screenedEvents.set(event, false);
+    worker.dispatchEvent(event);
+  }
+
+  /* Whether a reply of the worker answers a query asked for ranking (kept
+   * from the page's listeners). */
+  function consumed(worker, event) {
+    var asked = asking.get(worker);
+    var reply = event.data;
+    if (!asked || !reply || (reply.type !== 3 && reply.type !== 4)) return false;
+    if (reply.type === 4) {
+      asking.delete(worker);
+      asked.done();
+      return false;
+    }
+    var pagination = reply.data.pagination || {};
+    if (!asked.all && pagination.next) {
+      asked.all = true;
+      var all = { id: pagination.next.id, size: pagination.total, from: 0 };
+      var data = Object.assign({}, asked.message.data, { page: all });
+      post.call(worker, Object.assign({}, asked.message, { data: data }));
+      return true;
+    }
+    asking.delete(worker);
+    made += 1;
+    var result = {
+      id: "guidegen-" + made,
+      data: reply.data,
+      items: ranked(reply.data.items, asked.groups, asked.known),
+    };
+    results.set(worker, result);
+    Promise.resolve().then(function () {
+      deliver(worker, resultPage(result));
+      asked.done();
+    });
+    return true;
+  }
+
+  function screened(worker, event) {
+    if (!screenedEvents.has(event)) screenedEvents.set(event, consumed(worker, event));
+    return screenedEvents.get(event);
+  }
+
+  function screening(listener) {
+    return function (event) {
+      if (screened(this, event)) return undefined;
+      return typeof listener === "function" ? listener.call(this, event) : listener.handleEvent(event);
+    };
+  }
+
+  /* The page's message listeners, and its onmessage, see a reply only once it
+   * is screened; a listener of guidegen's own screens replies when the page
+   * has none. */
+  var wrappers = new WeakMap();
+  var add = Worker.prototype.addEventListener;
+  var remove = Worker.prototype.removeEventListener;
+  Worker.prototype.addEventListener = function (type, listener) {
+    var rest = Array.prototype.slice.call(arguments, 2);
+    if (type === "message" && listener) {
+      if (!wrappers.has(listener)) wrappers.set(listener, screening(listener));
+      listener = wrappers.get(listener);
+    }
+    return add.apply(this, [type, listener].concat(rest));
+  };
+  Worker.prototype.removeEventListener = function (type, listener) {
+    var rest = Array.prototype.slice.call(arguments, 2);
+    if (type === "message" && wrappers.has(listener)) listener = wrappers.get(listener);
+    return remove.apply(this, [type, listener].concat(rest));
+  };
+  var handler = Object.getOwnPropertyDescriptor(Worker.prototype, "onmessage");
+  var given = new WeakMap();
+  if (handler && handler.set) {
+    Object.defineProperty(Worker.prototype, "onmessage", {
+      configurable: true,
+      enumerable: handler.enumerable,
+      get: function () {
+        return given.has(this) ? given.get(this) : handler.get.call(this);
+      },
+      set: function (value) {
+        given.delete(this);
+        if (typeof value !== "function") return handler.set.call(this, value);
+        given.set(this, value);
+        return handler.set.call(this, screening(value));
+      },
+    });
+  }
+  var listened = new WeakMap();
+  function listen(worker) {
+    if (listened.has(worker)) return;
+    listened.set(worker, true);
+    add.call(worker, "message", function (event) {
+      screened(worker, event);
+    });
+  }
+
+  function ask(worker, message, rest, found) {
+    var asked = rewritten(message, found);
+    if (!isZensical(message) || !found.known) {
+      post.apply(worker, [asked.message].concat(rest));
+      return null;
+    }
+    var previous = results.get(worker);
+    var wanted = message.data.page;
+    if (previous && wanted && wanted.id === previous.id) {
+      Promise.resolve().then(function () {
+        deliver(worker, resultPage(previous, wanted));
+      });
+      return null;
+    }
+    return new Promise(function (done) {
+      listen(worker);
+      asking.set(worker, {
+        message: asked.message,
+        groups: asked.groups,
+        known: found.known,
+        all: false,
+        done: done,
+      });
+      post.apply(worker, [asked.message].concat(rest));
+    });
+  }
+
+  /* Queries (type 2, in both engines' workers) wait for what they need, and
+   * on Zensical for the previous query's results; every message keeps its
+   * place in the order of its worker's. */
+  var queues = new WeakMap();
   Worker.prototype.postMessage = function (message) {
     var worker = this;
     var rest = Array.prototype.slice.call(arguments, 1);
-    queue = queue.then(function () {
+    var queue = (queues.get(worker) || Promise.resolve()).then(function () {
       if (!message || message.type !== 2) {
         post.apply(worker, [message].concat(rest));
         return null;
       }
       return found(isZensical(message)).then(function (what) {
-        post.apply(worker, [rewritten(message, what)].concat(rest));
+        return ask(worker, message, rest, what);
       });
     });
+    queues.set(worker, queue);
   };
 })();
