@@ -472,9 +472,12 @@
       },
       set: function (value) {
         given.delete(this);
-        if (typeof value !== "function") return handler.set.call(this, value);
+        if (typeof value !== "function") {
+          handler.set.call(this, value);
+          return;
+        }
         given.set(this, value);
-        return handler.set.call(this, screening(value));
+        handler.set.call(this, screening(value));
       },
     });
   }
