@@ -53,9 +53,10 @@ FIXTURE_APP = Path(__file__).resolve().parent / "fixtures" / "app"
 # end while the other worker is idle. Long ones first, then the rest in file
 # order: the run ends on many short modules that both workers share. The list
 # is only an order; a module missing from it still runs. test_site.py's worker
-# builds MkDocs's site while test_site_clicks.py's builds Zensical's, and the
-# other modules that use the built site come a few places after them, while
-# the third worker runs modules that do not wait for a site.
+# builds MkDocs's site, then reads it while test_site_clicks.py's builds
+# Zensical's (from the pictures MkDocs's build encoded); the other modules that
+# use the built site come a few places after, and the third worker starts on
+# modules that do not wait for a site.
 LONGEST_FIRST = (
     "test_site.py",
     "test_site_clicks.py",

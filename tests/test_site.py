@@ -28,7 +28,7 @@ def test_every_page_of_both_languages_is_built(site: Site) -> None:
 
 
 def test_every_image_loads_and_has_alt_text(site: Site, readings: Read) -> None:
-    # Zensical's site: test_site_clicks.py, whose worker builds it while this one builds MkDocs's.
+    # Zensical's site: in test_site_clicks.py, whose worker builds it and reads its pages.
     problems = image_problems(readings(site, IMAGES_ON))
     assert not problems, "\n".join(problems)
 

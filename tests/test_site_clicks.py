@@ -26,8 +26,8 @@ from tests.site_pages import (
 def test_every_image_of_the_zensical_site_loads_and_has_alt_text(
     zensical_site: Site, readings: Read
 ) -> None:
-    # First in this file, so that its worker builds Zensical's site while
-    # test_site.py's builds MkDocs's (and checks its images).
+    # Here, not in test_site.py: this file's worker builds Zensical's site and
+    # reads every page while test_site.py's worker reads MkDocs's.
     problems = image_problems(readings(zensical_site, IMAGES_ON))
     assert not problems, "\n".join(problems)
 
