@@ -17,7 +17,7 @@ from guidegen.server import serve
 from tests import editor_project
 
 # The built-site fixtures (a session-wide build in a copy of the project).
-pytest_plugins = ("tests.site_fixtures", "tests.installed")
+pytest_plugins = ("tests.site_fixtures", "tests.site_pages", "tests.installed")
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,12 +52,16 @@ FIXTURE_APP = Path(__file__).resolve().parent / "fixtures" / "app"
 # which leaves a long module of one or two tests (test_own_app.py) alone at the
 # end while the other worker is idle. Long ones first, then the rest in file
 # order: the run ends on many short modules that both workers share. The list
-# is only an order; a module missing from it still runs. The modules that use
-# the built site come a few places after test_site.py, whose worker builds it
-# while the others run modules that do not wait for it.
+# is only an order; a module missing from it still runs. test_site.py's worker
+# builds MkDocs's site, then reads it while test_site_clicks.py's builds
+# Zensical's (from the pictures MkDocs's build encoded); the other modules that
+# use the built site come a few places after, and the third worker starts on
+# modules that do not wait for a site.
 LONGEST_FIRST = (
     "test_site.py",
+    "test_site_clicks.py",
     "test_guides.py",
+    "test_site_phone.py",
     "test_faults.py",
     "test_regenerate.py",
     "test_mockshop_screens.py",
@@ -137,6 +141,8 @@ KINDS = {
         "test_server_ranges.py",
         "test_setup_guides.py",
         "test_site.py",
+        "test_site_clicks.py",
+        "test_site_phone.py",
         "test_site_pictures.py",
         "test_site_search.py",
         "test_targets.py",

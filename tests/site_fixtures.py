@@ -161,7 +161,11 @@ def build_copy(target: Path, engine: str = "mkdocs") -> Path:
 def built_once(factory: pytest.TempPathFactory, engine: str) -> Path:
     """The project copy built by engine, once per test run: with several workers
     (pytest-xdist), the first to ask builds it in the folder that holds theirs
-    while the others wait, then all read the same site."""
+    while the others wait, then all read the same site. Another engine's build
+    starts once MkDocs's is done: both encode the same pictures into the shared
+    cache, which the second then finds there."""
+    if engine != "mkdocs":
+        built_once(factory, "mkdocs")
     shared = run_folder(factory)
     root, done = shared / f"project-{engine}", shared / f"project-{engine}.built"
     with (shared / f"project-{engine}.lock").open("w") as lock:
