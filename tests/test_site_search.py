@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Page
 
 from tests.site_fixtures import ROOT, Site, pages_containing, search, search_index
 
@@ -128,11 +128,21 @@ MIN_RECALL = {
 }
 
 
-def _page(site: Site, browser: Browser, root: str = ""):
-    context = site.context(browser)
+def _page(site: Site, browser: Browser, root: str = "") -> Page:
+    context = site.context(browser, viewport={"width": 1280, "height": 800})
     page = context.new_page()
     page.goto(site.url + root)
     return page
+
+
+def _type(page: Page, query: str) -> None:
+    """Type a query into Material's search box."""
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill(query)
+    # Material searches on key-up; text typed through an input method, as
+    # Japanese is, ends with one too.
+    box.press("End")
 
 
 def test_the_build_rewrote_the_japanese_index_and_added_english_synonyms(site: Site) -> None:
@@ -225,19 +235,12 @@ def _titles(index: Path) -> dict[str, str]:
 
 def _search_box(site: Site, browser: Browser, root: str, query: str) -> list[str]:
     """The pages the search box lists for a query, in order, relative to the root."""
-    context = site.context(browser, viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.goto(site.url + root)
-    box = page.locator("input.md-search__input")
-    box.click()
-    box.fill(query)
-    # Material searches on key-up; text typed through an input method, as
-    # Japanese is, ends with one too.
-    box.press("End")
+    page = _page(site, browser, root)
+    _type(page, query)
     items = page.locator(".md-search-result__item > a.md-search-result__link")
     items.first.wait_for()
     hrefs = items.evaluate_all("links => links.map(a => a.href)")
-    context.close()
+    page.context.close()
     return [href.removeprefix(site.url + root).split("#")[0].split("?")[0] for href in hrefs]
 
 
@@ -280,24 +283,17 @@ def test_guides_of_the_project_are_searched(site: Site) -> None:
 def test_a_query_without_results_offers_the_guides(
     site: Site, browser: Browser, root: str, query: str
 ) -> None:
-    context = site.context(browser, viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.goto(site.url + root)
-    box = page.locator("input.md-search__input")
-    box.click()
-    box.fill(query)
-    box.press("End")
+    page = _page(site, browser, root)
+    _type(page, query)
     offer = page.locator("#guidegen-search-offer a")
     offer.first.wait_for()
     hrefs = offer.evaluate_all("links => links.map(a => a.href)")
     assert hrefs and all("/guides/" in href for href in hrefs), hrefs
     assert page.locator(".md-search-result__list > *").count() == 0
-    box.fill("")
-    box.fill("seller" if root else "出品者")
-    box.press("End")
+    _type(page, "seller" if root else "出品者")
     page.locator(".md-search-result__item").first.wait_for()
     offer.first.wait_for(state="detached")
-    context.close()
+    page.context.close()
 
 
 def test_zensicals_own_box_lists_the_ranked_results_and_their_next_page(
