@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from guidegen.capture.dialogs import dialog_for, draw, plan, pressed_box, text_box
+from guidegen.capture.dialogs import Dialog, Rect, dialog_for, draw, plan, text_box
 from guidegen.capture.dialogs import words as dialog_words
 from guidegen.capture.frames import Box, Frame, Redaction
 from guidegen.capture.framing import crop_region, place_marks
@@ -43,6 +43,11 @@ def dialog_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
+def _pressed(dialog: Dialog, platform: str, viewport: tuple[int, int], lang: str) -> Rect:
+    """Where the pressed button is drawn, in CSS px: the box its mark goes on."""
+    return plan(dialog, platform, viewport, lang).buttons[dialog.pressed].rect
+
+
 def guide(*steps: dict[str, Any]) -> Guide:
     return Guide.model_validate(
         {"id": "g", "title": {"en": "T"}, "summary": {"en": "S"}, "steps": list(steps)}
@@ -72,7 +77,7 @@ def test_accept_dialog_answers_the_confirm_and_keeps_it_for_the_image(
     assert second.dialog == dialog_for("confirm", "Cancel the reservation?", "en", True, None)
     (mark,) = second.marks
     assert mark.number == 2
-    assert (mark.box.x, mark.box.y, mark.box.width, mark.box.height) == pressed_box(
+    assert (mark.box.x, mark.box.y, mark.box.width, mark.box.height) == _pressed(
         second.dialog, "ios", run.viewport, "en"
     )
 
@@ -131,7 +136,7 @@ def test_the_dialog_is_drawn_in_the_platforms_style(platform, scale, accent) -> 
     blank.save(out, format="PNG")
     shown = dialog_for("confirm", "予約を取り消しますか？", "ja", True, None)
     drawn = Image.open(io.BytesIO(draw(out.getvalue(), shown, platform, scale, "ja")))
-    x, y, w, h = pressed_box(shown, platform, viewport, "ja")
+    x, y, w, h = _pressed(shown, platform, viewport, "ja")
     inside = drawn.convert("RGB").crop(
         (round(x * scale), round(y * scale), round((x + w) * scale), round((y + h) * scale))
     )

@@ -280,11 +280,6 @@ def _web(dialog: Dialog, style: Style, width: int, lang: str) -> Plan:
     return Plan(style, (x, y, panel_w, panel_h), texts, field, tuple(reversed(buttons)))
 
 
-def pressed_box(dialog: Dialog, platform: str, viewport: tuple[int, int], lang: str) -> Rect:
-    """Where the pressed button is drawn, in CSS px: the box its mark goes on."""
-    return plan(dialog, platform, viewport, lang).buttons[dialog.pressed].rect
-
-
 def _px(rect: Rect, scale: float) -> tuple[int, int, int, int]:
     x, y, w, h = rect
     return (round(x * scale), round(y * scale), round((x + w) * scale), round((y + h) * scale))
