@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from guidegen.capture.frames import Run
 from guidegen.capture.framing import related
 from guidegen.capture.page import MEASURE_JS, REVEAL_JS
 from guidegen.capture.runner import run_guide
+from guidegen.capture.session import _Session
 from guidegen.capture.targets import GuideFailed
 from guidegen.config import Config
 from guidegen.guide.model import Guide
@@ -247,3 +250,22 @@ def test_a_text_box_is_pictured_from_its_first_line(browser: Browser) -> None:
     page.evaluate(MEASURE_JS, {"marks": [], "redactions": [], "focus": None, "details": True})
     assert page.locator("#box").evaluate("(el) => el.scrollTop") == 0
     page.close()
+
+
+def test_a_window_that_ends_on_a_still_page_looks_once_more_before_missing() -> None:
+    """On a loaded machine a window can end before the browser has answered about
+    an element that is there: the page is still, so one look with no time limit
+    decides, and only its answer says missing."""
+    still = SimpleNamespace(
+        config=SimpleNamespace(timeout_ms=60_000),
+        _watch=lambda reset=False: not reset,
+        network=SimpleNamespace(busy=lambda: False),
+    )
+
+    def slow(ms: int) -> None:
+        raise PlaywrightTimeout(f"no answer within {ms} ms")
+
+    start = time.monotonic()
+    assert _Session.until_still(still, slow, lambda: True)  # type: ignore[arg-type]
+    assert not _Session.until_still(still, slow, lambda: False)  # type: ignore[arg-type]
+    assert time.monotonic() - start < 60  # decided by the still page, not the timeout
