@@ -240,7 +240,8 @@ class Config:
     )
     optimise: bool = _help(
         "Compress the committed step images harder: about a fifth smaller, about 1.6 "
-        "times the time to write (lossless WebP either way; raw frames stay fast).",
+        "times the time to write (lossless WebP either way; raw frames stay the "
+        "browser's PNG).",
         False,
     )
     color_schemes: tuple[ColorScheme, ...] = _help(

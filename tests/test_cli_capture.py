@@ -17,6 +17,7 @@ from guidegen import cli
 from guidegen.capture import runner
 from guidegen.capture import workers as capture_module
 from guidegen.capture.browser import BrowserNotFound
+from guidegen.capture.imagefile import decode, encode
 from guidegen.capture.jobs import plan
 from guidegen.capture.workers import execute
 from guidegen.config import load_config
@@ -196,20 +197,43 @@ def test_force_recaptures_everything(captured):
     assert "; 0 files written" in result.stdout  # same pixels, same bytes: nothing rewritten
 
 
-def test_images_are_lossless_webp_and_optimise_only_makes_them_smaller(captured, tmp_path):
+def test_step_images_are_lossless_webp_raw_frames_png_and_optimise_shrinks_step_images(
+    captured, tmp_path
+):
     plain = captured  # captured with optimise = false
     optimised = project(tmp_path / "optimised", optimise=True)
     assert guidegen(optimised, "capture", "--platform", "web").returncode == 0
-    sizes = {}
-    for name in ("step-1.webp", "raw/step-1-1.webp"):
-        a = plain / "screenshots/en/web/demo" / name
-        b = optimised / "screenshots/en/web/demo" / name
-        assert a.read_bytes()[8:16] == b.read_bytes()[8:16] == b"WEBPVP8L"  # lossless
-        sizes[name] = (a.stat().st_size, b.stat().st_size)
-        assert Image.open(a).convert("RGB").tobytes() == Image.open(b).convert("RGB").tobytes()
-    # Only the committed step image: the raw frame stays on the machine.
-    assert sizes["step-1.webp"][1] < sizes["step-1.webp"][0], sizes
-    assert sizes["raw/step-1-1.webp"][1] == sizes["raw/step-1-1.webp"][0], sizes
+    a, b = (root / "screenshots/en/web/demo/step-1.webp" for root in (plain, optimised))
+    assert a.read_bytes()[8:16] == b.read_bytes()[8:16] == b"WEBPVP8L"  # lossless
+    assert Image.open(a).convert("RGB").tobytes() == Image.open(b).convert("RGB").tobytes()
+    assert b.stat().st_size < a.stat().st_size
+    # Only the committed step image: the raw frame stays on the machine, as the
+    # browser's PNG (never decoded and encoded again), whatever optimise says.
+    a, b = (root / "screenshots/en/web/demo/raw/step-1-1.png" for root in (plain, optimised))
+    assert a.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_raw_frames_of_an_older_capture_are_renamed_without_churning_a_picture(captured):
+    """Raw frames were lossless WebP (raw/<step>-<n>.webp) until they became the
+    browser's PNG: a capture over such a folder (forced here, as a new version's
+    code fingerprint forces it) names and writes them anew and removes the old
+    ones, and writes no step picture."""
+    folder = captured / "screenshots/en/web/demo"
+    frames = folder / "frames.json"
+    for png in (folder / "raw").glob("*.png"):
+        png.with_suffix(".webp").write_bytes(encode(decode(png.read_bytes())))
+        png.unlink()
+    frames.write_text(frames.read_text().replace('.png"', '.webp"'))
+    pictures = {p: p.read_bytes() for p in folder.glob("*.webp")}
+    result = guidegen(captured, "capture", "--platform", "web", "--force")
+    assert result.returncode == 0, result.stderr
+    assert "; 1 files written" in result.stdout  # frames.json alone
+    assert {p: p.read_bytes() for p in folder.glob("*.webp")} == pictures
+    names = sorted(f["raw"] for s in json.loads(frames.read_text())["steps"] for f in s["frames"])
+    assert names and all(n.endswith(".png") for n in names)
+    assert sorted(p.relative_to(folder).as_posix() for p in (folder / "raw").iterdir()) == names
+    assert guidegen(captured, "redraw").returncode == 0
 
 
 def test_redraw_restores_step_images_from_raw_frames_without_a_browser(captured, tmp_path):
@@ -235,11 +259,11 @@ def test_dark_scheme_is_captured_in_its_own_folder_and_filtered_like_a_platform(
     meta = json.loads((dark / "frames.json").read_text())
     assert meta["scheme"] == "dark"
     # The whole raw frame: the step picture is cropped to what the step is about.
-    raw = Image.open(dark / "raw/step-1-1.webp").convert("RGB")
+    raw = Image.open(dark / "raw/step-1-1.png").convert("RGB")
     assert raw.getpixel((1270, 10)) == (18, 18, 18)  # the app's dark page
     result = guidegen(root, "capture", "--platform", "web")
     assert "captured 1, up to date 1" in result.stdout  # the light job only
-    light = Image.open(root / "screenshots/en/web/demo/raw/step-1-1.webp").convert("RGB")
+    light = Image.open(root / "screenshots/en/web/demo/raw/step-1-1.png").convert("RGB")
     assert light.getpixel((1270, 10)) == (255, 255, 255)
     manifest = json.loads((root / "screenshots/manifest.json").read_text())
     assert sorted(manifest) == ["en/web/demo", "en/web/demo/dark"]

@@ -143,8 +143,8 @@ def test_a_symlinked_guide_is_refused_unread(tmp_path: Path) -> None:
 
 def damage(root: Path) -> None:
     (root / JOB / "step-1.webp").write_bytes(b"not a png at all")
-    data = (root / JOB / "raw/step-2-1.webp").read_bytes()
-    (root / JOB / "raw/step-2-1.webp").write_bytes(data[: len(data) // 2])
+    data = (root / JOB / "raw/step-2-1.png").read_bytes()
+    (root / JOB / "raw/step-2-1.png").write_bytes(data[: len(data) // 2])
 
 
 def test_damaged_images_are_named_by_check_render_and_redraw(demo: Path) -> None:
@@ -152,13 +152,13 @@ def test_damaged_images_are_named_by_check_render_and_redraw(demo: Path) -> None
     result = guidegen(demo, "capture", "--check", "--platform", "web")
     assert result.returncode == 1
     one_line_error(result, str(JOB / "step-1.webp"))
-    one_line_error(result, str(JOB / "raw/step-2-1.webp"))
+    one_line_error(result, str(JOB / "raw/step-2-1.png"))
     result = guidegen(demo, "render")
     assert result.returncode == 2
     one_line_error(result, str(JOB / "step-1.webp"), "guidegen capture")
     result = guidegen(demo, "redraw")
     assert result.returncode == 2
-    one_line_error(result, str(JOB / "raw/step-2-1.webp"), "guidegen capture")
+    one_line_error(result, str(JOB / "raw/step-2-1.png"), "guidegen capture")
 
 
 def decodes(path: Path) -> bool:
@@ -175,7 +175,7 @@ def test_a_capture_replaces_damaged_images(demo: Path, mode: tuple[str, ...]) ->
     assert "up to date 0" in result.stdout
     if not mode:
         one_line_error(result, str(JOB / "step-1.webp"))
-    assert decodes(demo / JOB / "step-1.webp") and decodes(demo / JOB / "raw/step-2-1.webp")
+    assert decodes(demo / JOB / "step-1.webp") and decodes(demo / JOB / "raw/step-2-1.png")
 
 
 def test_damage_after_a_no_op_run_is_still_found(demo: Path) -> None:
@@ -191,7 +191,7 @@ def test_damage_after_a_no_op_run_is_still_found(demo: Path) -> None:
     result = guidegen(demo, "capture", "--platform", "web")
     assert result.returncode == 0, result.stderr
     assert "captured 1, up to date 0" in result.stdout
-    assert decodes(demo / JOB / "step-1.webp") and decodes(demo / JOB / "raw/step-2-1.webp")
+    assert decodes(demo / JOB / "step-1.webp") and decodes(demo / JOB / "raw/step-2-1.png")
 
 
 # 4. A browser crash fails the runs in flight only; a browser that cannot start is one line.
@@ -512,7 +512,7 @@ def test_a_damaged_site_cache_entry_is_made_again(demo: Path) -> None:
 def test_leftover_temporary_files_are_removed_by_the_next_run(demo: Path) -> None:
     leftovers = [
         demo / JOB / ".step-1.webp.x8k2.tmp",
-        demo / JOB / "raw/.step-1-1.webp.q1w2.tmp",
+        demo / JOB / "raw/.step-1-1.png.q1w2.tmp",
         demo / "screenshots/.manifest.json.abcd.tmp",
     ]
     for path in leftovers:
@@ -659,7 +659,7 @@ def test_ctrl_c_during_capture_is_one_line(tmp_path: Path) -> None:
 STATE_FILES = {
     "frames.json": (JOB / "frames.json", ("redraw", "render", "capture --check")),
     "step image": (JOB / "step-1.webp", ("redraw", "render", "capture --check")),
-    "raw frame": (JOB / "raw/step-1-1.webp", ("redraw", "capture --check")),
+    "raw frame": (JOB / "raw/step-1-1.png", ("redraw", "capture --check")),
     "manifest": (Path("screenshots/manifest.json"), ("capture", "merge shard --out merged")),
     "report": (Path("shard/results.json"), ("merge shard --out merged",)),
     "site cache": (Path("cache-entry"), ("render",)),

@@ -13,7 +13,7 @@ def test_controls_go_to_frames_json_and_come_back():
     badge, outline = Box(340, 238, 30, 30), Box(7.5, 221, 375, 65)
     entry = frame_entry(
         frame,
-        "raw/a-1.webp",
+        "raw/a-1.png",
         crop=Box(0, 0, 390, 400),
         at=Box(0, 0, 780, 800),
         badges=[badge],
@@ -24,14 +24,23 @@ def test_controls_go_to_frames_json_and_come_back():
 
 
 def test_a_kept_entry_gains_new_fields_and_keeps_its_own():
-    kept = {"id": "reason", "frames": [{"raw": "raw/reason-1.webp", "crop": [0, 0, 390, 300]}]}
+    kept = {"id": "reason", "frames": [{"raw": "raw/reason-1.png", "crop": [0, 0, 390, 300]}]}
     fresh = {
         "id": "reason",
         "frames": [
-            {"raw": "raw/reason-1.webp", "crop": [0, 1, 390, 299], "controls": [[1, 2, 3, 4]]}
+            {"raw": "raw/reason-1.png", "crop": [0, 1, 390, 299], "controls": [[1, 2, 3, 4]]}
         ],
     }
     merged = _with_new_fields(kept, fresh)
     assert merged["frames"] == [
-        {"raw": "raw/reason-1.webp", "crop": [0, 0, 390, 300], "controls": [[1, 2, 3, 4]]}
+        {"raw": "raw/reason-1.png", "crop": [0, 0, 390, 300], "controls": [[1, 2, 3, 4]]}
     ]
+
+
+def test_a_kept_entry_takes_the_raw_frame_name_a_capture_makes_now():
+    """Raw frames were WebP (raw/<step>-<n>.webp); an unchanged picture's entry
+    names them as this capture writes them, so redraw finds them."""
+    kept = {"id": "reason", "frames": [{"raw": "raw/reason-1.webp", "crop": [0, 0, 390, 300]}]}
+    fresh = {"id": "reason", "frames": [{"raw": "raw/reason-1.png", "crop": [0, 1, 390, 299]}]}
+    merged = _with_new_fields(kept, fresh)
+    assert merged["frames"] == [{"raw": "raw/reason-1.png", "crop": [0, 0, 390, 300]}]

@@ -82,8 +82,8 @@ def test_git_ignores_the_raw_frames_of_a_new_project(tmp_path: Path) -> None:
     root = tmp_path / "new"
     init(Options(root, app_url="https://staging.example.com/"))
     subprocess.run(["git", "init", "-q", str(root)], check=True)
-    raw = "screenshots/ja/ios/first-guide/raw/open-1.webp"
-    dark = "screenshots/ja/ios/first-guide/dark/raw/open-1.webp"
+    raw = "screenshots/ja/ios/first-guide/raw/open-1.png"
+    dark = "screenshots/ja/ios/first-guide/dark/raw/open-1.png"
     step = "screenshots/ja/ios/first-guide/open.webp"
     ignored = subprocess.run(
         ["git", "check-ignore", "--no-index", raw, dark, step],
@@ -102,9 +102,9 @@ def test_redraw_writes_only_beyond_the_tolerance(
     threshold) leaves the committed image as it is; a real change does not."""
     root = tmp_path / "project"
     shutil.copytree(first_capture, root)
-    raw = root / "screenshots/en/web/demo/raw/step-2-1.webp"
+    raw = root / "screenshots/en/web/demo/raw/step-2-1.png"
     image = Image.open(raw).convert("RGB").point(lambda v: max(0, v - shift))
-    image.save(raw, format="WEBP", lossless=True)
+    image.save(raw, format="PNG")
     step = root / "screenshots/en/web/demo/step-2.webp"
     before = step.read_bytes()
     result = guidegen(root, "redraw", GUIDEGEN_CHROMIUM=str(root / "no-browser"))

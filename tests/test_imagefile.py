@@ -8,7 +8,7 @@ import random
 import pytest
 from PIL import Image
 
-from guidegen.capture.imagefile import decode, encode, is_webp, problem, stored
+from guidegen.capture.imagefile import decode, encode, is_webp, problem
 
 
 def _screen() -> Image.Image:
@@ -32,13 +32,6 @@ def test_encoding_keeps_every_pixel_and_the_same_pixels_give_the_same_bytes(smal
     assert is_webp(data) and data[12:16] == b"VP8L"  # the lossless codec, no metadata chunk
     assert decode(data).tobytes() == image.tobytes()
     assert encode(image.copy(), smaller) == data
-
-
-def test_stored_converts_the_browsers_png_and_keeps_webp_as_it_is():
-    png = _png(_screen())
-    webp = stored(png)
-    assert is_webp(webp) and decode(webp).tobytes() == decode(png).tobytes()
-    assert stored(webp) is webp
 
 
 def test_a_whole_file_has_no_problem():
@@ -66,3 +59,14 @@ def test_garbled_pixels_are_caught_by_a_full_check():
     data[30:60] = bytes(30)  # inside the VP8L bitstream: the sizes still add up
     assert problem(bytes(data), full=False) is None
     assert problem(bytes(data)) is not None
+
+
+def test_a_raw_frame_is_the_browsers_png_checked_as_such():
+    png = _png(_screen())
+    assert problem(png, png=True) is None and problem(png, full=False, png=True) is None
+    for damaged, why in (
+        (png[: len(png) // 2], "cut before its end"),
+        (png + b"\0", "data after its end"),
+        (encode(_screen()), "not a PNG image"),
+    ):
+        assert problem(damaged, full=False, png=True) == f"not a readable PNG image ({why})"

@@ -34,7 +34,7 @@ def test_light_folders_stay_where_they_were_and_dark_ones_nest_inside(tmp_path):
     assert layout.trace_name("g", "ios", "ja", "light") == "g-ios-ja.zip"
     assert layout.trace_name("g", "ios", "ja", "dark") == "g-ios-ja-dark.zip"
     assert layout.failure_name("g", 3, "ios", "ja", "dark") == "g-step3-ios-ja-dark.png"
-    assert layout.raw_name("s", 2) == "raw/s-2.webp"
+    assert layout.raw_name("s", 2) == "raw/s-2.png"
 
 
 def make_job(folder: Path) -> None:

@@ -104,12 +104,12 @@ def test_a_css_change_is_caught_and_update_rewrites_exactly_those_images(capture
 
 def test_a_one_pixel_difference_stays_under_the_budget(captured):
     root = captured
-    raw = root / "screenshots/en/web/second/raw/step-1-1.webp"
+    raw = root / "screenshots/en/web/second/raw/step-1-1.png"
     image = Image.open(raw).convert("RGB")
     r, g, b = image.getpixel((700, 500))
     image.putpixel((700, 500), ((r + 60) % 256, g, b))
     out = io.BytesIO()
-    image.save(out, format="WEBP", lossless=True)
+    image.save(out, format="PNG")
     raw.write_bytes(out.getvalue())
     before = tree(root)
     result = guidegen(root, "capture", "--check")
@@ -121,7 +121,7 @@ def test_a_one_pixel_difference_stays_under_the_budget(captured):
     (root / "screenshots/manifest.json").unlink()
     result = guidegen(root, "capture", "--update")
     assert result.returncode == 0
-    assert raw.read_bytes() == before["screenshots/en/web/second/raw/step-1-1.webp"]
+    assert raw.read_bytes() == before["screenshots/en/web/second/raw/step-1-1.png"]
 
 
 def test_orphans_are_reported_and_pruned(captured):

@@ -7,7 +7,6 @@ Where things go is decided in ``framing``; this module only paints.
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from .frames import Box, Frame
 from .framing import STROKE, Placement, crop_region, place_marks
+from .imagefile import decode
 
 ACCENT = (217, 48, 37)  # a red that reads on white, grey and dark UI alike
 HALO = (255, 255, 255)
@@ -141,7 +141,9 @@ def _badge(draw: ImageDraw.ImageDraw, badge: Box, number: int, scale: float) -> 
 
 def draw_frame(frame: Frame, scale: float) -> DrawnFrame:
     """One frame with its redactions applied, its marks drawn, cropped."""
-    image = Image.open(io.BytesIO(frame.png)).convert("RGB")
+    # decode's cached pixels (the raw frame is compared and written from them
+    # too), copied, since they are drawn on here.
+    image = decode(frame.png).copy()
     width, height = image.size
     crop = _whole_pixels(crop_region(frame, width / scale, height / scale), scale, width, height)
     _redact(image, frame, scale)

@@ -7,6 +7,10 @@ encoding is a pure function of the pixels and the libwebp version: no time,
 no path and no metadata go in, so two machines with the same Pillow write the
 same bytes. What made an image (device, guide, step,
 scheme, width) is in the job's frames.json, not in the file.
+
+Raw frames are the exception: they stay on the machine that took them (git
+ignores them), so they are kept as the browser's PNG, byte for byte; encoding
+them as WebP cost more CPU than anything else a capture does outside the browser.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from PIL import Image
 
 _HEADER = struct.Struct("<4sI4s")
 _CHUNK = struct.Struct("<4sI")
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_PNG_CHUNK = struct.Struct(">I4s")
 
 # libwebp's lossless effort: (method, quality). Measured on 40 of the example's
 # frames against what a capture did before (PNG, then oxipng's lowest preset):
@@ -46,12 +52,6 @@ def encode(image: Image.Image, smaller: bool = False) -> bytes:
     return out.getvalue()
 
 
-def stored(data: bytes, smaller: bool = False) -> bytes:
-    """data as the committed format: kept when it is WebP already, else re-encoded
-    (a raw frame arrives as the PNG that the browser took)."""
-    return data if is_webp(data) else encode(decode(data), smaller)
-
-
 def is_webp(data: bytes) -> bool:
     return data[:4] == b"RIFF" and data[8:12] == b"WEBP"
 
@@ -75,14 +75,29 @@ def _structure_problem(data: bytes) -> str | None:
     return None
 
 
-def problem(data: bytes, *, full: bool = True) -> str | None:
-    """Why data is not a usable committed image, or None. full decodes every pixel
-    (cached, so a comparison that follows reuses them); else only the file's
-    structure is checked, which costs no decoding."""
-    found = _structure_problem(data)
+def _png_structure_problem(data: bytes) -> str | None:
+    """Why data is not a whole PNG file, read from its chunk lengths alone."""
+    if not data.startswith(PNG_SIGNATURE):
+        return "not a PNG image"
+    at = len(PNG_SIGNATURE)
+    while at + _PNG_CHUNK.size <= len(data):
+        length, kind = _PNG_CHUNK.unpack_from(data, at)
+        at += _PNG_CHUNK.size + length + 4  # the chunk's data, then its CRC
+        if kind == b"IEND":
+            return None if at == len(data) else "data after its end"
+    return "cut before its end"
+
+
+def problem(data: bytes, *, full: bool = True, png: bool = False) -> str | None:
+    """Why data is not a usable image, or None: a committed image in WebP, or a
+    raw frame in PNG (png). full decodes every pixel (cached, so a comparison
+    that follows reuses them); else only the file's structure is checked, which
+    costs no decoding."""
+    found = _png_structure_problem(data) if png else _structure_problem(data)
     if found is None and full:
         try:
             decode(data)
         except Exception as error:  # Pillow raises many kinds for a damaged file
             found = f"does not decode ({str(error).splitlines()[0] if str(error) else 'damaged'})"
-    return None if found is None else f"not a readable WebP image ({found})"
+    kind = "PNG" if png else "WebP"
+    return None if found is None else f"not a readable {kind} image ({found})"

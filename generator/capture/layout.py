@@ -5,9 +5,9 @@ A capture job is (guide, platform, language, colour scheme). Its folder is
     screenshots/<lang>/<platform>/<guide>/        light
     screenshots/<lang>/<platform>/<guide>/dark/   dark
 
-and holds one annotated image per step (``<step>.webp``), the raw frames
-(``raw/<step>-<n>.webp``) and ``frames.json``; the images are lossless WebP
-(``guidegen.capture.imagefile``). The dark folder nests inside the
+and holds one annotated image per step (``<step>.webp``, lossless WebP: see
+``guidegen.capture.imagefile``), the raw frames (``raw/<step>-<n>.png``, the
+browser's PNG as it took them) and ``frames.json``. The dark folder nests inside the
 light one, so a guide's pictures stay together; everything that walks, names
 or deletes job folders asks this module, so nothing mistakes one for the other.
 Keys (manifest, report) are the job folder's path below ``screenshots/``.
@@ -33,6 +33,7 @@ RENDERED_KEYS = frozenset(
 RAW = "raw"
 DARK = "dark"
 IMAGE_SUFFIX = ".webp"
+RAW_SUFFIX = ".png"
 
 # What render makes of the captures below each language's docs folder (git-ignored).
 GUIDE_PAGES = "guides"
@@ -95,7 +96,7 @@ def step_image(folder: Path, step: str) -> Path:
 
 def raw_name(step: str, index: int) -> str:
     """A raw frame's name as frames.json records it, relative to the job folder."""
-    return f"{RAW}/{step}-{index}{IMAGE_SUFFIX}"
+    return f"{RAW}/{step}-{index}{RAW_SUFFIX}"
 
 
 def raw_path(folder: Path, name: str) -> Path:

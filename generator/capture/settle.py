@@ -26,7 +26,7 @@ from .compare import (
 )
 from .dialogs import draw as draw_dialog
 from .frames import Frame, Run, frame_entry
-from .imagefile import decode, stored
+from .imagefile import decode
 from .imagefile import problem as image_problem
 from .state import FIX, Damaged, read_frames
 
@@ -132,12 +132,11 @@ def _raw_files(folder: Path, entry: dict[str, Any]) -> list[Path]:
 
 def _write_raw(folder: Path, entry: dict[str, Any], raws: Sequence[bytes]) -> list[Path]:
     """Write a step's raw frames under the names entry gives them; the written
-    ones. Always at the fast setting: they stay on this machine, so optimise,
-    which buys smaller committed files, would cost time for nothing."""
+    ones. As the browser's PNG: they stay on this machine (see imagefile)."""
     written = []
     for frame, png in zip(entry["frames"], raws, strict=True):
         path = layout.raw_path(folder, frame["raw"])
-        if write_unless_shown(path, decode(png), partial(stored, png, False)):
+        if write_unless_shown(path, decode(png), partial(bytes, png)):
             written.append(path)
     return written
 
@@ -149,7 +148,7 @@ def _committed_image(path: Path) -> bytes:
     if not path.is_file():
         return b""
     data = path.read_bytes()
-    problem = image_problem(data, full=False)
+    problem = image_problem(data, full=False, png=path.suffix == layout.RAW_SUFFIX)
     if problem is not None:
         print(f"guidegen: {shown(path)}: {problem}; {FIX}", file=sys.stderr, flush=True)
         return b""
@@ -189,7 +188,11 @@ def _with_new_fields(kept: dict[str, Any], fresh: dict[str, Any]) -> dict[str, A
     frames = kept.get("frames", [])
     if len(frames) != len(fresh.get("frames", [])):
         return kept
-    merged = [{**new, **old} for old, new in zip(frames, fresh["frames"], strict=True)]
+    # A raw frame's name is not measured but made (layout.raw_name): an older
+    # capture's name (raw/<step>-<n>.webp) gives way to this one's.
+    merged = [
+        {**new, **old, "raw": new["raw"]} for old, new in zip(frames, fresh["frames"], strict=True)
+    ]
     return {**kept, "frames": merged}
 
 
@@ -225,10 +228,15 @@ def settle_run(
             entries.append(images.entry)
         else:
             kept = old[step]
-            if not kept.raw:
-                # A fresh clone: keep this capture's raw frames for redraw.
-                _write_raw(folder, kept.entry, images.raw)
-            entries.append(_with_new_fields(kept.entry, images.entry))
+            entry = _with_new_fields(kept.entry, images.entry)
+            older = set(_raw_files(folder, kept.entry)) - set(_raw_files(folder, entry))
+            if not kept.raw or older:
+                # A fresh clone, or raw frames named as an older capture named
+                # them: keep this capture's raw frames for redraw.
+                _write_raw(folder, entry, images.raw)
+            for path in older:
+                path.unlink(missing_ok=True)
+            entries.append(entry)
     orphans = sorted(set(old) - set(fresh))
     verdicts += [Verdict(step_key(run, step), "orphaned") for step in orphans]
     if write:

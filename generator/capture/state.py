@@ -25,9 +25,10 @@ class Damaged(BadFile):
 
 
 def check_image(path: Path, fix: str = FIX) -> bytes:
-    """The bytes of the committed image at path; Damaged when it cannot be decoded."""
+    """The bytes of the image at path (a raw frame when its name says PNG);
+    Damaged when it cannot be decoded."""
     data = path.read_bytes()
-    problem = image_problem(data)
+    problem = image_problem(data, png=path.suffix == layout.RAW_SUFFIX)
     if problem:
         raise Damaged(f"{shown(path)}: {problem}; {fix}")
     return data
