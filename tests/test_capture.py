@@ -84,7 +84,7 @@ def committed(folder: Path) -> None:
     buffer = io.BytesIO()
     Image.new("RGB", (4, 4)).save(buffer, "WEBP", lossless=True)
     (folder / "step-1.webp").write_bytes(buffer.getvalue())
-    frame = {"raw": "raw/step-1-1.webp", "marks": [], "redactions": []}
+    frame = {"raw": "raw/step-1-1.png", "marks": [], "redactions": []}
     meta = {"guide": "a", "platform": "web", "lang": "en", "device": "Desktop", "scale": 1}
     meta["steps"] = [{"id": "step-1", "frames": [frame]}]
     (folder / "frames.json").write_text(json.dumps(meta))

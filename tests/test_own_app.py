@@ -121,7 +121,7 @@ def test_a_team_documents_its_own_app(shell, installed_guidegen: Path, tmp_path:
     (mark,) = cancel["frames"][1]["marks"]
     assert mark["number"] == 2
     x, y, _, h = mark["box"]
-    with Image.open(shots / "raw" / "cancel-2.webp") as raw:
+    with Image.open(shots / "raw" / "cancel-2.png") as raw:
         assert raw.convert("RGB").getpixel((round(x + 6), round(y + h / 2))) == (26, 115, 232)
     published = project / "site" / "assets" / "screenshots" / "web" / "reserve-book"
     assert list(published.glob("cancel.2.*"))

@@ -165,7 +165,7 @@ def test_failure_screenshots_and_pictures_mask_a_typed_secret(
     assert masked_pixels(failure) > field and masked_pixels(reported) > field
     job = root / "screenshots/en/web/typed"
     assert masked_pixels(job / "step-2.webp") > field
-    assert masked_pixels(job / "raw/step-2-1.webp") > field
+    assert masked_pixels(job / "raw/step-2-1.png") > field
 
 
 # Finding 5: redaction fails closed; a solid mask unless a blur is asked for.
