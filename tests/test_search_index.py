@@ -99,6 +99,21 @@ def test_english_is_indexed_by_base_forms_without_punctuation(tmp_path):
     assert not rewrite_index(index, {})
 
 
+def test_english_irregular_verb_forms_are_indexed_by_their_base(tmp_path):
+    # A reader tells what happened, a page what to do: both meet at the base.
+    assert base_forms("It came broken, so I paid and got nothing") == (
+        "it come break so i pay and get nothing"
+    )
+    # Tense that tells tasks apart stays (who sold it, what I sent or wrote).
+    assert base_forms("Sold by, sent and wrote") == "sold by sent and wrote"
+    index = _index(tmp_path, "en", "Items you bought", "<p>They told you</p>")
+    assert rewrite_index(index, {})
+    doc = json.loads(index.read_text("utf-8"))["docs"][0]
+    assert doc["words_title"] == "item you buy" and doc["words_text"] == "they tell you"
+    forms = json.loads((tmp_path / "forms.json").read_text("utf-8"))
+    assert forms["bought"] == "buy" and "sold" not in forms, "the query side reads them alike"
+
+
 def _zensical(tmp_path, lang: str, items: list[dict]):
     index = tmp_path / "search.json"
     config = {"lang": [lang], "separator": "[\\s]+"}
@@ -152,12 +167,28 @@ def test_zensical_english_pages_get_readers_words_only(tmp_path):
     assert rewrite_zensical_index(index, {"en": {"reply": ["answer", "got back"]}})
     rewritten = json.loads(index.read_text("utf-8"))
     assert rewritten["config"]["lang"] == ["en"]
-    # A phrase also as one word, which its words alone ("got", "back") do not mean.
-    hidden = f"{HIDDEN_KEYS}answer got back gotback</span>"
+    # A phrase also as one word, which its words alone ("got", "back") do not
+    # mean; an irregular form also as its base (got as get).
+    hidden = f"{HIDDEN_KEYS}answer got back gotback get</span>"
     assert rewritten["items"][0]["text"] == f"<p>x < y</p> {hidden}"
     assert rewritten["items"][0]["title"] == f"Read the reply {hidden}"
     phrases = json.loads((tmp_path / "search" / "phrases.json").read_text("utf-8"))
     assert phrases == ["got back"], "for the query side, which joins them the same way"
+
+
+def test_zensical_english_pages_carry_the_base_of_their_irregular_forms(tmp_path):
+    items = [
+        {"location": "guides/a/", "title": "What you bought", "text": "<p>It came</p>"},
+        {"location": "b/", "title": "Home", "text": "<p>We paid</p>"},
+    ]
+    index = _zensical(tmp_path, "en", items)
+    assert rewrite_zensical_index(index, {"en": {}})
+    guide, home = json.loads(index.read_text("utf-8"))["items"]
+    assert guide["title"] == f"What you bought {HIDDEN_KEYS}buy</span>"
+    assert guide["text"] == f"<p>It came</p> {HIDDEN_KEYS}buy come</span>"
+    assert home["text"] == f"<p>We paid</p> {HIDDEN_KEYS}pay</span>"
+    forms = json.loads((tmp_path / "search" / "forms.json").read_text("utf-8"))
+    assert forms["came"] == "come"
 
 
 def test_a_bad_synonyms_table_is_one_line_naming_the_file(tmp_path):

@@ -266,6 +266,22 @@ def test_the_search_box_lists_the_guides_about_the_word_first(
     )
 
 
+def test_english_queries_meet_the_pages_in_base_forms_and_ask_who(
+    engine_site: Site, browser: Browser
+) -> None:
+    """ "told" is on no page, "tell" is: an irregular form in a query is read as
+    its base (search/forms.json). "who" is no function word: it asks who sold
+    the item, whom to contact."""
+    site = engine_site
+    index = search_index(site.root / "site/en")
+    assert not pages_containing(index, "told") and pages_containing(index, "tell")
+    page = _page(site, browser, "en/")
+    found = search(page, ["told", "who do I contact"])
+    page.context.close()
+    assert found["told"] and set(found["told"]) <= pages_containing(index, "tell"), found
+    assert "guides/seller-types/" in found["who do I contact"][:3], found
+
+
 @pytest.mark.parametrize(("typed", "guide"), [("ﾒｯｾｰｼﾞ", "check-sent"), ("ＳＥＮＴ", "check-sent")])
 def test_the_search_box_reads_any_width(site: Site, browser: Browser, typed: str, guide: str):
     root = "" if typed.startswith("ﾒ") else "en/"

@@ -39,7 +39,9 @@ common one: a page ranked by how its title inflected a word. The words in
 their base forms, without punctuation (``base_forms``), replace title and
 text in two extra fields (``words_title``, ``words_text``); search-readings.js
 cuts a query's words to stems that begin those forms and leaves out function
-words.
+words. Irregular verb forms (``IRREGULAR``: bought, came, paid) become their
+base on both sides (``search/forms.json`` for the query side; on Zensical the
+bases go into the hidden span below).
 
 Both languages: the synonyms table (``search_synonyms`` in the configuration)
 maps a word of the pages to the words readers type instead. A title or text
@@ -209,9 +211,48 @@ def readings(text: str) -> list[str]:
 
 EVERY_PAGE = "*"
 
+# Irregular English verb forms and the base form both sides use for them (the
+# index here, the query in search-readings.js, from search/forms.json): a
+# reader tells what happened ("it came broken", "I paid"), a page says what to
+# do ("if an item arrives damaged", "pay"). Regular forms need none: a query's
+# words are cut to stems that begin them. Sold, sent and wrote are left as
+# they are: their tense is the difference between asking who sold an item or
+# what one sent and selling or sending (and "sell" would begin "seller").
+IRREGULAR = {
+    form: forms.split()[0]
+    for forms in (
+        "break broke broken",
+        "bring brought",
+        "buy bought",
+        "come came",
+        "find found",
+        "get got gotten",
+        "give gave given",
+        "go went gone",
+        "hear heard",
+        "keep kept",
+        "know knew known",
+        "lose lost",
+        "make made",
+        "mean meant",
+        "pay paid",
+        "say said",
+        "see saw seen",
+        "speak spoke spoken",
+        "take took taken",
+        "tear tore torn",
+        "tell told",
+        "think thought",
+    )
+    for form in forms.split()[1:]
+}
+FORMS_FILE = "forms.json"
+
 
 def _base_form(match: re.Match[str]) -> str:
     word = re.sub(r"['’]s$", "", match.group(0))
+    if word in IRREGULAR:
+        return IRREGULAR[word]
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
@@ -223,7 +264,8 @@ def base_forms(text: str) -> str:
     """The words of an English text in lower case, without punctuation (Material
     indexes English without its trimmer: "seller?" would be a word of its
     own), each without its possessive or plural ending (seller's and sellers
-    as seller, replies as reply)."""
+    as seller, replies as reply), an irregular verb form as its base (bought
+    as buy)."""
     return " ".join(_base_form(word) for word in _ENGLISH_WORD.finditer(plain(text).lower()))
 
 
@@ -258,11 +300,20 @@ def readers_words(text: str, synonyms: Synonyms) -> list[str]:
 
 
 def _write_phrases(path: Path, synonyms: Synonyms) -> None:
-    """The table's English phrases, for the query side (search-readings.js)."""
+    """The table's English phrases, and the irregular verb forms (FORMS_FILE,
+    beside it), for the query side (search-readings.js)."""
     phrases = sorted({word for words in synonyms.values() for word in words if _is_phrase(word)})
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, json.dumps(phrases).encode())
-    path.chmod(0o644)
+    for name, data in ((path.name, phrases), (FORMS_FILE, IRREGULAR)):
+        write_atomic(path.parent / name, json.dumps(data, sort_keys=True).encode())
+        (path.parent / name).chmod(0o644)
+
+
+def _irregular_bases(text: str) -> list[str]:
+    """The base forms of a text's irregular verb forms, for Zensical's index,
+    whose words are as the page writes them (bought: buy)."""
+    words = _ENGLISH_WORD.findall(plain(text).lower())
+    return list(dict.fromkeys(IRREGULAR[word] for word in words if word in IRREGULAR))
 
 
 def load_synonyms(path: Path) -> dict[str, dict[str, list[str]]]:
@@ -393,6 +444,8 @@ def rewrite_zensical_index(path: Path, synonyms: Mapping[str, Synonyms] | None =
             spoken = readings(said)
             vocabulary.update(dict.fromkeys(spoken))
             words = keys(said) + [r + MARK for r in spoken]
+        else:
+            words += _irregular_bases(f"{whole} {' '.join(words)}")
         if words:
             hidden = html.escape(" ".join(words), quote=False)
             sections[0]["text"] = f"{sections[0].get('text', '')} {HIDDEN_KEYS}{hidden}</span>"
@@ -404,6 +457,8 @@ def rewrite_zensical_index(path: Path, synonyms: Mapping[str, Synonyms] | None =
         if lang == "ja" and named:
             said = f"{title} {' '.join(named)}"
             named = keys(said) + [r + MARK for r in readings(said)]
+        elif lang != "ja":
+            named += _irregular_bases(f"{title} {' '.join(named)}")
         if named:
             hidden = html.escape(" ".join(named), quote=False)
             sections[0]["title"] = f"{title} {HIDDEN_KEYS}{hidden}</span>"
