@@ -115,16 +115,23 @@ _KANA_ONLY = re.compile(r"[ぁ-ゖァ-ヺー\s]+")
 # en 96.9 / 92.0 %. Then 11 English tune queries more (written before they were
 # measured: 8 of 11 found on both engines) and readers' phrases for the three
 # missed ("doesn't work", "refused", "wrong size"): MkDocs en 99.1 / 92.0 %,
-# Zensical en 97.2 / 94.0 %.
+# Zensical en 97.2 / 94.0 %. Then 44 English queries more (22 per half, 129
+# tune / 72 holdout), written before the search changed, which measured MkDocs
+# en 94.6 / 91.7 %, Zensical en 93.0 / 90.3 %; then irregular verb forms as
+# their base on both sides, "who" kept as a question word and readers' words
+# for damage, talking, escalating and exchanging, the table's English phrases
+# as one word only (tuned on the tune half): MkDocs en 99.2 / 94.4 %, Zensical
+# en 99.2 / 93.1 %; Japanese unchanged (MkDocs 96.3 / 98.0 %, Zensical 95.1 /
+# 100.0 %).
 MIN_RECALL = {
     ("mkdocs", "ja", "tune"): 0.93,
     ("mkdocs", "ja", "holdout"): 0.94,
     ("mkdocs", "en", "tune"): 0.97,
-    ("mkdocs", "en", "holdout"): 0.90,
+    ("mkdocs", "en", "holdout"): 0.92,
     ("zensical", "ja", "tune"): 0.93,
     ("zensical", "ja", "holdout"): 0.96,
-    ("zensical", "en", "tune"): 0.96,
-    ("zensical", "en", "holdout"): 0.92,
+    ("zensical", "en", "tune"): 0.97,
+    ("zensical", "en", "holdout"): 0.91,
 }
 
 

@@ -48,7 +48,7 @@ maps a word of the pages to the words readers type instead. A title or text
 that contains the page's word is also indexed under the readers' words, in
 extra fields for English (``syn_title``, ``syn_text``) so that lunr's English
 stemmer still applies to them. An English phrase of the table ("don't want")
-is also indexed as one word (``phrase_word``); the phrases go to
+is indexed as one word (``phrase_word``), not as its words; the phrases go to
 ``search/phrases.json``, and search-readings.js adds that word to a query
 that says the phrase.
 
@@ -270,7 +270,7 @@ def base_forms(text: str) -> str:
 
 
 def phrase_word(phrase: str) -> str:
-    """An English phrase of several words as the one word it is also indexed by
+    """An English phrase of several words as the one word it is indexed by
     ("money back" as moneyback, "don't want" as dontwant): each of its words
     alone says little ("back", "want"), the phrase says what the reader means.
     search-readings.js makes the same word of a phrase in a query."""
@@ -283,7 +283,8 @@ def _is_phrase(word: str) -> bool:
 
 def readers_words(text: str, synonyms: Synonyms) -> list[str]:
     """The readers' words for the pages' words that a text contains (the words for
-    every page, EVERY_PAGE, excepted), each English phrase also as its one word."""
+    every page, EVERY_PAGE, excepted), each English phrase as its one word only:
+    "private seller" would otherwise put "seller" among a page's readers' words."""
     seen = plain(text).lower()
     found = [
         word
@@ -296,7 +297,7 @@ def readers_words(text: str, synonyms: Synonyms) -> list[str]:
         )
         for word in words
     ]
-    return found + [phrase_word(word) for word in found if _is_phrase(word)]
+    return [phrase_word(word) if _is_phrase(word) else word for word in found]
 
 
 def _write_phrases(path: Path, synonyms: Synonyms) -> None:
