@@ -121,17 +121,21 @@ _KANA_ONLY = re.compile(r"[ぁ-ゖァ-ヺー\s]+")
 # their base on both sides, "who" kept as a question word and readers' words
 # for damage, talking, escalating and exchanging, the table's English phrases
 # as one word only (tuned on the tune half): MkDocs en 99.2 / 94.4 %, Zensical
-# en 99.2 / 93.1 %; Japanese unchanged (MkDocs 96.3 / 98.0 %, Zensical 95.1 /
-# 100.0 %).
+# en 99.2 / 93.1 %. Then 28 English queries more (14 per half, 143 tune / 86
+# holdout, written before they were measured; all 14 holdout ones found on
+# both engines). On these lists, the search before this round: MkDocs en
+# 94.4 / 93.0 %, Zensical en 93.0 / 91.9 %; after: MkDocs en 99.3 / 95.3 %,
+# Zensical en 97.9 / 94.2 %; Japanese unchanged (MkDocs 96.3 / 98.0 %,
+# Zensical 95.1 / 100.0 %).
 MIN_RECALL = {
     ("mkdocs", "ja", "tune"): 0.93,
     ("mkdocs", "ja", "holdout"): 0.94,
     ("mkdocs", "en", "tune"): 0.97,
-    ("mkdocs", "en", "holdout"): 0.92,
+    ("mkdocs", "en", "holdout"): 0.93,
     ("zensical", "ja", "tune"): 0.93,
     ("zensical", "ja", "holdout"): 0.96,
-    ("zensical", "en", "tune"): 0.97,
-    ("zensical", "en", "holdout"): 0.91,
+    ("zensical", "en", "tune"): 0.96,
+    ("zensical", "en", "holdout"): 0.92,
 }
 
 
