@@ -114,6 +114,18 @@ def test_english_irregular_verb_forms_are_indexed_by_their_base(tmp_path):
     assert forms["bought"] == "buy" and "sold" not in forms, "the query side reads them alike"
 
 
+def test_english_index_keeps_who_for_the_query_side_to_ask(tmp_path):
+    index = _index(tmp_path, "en", "Check who sold it", "<p>Who shipped it</p>")
+    data = json.loads(index.read_text("utf-8"))
+    data["config"]["pipeline"] = ["stopWordFilter"]
+    index.write_text(json.dumps(data), "utf-8")
+    assert rewrite_index(index, {})
+    rewritten = json.loads(index.read_text("utf-8"))
+    # lunr's stop words include "who"; search-readings.js drops a query's others.
+    assert rewritten["config"]["pipeline"] == []
+    assert rewritten["docs"][0]["words_title"] == "check who sold it"
+
+
 def _zensical(tmp_path, lang: str, items: list[dict]):
     index = tmp_path / "search.json"
     config = {"lang": [lang], "separator": "[\\s]+"}

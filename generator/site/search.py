@@ -35,7 +35,9 @@ Japanese (the index's language is ``ja``):
 English: Material indexes it without stemmer and trimmer (its queries are
 prefixes, which a stemmed index would not meet), so "seller's", "sellers" and
 "seller?" were words of their own, and lunr weighs a rare form far above the
-common one: a page ranked by how its title inflected a word. The words in
+common one: a page ranked by how its title inflected a word. Its stop-word
+filter is left out too: it drops "who", which search-readings.js keeps (it
+drops a query's other function words itself). The words in
 their base forms, without punctuation (``base_forms``), replace title and
 text in two extra fields (``words_title``, ``words_text``); search-readings.js
 cuts a query's words to stems that begin those forms and leaves out function
@@ -385,6 +387,10 @@ def rewrite_index(path: Path, synonyms: Mapping[str, Synonyms] | None = None) ->
         # The words in their base forms replace title and text (shown as built).
         others = {name: value for name, value in fields.items() if name not in ("title", "text")}
         config["fields"] = {**ENGLISH_FIELDS, **others, **(SYNONYM_FIELDS if table else {})}
+        # lunr's stop-word filter would leave out "who", which asks who sold
+        # an item or whom to contact; search-readings.js leaves out a query's
+        # function words itself.
+        config["pipeline"] = []
         for doc in docs:
             for name in ("title", "text"):
                 value = doc.get(name, "")
