@@ -187,6 +187,24 @@ def test_zensical_english_pages_get_readers_words_only(tmp_path):
     assert phrases == ["got back"], "for the query side, which joins them the same way"
 
 
+def test_zensical_english_sections_rank_by_their_own_readers_words(tmp_path):
+    items = [
+        {"location": "guides/a/", "title": "Read the reply", "text": "<p>Intro</p>"},
+        {"location": "guides/a/#s", "title": "Steps", "text": "<p>Contact them</p>"},
+        {"location": "b/", "title": "Home", "text": "<p>Contact us</p>"},
+    ]
+    index = _zensical(tmp_path, "en", items)
+    assert rewrite_zensical_index(index, {"en": {"contact": ["shop"], "reply": ["answer"]}})
+    words = json.loads((tmp_path / "search" / "words.json").read_text("utf-8"))
+    listed = [{words["words"][n] for n in item} for item in words["items"]]
+    # As Material's index has them per section: a word of readers held by the
+    # first item alone would look rarer than it is.
+    assert "shop" in listed[1] and "answer" not in listed[1]
+    assert "shop" not in listed[2], "pages other than guides get no readers' words"
+    rewritten = json.loads(index.read_text("utf-8"))["items"]
+    assert HIDDEN_KEYS not in rewritten[1]["text"], "Zensical's own index is as before"
+
+
 def test_zensical_english_pages_carry_the_base_of_their_irregular_forms(tmp_path):
     items = [
         {"location": "guides/a/", "title": "What you bought", "text": "<p>It came</p>"},

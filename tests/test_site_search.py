@@ -125,7 +125,9 @@ _KANA_ONLY = re.compile(r"[ぁ-ゖァ-ヺー\s]+")
 # holdout, written before they were measured; all 14 holdout ones found on
 # both engines). On these lists, the search before this round: MkDocs en
 # 94.4 / 93.0 %, Zensical en 93.0 / 91.9 %; after: MkDocs en 99.3 / 95.3 %,
-# Zensical en 97.9 / 94.2 %; Japanese unchanged (MkDocs 96.3 / 98.0 %,
+# Zensical en 97.9 / 94.2 %. Then "who" kept in Material's index, and each
+# English section's own readers' words in Zensical's ranking: MkDocs en 99.3 /
+# 95.3 %, Zensical en 99.3 / 95.3 %; Japanese unchanged (MkDocs 96.3 / 98.0 %,
 # Zensical 95.1 / 100.0 %).
 MIN_RECALL = {
     ("mkdocs", "ja", "tune"): 0.93,
@@ -134,8 +136,8 @@ MIN_RECALL = {
     ("mkdocs", "en", "holdout"): 0.93,
     ("zensical", "ja", "tune"): 0.93,
     ("zensical", "ja", "holdout"): 0.96,
-    ("zensical", "en", "tune"): 0.96,
-    ("zensical", "en", "holdout"): 0.92,
+    ("zensical", "en", "tune"): 0.97,
+    ("zensical", "en", "holdout"): 0.93,
 }
 
 

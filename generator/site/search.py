@@ -437,6 +437,14 @@ def rewrite_zensical_index(path: Path, synonyms: Mapping[str, Synonyms] | None =
     for item in items:
         item["text"] = searchable(item.get("text", ""))
         pages.setdefault(item.get("location", "").split("#")[0], []).append(item)
+    # English: each section's own readers' words, for ranking only (words.json).
+    # Japanese ranks well without them, and would need Sudachi over each section again.
+    sections_words = [
+        readers_words(f"{item.get('title', '')} {item['text']}", table)
+        if lang != "ja" and _is_guide(item.get("location", ""))
+        else []
+        for item in items
+    ]
     for location, sections in pages.items():
         whole = " ".join(f"{item.get('title', '')} {item.get('text', '')}" for item in sections)
         # Zensical has no boost: pages other than guides get no readers' words,
@@ -476,23 +484,30 @@ def rewrite_zensical_index(path: Path, synonyms: Mapping[str, Synonyms] | None =
         _write_readings(path.parent / "search" / READINGS_FILE, vocabulary)
     if lang != "ja":
         _write_phrases(path.parent / "search" / PHRASES_FILE, table)
-    _write_words(path.parent / "search" / WORDS_FILE, index)
+    _write_words(path.parent / "search" / WORDS_FILE, index, sections_words)
     return True
 
 
-def _write_words(path: Path, index: dict[str, Any]) -> None:
+def _write_words(
+    path: Path, index: dict[str, Any], sections_words: Sequence[Sequence[str]] = ()
+) -> None:
     """Every word of a Zensical index, with its separator, and the words of each
     item (as positions in that list). Zensical requires every word of a query
     in one item: search-readings.js drops a query's words found nowhere
     (「箱を開けたら中身が壊れてた」 still finds the page about 中身 and 壊) and asks
     for any of the others; it ranks the results by the words of each item's
-    title and text, its page and that page's boost."""
+    title and text, its page and that page's boost. An item's words include
+    sections_words (its own readers' words), as Material's index has them per
+    section: held by the first item alone, "shop" looked rarer than the words
+    of any guide's title."""
     separator = index.get("config", {}).get("separator", r"[\s\-]+")
     per_item: list[set[str]] = []
     per_title: list[set[str]] = []
-    for item in index.get("items", []):
+    for number, item in enumerate(index.get("items", [])):
         title = set(re.split(separator, plain(item.get("title", "")).lower()))
         words = title | set(re.split(separator, plain(item.get("text", "")).lower()))
+        if number < len(sections_words):
+            words |= set(sections_words[number])
         per_title.append(title - {""})
         per_item.append(words - {""})
     every = sorted(set().union(*per_item))
