@@ -99,6 +99,33 @@ def test_english_is_indexed_by_base_forms_without_punctuation(tmp_path):
     assert not rewrite_index(index, {})
 
 
+def test_english_irregular_verb_forms_are_indexed_by_their_base(tmp_path):
+    # A reader tells what happened, a page what to do: both meet at the base.
+    assert base_forms("It came broken, so I paid and got nothing") == (
+        "it come break so i pay and get nothing"
+    )
+    # Tense that tells tasks apart stays (who sold it, what I sent or wrote).
+    assert base_forms("Sold by, sent and wrote") == "sold by sent and wrote"
+    index = _index(tmp_path, "en", "Items you bought", "<p>They told you</p>")
+    assert rewrite_index(index, {})
+    doc = json.loads(index.read_text("utf-8"))["docs"][0]
+    assert doc["words_title"] == "item you buy" and doc["words_text"] == "they tell you"
+    forms = json.loads((tmp_path / "forms.json").read_text("utf-8"))
+    assert forms["bought"] == "buy" and "sold" not in forms, "the query side reads them alike"
+
+
+def test_english_index_keeps_who_for_the_query_side_to_ask(tmp_path):
+    index = _index(tmp_path, "en", "Check who sold it", "<p>Who shipped it</p>")
+    data = json.loads(index.read_text("utf-8"))
+    data["config"]["pipeline"] = ["stopWordFilter"]
+    index.write_text(json.dumps(data), "utf-8")
+    assert rewrite_index(index, {})
+    rewritten = json.loads(index.read_text("utf-8"))
+    # lunr's stop words include "who"; search-readings.js drops a query's others.
+    assert rewritten["config"]["pipeline"] == []
+    assert rewritten["docs"][0]["words_title"] == "check who sold it"
+
+
 def _zensical(tmp_path, lang: str, items: list[dict]):
     index = tmp_path / "search.json"
     config = {"lang": [lang], "separator": "[\\s]+"}
@@ -152,12 +179,45 @@ def test_zensical_english_pages_get_readers_words_only(tmp_path):
     assert rewrite_zensical_index(index, {"en": {"reply": ["answer", "got back"]}})
     rewritten = json.loads(index.read_text("utf-8"))
     assert rewritten["config"]["lang"] == ["en"]
-    # A phrase also as one word, which its words alone ("got", "back") do not mean.
-    hidden = f"{HIDDEN_KEYS}answer got back gotback</span>"
+    # A phrase as one word: its words alone ("got", "back") do not mean it.
+    hidden = f"{HIDDEN_KEYS}answer gotback</span>"
     assert rewritten["items"][0]["text"] == f"<p>x < y</p> {hidden}"
     assert rewritten["items"][0]["title"] == f"Read the reply {hidden}"
     phrases = json.loads((tmp_path / "search" / "phrases.json").read_text("utf-8"))
     assert phrases == ["got back"], "for the query side, which joins them the same way"
+
+
+def test_zensical_english_sections_rank_by_their_own_readers_words(tmp_path):
+    items = [
+        {"location": "guides/a/", "title": "Read the reply", "text": "<p>Intro</p>"},
+        {"location": "guides/a/#s", "title": "Steps", "text": "<p>Contact them</p>"},
+        {"location": "b/", "title": "Home", "text": "<p>Contact us</p>"},
+    ]
+    index = _zensical(tmp_path, "en", items)
+    assert rewrite_zensical_index(index, {"en": {"contact": ["shop"], "reply": ["answer"]}})
+    words = json.loads((tmp_path / "search" / "words.json").read_text("utf-8"))
+    listed = [{words["words"][n] for n in item} for item in words["items"]]
+    # As Material's index has them per section: a word of readers held by the
+    # first item alone would look rarer than it is.
+    assert "shop" in listed[1] and "answer" not in listed[1]
+    assert "shop" not in listed[2], "pages other than guides get no readers' words"
+    rewritten = json.loads(index.read_text("utf-8"))["items"]
+    assert HIDDEN_KEYS not in rewritten[1]["text"], "Zensical's own index is as before"
+
+
+def test_zensical_english_pages_carry_the_base_of_their_irregular_forms(tmp_path):
+    items = [
+        {"location": "guides/a/", "title": "What you bought", "text": "<p>It came</p>"},
+        {"location": "b/", "title": "Home", "text": "<p>We paid</p>"},
+    ]
+    index = _zensical(tmp_path, "en", items)
+    assert rewrite_zensical_index(index, {"en": {}})
+    guide, home = json.loads(index.read_text("utf-8"))["items"]
+    assert guide["title"] == f"What you bought {HIDDEN_KEYS}buy</span>"
+    assert guide["text"] == f"<p>It came</p> {HIDDEN_KEYS}buy come</span>"
+    assert home["text"] == f"<p>We paid</p> {HIDDEN_KEYS}pay</span>"
+    forms = json.loads((tmp_path / "search" / "forms.json").read_text("utf-8"))
+    assert forms["came"] == "come"
 
 
 def test_a_bad_synonyms_table_is_one_line_naming_the_file(tmp_path):

@@ -115,16 +115,29 @@ _KANA_ONLY = re.compile(r"[ぁ-ゖァ-ヺー\s]+")
 # en 96.9 / 92.0 %. Then 11 English tune queries more (written before they were
 # measured: 8 of 11 found on both engines) and readers' phrases for the three
 # missed ("doesn't work", "refused", "wrong size"): MkDocs en 99.1 / 92.0 %,
-# Zensical en 97.2 / 94.0 %.
+# Zensical en 97.2 / 94.0 %. Then 44 English queries more (22 per half, 129
+# tune / 72 holdout), written before the search changed, which measured MkDocs
+# en 94.6 / 91.7 %, Zensical en 93.0 / 90.3 %; then irregular verb forms as
+# their base on both sides, "who" kept as a question word and readers' words
+# for damage, talking, escalating and exchanging, the table's English phrases
+# as one word only (tuned on the tune half): MkDocs en 99.2 / 94.4 %, Zensical
+# en 99.2 / 93.1 %. Then 28 English queries more (14 per half, 143 tune / 86
+# holdout, written before they were measured; all 14 holdout ones found on
+# both engines). On these lists, the search before this round: MkDocs en
+# 94.4 / 93.0 %, Zensical en 93.0 / 91.9 %; after: MkDocs en 99.3 / 95.3 %,
+# Zensical en 97.9 / 94.2 %. Then "who" kept in Material's index, and each
+# English section's own readers' words in Zensical's ranking: MkDocs en 99.3 /
+# 95.3 %, Zensical en 99.3 / 95.3 %; Japanese unchanged (MkDocs 96.3 / 98.0 %,
+# Zensical 95.1 / 100.0 %).
 MIN_RECALL = {
     ("mkdocs", "ja", "tune"): 0.93,
     ("mkdocs", "ja", "holdout"): 0.94,
     ("mkdocs", "en", "tune"): 0.97,
-    ("mkdocs", "en", "holdout"): 0.90,
+    ("mkdocs", "en", "holdout"): 0.93,
     ("zensical", "ja", "tune"): 0.93,
     ("zensical", "ja", "holdout"): 0.96,
-    ("zensical", "en", "tune"): 0.96,
-    ("zensical", "en", "holdout"): 0.92,
+    ("zensical", "en", "tune"): 0.97,
+    ("zensical", "en", "holdout"): 0.93,
 }
 
 
@@ -264,6 +277,22 @@ def test_the_search_box_lists_the_guides_about_the_word_first(
     assert listed[: len(about)] and set(listed[: len(about)]) == about, (
         f"{query}: expected {sorted(about)} first, got {listed}"
     )
+
+
+def test_english_queries_meet_the_pages_in_base_forms_and_ask_who(
+    engine_site: Site, browser: Browser
+) -> None:
+    """ "told" is on no page, "tell" is: an irregular form in a query is read as
+    its base (search/forms.json). "who" is no function word: it asks who sold
+    the item, whom to contact."""
+    site = engine_site
+    index = search_index(site.root / "site/en")
+    assert not pages_containing(index, "told") and pages_containing(index, "tell")
+    page = _page(site, browser, "en/")
+    found = search(page, ["told", "who do I contact"])
+    page.context.close()
+    assert found["told"] and set(found["told"]) <= pages_containing(index, "tell"), found
+    assert "guides/seller-types/" in found["who do I contact"][:3], found
 
 
 @pytest.mark.parametrize(("typed", "guide"), [("ﾒｯｾｰｼﾞ", "check-sent"), ("ＳＥＮＴ", "check-sent")])

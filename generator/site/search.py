@@ -35,18 +35,22 @@ Japanese (the index's language is ``ja``):
 English: Material indexes it without stemmer and trimmer (its queries are
 prefixes, which a stemmed index would not meet), so "seller's", "sellers" and
 "seller?" were words of their own, and lunr weighs a rare form far above the
-common one: a page ranked by how its title inflected a word. The words in
+common one: a page ranked by how its title inflected a word. Its stop-word
+filter is left out too: it drops "who", which search-readings.js keeps (it
+drops a query's other function words itself). The words in
 their base forms, without punctuation (``base_forms``), replace title and
 text in two extra fields (``words_title``, ``words_text``); search-readings.js
 cuts a query's words to stems that begin those forms and leaves out function
-words.
+words. Irregular verb forms (``IRREGULAR``: bought, came, paid) become their
+base on both sides (``search/forms.json`` for the query side; on Zensical the
+bases go into the hidden span below).
 
 Both languages: the synonyms table (``search_synonyms`` in the configuration)
 maps a word of the pages to the words readers type instead. A title or text
 that contains the page's word is also indexed under the readers' words, in
 extra fields for English (``syn_title``, ``syn_text``) so that lunr's English
 stemmer still applies to them. An English phrase of the table ("don't want")
-is also indexed as one word (``phrase_word``); the phrases go to
+is indexed as one word (``phrase_word``), not as its words; the phrases go to
 ``search/phrases.json``, and search-readings.js adds that word to a query
 that says the phrase.
 
@@ -209,9 +213,48 @@ def readings(text: str) -> list[str]:
 
 EVERY_PAGE = "*"
 
+# Irregular English verb forms and the base form both sides use for them (the
+# index here, the query in search-readings.js, from search/forms.json): a
+# reader tells what happened ("it came broken", "I paid"), a page says what to
+# do ("if an item arrives damaged", "pay"). Regular forms need none: a query's
+# words are cut to stems that begin them. Sold, sent and wrote are left as
+# they are: their tense is the difference between asking who sold an item or
+# what one sent and selling or sending (and "sell" would begin "seller").
+IRREGULAR = {
+    form: forms.split()[0]
+    for forms in (
+        "break broke broken",
+        "bring brought",
+        "buy bought",
+        "come came",
+        "find found",
+        "get got gotten",
+        "give gave given",
+        "go went gone",
+        "hear heard",
+        "keep kept",
+        "know knew known",
+        "lose lost",
+        "make made",
+        "mean meant",
+        "pay paid",
+        "say said",
+        "see saw seen",
+        "speak spoke spoken",
+        "take took taken",
+        "tear tore torn",
+        "tell told",
+        "think thought",
+    )
+    for form in forms.split()[1:]
+}
+FORMS_FILE = "forms.json"
+
 
 def _base_form(match: re.Match[str]) -> str:
     word = re.sub(r"['’]s$", "", match.group(0))
+    if word in IRREGULAR:
+        return IRREGULAR[word]
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
@@ -223,12 +266,13 @@ def base_forms(text: str) -> str:
     """The words of an English text in lower case, without punctuation (Material
     indexes English without its trimmer: "seller?" would be a word of its
     own), each without its possessive or plural ending (seller's and sellers
-    as seller, replies as reply)."""
+    as seller, replies as reply), an irregular verb form as its base (bought
+    as buy)."""
     return " ".join(_base_form(word) for word in _ENGLISH_WORD.finditer(plain(text).lower()))
 
 
 def phrase_word(phrase: str) -> str:
-    """An English phrase of several words as the one word it is also indexed by
+    """An English phrase of several words as the one word it is indexed by
     ("money back" as moneyback, "don't want" as dontwant): each of its words
     alone says little ("back", "want"), the phrase says what the reader means.
     search-readings.js makes the same word of a phrase in a query."""
@@ -241,7 +285,8 @@ def _is_phrase(word: str) -> bool:
 
 def readers_words(text: str, synonyms: Synonyms) -> list[str]:
     """The readers' words for the pages' words that a text contains (the words for
-    every page, EVERY_PAGE, excepted), each English phrase also as its one word."""
+    every page, EVERY_PAGE, excepted), each English phrase as its one word only:
+    "private seller" would otherwise put "seller" among a page's readers' words."""
     seen = plain(text).lower()
     found = [
         word
@@ -254,15 +299,24 @@ def readers_words(text: str, synonyms: Synonyms) -> list[str]:
         )
         for word in words
     ]
-    return found + [phrase_word(word) for word in found if _is_phrase(word)]
+    return [phrase_word(word) if _is_phrase(word) else word for word in found]
 
 
 def _write_phrases(path: Path, synonyms: Synonyms) -> None:
-    """The table's English phrases, for the query side (search-readings.js)."""
+    """The table's English phrases, and the irregular verb forms (FORMS_FILE,
+    beside it), for the query side (search-readings.js)."""
     phrases = sorted({word for words in synonyms.values() for word in words if _is_phrase(word)})
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, json.dumps(phrases).encode())
-    path.chmod(0o644)
+    for name, data in ((path.name, phrases), (FORMS_FILE, IRREGULAR)):
+        write_atomic(path.parent / name, json.dumps(data, sort_keys=True).encode())
+        (path.parent / name).chmod(0o644)
+
+
+def _irregular_bases(text: str) -> list[str]:
+    """The base forms of a text's irregular verb forms, for Zensical's index,
+    whose words are as the page writes them (bought: buy)."""
+    words = _ENGLISH_WORD.findall(plain(text).lower())
+    return list(dict.fromkeys(IRREGULAR[word] for word in words if word in IRREGULAR))
 
 
 def load_synonyms(path: Path) -> dict[str, dict[str, list[str]]]:
@@ -333,6 +387,10 @@ def rewrite_index(path: Path, synonyms: Mapping[str, Synonyms] | None = None) ->
         # The words in their base forms replace title and text (shown as built).
         others = {name: value for name, value in fields.items() if name not in ("title", "text")}
         config["fields"] = {**ENGLISH_FIELDS, **others, **(SYNONYM_FIELDS if table else {})}
+        # lunr's stop-word filter would leave out "who", which asks who sold
+        # an item or whom to contact; search-readings.js leaves out a query's
+        # function words itself.
+        config["pipeline"] = []
         for doc in docs:
             for name in ("title", "text"):
                 value = doc.get(name, "")
@@ -379,6 +437,14 @@ def rewrite_zensical_index(path: Path, synonyms: Mapping[str, Synonyms] | None =
     for item in items:
         item["text"] = searchable(item.get("text", ""))
         pages.setdefault(item.get("location", "").split("#")[0], []).append(item)
+    # English: each section's own readers' words, for ranking only (words.json).
+    # Japanese ranks well without them, and would need Sudachi over each section again.
+    sections_words = [
+        readers_words(f"{item.get('title', '')} {item['text']}", table)
+        if lang != "ja" and _is_guide(item.get("location", ""))
+        else []
+        for item in items
+    ]
     for location, sections in pages.items():
         whole = " ".join(f"{item.get('title', '')} {item.get('text', '')}" for item in sections)
         # Zensical has no boost: pages other than guides get no readers' words,
@@ -393,6 +459,8 @@ def rewrite_zensical_index(path: Path, synonyms: Mapping[str, Synonyms] | None =
             spoken = readings(said)
             vocabulary.update(dict.fromkeys(spoken))
             words = keys(said) + [r + MARK for r in spoken]
+        else:
+            words += _irregular_bases(f"{whole} {' '.join(words)}")
         if words:
             hidden = html.escape(" ".join(words), quote=False)
             sections[0]["text"] = f"{sections[0].get('text', '')} {HIDDEN_KEYS}{hidden}</span>"
@@ -404,6 +472,8 @@ def rewrite_zensical_index(path: Path, synonyms: Mapping[str, Synonyms] | None =
         if lang == "ja" and named:
             said = f"{title} {' '.join(named)}"
             named = keys(said) + [r + MARK for r in readings(said)]
+        elif lang != "ja":
+            named += _irregular_bases(f"{title} {' '.join(named)}")
         if named:
             hidden = html.escape(" ".join(named), quote=False)
             sections[0]["title"] = f"{title} {HIDDEN_KEYS}{hidden}</span>"
@@ -414,23 +484,30 @@ def rewrite_zensical_index(path: Path, synonyms: Mapping[str, Synonyms] | None =
         _write_readings(path.parent / "search" / READINGS_FILE, vocabulary)
     if lang != "ja":
         _write_phrases(path.parent / "search" / PHRASES_FILE, table)
-    _write_words(path.parent / "search" / WORDS_FILE, index)
+    _write_words(path.parent / "search" / WORDS_FILE, index, sections_words)
     return True
 
 
-def _write_words(path: Path, index: dict[str, Any]) -> None:
+def _write_words(
+    path: Path, index: dict[str, Any], sections_words: Sequence[Sequence[str]] = ()
+) -> None:
     """Every word of a Zensical index, with its separator, and the words of each
     item (as positions in that list). Zensical requires every word of a query
     in one item: search-readings.js drops a query's words found nowhere
     (「箱を開けたら中身が壊れてた」 still finds the page about 中身 and 壊) and asks
     for any of the others; it ranks the results by the words of each item's
-    title and text, its page and that page's boost."""
+    title and text, its page and that page's boost. An item's words include
+    sections_words (its own readers' words), as Material's index has them per
+    section: held by the first item alone, "shop" looked rarer than the words
+    of any guide's title."""
     separator = index.get("config", {}).get("separator", r"[\s\-]+")
     per_item: list[set[str]] = []
     per_title: list[set[str]] = []
-    for item in index.get("items", []):
+    for number, item in enumerate(index.get("items", [])):
         title = set(re.split(separator, plain(item.get("title", "")).lower()))
         words = title | set(re.split(separator, plain(item.get("text", "")).lower()))
+        if number < len(sections_words):
+            words |= set(sections_words[number])
         per_title.append(title - {""})
         per_item.append(words - {""})
     every = sorted(set().union(*per_item))

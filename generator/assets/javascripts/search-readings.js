@@ -6,9 +6,10 @@
  * become katakana and are cut, longest reading first, into those words, added
  * to the query: 「へんしんをかくにん」 also searches ヘンシン カクニン. Messages
  * wait for the readings, in order, so the first query is read the same way.
- * English queries lose their function words and keep their words' stems; a
- * phrase of the synonyms table in them (search/phrases.json) also becomes the
- * one word the index has for it.
+ * English queries lose their function words and keep their words' stems,
+ * an irregular verb form as its base, as the index has it (search/forms.json:
+ * bought as buy); a phrase of the synonyms table in them (search/phrases.json)
+ * also becomes the one word the index has for it.
  * On Zensical, which requires every word of a query in one item and ranks
  * by field and word position only, the query is sent as a query tree whose
  * words are alternatives (the words found nowhere in its index,
@@ -133,12 +134,14 @@
       Promise.all([
         load(japanese ? "readings.json" : "phrases.json"),
         zensical ? load("words.json") : null,
-      ]).then(function (both) {
+        japanese ? null : load("forms.json"),
+      ]).then(function (all) {
         var byFirst = {};
-        (japanese ? both[0] || [] : []).forEach(function (word) {
+        (japanese ? all[0] || [] : []).forEach(function (word) {
           (byFirst[word[0]] = byFirst[word[0]] || []).push(word);
         });
-        return { byFirst: byFirst, phrases: japanese ? [] : both[0] || [], known: both[1] };
+        forms = all[2] || {};
+        return { byFirst: byFirst, phrases: japanese ? [] : all[0] || [], known: all[1] };
       });
     return loaded;
   }
@@ -181,11 +184,16 @@
     return found;
   }
 
+  /* Irregular verb forms and their base, as the index has them (search/forms.json). */
+  var forms = {};
+
   /* An English word cut to a stem that begins its other forms: both engines
    * match a query word as the beginning of an indexed word, without a
-   * stemmer (replied and replies as repl, contacting as contact). */
+   * stemmer (replied and replies as repl, contacting as contact); an
+   * irregular form becomes its base (bought as buy). */
   function stem(word) {
     var cut = word.replace(/['’]s$/, "");
+    if (Object.prototype.hasOwnProperty.call(forms, cut)) return forms[cut];
     if (/(ies|ied)$/.test(cut) && cut.length > 5) return cut.slice(0, -3);
     var bare = cut.replace(/(ing|ed|es|s)$/, "");
     if (bare !== cut && bare.length >= 4) {
@@ -196,11 +204,12 @@
 
   /* Words that say nothing about a page. Material matches each word of a
    * query as the beginning of a word, without its stop-word filter: "i"
-   * would find "ignored", "do" "don't" (a rare word, so weighed high). */
+   * would find "ignored", "do" "don't" (a rare word, so weighed high).
+   * "who" is kept: it asks who sold, shipped or is to be contacted. */
   var STOP = (
     "a an and are as at be been but by can could did do does doing for from had has have " +
     "how i if in into is it its me my of on or our so than that the their them then there " +
-    "these they this to was we were what when where which who whom why will with would you your"
+    "these they this to was we were what when where which whom why will with would you your"
   ).split(" ");
 
   /* An English query for Material: function words left out (all kept when
