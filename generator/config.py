@@ -11,7 +11,6 @@ Each field's ``help`` is the text of the configuration reference that
 from __future__ import annotations
 
 import os
-import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
@@ -19,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import platforms
-from .guide.types import PLATFORMS, SCHEMES, ColorScheme, Platform
+from .guide.types import PLATFORMS, ColorScheme, Platform
 
 
 @dataclass(frozen=True)
@@ -311,91 +310,27 @@ class NoConfig(ConfigError):
     """No [tool.guidegen] anywhere from the working folder up."""
 
 
-_ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-def _check(where: str, key: str, value: Any, default: Any) -> Any:
-    """value with lists made tuples, or ConfigError naming where.key."""
-    name = f"{where} {key}"
-    if isinstance(default, bool):
-        if not isinstance(value, bool):
-            raise ConfigError(f"{name}: expected true or false, got {value!r}")
-        return value
-    if isinstance(default, int):
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise ConfigError(f"{name}: expected a whole number ≥ 0, got {value!r}")
-        return value
-    if isinstance(default, str):
-        if not isinstance(value, str):
-            raise ConfigError(f"{name}: expected a string in quotes, got {value!r}")
-        return value
-    if isinstance(default, tuple):
-        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f'{name}: expected a non-empty list of strings, e.g. ["ja", "en"]')
-        if len(set(value)) != len(value):
-            raise ConfigError(f"{name}: lists an item twice")
-        return tuple(value)
-    return value
-
-
-def _schemes(where: str, value: Any, allowed: tuple[str, ...]) -> tuple[ColorScheme, ...]:
-    schemes = _check(where, "color_schemes", value, ("light",))
-    for scheme in schemes:
-        if scheme not in allowed:
-            raise ConfigError(
-                f"{where} color_schemes: '{scheme}' is not one of {', '.join(allowed)}"
-                + ("; add it to [tool.guidegen] color_schemes" if scheme in SCHEMES else "")
-            )
-    return schemes
-
-
 def _device(
     where: str,
-    table: Any,
+    written: dict[str, Any],
     base: Device,
     languages: tuple[str, ...],
     schemes: tuple[ColorScheme, ...],
 ) -> Device:
-    if not isinstance(table, dict):
-        raise ConfigError(
-            f"{where}: expected a table of descriptor, viewport, scale, label, verb, color_schemes"
-        )
-    known = [f.name for f in fields(Device)]
-    for key in table:
-        if key not in known:
-            raise ConfigError(f"{where}: unknown key '{key}'; known keys: {', '.join(known)}")
-    changes: dict[str, Any] = {}
-    if "descriptor" in table:
-        descriptor = table["descriptor"]
-        if not isinstance(descriptor, str):
-            raise ConfigError(f'{where} descriptor: expected a device name such as "iPhone 13"')
-        changes["descriptor"] = descriptor or None
-    if "viewport" in table:
-        viewport = table["viewport"]
-        if (
-            not isinstance(viewport, list)
-            or len(viewport) != 2
-            or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in viewport)
-        ):
-            raise ConfigError(f"{where} viewport: expected [width, height], e.g. [1280, 800]")
-        changes["viewport"] = (viewport[0], viewport[1])
-    if "scale" in table:
-        scale = table["scale"]
-        if isinstance(scale, bool) or not isinstance(scale, int | float) or not 1 <= scale <= 4:
-            raise ConfigError(f"{where} scale: expected a number from 1 to 4, e.g. 2")
-        changes["scale"] = float(scale)
+    """base with a [tool.guidegen.devices.PLATFORM] table's checked keys put over it,
+    or ConfigError where the device no longer fits the project."""
+    changes = dict(written)
+    if "descriptor" in changes:
+        changes["descriptor"] = changes["descriptor"] or None
     for key in ("label", "verb"):
-        if key in table:
-            words = table[key]
-            if not isinstance(words, dict) or not all(
-                isinstance(k, str) and isinstance(v, str) and v for k, v in words.items()
-            ):
-                raise ConfigError(
-                    f'{where} {key}: expected a table such as {{ ja = "…", en = "…" }}'
-                )
-            changes[key] = {**getattr(base, key), **words}
-    if "color_schemes" in table:
-        changes["color_schemes"] = _schemes(where, table["color_schemes"], schemes)
+        if key in changes:
+            changes[key] = {**getattr(base, key), **changes[key]}
+    for scheme in changes.get("color_schemes", ()):
+        if scheme not in schemes:
+            raise ConfigError(
+                f"{where} color_schemes: '{scheme}' is not one of {', '.join(schemes)}; "
+                "add it to [tool.guidegen] color_schemes"
+            )
     device = replace(base, **changes)
     if device.descriptor is None and device.viewport is None:
         raise ConfigError(f"{where}: give a descriptor or a viewport")
@@ -406,51 +341,13 @@ def _device(
     return device
 
 
-def _server(table: Any) -> Server:
-    where = "[tool.guidegen.server]"
-    if not isinstance(table, dict):
-        raise ConfigError(f'{where}: expected a table, e.g. command = "python app.py {{port}}"')
-    options = {f.name: f for f in fields(Server)}
-    for key in table:
-        if key not in options:
-            raise ConfigError(f"{where}: unknown key '{key}'; known keys: {', '.join(options)}")
-    if not isinstance(table.get("command"), str) or not table["command"].strip():
-        raise ConfigError(f'{where} command: required, e.g. command = "python app.py {{port}}"')
-    values: dict[str, Any] = {"command": table["command"]}
-    for key in ("url", "ready_path", "timeout_s", "reuse_existing", "cwd", "reset", "app_setup"):
-        if key in table:
-            values[key] = _check(where, key, table[key], options[key].default)
-    if "watch" in table:
-        watch = table["watch"]
-        if not isinstance(watch, list) or not all(isinstance(g, str) and g for g in watch):
-            raise ConfigError(f'{where} watch: expected a list of globs, e.g. ["app/**/*.py"]')
-        values["watch"] = tuple(watch)
-    if "env" in table:
-        env = table["env"]
-        if not isinstance(env, dict) or not all(isinstance(v, str) for v in env.values()):
-            raise ConfigError(f'{where} env: expected a table of strings, e.g. {{ DEBUG = "0" }}')
-        values["env"] = dict(env)
-    if not values.get("ready_path", "/").startswith("/"):
-        raise ConfigError(f'{where} ready_path: starts with "/", e.g. "/health"')
-    server = Server(**values)
+def _check_server_url(server: Server) -> None:
+    """ConfigError when the server's workers would share one url."""
     if server.isolated and "{port}" not in server.url:
         raise ConfigError(
-            f"{where} url: with {WORKER} each worker starts its own server, so url needs "
-            '{port}, e.g. "http://127.0.0.1:{port}/"'
+            f"[tool.guidegen.server] url: with {WORKER} each worker starts its own server, "
+            'so url needs {port}, e.g. "http://127.0.0.1:{port}/"'
         )
-    return server
-
-
-def _secrets(source: str, value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f'{source} secrets: expected a list of names, e.g. ["APP_PASSWORD"]')
-    for name in value:
-        if not _ENV_NAME_RE.match(name):
-            raise ConfigError(
-                f"{source} secrets: '{name}' is not an environment variable name "
-                "(letters, digits and _, not starting with a digit)"
-            )
-    return tuple(dict.fromkeys(value))
 
 
 def parse_table(root: Path, table: dict[str, Any], source: str = "[tool.guidegen]") -> Config:
@@ -460,25 +357,16 @@ def parse_table(root: Path, table: dict[str, Any], source: str = "[tool.guidegen
 
     values = checked(table, lambda key, _: source if key is None else f"{source} {key}")
     options = {f.name: f for f in fields(Config) if f.name != "root"}
-    if "server" in table:
-        values["server"] = _server(table["server"])
-    if "secrets" in table:
-        values["secrets"] = _secrets(source, table["secrets"])
+    if "server" in values:
+        _check_server_url(values["server"])
     languages = values.get("languages", options["languages"].default)
-    known = platforms.names()
     if values.get("capture_css"):
         _capture_css_path(root, values["capture_css"], source)
     schemes = values.get("color_schemes", options["color_schemes"].default)
-    defaults = default_devices()
-    devices = dict(defaults)
-    overrides = table.get("devices", {})
-    if not isinstance(overrides, dict):
-        raise ConfigError(f"{source} devices: expected tables such as [tool.guidegen.devices.ios]")
-    for platform, device in overrides.items():
+    devices = default_devices()
+    for platform, written in values.pop("devices", {}).items():
         where = f"[tool.guidegen.devices.{platform}]"
-        if platform not in known:
-            raise ConfigError(f"{where}: unknown platform; known: {', '.join(known)}")
-        devices[platform] = _device(where, device, defaults[platform], languages, schemes)
+        devices[platform] = _device(where, written, devices[platform], languages, schemes)
     return Config(root=root, devices=devices, **values)
 
 

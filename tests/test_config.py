@@ -96,13 +96,46 @@ def test_a_device_scale_sets_the_screenshots_pixels_per_css_pixel(tmp_path, play
             "[tool.guidegen.devices.web]\ncolor_schemes = ['dark']\n",
             "devices.web] color_schemes: 'dark' is not one of light; add it to [tool.guidegen]",
         ),
+        (
+            "languages = ['ja', 'en', 'fr']\n[tool.guidegen.devices.web]\nlabel = { fr = 'PC' }\n",
+            "[tool.guidegen.devices.web] verb: missing fr",
+        ),
+        (
+            "[tool.guidegen.devices.ios]\ndescriptor = ''\n",
+            "[tool.guidegen.devices.ios]: give a descriptor or a viewport",
+        ),
+        ("[tool.guidegen.devices.ios]\nlabel = { en = '' }\n", "label: expected a table"),
+        ("devices = 3\n", "devices: expected tables such as [tool.guidegen.devices.ios]"),
+        ("[tool.guidegen.server]\ncwd = 'app'\n", "[tool.guidegen.server] command: required"),
+        ("[tool.guidegen.server]\ncommand = ' '\n", "[tool.guidegen.server] command: required"),
+        # A misspelt key is named, not the required key it leaves out.
+        ("[tool.guidegen.server]\ncomand = 'a'\n", "server]: unknown key 'comand'; known keys: "),
+        (
+            "[tool.guidegen.server]\ncommand = 'a'\ntimeout_s = '9'\n",
+            "[tool.guidegen.server] timeout_s: expected a whole number ≥ 0, got '9'",
+        ),
+        (
+            "[tool.guidegen.server]\ncommand = 'a'\nready_path = 'health'\n",
+            '[tool.guidegen.server] ready_path: starts with "/"',
+        ),
+        (
+            "[tool.guidegen.server]\ncommand = 'a'\nwatch = ['']\n",
+            "[tool.guidegen.server] watch: expected a list of globs",
+        ),
+        (
+            "[tool.guidegen.server]\ncommand = 'a'\nenv = { DEBUG = 0 }\n",
+            "[tool.guidegen.server] env: expected a table of strings",
+        ),
+        ("secrets = 'APP_PASSWORD'\n", "secrets: expected a list of names"),
+        ("secrets = ['1X']\n", "secrets: '1X' is not an environment variable name"),
     ],
 )
 def test_bad_values_name_their_key(tmp_path, table, message):
     with pytest.raises(ConfigError, match=None) as error:
         load_config(write(tmp_path, table))
     assert message in str(error.value)
-    assert "pyproject.toml" in str(error.value) or "[tool.guidegen.devices." in str(error.value)
+    nested = ("[tool.guidegen.devices.", "[tool.guidegen.server]")
+    assert "pyproject.toml" in str(error.value) or str(error.value).startswith(nested)
 
 
 def test_a_bad_configuration_is_one_line_and_exit_2(tmp_path):
@@ -133,6 +166,11 @@ def test_an_unknown_device_descriptor_is_one_line_and_exit_2(tmp_path):
         "device; use a name such as 'iPhone 13' or 'Pixel 7'"
     )
     assert "Traceback" not in result.stderr
+
+
+def test_secrets_listed_twice_are_kept_once(tmp_path):
+    config = load_config(write(tmp_path, 'secrets = ["A", "B", "A"]\n'))
+    assert config.secrets == ("A", "B")
 
 
 def test_colour_schemes_default_to_light_and_narrow_per_platform(tmp_path):

@@ -7,9 +7,17 @@ from dataclasses import fields
 
 import pytest
 
-from guidegen.config import Config, Device
-from guidegen.guide.reference import COMMAND, CONFIG_EXAMPLES, EXAMPLES, reference, reference_path
+from guidegen.config import Config, Device, Server
+from guidegen.guide.reference import (
+    COMMAND,
+    CONFIG_EXAMPLES,
+    EXAMPLES,
+    _config_type,
+    reference,
+    reference_path,
+)
 from guidegen.guide.schema import facts_schema, guide_schema
+from guidegen.settings import json_schema
 
 
 def _sections(text: str) -> dict[str, str]:
@@ -49,8 +57,24 @@ def test_every_configuration_key_is_documented(project_config):
         if option.name != "root":
             assert f"| `{option.name}` |" in sections["configuration"]
             assert option.metadata["help"]
-    for option in fields(Device):
-        assert f"| `{option.name}` |" in sections["devices"]
+    # The nested tables' keys, each with its type and help, from the same models.
+    schema = json_schema()
+    tables = {"server": schema["$defs"]["Server"], "devices": schema["$defs"]["Device"]}
+    for section, definition in tables.items():
+        lines = sections[section].splitlines()
+        for key, node in definition["properties"].items():
+            row = next((line for line in lines if line.startswith(f"| `{key}` |")), "")
+            assert row, f"[tool.guidegen.{section}] {key} missing from the reference"
+            assert f"| {_config_type(node)} |" in row
+            assert node["description"].replace("|", "\\|") in row
+    assert {f.name for f in fields(Server)} == set(tables["server"]["properties"])
+    assert {f.name for f in fields(Device)} == set(tables["devices"]["properties"])
+
+
+def test_the_reference_says_what_a_pattern_asks_for():
+    assert _config_type({"type": "string", "pattern": "^/"}) == "text (starts with /)"
+    with pytest.raises(KeyError, match="add them to RULES"):
+        _config_type({"type": "string", "pattern": "^x"})
 
 
 def test_examples_name_real_keys_and_fit_in_a_code_span(project_config):
@@ -63,6 +87,7 @@ def test_examples_name_real_keys_and_fit_in_a_code_span(project_config):
     assert set(EXAMPLES) == real
     config_keys = {f.name for f in fields(Config)} - {"root"}
     config_keys |= {f"devices.{f.name}" for f in fields(Device)}
+    config_keys |= {f"server.{f.name}" for f in fields(Server)}
     assert set(CONFIG_EXAMPLES) == config_keys
     for example in [*EXAMPLES.values(), *CONFIG_EXAMPLES.values()]:
         assert "`" not in example and "|" not in example

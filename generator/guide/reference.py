@@ -15,14 +15,13 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import MISSING, fields
 from pathlib import Path
 from typing import Any
 
 from .. import platforms
-from ..config import DEVICES, Config, Device
+from ..config import DEVICES, Config
 from ..files import write_atomic
-from ..settings import json_schema
+from ..settings import ENV_NAME_PATTERN, SITE_URL_PATTERN, json_schema
 from .schema import facts_schema, guide_schema
 
 COMMAND = "python -m guidegen.guide.reference"
@@ -185,6 +184,16 @@ CONFIG_EXAMPLES: dict[str, str] = {
     "guide_order": 'guide_order = ["contact-seller", "check-replies"]',
     "secrets": 'secrets = ["APP_PASSWORD"]',
     "server": '[tool.guidegen.server]\ncommand = "python app.py {port}"',
+    "server.command": 'command = "python manage.py runserver {port}"',
+    "server.url": 'url = "http://127.0.0.1:{port}/app/"',
+    "server.ready_path": 'ready_path = "/health"',
+    "server.timeout_s": "timeout_s = 120",
+    "server.reuse_existing": "reuse_existing = true",
+    "server.cwd": 'cwd = "app"',
+    "server.env": 'env = { DATABASE = "data-{worker}.sqlite3" }',
+    "server.watch": 'watch = ["app/**/*.py", "app/templates/**"]',
+    "server.reset": 'reset = "python manage.py loaddata {scenario}"',
+    "server.app_setup": 'app_setup = "pip install -r requirements.txt"',
     "devices": '[tool.guidegen.devices.ios]\ndescriptor = "iPhone 15"',
     "devices.descriptor": 'descriptor = "Pixel 7"',
     "devices.viewport": "viewport = [1440, 900]",
@@ -216,6 +225,11 @@ WORDS = {
         "config_intro": (
             "プロジェクトの設定はすべて `pyproject.toml` の `[tool.guidegen]` にあります。"
             "どのキーも省略でき、省略時の値で同梱の例（モックショップ）が動きます。"
+        ),
+        "server": "アプリのサーバー（`[tool.guidegen.server]`）",
+        "server_intro": (
+            "guidegen が撮影（capture）、確認（check）、プレビュー（serve）のあいだ起動し、"
+            "終わると止めるアプリ自身のサーバーです。`command` は必須で、ほかのキーは省略できます。"
         ),
         "devices": "端末（`[tool.guidegen.devices.ios]` など）",
         "devices_intro": (
@@ -250,6 +264,11 @@ WORDS = {
         "config_intro": (
             "All of a project's settings live in `[tool.guidegen]` in `pyproject.toml`. "
             "Every key is optional; the defaults run the bundled example, the mock shop."
+        ),
+        "server": "The app's server (`[tool.guidegen.server]`)",
+        "server_intro": (
+            "The app's own server, which guidegen starts for capture, check and serve and "
+            "stops afterwards. `command` is required; every other key is optional."
         ),
         "devices": "Devices (`[tool.guidegen.devices.ios]` and so on)",
         "devices_intro": "Override how a platform is emulated; only the keys you write change.",
@@ -409,66 +428,83 @@ def _toml(value: Any) -> str:
     if isinstance(value, tuple | list):
         return "[" + ", ".join(_toml(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{ " + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + " }"
+        items = ", ".join(f"{k} = {_toml(v)}" for k, v in value.items())
+        return "{ " + items + " }" if items else "{}"
     return str(value)
 
 
-DEVICE_TYPES = {
-    "descriptor": "text",
-    "label": "table of text per language",
-    "verb": "table of text per language",
-    "viewport": "[width, height], whole numbers",
-    "scale": "number from 1 to 4",
-    "color_schemes": "list of text: light, dark",
+# What a pattern of the configuration's model asks for, in an editor's words.
+RULES = {
+    r"^[a-z]{2}$": "two-letter code",
+    SITE_URL_PATTERN: "http or https URL, or empty",
+    ENV_NAME_PATTERN: "environment variable name",
+    r"^/": "starts with /",
+    r"\S": "not blank",
 }
 
 
-_JSON_TYPES = {
-    "boolean": "true or false",
-    "integer": "whole number ≥ 0",
-    "string": "text",
-    "array": "list of text",
-    "object": "table",
-}
+def _config_type(node: dict[str, Any]) -> str:
+    """A configuration key's type and limits as its model (settings.py) declares them."""
+    if "$ref" in node:
+        name = node["$ref"].rsplit("/", 1)[1].lower()
+        return "tables, one per platform" if name == "devices" else f"[table](#{name})"
+    kind = node.get("type")
+    if "enum" in node:
+        return " \\| ".join(f"`{value}`" for value in node["enum"])
+    if kind == "array" and "prefixItems" in node:
+        return "[" + ", ".join(_config_type(item) for item in node["prefixItems"]) + "]"
+    if kind == "array":
+        return f"list of {_config_type(node['items'])}"
+    if kind == "object":
+        return f"table of {_config_type(node['additionalProperties'])}"
+    if kind == "string" and "pattern" in node:
+        if node["pattern"] not in RULES:
+            raise KeyError(f"no words for the pattern {node['pattern']}: add them to RULES")
+        return f"text ({RULES[node['pattern']]})"
+    if kind == "string":
+        return "non-empty text" if node.get("minLength") else "text"
+    if kind == "integer" and "exclusiveMinimum" in node:
+        return f"whole number > {node['exclusiveMinimum']}"
+    if kind == "integer":
+        return f"whole number ≥ {node['minimum']}"
+    if kind == "number":
+        return f"number from {node['minimum']} to {node['maximum']}"
+    return "true or false"
 
 
-def _config_type(name: str) -> str:
-    """A key's type as the table's model (settings.py) declares it."""
-    if name == "devices":
-        return "tables, one per platform"
-    declared = json_schema()["properties"][name]
-    kind = declared.get("type") or next(
-        option["type"] for option in declared["anyOf"] if option["type"] != "null"
-    )
-    return _JSON_TYPES[kind]
+def _config_default(
+    node: dict[str, Any], required: bool, absent: str, words: dict[str, str]
+) -> str:
+    if required:
+        return words["required"]
+    if "default" not in node:
+        return absent
+    return _code(_toml(node["default"])) if node["default"] != "" else '`""`'
+
+
+def _config_rows(
+    definition: dict[str, Any], prefix: str, absent: str, words: dict[str, str]
+) -> list[str]:
+    """A row per key of a table of the configuration's JSON Schema; absent is what a
+    key without a default means when it is left out."""
+    required = set(definition.get("required", ()))
+    rows = []
+    for key, node in definition["properties"].items():
+        left_out = _config_default(node, key in required, absent, words)
+        if key == "devices" and not prefix:
+            left_out = f"[{words['device_defaults']}](#devices)"
+        rows.append(
+            f"| `{key}` | {_config_type(node)} | {left_out} | "
+            f"{_cell(node['description'])} | {_code(CONFIG_EXAMPLES[prefix + key])} |"
+        )
+    return rows
 
 
 def _config_sections(words: dict[str, str]) -> list[str]:
-    rows = []
-    for option in fields(Config):
-        if option.name == "root":
-            continue
-        default = (
-            words["none"]
-            if option.default is MISSING
-            else _code(_toml(option.default))
-            if option.default != ""
-            else '`""`'
-        )
-        if option.name == "devices":
-            default = f"[{words['device_defaults']}](#devices)"
-        if option.name == "server":
-            default = words["none"]
-        rows.append(
-            f"| `{option.name}` | {_config_type(option.name)} | {default} | "
-            f"{_cell(option.metadata.get('help', ''))} | {_code(CONFIG_EXAMPLES[option.name])} |"
-        )
-    device_rows = [
-        f"| `{option.name}` | {DEVICE_TYPES[option.name]} | — | "
-        f"{_cell(option.metadata.get('help', ''))} | "
-        f"{_code(CONFIG_EXAMPLES['devices.' + option.name])} |"
-        for option in fields(Device)
-    ]
+    schema = json_schema()
+    rows = _config_rows(schema, "", words["none"], words)
+    server_rows = _config_rows(schema["$defs"]["Server"], "server.", words["none"], words)
+    device_rows = _config_rows(schema["$defs"]["Device"], "devices.", "—", words)
     defaults = ["| platform | descriptor | viewport |", "|---|---|---|"]
     for platform, device in DEVICES.items():
         viewport = "×".join(map(str, device.viewport)) if device.viewport else "—"
@@ -479,6 +515,12 @@ def _config_sections(words: dict[str, str]) -> list[str]:
         words["config_intro"],
         "",
         *_table(rows, words),
+        "",
+        f"## {words['server']} {{#server}}",
+        "",
+        words["server_intro"],
+        "",
+        *_table(server_rows, words),
         "",
         f"## {words['devices']} {{#devices}}",
         "",
