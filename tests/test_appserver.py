@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import os
 import sys
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from guidegen.capture import appserver
 from guidegen.capture.appserver import AppNotReady, free_port, require_reachable, reset, started
 from guidegen.capture.manifest import watch_hash
 from guidegen.config import Config, ConfigError, Server, parse_table
+from guidegen.server import serve
 from tests.commands import guidegen
 
 # A server that also starts a child, to show the whole process group stops.
@@ -70,6 +73,36 @@ def test_a_server_that_exits_early_is_one_line_with_its_last_output(tmp_path: Pa
         started(Config(root=tmp_path), installing),
     ):
         pass
+
+
+def test_a_port_taken_before_the_server_binds_it_is_tried_again_on_another(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between free_port's probe and the server's start, another process can take
+    the port, and would answer for the app: another port is taken. A server that
+    exits before it is ready (as one that cannot bind its port does) is started
+    again on another port, up to PORT_ATTEMPTS times."""
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "index.html").write_text("another app")
+    with serve(tmp_path / "other") as other:
+        taken = urllib.parse.urlsplit(other).port
+        ports = iter([taken, free_port()])
+        monkeypatch.setattr(appserver, "free_port", lambda: next(ports))
+        server = Server(command=f"{sys.executable} -m http.server {{port}} --bind 127.0.0.1")
+        with started(Config(root=tmp_path), server) as url:
+            assert url != f"http://127.0.0.1:{taken}/"
+            assert urllib.request.urlopen(url).status == 200
+        assert next(ports, None) is None
+    monkeypatch.undo()
+    # A command that always exits is tried PORT_ATTEMPTS times, then said once.
+    counted = tmp_path / "starts"
+    command = f"{sys.executable} -c \"open('starts', 'a').write('x'); raise SystemExit(3)\""
+    with (
+        pytest.raises(AppNotReady, match="exited with code 3"),
+        started(Config(root=tmp_path), Server(command=command)),
+    ):
+        pass
+    assert counted.read_text() == "x" * appserver.PORT_ATTEMPTS
 
 
 def test_an_app_given_by_url_that_is_down_is_one_line_up_front(tmp_path: Path) -> None:

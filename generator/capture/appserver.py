@@ -48,10 +48,25 @@ class AppExited(AppNotReady):
     """The app that guidegen started died while the guides ran."""
 
 
+class _ExitedBeforeReady(AppNotReady):
+    """The app's server ended before it answered: maybe because another process
+    took its port between free_port's probe and the server's own bind."""
+
+
+# Starts of a server whose port guidegen chose ({port}) before its failure is said.
+PORT_ATTEMPTS = 3
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def _listened_on(port: int) -> bool:
+    """Whether a process listens on the port already."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 def status(url: str) -> int | str:
@@ -166,12 +181,14 @@ def _wait_ready(
         code = process.poll()
         if code is not None:
             setup = f"; if the app is not installed here, run {server.app_setup!r}"
-            raise AppNotReady(
+            raise _ExitedBeforeReady(
                 f"app server '{command}' exited with code {code} before it was ready; "
                 f"last output: {_last_lines(log, secrets)}" + (setup if server.app_setup else "")
             )
         found = status(ready)
-        if isinstance(found, int) and 200 <= found < 400:
+        # Only while the server lives is the answer its own: another process may
+        # hold the port it could not bind.
+        if isinstance(found, int) and 200 <= found < 400 and process.poll() is None:
             return
         if isinstance(found, int) and 400 <= found < 500:
             if found != why or refused_since is None:
@@ -254,7 +271,25 @@ def started(config: Config, server: Server, worker: int = 0) -> Iterator[str]:
     ):
         yield server.url
         return
-    port = free_port()
+    with contextlib.ExitStack() as stack:
+        for attempt in range(1, PORT_ATTEMPTS + 1):
+            port = free_port()
+            # Taken since the probe: what answers there would pass for the app.
+            if _listened_on(port) and attempt < PORT_ATTEMPTS:
+                continue
+            try:
+                url = stack.enter_context(_started_on(config, server, worker, key, port))
+                break
+            except _ExitedBeforeReady:
+                if fixed or attempt == PORT_ATTEMPTS:
+                    raise
+        yield url
+
+
+@contextlib.contextmanager
+def _started_on(
+    config: Config, server: Server, worker: int, key: tuple[str, int], port: int
+) -> Iterator[str]:
     command = _fill(server.command, port, worker)
     url = _fill(server.url, port, worker)
     ready = url.rstrip("/") + server.ready_path
