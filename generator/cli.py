@@ -93,7 +93,7 @@ def parser() -> argparse.ArgumentParser:
             type=int,
             default=None,
             metavar="N",
-            help="parallel browsers (default: the workers setting, else one per core)",
+            help="parallel browsers (default: the workers setting, else one more than the cores)",
         )
         p.add_argument(
             "--base-url",

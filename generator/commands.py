@@ -229,7 +229,7 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
 
 
 def _workers(args: argparse.Namespace, config: Config) -> int | None:
-    """--workers, else the workers setting; None (one per core) when neither is set."""
+    """--workers, else the workers setting; None (one more than the cores) when neither is set."""
     return args.workers or config.workers or None
 
 

