@@ -93,7 +93,10 @@ def parser() -> argparse.ArgumentParser:
             type=int,
             default=None,
             metavar="N",
-            help="parallel browsers (default: the workers setting, else one more than the cores)",
+            help=(
+                "parallel browsers (default: the workers setting, else one per core,"
+                " one more when each gets 4 runs or more)"
+            ),
         )
         p.add_argument(
             "--base-url",

@@ -229,7 +229,8 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
 
 
 def _workers(args: argparse.Namespace, config: Config) -> int | None:
-    """--workers, else the workers setting; None (one more than the cores) when neither is set."""
+    """--workers, else the workers setting; None (the default: see
+    capture.workers.default_workers) when neither is set."""
     return args.workers or config.workers or None
 
 

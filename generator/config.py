@@ -226,7 +226,8 @@ class Config:
     timezone: str = _help("Time zone of every run.", "Asia/Tokyo")
     timeout_ms: int = _help("How long an action waits for its element, in milliseconds.", 10000)
     workers: int = _help(
-        "Browsers that capture and check run side by side; 0 means one more than the cores. "
+        "Browsers that capture and check run side by side; 0 means one per core, one "
+        "more when each gets at least 4 runs. "
         "`--workers` overrides it.",
         0,
     )

@@ -10,6 +10,7 @@ from typing import Any
 
 from PIL import Image
 
+from guidegen.capture import workers
 from guidegen.capture.jobs import Job, job_dir, job_key, orphaned_folders, plan, shard
 from guidegen.capture.manifest import (
     fingerprints,
@@ -148,3 +149,11 @@ def test_watch_globs_are_relative_to_the_project_or_absolute(tmp_path: Path) -> 
     assert relative == [tmp_path / "app" / "models.py", tmp_path / "app" / "views.py"]
     assert sorted(watched(tmp_path, str(tmp_path / "app" / "*.py"))) == relative
     assert list(watched(tmp_path, str(tmp_path / "app" / "views.py"))) == [relative[1]]
+
+
+def test_a_long_capture_gets_a_browser_more_than_the_cores(monkeypatch) -> None:
+    monkeypatch.setattr(workers.os, "cpu_count", lambda: 2)
+    assert workers.default_workers(workers.RUNS_PER_WORKER * 3 - 1) == 2
+    assert workers.default_workers(workers.RUNS_PER_WORKER * 3) == 3
+    monkeypatch.setattr(workers.os, "cpu_count", lambda: None)
+    assert workers.default_workers(1) == 1

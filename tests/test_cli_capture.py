@@ -296,7 +296,7 @@ def test_the_workers_setting_sets_the_browsers_and_the_flag_overrides_it(
     config = root / "pyproject.toml"
     config.write_text(config.read_text().replace("workers = 1", "workers = 0"))
     assert cli.main(["capture", "--platform", "web"]) == 0
-    assert asked == [1, 2, None], capsys.readouterr().err  # None: one more than the cores
+    assert asked == [1, 2, None], capsys.readouterr().err  # None: the default
 
 
 def test_a_worker_browses_its_next_run_while_the_last_one_settles(
