@@ -8,6 +8,7 @@ import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
@@ -21,6 +22,13 @@ LANGS = {"ja": "", "en": "en/"}
 MIN_SCALE = 0.6
 MAX_HEIGHT = 0.8  # of the viewport, for phone tabs on a phone
 MAX_IMAGE_BYTES = 300_000  # per guide page and chosen tab on an iPhone 13
+# Everything the page costs, read to the end, on the same iPhone (a computer's
+# visit: tests/test_site_phone.py).
+MAX_TAB_BYTES = 1_500_000
+# A guide read on an iPhone (390 CSS pixels wide) fits in this many screens of
+# 844 pixels, its own platform's tab chosen: the steps, not the page around them.
+IPHONE_SCREEN = 844
+MAX_IPHONE_SCREENS = 6
 
 
 def iphone(playwright: Playwright) -> dict:
@@ -265,9 +273,19 @@ def _screenshots(requests: list[Request]) -> list[Request]:
     return [r for r in requests if "/assets/screenshots/" in r.url]
 
 
+@dataclass(frozen=True)
+class Visit:
+    """What an iPhone downloaded for a page read to the end, and the page's length."""
+
+    images: list[Request]
+    image_bytes: int
+    all_bytes: int
+    length: int  # CSS px
+
+
 def _visit(
     site: Site, browser: Browser, playwright: Playwright, path: str, label: str, scheme: str
-) -> tuple[list[Request], int]:
+) -> Visit:
     with opened(site, browser, color_scheme=scheme, **iphone(playwright)) as context:
         _choose_before_load(context, site, label)
         page = context.new_page()
@@ -275,9 +293,14 @@ def _visit(
         page.on("requestfinished", lambda request: finished.append(request))
         page.goto(site.url + path)
         _scroll_to_the_end(page)
+        length = page.evaluate("() => document.documentElement.scrollHeight")
         images = [r for r in finished if r.resource_type == "image"]
-        weight = sum(r.sizes()["responseBodySize"] for r in images)
-    return images, weight
+        return Visit(
+            images,
+            sum(r.sizes()["responseBodySize"] for r in images),
+            sum(r.sizes()["responseBodySize"] for r in finished),
+            length,
+        )
 
 
 @pytest.mark.parametrize("guide", GUIDES)
@@ -290,12 +313,20 @@ def test_a_phone_downloads_little_per_chosen_tab(
             schemes = ("light", "dark") if guide == DARK_GUIDE else ("light",)
             for scheme in schemes:
                 path = f"{root}guides/{guide}/"
-                images, weight = _visit(site, browser, playwright, path, label, scheme)
-                shots = _screenshots(images)
-                print(f"{lang} {guide} {platform} {scheme}: {weight / 1000:.0f} KB, {len(shots)}")
+                visit = _visit(site, browser, playwright, path, label, scheme)
+                shots = _screenshots(visit.images)
+                where = f"{lang} {guide} {platform} {scheme}"
+                print(f"{where}: {visit.image_bytes / 1000:.0f} KB, {len(shots)}")
                 assert all(f"/screenshots/{platform}/" in r.url for r in shots), label
-                if weight > MAX_IMAGE_BYTES:
-                    over.append(f"{lang} {guide} {platform} {scheme}: {weight} bytes")
+                if visit.image_bytes > MAX_IMAGE_BYTES:
+                    over.append(f"{where}: {visit.image_bytes} bytes of pictures")
+                if visit.all_bytes > MAX_TAB_BYTES:
+                    over.append(f"{where}: {visit.all_bytes} bytes in all")
+                if (lang, platform, scheme) == ("ja", "ios", "light"):
+                    screens = visit.length / IPHONE_SCREEN
+                    print(f"{guide} ios: {screens:.1f} iPhone screens")
+                    if screens > MAX_IPHONE_SCREENS:
+                        over.append(f"{guide}: {screens:.1f} iPhone screens")
     assert not over, "\n".join(over)
 
 
@@ -354,6 +385,6 @@ def test_pictures_follow_the_palette_without_a_reload(
 def test_a_dark_reader_never_loads_a_light_picture(
     site: Site, browser: Browser, playwright: Playwright
 ) -> None:
-    images, _ = _visit(site, browser, playwright, f"guides/{DARK_GUIDE}/", "iPhone", "dark")
-    shots = [r.url for r in _screenshots(images)]
+    visit = _visit(site, browser, playwright, f"guides/{DARK_GUIDE}/", "iPhone", "dark")
+    shots = [r.url for r in _screenshots(visit.images)]
     assert shots and all(_DARK.search(u) for u in shots), shots
