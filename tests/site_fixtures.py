@@ -64,8 +64,9 @@ steps:
 """
 
 
-# The guide whose embeddable practice pages the site's page tests walk.
-EMBED_SAMPLE = "check-replies"
+# The embeddable practice pages the site's page tests walk: one guide's, in
+# both languages, with a phone's frames and a computer's.
+EMBED_SAMPLES = frozenset({"practice/ja/ios/check-replies", "practice/en/web/check-replies"})
 
 # The guide whose dark pictures the dark-mode tests look at.
 DARK_GUIDE = "check-sent"
@@ -94,16 +95,16 @@ class Site:
 
     def pages(self) -> list[str]:
         """Every page of the site, as paths relative to its root (ja and en/,
-        readers' and editors'). Of the embeddable practice pages, those of one
-        guide, in every language and platform: they are one template over each
-        practice's data (twice as many pages as the rest of the site), and
-        test_practice checks every one's language, title and alt texts."""
+        readers' and editors'). Of the embeddable practice pages, EMBED_SAMPLES:
+        they are one template over each practice's data (twice as many pages as
+        the rest of the site), and test_practice checks every one's language,
+        title and alt texts."""
         found = []
         for index in sorted((self.root / "site").rglob("index.html")):
             relative = index.parent.relative_to(self.root / "site").as_posix()
             if relative.startswith(("assets", "search")):
                 continue
-            if relative.startswith("practice/") and index.parent.name != EMBED_SAMPLE:
+            if relative.startswith("practice/") and relative not in EMBED_SAMPLES:
                 continue
             found.append("" if relative == "." else relative + "/")
         return found
