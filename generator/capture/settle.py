@@ -27,8 +27,7 @@ from .compare import (
 from .dialogs import draw as draw_dialog
 from .frames import Frame, Run, frame_entry
 from .imagefile import decode
-from .imagefile import problem as image_problem
-from .state import FIX, Damaged, read_frames
+from .state import FIX, Damaged, problem_at, read_frames
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -151,7 +150,7 @@ def _committed_image(path: Path) -> bytes:
     if not path.is_file():
         return b""
     data = path.read_bytes()
-    problem = image_problem(data, full=False, png=path.suffix == layout.RAW_SUFFIX)
+    problem = problem_at(path, data, full=False)
     if problem is not None:
         print(f"guidegen: {shown(path)}: {problem}; {FIX}", file=sys.stderr, flush=True)
         return b""

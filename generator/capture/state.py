@@ -24,11 +24,16 @@ class Damaged(BadFile):
     """A committed file that a capture replaces."""
 
 
+def problem_at(path: Path, data: bytes, *, full: bool = True) -> str | None:
+    """Why data, read from path, is not a usable image: in the format its name
+    gives (a raw frame's PNG, else a committed WebP); see imagefile.problem."""
+    return image_problem(data, full=full, png=path.suffix == layout.RAW_SUFFIX)
+
+
 def check_image(path: Path, fix: str = FIX) -> bytes:
-    """The bytes of the image at path (a raw frame when its name says PNG);
-    Damaged when it cannot be decoded."""
+    """The bytes of the image at path; Damaged when it cannot be decoded."""
     data = path.read_bytes()
-    problem = image_problem(data, png=path.suffix == layout.RAW_SUFFIX)
+    problem = problem_at(path, data)
     if problem:
         raise Damaged(f"{shown(path)}: {problem}; {fix}")
     return data
