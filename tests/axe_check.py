@@ -12,6 +12,12 @@ from playwright.sync_api import BrowserContext, Page
 BLOCKING = ("serious", "critical")
 # Only violations: axe then skips describing every element that passes.
 _RUN = "() => axe.run({resultTypes: ['violations']})"
+# Only the rules that read colours: for a look that differs from another only
+# in its colours (a dark theme made of CSS alone), the others find the same.
+COLOUR_RULES = (
+    "() => axe.run({runOnly: ['color-contrast', 'link-in-text-block'],"
+    " resultTypes: ['violations']})"
+)
 
 
 def axe_on_every_page(context: BrowserContext) -> None:
@@ -21,12 +27,19 @@ def axe_on_every_page(context: BrowserContext) -> None:
     context.add_init_script(script=AXE_SCRIPT)
 
 
-def blocking_violations(page: Page) -> list[str]:
+def give_axe(page: Page) -> None:
+    """axe-core in a page that is already loaded: for a few pages of many,
+    where registering it for all would parse its 500 KB on every page."""
+    page.add_script_tag(content=AXE_SCRIPT)
+
+
+def blocking_violations(page: Page, run: str = _RUN) -> list[str]:
     """axe's serious and critical violations on the page, each with up to three
     of the elements it found them on. The page's context must have axe
-    (axe_on_every_page) from before the page loaded."""
+    (axe_on_every_page) from before the page loaded, or the page must have been
+    given it (give_axe)."""
     found = []
-    for violation in page.evaluate(_RUN)["violations"]:
+    for violation in page.evaluate(run)["violations"]:
         if violation["impact"] in BLOCKING:
             targets = [node["target"] for node in violation["nodes"]][:3]
             found.append(

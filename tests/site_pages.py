@@ -12,7 +12,7 @@ import pytest
 import yaml
 from playwright.sync_api import Browser, Page
 
-from tests.axe_check import axe_on_every_page, blocking_violations
+from tests.axe_check import blocking_violations, give_axe
 from tests.site_fixtures import ROOT, Site
 
 GUIDES = sorted(p.stem for p in (ROOT / "steps").glob("*.yml"))
@@ -44,15 +44,13 @@ def open_page(site: Site, browser: Browser, path: str, device: dict | None = Non
 
 
 def every_page(
-    site: Site, browser: Browser, device: dict | None = None, axe: bool = False
+    site: Site, browser: Browser, device: dict | None = None
 ) -> Iterator[tuple[Page, str]]:
     """Visit every page of the site in turn, in one tab as a reader would: yields
     each path once the page has loaded, and fails on a page's script error or
     any request that left the site. One tab keeps the renderer and the HTTP
     cache of the site's scripts and styles, which a context per page would not."""
     page = new_tab(site, browser, device)
-    if axe:
-        axe_on_every_page(page.context)
     # Every URL the page asks for, its search worker's too (the context sees
     # them; Site.context's route keeps the HTTP cache off, so each page asks
     # for all it needs).
@@ -190,11 +188,23 @@ class PageReading:
     # the katakana words of the page's text that break across two lines.
     title_cut: bool = False
     split_words: tuple[str, ...] = ()
+    axe_read: bool = False  # whether axe read the page (axe_reads)
 
 
 Read = Callable[[Site, str], list[PageReading]]
 # axe reads the desktop pages of the default engine: its test is the only one that needs it.
 AXE_ON = ("mkdocs", "desktop")
+
+
+def axe_reads(path: str) -> bool:
+    """Whether axe reads the page at path: every page in the first language
+    (each kind of page, the embeddable practice pages too) and the English home
+    page. axe checks what the templates make of a page, and an English page is
+    its Japanese page's template with other words; the home page shows that
+    the second language's lang attributes and menus hold too."""
+    return not path.startswith("en/") or path == "en/"
+
+
 # Every image is loaded on the desktop, where the image test reads them: on the
 # phone, whose pictures are three times as large, the readings are for width.
 IMAGES_ON = "desktop"
@@ -210,13 +220,16 @@ def readings(browser: Browser, devices: dict[str, dict]) -> Read:
         if (site.engine, device) not in done:
             found = []
             axe = (site.engine, device) == AXE_ON
-            for page, path in every_page(site, browser, devices[device], axe):
+            for page, path in every_page(site, browser, devices[device]):
                 wait_for_scripts(page)
                 overflow = page.evaluate(
                     "() => document.documentElement.scrollWidth"
                     " - document.documentElement.clientWidth"
                 )
-                violations = blocking_violations(page) if axe else []
+                violations = []
+                if axe and axe_reads(path):
+                    give_axe(page)
+                    violations = blocking_violations(page)
                 images = load_all_images(page) if device == IMAGES_ON else []
                 transferred, cut, split = {}, False, ()
                 if device == "phone":
@@ -224,7 +237,16 @@ def readings(browser: Browser, devices: dict[str, dict]) -> Read:
                     page.evaluate(_READ_TO_THE_END)
                     transferred = _transferred(site, page.requested)  # type: ignore[attr-defined]
                 found.append(
-                    PageReading(path, overflow, images, violations, transferred, cut, tuple(split))
+                    PageReading(
+                        path,
+                        overflow,
+                        images,
+                        violations,
+                        transferred,
+                        cut,
+                        tuple(split),
+                        axe and axe_reads(path),
+                    )
                 )
             done[(site.engine, device)] = found
         return done[(site.engine, device)]
