@@ -13,8 +13,10 @@ from guidegen.site.search import (
     PAGE_BOOST,
     SEPARATOR,
     base_forms,
+    is_japanese_phrase,
     keys,
     load_synonyms,
+    phrase_key,
     readings,
     rewrite_index,
     rewrite_zensical_index,
@@ -65,12 +67,49 @@ def test_half_width_katakana_and_full_width_letters_find_the_same_page():
 
 
 def test_readers_words_are_indexed_under_the_pages_words(tmp_path):
-    synonyms = {"ja": {"返信": ["返事", "お金を返して"]}}
+    synonyms = {"ja": {"返信": ["返事", "壊れ"]}}
     index = _index(tmp_path, "ja", "返信を確認する", "<p>ほかの話</p>")
     assert rewrite_index(index, synonyms)
     doc = json.loads(index.read_text("utf-8"))["docs"][0]
-    assert {"返事_", "金_", "返_"} <= set(doc["keys_title"].split())
+    assert {"返事_", "壊_"} <= set(doc["keys_title"].split())
     assert "返事_" not in doc["keys_text"].split(), "only where the page's word is"
+
+
+def test_a_japanese_phrase_is_one_key_that_none_of_its_words_begins(tmp_path):
+    assert [is_japanese_phrase(w) for w in ("届いたメッセージ", "来ない", "って何")] == [True] * 3
+    assert [is_japanese_phrase(w) for w in ("壊れ", "売って", "返事", "refund")] == [False] * 4
+    # A query's key ends with the mark too: いつ does not find いつまで.
+    assert not phrase_key("いつまで").startswith(phrase_key("いつ"))
+    synonyms = {"ja": {"返信": ["届いたメッセージ", "来ない", "返事"]}}
+    index = _index(tmp_path, "ja", "返信を確認する", "<p>ほかの話</p>")
+    assert rewrite_index(index, synonyms)
+    title = set(json.loads(index.read_text("utf-8"))["docs"][0]["keys_title"].split())
+    assert {"〆届イタメッセージ_", "〆来ナイ_", "返事_"} <= title
+    # Cut at its kana, the phrase would make every question with 届 or 来 find the page.
+    assert not {"届_", "来_", "メッセージ_"} & title
+    phrases = json.loads((tmp_path / "phrases.json").read_text("utf-8"))
+    assert ["〆来ナイ_", "来ナイ", "コナイ"] in phrases
+    assert ["〆届イタメッセージ_", "届イタメッセージ", "トドイタメッセージ"] in phrases
+
+
+def test_zensical_pages_hold_a_japanese_phrase_as_one_word(tmp_path):
+    index = tmp_path / "search.json"
+    index.write_text(
+        json.dumps(
+            {
+                "config": {"lang": ["ja"], "separator": "[\\s]+"},
+                "items": [{"location": "guides/a/", "title": "返信を確認する", "text": "本文"}],
+            }
+        ),
+        "utf-8",
+    )
+    assert rewrite_zensical_index(index, {"ja": {"返信": ["来ない"]}})
+    item = json.loads(index.read_text("utf-8"))["items"][0]
+    assert "〆来ナイ_" in item["title"] and "〆来ナイ_" in item["text"]
+    assert "来_" not in re.split(SEPARATOR, item["title"])
+    assert ["〆来ナイ_", "来ナイ", "コナイ"] in json.loads(
+        (tmp_path / "search" / "phrases.json").read_text("utf-8")
+    )
 
 
 def test_english_synonyms_get_their_own_fields(tmp_path):
@@ -153,19 +192,19 @@ def test_zensical_pages_carry_the_keys_of_all_their_sections_hidden(tmp_path):
     first, section, other = rewritten["items"]
     assert first["text"].startswith("<p>はじめに</p> " + HIDDEN_KEYS)
     hidden = first["text"].split(HIDDEN_KEYS)[1].removesuffix("</span>").split()
-    assert {"出品者_", "信済_", "メッセージ_", "問_"} <= set(hidden)
+    assert {"出品者_", "信済_", "メッセージ_", "〆問イ合ワセ_"} <= set(hidden)
     assert section["text"] == "<p>送信済みの<b>メッセージ</b></p>", "sections stay as built"
-    assert HIDDEN_KEYS in other["text"] and "問_" not in other["text"], "no readers' words"
+    assert HIDDEN_KEYS in other["text"] and "〆問" not in other["text"], "no readers' words"
     assert "ソウシン_" in hidden, "readings too"
     # The title's readers' words also weigh as a title (Zensical's one weighting).
     assert first["title"].startswith("出品者に連絡する " + HIDDEN_KEYS)
     titled = first["title"].split(HIDDEN_KEYS)[1].removesuffix("</span>").split()
-    assert {"問_", "レンラク_"} <= set(titled) and "信済_" not in titled
+    assert {"〆問イ合ワセ_", "レンラク_"} <= set(titled) and "信済_" not in titled
     assert section["title"] == "送る" and other["title"] == "ほかのページ"
     assert not rewrite_zensical_index(index), "a second run leaves it alone"
     words = json.loads((tmp_path / "search" / "words.json").read_text("utf-8"))
     listed = [{words["words"][n] for n in item} for item in words["items"]]
-    assert "出品者" in listed[0] and "問_" in listed[0], "each item's words, hidden ones too"
+    assert {"出品者", "〆問イ合ワセ_"} <= listed[0], "each item's words, hidden ones too"
     assert "出品者" not in listed[2]
     titled = [{words["words"][n] for n in item} for item in words["titles"]]
     assert "出品者" in titled[0] and "メッセージ" in listed[1] and "メッセージ" not in titled[1]

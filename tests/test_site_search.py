@@ -128,16 +128,24 @@ _KANA_ONLY = re.compile(r"[ぁ-ゖァ-ヺー\s]+")
 # Zensical en 97.9 / 94.2 %. Then "who" kept in Material's index, and each
 # English section's own readers' words in Zensical's ranking: MkDocs en 99.3 /
 # 95.3 %, Zensical en 99.3 / 95.3 %; Japanese unchanged (MkDocs 96.3 / 98.0 %,
-# Zensical 95.1 / 100.0 %).
+# Zensical 95.1 / 100.0 %). Then Japanese phrases of the synonyms table as one
+# key each (連絡がつかない, 来ない, 届いたメッセージ: cut at their kana, 届 and 来
+# had found the replies guide), readers' words for time without an answer and
+# for "what is", a first list of 24 + 24 queries written before that change
+# added to the tune half, and a second one (22 + 20 new), written after it and
+# before it was measured, to the holdout half (103 / 72 ja, 164 / 106 en). The
+# second list alone, before and after: ja 18 / 22 and 20 / 22, en 16 / 20 and
+# 17 / 20. All lists now: MkDocs ja 100.0 / 95.8 %, en 99.4 / 93.4 %;
+# Zensical ja 98.1 / 98.6 %, en 99.4 / 94.3 %.
 MIN_RECALL = {
-    ("mkdocs", "ja", "tune"): 0.93,
+    ("mkdocs", "ja", "tune"): 0.98,
     ("mkdocs", "ja", "holdout"): 0.94,
-    ("mkdocs", "en", "tune"): 0.97,
-    ("mkdocs", "en", "holdout"): 0.93,
-    ("zensical", "ja", "tune"): 0.93,
+    ("mkdocs", "en", "tune"): 0.98,
+    ("mkdocs", "en", "holdout"): 0.92,
+    ("zensical", "ja", "tune"): 0.96,
     ("zensical", "ja", "holdout"): 0.96,
-    ("zensical", "en", "tune"): 0.97,
-    ("zensical", "en", "holdout"): 0.93,
+    ("zensical", "en", "tune"): 0.98,
+    ("zensical", "en", "holdout"): 0.92,
 }
 
 

@@ -211,6 +211,59 @@ def readings(text: str) -> list[str]:
     return list(found)
 
 
+# A Japanese phrase of the synonyms table (a reader's words with kana between
+# them: 連絡がつかない, 返事がない) is indexed as one key, not as its words:
+# cut at its kana, 「連絡がつかない」 would put 連絡 among the words of the page
+# about claims, and every question about contacting a seller would find it; its
+# kana, the part that says "can't" or "no", would be lost. The key begins with
+# PHRASE_MARK, so no word a reader types begins it, and has the phrase's kana in
+# katakana, which the separator leaves whole; it ends with MARK, which the
+# query's key also has, so that the key of a phrase (いつ) does not begin
+# another's (いつまで). search-readings.js adds the key to a query that says the
+# phrase (search/phrases.json: its key, its words and its reading, for a query
+# typed in kana alone).
+PHRASE_MARK = "〆"
+_HIRAGANA = re.compile(r"[\u3041-\u3096]")
+
+
+_NEGATIVE = re.compile(r"(ない|なかった|ません|ず)$")
+
+
+def is_japanese_phrase(word: str) -> bool:
+    """Whether a reader's word of the table is a Japanese phrase (PHRASE_MARK):
+    kana between its words (届いたメッセージ), before them (って何) or a
+    negative at their end (来ない), which the separator would cut off. A word
+    with its kana ending (壊れ, 売って) is a word: its stem finds every form."""
+    if word.isascii() or not _HIRAGANA.search(word):
+        return False
+    words = [part for part in _SPLIT.split(word) if part]
+    return len(words) != 1 or bool(_HIRAGANA.match(word) or _NEGATIVE.search(word))
+
+
+def _katakana(text: str) -> str:
+    return _HIRAGANA.sub(lambda m: chr(ord(m.group(0)) + 0x60), text)
+
+
+def phrase_key(phrase: str) -> str:
+    """The one key a Japanese phrase is indexed by (連絡がつかない: 〆連絡ガツカナイ_)."""
+    folded = re.sub(r"[\s\u3000]+", "", unicodedata.normalize("NFKC", phrase).lower())
+    return PHRASE_MARK + _katakana(folded) + MARK
+
+
+def phrase_reading(phrase: str) -> str:
+    """A Japanese phrase as read, in katakana (連絡がつかない: レンラクガツカナイ)."""
+    folded = unicodedata.normalize("NFKC", phrase)
+    return "".join(word.reading_form() for word in _sudachi().tokenize(folded)).translate(
+        _TO_KATAKANA
+    )
+
+
+def split_phrases(words: Sequence[str]) -> tuple[list[str], list[str]]:
+    """A list of readers' words as (the words, the keys of its Japanese phrases)."""
+    plain_words = [word for word in words if not is_japanese_phrase(word)]
+    return plain_words, [phrase_key(word) for word in words if is_japanese_phrase(word)]
+
+
 EVERY_PAGE = "*"
 
 # Irregular English verb forms and the base form both sides use for them (the
@@ -302,13 +355,26 @@ def readers_words(text: str, synonyms: Synonyms) -> list[str]:
     return [phrase_word(word) if _is_phrase(word) else word for word in found]
 
 
-def _write_phrases(path: Path, synonyms: Synonyms) -> None:
-    """The table's English phrases, and the irregular verb forms (FORMS_FILE,
-    beside it), for the query side (search-readings.js)."""
-    phrases = sorted({word for words in synonyms.values() for word in words if _is_phrase(word)})
+def _write_phrases(path: Path, synonyms: Synonyms, *, japanese: bool = False) -> None:
+    """The table's phrases for the query side (search-readings.js): English ones
+    as written, with the irregular verb forms (FORMS_FILE, beside it); Japanese
+    ones as [key, words in katakana, reading] (phrase_key)."""
+    phrases: list[Any]
+    if japanese:
+        found = {word for words in synonyms.values() for word in words if is_japanese_phrase(word)}
+        phrases = [
+            [phrase_key(word), phrase_key(word)[1:-1], phrase_reading(word)]
+            for word in sorted(found)
+        ]
+    else:
+        phrases = sorted(
+            {word for words in synonyms.values() for word in words if _is_phrase(word)}
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
-    for name, data in ((path.name, phrases), (FORMS_FILE, IRREGULAR)):
-        write_atomic(path.parent / name, json.dumps(data, sort_keys=True).encode())
+    files = [(path.name, phrases)] + ([] if japanese else [(FORMS_FILE, IRREGULAR)])
+    for name, data in files:
+        text = json.dumps(data, sort_keys=True, ensure_ascii=False)
+        write_atomic(path.parent / name, text.encode())
         (path.parent / name).chmod(0o644)
 
 
@@ -379,10 +445,11 @@ def rewrite_index(path: Path, synonyms: Mapping[str, Synonyms] | None = None) ->
         for doc in docs:
             for name in ("title", "text"):
                 value = doc.get(name, "")
-                said = value + " " + " ".join(readers_words(value, table))
+                words, phrases = split_phrases(readers_words(value, table))
+                said = value + " " + " ".join(words)
                 spoken = readings(said)
                 vocabulary.update(dict.fromkeys(spoken))
-                doc[f"keys_{name}"] = " ".join(keys(said) + [r + MARK for r in spoken])
+                doc[f"keys_{name}"] = " ".join(keys(said) + [r + MARK for r in spoken] + phrases)
     elif lang == "en":
         # The words in their base forms replace title and text (shown as built).
         others = {name: value for name, value in fields.items() if name not in ("title", "text")}
@@ -405,8 +472,7 @@ def rewrite_index(path: Path, synonyms: Mapping[str, Synonyms] | None = None) ->
     _write(path, index)
     if vocabulary:
         _write_readings(path.parent / READINGS_FILE, vocabulary)
-    if lang != "ja":
-        _write_phrases(path.parent / PHRASES_FILE, table)
+    _write_phrases(path.parent / PHRASES_FILE, table, japanese=lang == "ja")
     return True
 
 
@@ -455,10 +521,11 @@ def rewrite_zensical_index(path: Path, synonyms: Mapping[str, Synonyms] | None =
             else []
         )
         if lang == "ja":
+            words, phrases = split_phrases(words)
             said = f"{whole} {' '.join(words)}"
             spoken = readings(said)
             vocabulary.update(dict.fromkeys(spoken))
-            words = keys(said) + [r + MARK for r in spoken]
+            words = keys(said) + [r + MARK for r in spoken] + phrases
         else:
             words += _irregular_bases(f"{whole} {' '.join(words)}")
         if words:
@@ -470,8 +537,9 @@ def rewrite_zensical_index(path: Path, synonyms: Mapping[str, Synonyms] | None =
         title = sections[0].get("title", "")
         named = readers_words(title, table) if _is_guide(location) else []
         if lang == "ja" and named:
+            named, phrases = split_phrases(named)
             said = f"{title} {' '.join(named)}"
-            named = keys(said) + [r + MARK for r in readings(said)]
+            named = keys(said) + [r + MARK for r in readings(said)] + phrases
         elif lang != "ja":
             named += _irregular_bases(f"{title} {' '.join(named)}")
         if named:
@@ -482,8 +550,7 @@ def rewrite_zensical_index(path: Path, synonyms: Mapping[str, Synonyms] | None =
     _write(path, index)
     if vocabulary:
         _write_readings(path.parent / "search" / READINGS_FILE, vocabulary)
-    if lang != "ja":
-        _write_phrases(path.parent / "search" / PHRASES_FILE, table)
+    _write_phrases(path.parent / "search" / PHRASES_FILE, table, japanese=lang == "ja")
     _write_words(path.parent / "search" / WORDS_FILE, index, sections_words)
     return True
 

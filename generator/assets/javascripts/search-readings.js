@@ -132,16 +132,22 @@
     loaded =
       loaded ||
       Promise.all([
-        load(japanese ? "readings.json" : "phrases.json"),
+        japanese ? load("readings.json") : null,
         zensical ? load("words.json") : null,
         japanese ? null : load("forms.json"),
+        load("phrases.json"),
       ]).then(function (all) {
         var byFirst = {};
-        (japanese ? all[0] || [] : []).forEach(function (word) {
+        (all[0] || []).forEach(function (word) {
           (byFirst[word[0]] = byFirst[word[0]] || []).push(word);
         });
         forms = all[2] || {};
-        return { byFirst: byFirst, phrases: japanese ? [] : all[0] || [], known: all[1] };
+        return {
+          byFirst: byFirst,
+          phrases: japanese ? [] : all[3] || [],
+          japanesePhrases: japanese ? all[3] || [] : [],
+          known: all[1],
+        };
       });
     return loaded;
   }
@@ -160,6 +166,27 @@
       });
   }
 
+  /* The keys of the table's Japanese phrases a query says (generator/search.py
+   * phrase_key: 〆, the phrase with its kana in katakana, and the index's mark),
+   * found in its words or, typed in kana alone, in its reading: 「連絡がつかない」
+   * and 「れんらくがつかない」 both say 〆連絡ガツカナイ_. */
+  function katakana(text) {
+    return text.replace(/[\u3041-\u3096]/g, function (c) {
+      return String.fromCharCode(c.charCodeAt(0) + 0x60);
+    });
+  }
+
+  function japanesePhraseKeys(query, phrases) {
+    var said = katakana(query.normalize("NFKC").toLowerCase().replace(/[\s\u3000]+/g, ""));
+    return phrases
+      .filter(function (phrase) {
+        return said.indexOf(phrase[1]) >= 0 || said.indexOf(phrase[2]) >= 0;
+      })
+      .map(function (phrase) {
+        return phrase[0];
+      });
+  }
+
   /* The readings found in the kana runs of a query (hiragana as katakana).
    * A run right after a kanji begins with okurigana (確認した): there, only
    * readings of three kana or more count, so that した is not read as 下. */
@@ -168,9 +195,7 @@
     var run = /[\u3041-\u3096\u30a1-\u30fa\u30fc]+/g;
     var match;
     while ((match = run.exec(query))) {
-      var kana = match[0].replace(/[\u3041-\u3096]/g, function (c) {
-        return String.fromCharCode(c.charCodeAt(0) + 0x60);
-      });
+      var kana = katakana(match[0]);
       var shortest = /[\u3400-\u9fff\u3005]/.test(query.charAt(match.index - 1)) ? 3 : 2;
       var i = 0;
       while (i < kana.length) {
@@ -253,7 +278,7 @@
 
   /* The words of a query that begin words of Zensical's index, each with the
    * positions of those words, and the readings of its kana as one group. */
-  function zensicalGroups(query, readings, known, phrases) {
+  function zensicalGroups(query, readings, known, phrases, japanesePhrases) {
     var separator = new RegExp(known.separator, "u");
     var groups = [];
     var words = query.split(separator).filter(Boolean);
@@ -266,6 +291,10 @@
       folded = japanese ? folded : stem(folded);
       var positions = begun(folded, known);
       if (positions.length) groups.push({ node: term(folded), positions: positions });
+    });
+    japanesePhrases.forEach(function (key) {
+      var positions = begun(key.toLowerCase(), known);
+      if (positions.length) groups.push({ node: term(key), positions: positions });
     });
     if (readings.length) {
       groups.push({
@@ -299,12 +328,13 @@
     var query = zensical ? message.data.input : message.data;
     if (typeof query !== "string") return { message: message, groups: [] };
     var readings = /[\u3041-\u30fa\u30fc]/.test(query) ? spoken(query, found.byFirst) : [];
+    var phrases = japanesePhraseKeys(query, found.japanesePhrases);
     var groups = [];
     if (zensical && found.known) {
-      groups = zensicalGroups(query, readings, found.known, found.phrases);
+      groups = zensicalGroups(query, readings, found.known, found.phrases, phrases);
       query = zensicalQuery(query, groups);
-    } else if (readings.length) {
-      query = query + " " + readings.join(" ");
+    } else if (readings.length || phrases.length) {
+      query = [query].concat(readings, phrases).join(" ");
     } else if (!japanese) {
       query = englishQuery(query, found.phrases);
     }
