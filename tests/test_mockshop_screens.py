@@ -37,6 +37,9 @@ shop = mockshop_fixtures.shop
 # The dark theme has its own colours, so its contrast is checked on every look.
 LOOKS = [(platform, "ja", "light") for platform in PLATFORMS] + [("ios", "en", "light")]
 LOOKS += [(platform, "ja", "dark") for platform in PLATFORMS]
+# axe reads the Japanese looks: the English one has the same elements, names
+# and colours in other words.
+AXE_LOOKS = [look for look in LOOKS if look[1] == "ja"]
 
 # Ids that exist in one kind of look only; everything else must match exactly.
 PHONE_ONLY = {"nav-back"}
@@ -75,7 +78,9 @@ def readings(shop: Shop) -> Read:
     def read_look(platform: str, lang: str) -> dict[str, dict[str, Reading]]:
         dark = (platform, lang, "dark") in LOOKS
         page = shop.look(platform, lang)
-        axe_on_every_page(page.context)
+        axe = (platform, lang, "light") in AXE_LOOKS
+        if axe:
+            axe_on_every_page(page.context)
         found: dict[str, dict[str, Reading]] = {"light": {}, "dark": {}}
         for name, scenario, route, act in SCREENS:
             page.emulate_media(color_scheme="light")
@@ -89,7 +94,7 @@ def readings(shop: Shop) -> Read:
                 untagged=untagged_controls(page),
                 crumbs=page.locator(".crumbs li").all_inner_texts(),
                 background=page.evaluate(_BACKGROUND),
-                violations=blocking_violations(page),
+                violations=blocking_violations(page) if axe else [],
             )
             found["light"][name] = light
             if dark:
@@ -108,7 +113,9 @@ def readings(shop: Shop) -> Read:
 
 
 @pytest.mark.parametrize(
-    ("platform", "lang", "scheme"), LOOKS, ids=[f"{p}-{lang}-{s}" for p, lang, s in LOOKS]
+    ("platform", "lang", "scheme"),
+    AXE_LOOKS,
+    ids=[f"{p}-{lang}-{s}" for p, lang, s in AXE_LOOKS],
 )
 def test_no_serious_or_critical_violations(
     readings: Read, platform: str, lang: str, scheme: str
