@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import urllib.parse
 import urllib.request
@@ -209,3 +210,29 @@ def test_watch_globs_are_relative_to_the_project_or_absolute(tmp_path: Path) -> 
     after_template = watch_hash(config, server)
     (tmp_path / "project" / "app" / "views.py").write_text("two")
     assert len({before, after_template, watch_hash(config, server)}) == 3
+
+
+def test_a_server_stopped_by_its_worker_is_not_named_dead_for_another_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A worker whose runs are done stops its server while another worker's run
+    fails: that stop is not the app dying under the failed run."""
+    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    key = ("the app", 0)
+    url = f"http://127.0.0.1:{free_port()}/"
+    appserver._running[key] = appserver._App("the app", url, process, Path("log"), ())
+
+    def stopped_meanwhile(_: str) -> bool:
+        # Between exited()'s look at the servers and its look at this one.
+        del appserver._running[key]
+        process.terminate()
+        process.wait()
+        return True
+
+    monkeypatch.setattr(appserver, "_refused", stopped_meanwhile)
+    try:
+        assert appserver.exited() is None
+    finally:
+        appserver._running.pop(key, None)
+        process.kill()
+        process.wait()

@@ -220,8 +220,9 @@ def test_a_failed_run_on_an_app_the_workers_share_says_so(
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("GUIDEGEN_TEST_UNSET_NAME", raising=False)
     assert main(["capture", "--check", "--workers", "2"]) == 1
-    failed = [line for line in capsys.readouterr().err.splitlines() if " › " in line]
-    assert len(failed) == 2
+    err = capsys.readouterr().err
+    failed = [line for line in err.splitlines() if " › " in line]
+    assert len(failed) == 2, err
     for line in failed:
         assert "GUIDEGEN_TEST_UNSET_NAME" in line
         assert "2 workers share one app, so another run may have changed the app's data" in line
@@ -230,5 +231,6 @@ def test_a_failed_run_on_an_app_the_workers_share_says_so(
     # With a server per worker, a failure is only what it is.
     config.write_text(config.read_text() + '[tool.guidegen.server.env]\nWORKER = "{worker}"\n')
     assert main(["capture", "--check", "--workers", "2"]) == 1
-    failed = [line for line in capsys.readouterr().err.splitlines() if " › " in line]
-    assert len(failed) == 2 and not any("share" in line for line in failed)
+    err = capsys.readouterr().err
+    failed = [line for line in err.splitlines() if " › " in line]
+    assert len(failed) == 2 and not any("share" in line for line in failed), err

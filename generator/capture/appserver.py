@@ -239,14 +239,16 @@ def _refused(url: str) -> bool:
 def exited() -> AppExited | None:
     """An app server guidegen started, if it has died: its exit code and last
     output, for a run that failed because the app went away."""
-    for app in list(_running.values()):
+    for key, app in list(_running.items()):
         if app.process.poll() is None and _refused(app.url):
             # It no longer answers: give it the time to be seen gone, if it is going.
             deadline = time.monotonic() + STOP_GRACE_S + childprocess.GRACE_S
             while app.process.poll() is None and time.monotonic() < deadline:
                 time.sleep(POLL_PAUSE_S)
         code = app.process.poll()
-        if code is not None:
+        # A server leaves _running before guidegen stops it (a worker whose runs
+        # are done, while another's run failed): one that left was stopped, not dead.
+        if code is not None and _running.get(key) is app:
             return AppExited(
                 f"the app server '{app.command}' exited with code {code} while the guides "
                 f"ran; its last output: {_last_lines(app.log, app.secrets)}; fix the app "
