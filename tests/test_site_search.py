@@ -303,6 +303,21 @@ def test_english_queries_meet_the_pages_in_base_forms_and_ask_who(
     assert "guides/seller-types/" in found["who do I contact"][:3], found
 
 
+def test_a_japanese_phrase_finds_its_guide_in_kanji_or_kana_and_its_words_alone_do_not(
+    engine_site: Site, browser: Browser
+) -> None:
+    """連絡がつかない is a phrase of the synonyms table, for the claim guide: a
+    reader who cannot reach the seller finds it, typed in kanji or in kana,
+    while 連絡, a word of the phrase, still asks how to contact the seller."""
+    page = _page(engine_site, browser)
+    found = search(page, ["出品者と連絡がつかない", "れんらくがつかない", "出品者に連絡"])
+    page.context.close()
+    assert found["出品者と連絡がつかない"][0] == "guides/file-claim/", found
+    assert found["れんらくがつかない"][0] == "guides/file-claim/", found
+    assert found["出品者に連絡"][0] == "guides/contact-seller/", found
+    assert "guides/file-claim/" not in found["出品者に連絡"][:3], found
+
+
 @pytest.mark.parametrize(("typed", "guide"), [("ﾒｯｾｰｼﾞ", "check-sent"), ("ＳＥＮＴ", "check-sent")])
 def test_the_search_box_reads_any_width(site: Site, browser: Browser, typed: str, guide: str):
     root = "" if typed.startswith("ﾒ") else "en/"

@@ -4,7 +4,10 @@
  * writes those readings to search/readings.json (generator/site/search.py). Here,
  * the kana of a query sent to the search worker (Material's or Zensical's)
  * become katakana and are cut, longest reading first, into those words, added
- * to the query: 「へんしんをかくにん」 also searches ヘンシン カクニン. Messages
+ * to the query: 「へんしんをかくにん」 also searches ヘンシン カクニン. A phrase of
+ * the synonyms table that the query says (search/phrases.json), in its words
+ * or, typed in kana, in its reading, adds the one key the index has for it
+ * (「連絡がつかない」: 〆連絡ガツカナイ_). Messages
  * wait for the readings, in order, so the first query is read the same way.
  * English queries lose their function words and keep their words' stems,
  * an irregular verb form as its base, as the index has it (search/forms.json:
