@@ -11,16 +11,18 @@ from guidegen.config import ConfigError
 from guidegen.site.search import (
     HIDDEN_KEYS,
     PAGE_BOOST,
+    load_synonyms,
+    rewrite_index,
+    rewrite_zensical_index,
+    searchable,
+)
+from guidegen.site.words import (
     SEPARATOR,
     base_forms,
     is_japanese_phrase,
     keys,
-    load_synonyms,
     phrase_key,
     readings,
-    rewrite_index,
-    rewrite_zensical_index,
-    searchable,
 )
 
 

@@ -100,3 +100,17 @@ def test_python_m_guidegen_runs_and_no_module_is_named_generator(tmp_path: Path)
         check=True,
     )
     assert guidegen.__version__ in version.stdout
+
+
+# A module that grows past this does more than one job: split it by job.
+MAX_MODULE_LINES = 600
+
+
+def test_no_module_is_over_600_lines_and_the_pipeline_has_its_subpackages() -> None:
+    lines = {
+        str(path.relative_to(PACKAGE)): len(path.read_text("utf-8").splitlines())
+        for path in PACKAGE.rglob("*.py")
+    }
+    assert not {name: n for name, n in lines.items() if n > MAX_MODULE_LINES}
+    for stage in ("guide", "capture", "site"):
+        assert sum(1 for name in lines if name.startswith(f"{stage}/")) >= 3, stage

@@ -76,34 +76,32 @@ from __future__ import annotations
 import html
 import json
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
-from sudachipy import Dictionary, SplitMode, Tokenizer  # type: ignore[import-untyped]
 
 from ..capture.layout import GUIDE_PAGES
 from ..config import Config, ConfigError
 from ..files import write_atomic
-
-SUFFIX_CAP = 16
-MARK = "_"
-# Whitespace, hyphens, ASCII and Japanese punctuation, and hiragana (particles
-# and verb endings: the glue between the words a reader means). Written so that
-# the same pattern means the same in Python here and in JavaScript in the browser,
-# also under the `u` flag Zensical compiles it with (no escape it would refuse).
-SEPARATOR = (
-    r"[\s\u3000\-‐–—―~〜"
-    r"、。，．,.:：;；!！?？"
-    r"「」『』（）()\[\]［］【】〈〉《》<>＜＞{}｛｝"
-    '"'
-    r"'“”‘’・･/／\\|｜…→←↑↓※*＊#＃&＆+＋=＝@＠%％"
-    r"\u3041-\u309f]+"
+from .words import (
+    IRREGULAR,
+    MARK,
+    SEPARATOR,
+    base_forms,
+    irregular_bases,
+    is_japanese_phrase,
+    is_phrase,
+    keys,
+    phrase_key,
+    phrase_reading,
+    phrase_word,
+    plain,
+    readings,
+    split_phrases,
 )
-_SPLIT = re.compile(SEPARATOR)
-_TAG = re.compile(r"<[^>]*>")
+
 # Charts and code (a Mermaid chart's source, before the browser draws it) and
 # whatever a page marks data-search-exclude: never indexed, never an excerpt.
 _EXCLUDED = re.compile(
@@ -113,39 +111,12 @@ _EXCLUDED = re.compile(
 # pages about the shop) rank below a guide that matches as well: readers who
 # search mostly have a task to do.
 PAGE_BOOST = 0.3
-_KATAKANA = re.compile(r"[\u30a1-\u30fa\u30fc]")
 
 JA_FIELDS = {"keys_title": {"boost": 1000.0}, "keys_text": {"boost": 1.0}}
 SYNONYM_FIELDS = {"syn_title": {"boost": 1000.0}, "syn_text": {"boost": 1.0}}
 ENGLISH_FIELDS = {"words_title": {"boost": 1000.0}, "words_text": {"boost": 1.0}}
-_ENGLISH_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 
 Synonyms = Mapping[str, Sequence[str]]
-
-
-def plain(fragment: str) -> str:
-    """Text as a reader sees it: tags dropped, entities decoded, widths folded."""
-    return unicodedata.normalize("NFKC", html.unescape(_TAG.sub(" ", fragment)))
-
-
-def _half_width(text: str) -> str:
-    """Katakana as a half-width keyboard types it (the reverse of NFKC's folding)."""
-    return "".join(_HALF.get(char, char) for char in text)
-
-
-def _half_table() -> dict[str, str]:
-    table: dict[str, str] = {}
-    for code in range(0xFF61, 0xFFA0):
-        char = chr(code)
-        table.setdefault(unicodedata.normalize("NFKC", char), char)
-    for full in "ガギグゲゴザジズゼゾダヂヅデドバビブベボパピプペポヴ":
-        base = unicodedata.normalize("NFD", full)
-        mark = "\uff9e" if base[1] == "\u3099" else "\uff9f"
-        table[full] = table[base[0]] + mark
-    return table
-
-
-_HALF = _half_table()
 
 
 def searchable(fragment: str) -> str:
@@ -157,183 +128,12 @@ def _is_guide(location: str) -> bool:
     return location.startswith(GUIDE_PAGES + "/")
 
 
-def keys(text: str) -> list[str]:
-    """The index keys of a text: ASCII words as they are, other runs as suffixes."""
-    found: dict[str, None] = {}
-    for run in _SPLIT.split(plain(text).lower()):
-        if not run:
-            continue
-        if run.isascii():
-            found[run] = None
-            continue
-        variants = [run]
-        if _KATAKANA.search(run):
-            variants.append(_half_width(run))
-        for variant in variants:
-            for start in range(len(variant)):
-                found[variant[start : start + SUFFIX_CAP] + MARK] = None
-    return list(found)
-
-
-_KANJI_OR_KATAKANA = re.compile(r"[\u3400-\u9fff\u30a1-\u30fa\u30fc々]")
-_TO_KATAKANA = {code: code + 0x60 for code in range(0x3041, 0x3097)}
 READINGS_FILE = "readings.json"
 PHRASES_FILE = "phrases.json"
 WORDS_FILE = "words.json"
-_tokenizer: Tokenizer | None = None
-
-
-def _sudachi() -> Tokenizer:
-    # Loading the dictionary takes about two seconds: once per build.
-    global _tokenizer
-    if _tokenizer is None:
-        _tokenizer = Dictionary(dict="core").tokenizer(SplitMode.C)
-    return _tokenizer
-
-
-def readings(text: str) -> list[str]:
-    """The readings, in katakana, of the words of a text written with kanji or
-    katakana (and of a verb's or adjective's dictionary form), two kana or more."""
-    found: dict[str, None] = {}
-    for run in re.split(r"[\s\u3000]+", plain(text)):
-        if not _KANJI_OR_KATAKANA.search(run):
-            continue
-        for word in _sudachi().tokenize(run[:4000]):
-            if not _KANJI_OR_KATAKANA.search(word.surface()):
-                continue
-            forms = [word.reading_form()]
-            if word.part_of_speech()[0] in ("動詞", "形容詞") and word.dictionary_form():
-                forms += [m.reading_form() for m in _sudachi().tokenize(word.dictionary_form())]
-            for form in forms:
-                form = form.translate(_TO_KATAKANA)
-                if len(form) >= 2 and re.fullmatch(r"[\u30a1-\u30fa\u30fc]+", form):
-                    found[form] = None
-    return list(found)
-
-
-# A Japanese phrase of the synonyms table (a reader's words with kana between
-# them: 連絡がつかない, 返事がない) is indexed as one key, not as its words:
-# cut at its kana, 「連絡がつかない」 would put 連絡 among the words of the page
-# about claims, and every question about contacting a seller would find it; its
-# kana, the part that says "can't" or "no", would be lost. The key begins with
-# PHRASE_MARK, so no word a reader types begins it, and has the phrase's kana in
-# katakana, which the separator leaves whole; it ends with MARK, which the
-# query's key also has, so that the key of a phrase (いつ) does not begin
-# another's (いつまで). search-readings.js adds the key to a query that says the
-# phrase (search/phrases.json: its key, its words and its reading, for a query
-# typed in kana alone).
-PHRASE_MARK = "〆"
-_HIRAGANA = re.compile(r"[\u3041-\u3096]")
-
-
-_NEGATIVE = re.compile(r"(ない|なかった|ません|ず)$")
-
-
-def is_japanese_phrase(word: str) -> bool:
-    """Whether a reader's word of the table is a Japanese phrase (PHRASE_MARK):
-    kana between its words (届いたメッセージ), before them (って何) or a
-    negative at their end (来ない), which the separator would cut off. A word
-    with its kana ending (壊れ, 売って) is a word: its stem finds every form."""
-    if word.isascii() or not _HIRAGANA.search(word):
-        return False
-    words = [part for part in _SPLIT.split(word) if part]
-    return len(words) != 1 or bool(_HIRAGANA.match(word) or _NEGATIVE.search(word))
-
-
-def _katakana(text: str) -> str:
-    return _HIRAGANA.sub(lambda m: chr(ord(m.group(0)) + 0x60), text)
-
-
-def phrase_key(phrase: str) -> str:
-    """The one key a Japanese phrase is indexed by (連絡がつかない: 〆連絡ガツカナイ_)."""
-    folded = re.sub(r"[\s\u3000]+", "", unicodedata.normalize("NFKC", phrase).lower())
-    return PHRASE_MARK + _katakana(folded) + MARK
-
-
-def phrase_reading(phrase: str) -> str:
-    """A Japanese phrase as read, in katakana (連絡がつかない: レンラクガツカナイ)."""
-    folded = unicodedata.normalize("NFKC", phrase)
-    return "".join(word.reading_form() for word in _sudachi().tokenize(folded)).translate(
-        _TO_KATAKANA
-    )
-
-
-def split_phrases(words: Sequence[str]) -> tuple[list[str], list[str]]:
-    """A list of readers' words as (the words, the keys of its Japanese phrases)."""
-    plain_words = [word for word in words if not is_japanese_phrase(word)]
-    return plain_words, [phrase_key(word) for word in words if is_japanese_phrase(word)]
-
-
-EVERY_PAGE = "*"
-
-# Irregular English verb forms and the base form both sides use for them (the
-# index here, the query in search-readings.js, from search/forms.json): a
-# reader tells what happened ("it came broken", "I paid"), a page says what to
-# do ("if an item arrives damaged", "pay"). Regular forms need none: a query's
-# words are cut to stems that begin them. Sold, sent and wrote are left as
-# they are: their tense is the difference between asking who sold an item or
-# what one sent and selling or sending (and "sell" would begin "seller").
-IRREGULAR = {
-    form: forms.split()[0]
-    for forms in (
-        "break broke broken",
-        "bring brought",
-        "buy bought",
-        "come came",
-        "find found",
-        "get got gotten",
-        "give gave given",
-        "go went gone",
-        "hear heard",
-        "keep kept",
-        "know knew known",
-        "lose lost",
-        "make made",
-        "mean meant",
-        "pay paid",
-        "say said",
-        "see saw seen",
-        "speak spoke spoken",
-        "take took taken",
-        "tear tore torn",
-        "tell told",
-        "think thought",
-    )
-    for form in forms.split()[1:]
-}
 FORMS_FILE = "forms.json"
 
-
-def _base_form(match: re.Match[str]) -> str:
-    word = re.sub(r"['’]s$", "", match.group(0))
-    if word in IRREGULAR:
-        return IRREGULAR[word]
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
-
-
-def base_forms(text: str) -> str:
-    """The words of an English text in lower case, without punctuation (Material
-    indexes English without its trimmer: "seller?" would be a word of its
-    own), each without its possessive or plural ending (seller's and sellers
-    as seller, replies as reply), an irregular verb form as its base (bought
-    as buy)."""
-    return " ".join(_base_form(word) for word in _ENGLISH_WORD.finditer(plain(text).lower()))
-
-
-def phrase_word(phrase: str) -> str:
-    """An English phrase of several words as the one word it is indexed by
-    ("money back" as moneyback, "don't want" as dontwant): each of its words
-    alone says little ("back", "want"), the phrase says what the reader means.
-    search-readings.js makes the same word of a phrase in a query."""
-    return "".join(re.findall(r"[a-z0-9]+", phrase.lower()))
-
-
-def _is_phrase(word: str) -> bool:
-    return word.isascii() and len(word.split()) > 1
+EVERY_PAGE = "*"
 
 
 def readers_words(text: str, synonyms: Synonyms) -> list[str]:
@@ -352,7 +152,7 @@ def readers_words(text: str, synonyms: Synonyms) -> list[str]:
         )
         for word in words
     ]
-    return [phrase_word(word) if _is_phrase(word) else word for word in found]
+    return [phrase_word(word) if is_phrase(word) else word for word in found]
 
 
 def _write_phrases(path: Path, synonyms: Synonyms, *, japanese: bool = False) -> None:
@@ -367,22 +167,13 @@ def _write_phrases(path: Path, synonyms: Synonyms, *, japanese: bool = False) ->
             for word in sorted(found)
         ]
     else:
-        phrases = sorted(
-            {word for words in synonyms.values() for word in words if _is_phrase(word)}
-        )
+        phrases = sorted({word for words in synonyms.values() for word in words if is_phrase(word)})
     path.parent.mkdir(parents=True, exist_ok=True)
     files = [(path.name, phrases)] + ([] if japanese else [(FORMS_FILE, IRREGULAR)])
     for name, data in files:
         text = json.dumps(data, sort_keys=True, ensure_ascii=False)
         write_atomic(path.parent / name, text.encode())
         (path.parent / name).chmod(0o644)
-
-
-def _irregular_bases(text: str) -> list[str]:
-    """The base forms of a text's irregular verb forms, for Zensical's index,
-    whose words are as the page writes them (bought: buy)."""
-    words = _ENGLISH_WORD.findall(plain(text).lower())
-    return list(dict.fromkeys(IRREGULAR[word] for word in words if word in IRREGULAR))
 
 
 def load_synonyms(path: Path) -> dict[str, dict[str, list[str]]]:
@@ -527,7 +318,7 @@ def rewrite_zensical_index(path: Path, synonyms: Mapping[str, Synonyms] | None =
             vocabulary.update(dict.fromkeys(spoken))
             words = keys(said) + [r + MARK for r in spoken] + phrases
         else:
-            words += _irregular_bases(f"{whole} {' '.join(words)}")
+            words += irregular_bases(f"{whole} {' '.join(words)}")
         if words:
             hidden = html.escape(" ".join(words), quote=False)
             sections[0]["text"] = f"{sections[0].get('text', '')} {HIDDEN_KEYS}{hidden}</span>"
@@ -541,7 +332,7 @@ def rewrite_zensical_index(path: Path, synonyms: Mapping[str, Synonyms] | None =
             said = f"{title} {' '.join(named)}"
             named = keys(said) + [r + MARK for r in readings(said)] + phrases
         elif lang != "ja":
-            named += _irregular_bases(f"{title} {' '.join(named)}")
+            named += irregular_bases(f"{title} {' '.join(named)}")
         if named:
             hidden = html.escape(" ".join(named), quote=False)
             sections[0]["title"] = f"{title} {HIDDEN_KEYS}{hidden}</span>"
