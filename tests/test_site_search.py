@@ -318,6 +318,29 @@ def test_a_japanese_phrase_finds_its_guide_in_kanji_or_kana_and_its_words_alone_
     assert "guides/file-claim/" not in found["出品者に連絡"][:3], found
 
 
+# Every word that the search box lists as missing from a result, or passes on
+# in a result's link (?h=, the words to mark on the page), is one the reader typed.
+_ONLY_TYPED = """(query) => {
+  const missing = [...document.querySelectorAll(".md-search-result__terms del")]
+    .map((word) => word.textContent).filter(Boolean);
+  const passed = [...document.querySelectorAll("a.md-search-result__link")]
+    .flatMap((link) => (new URL(link.href).searchParams.get("h") || "").split(" "))
+    .filter(Boolean);
+  return document.querySelector(".md-search-result__item") !== null
+    && [...missing, ...passed].every((word) => query.includes(word));
+}"""
+
+
+def test_the_search_box_shows_only_the_words_the_reader_typed(site: Site, browser: Browser):
+    """A query gets readings (レンラク) and phrase keys (〆連絡ガツカナイ_) added; the
+    search box never shows them to the reader, nor passes them on."""
+    page = _page(site, browser)
+    for query in ("れんらくがつかない", "出品者と連絡がつかない", "へんしんをかくにん"):
+        _type(page, query)
+        page.wait_for_function(_ONLY_TYPED, arg=query)
+    page.context.close()
+
+
 @pytest.mark.parametrize(("typed", "guide"), [("ﾒｯｾｰｼﾞ", "check-sent"), ("ＳＥＮＴ", "check-sent")])
 def test_the_search_box_reads_any_width(site: Site, browser: Browser, typed: str, guide: str):
     root = "" if typed.startswith("ﾒ") else "en/"

@@ -91,8 +91,38 @@
     meta.insertAdjacentElement("afterend", offered);
   }
 
+  /* The words guidegen added to the last Material query (readings, phrase
+   * keys). Material lists the words of a query that a result lacks
+   * (「検索に含まれない: ガツ」) and passes them on in its links (?h=, the words
+   * to mark on the page): a reader should meet only the words they typed. */
+  var added = [];
+
+  function hideAddedTerms(root) {
+    if (!added.length) return;
+    root.querySelectorAll(".md-search-result__terms del").forEach(function (word) {
+      if (added.indexOf(word.textContent) < 0) return;
+      var terms = word.parentNode;
+      var comma = word.previousSibling || word.nextSibling;
+      if (comma && comma.nodeType === 3 && /^,\s*$/.test(comma.textContent)) comma.remove();
+      word.remove();
+      if (!terms.querySelector("del")) terms.remove();
+    });
+    root.querySelectorAll("a.md-search-result__link[href*='h=']").forEach(function (link) {
+      var url = new URL(link.href);
+      var words = (url.searchParams.get("h") || "").split(" ");
+      var kept = words.filter(function (word) {
+        return added.indexOf(word) < 0;
+      });
+      if (kept.length === words.length) return;
+      if (kept.length) url.searchParams.set("h", kept.join(" "));
+      else url.searchParams.delete("h");
+      link.href = url.href;
+    });
+  }
+
   function watch(root) {
     new MutationObserver(function () {
+      hideAddedTerms(root);
       offerGuides(root);
     }).observe(root, { childList: true, subtree: true, characterData: true });
   }
@@ -329,20 +359,24 @@
   function rewritten(message, found) {
     var zensical = isZensical(message);
     var query = zensical ? message.data.input : message.data;
-    if (typeof query !== "string") return { message: message, groups: [] };
+    if (typeof query !== "string") return { message: message, groups: [], added: [] };
     var readings = /[\u3041-\u30fa\u30fc]/.test(query) ? spoken(query, found.byFirst) : [];
     var phrases = japanesePhraseKeys(query, found.japanesePhrases);
     var groups = [];
+    var extra = [];
     if (zensical && found.known) {
       groups = zensicalGroups(query, readings, found.known, found.phrases, phrases);
       query = zensicalQuery(query, groups);
     } else if (readings.length || phrases.length) {
+      extra = readings.concat(phrases).filter(function (term) {
+        return query.indexOf(term) < 0;
+      });
       query = [query].concat(readings, phrases).join(" ");
     } else if (!japanese) {
       query = englishQuery(query, found.phrases);
     }
     var data = zensical ? Object.assign({}, message.data, { input: query }) : query;
-    return { message: Object.assign({}, message, { data: data }), groups: groups };
+    return { message: Object.assign({}, message, { data: data }), groups: groups, added: extra };
   }
 
   /* Zensical ranks its results by field (title, path, text) and word position
@@ -535,6 +569,7 @@
   function ask(worker, message, rest, found) {
     var asked = rewritten(message, found);
     if (!isZensical(message) || !found.known) {
+      added = asked.added;
       post.apply(worker, [asked.message].concat(rest));
       return null;
     }
