@@ -90,8 +90,8 @@ def test_a_japanese_phrase_is_one_key_that_none_of_its_words_begins(tmp_path):
     # Cut at its kana, the phrase would make every question with 届 or 来 find the page.
     assert not {"届_", "来_", "メッセージ_"} & title
     phrases = json.loads((tmp_path / "phrases.json").read_text("utf-8"))
-    assert ["〆来ナイ_", "来ナイ", "コナイ"] in phrases
-    assert ["〆届イタメッセージ_", "届イタメッセージ", "トドイタメッセージ"] in phrases
+    assert ["〆来ナイ_", "コナイ"] in phrases
+    assert ["〆届イタメッセージ_", "トドイタメッセージ"] in phrases
 
 
 def test_zensical_pages_hold_a_japanese_phrase_as_one_word(tmp_path):
@@ -109,7 +109,7 @@ def test_zensical_pages_hold_a_japanese_phrase_as_one_word(tmp_path):
     item = json.loads(index.read_text("utf-8"))["items"][0]
     assert "〆来ナイ_" in item["title"] and "〆来ナイ_" in item["text"]
     assert "来_" not in re.split(SEPARATOR, item["title"])
-    assert ["〆来ナイ_", "来ナイ", "コナイ"] in json.loads(
+    assert ["〆来ナイ_", "コナイ"] in json.loads(
         (tmp_path / "search" / "phrases.json").read_text("utf-8")
     )
 

@@ -87,19 +87,16 @@ from ..config import Config, ConfigError
 from ..files import write_atomic
 from .words import (
     IRREGULAR,
-    MARK,
     SEPARATOR,
     base_forms,
     irregular_bases,
     is_japanese_phrase,
     is_phrase,
-    keys,
+    japanese_keys,
     phrase_key,
     phrase_reading,
     phrase_word,
     plain,
-    readings,
-    split_phrases,
 )
 
 # Charts and code (a Mermaid chart's source, before the browser draws it) and
@@ -158,14 +155,11 @@ def readers_words(text: str, synonyms: Synonyms) -> list[str]:
 def _write_phrases(path: Path, synonyms: Synonyms, *, japanese: bool = False) -> None:
     """The table's phrases for the query side (search-readings.js): English ones
     as written, with the irregular verb forms (FORMS_FILE, beside it); Japanese
-    ones as [key, words in katakana, reading] (phrase_key)."""
+    ones as [key, reading] (phrase_key, phrase_reading)."""
     phrases: list[Any]
     if japanese:
         found = {word for words in synonyms.values() for word in words if is_japanese_phrase(word)}
-        phrases = [
-            [phrase_key(word), phrase_key(word)[1:-1], phrase_reading(word)]
-            for word in sorted(found)
-        ]
+        phrases = [[phrase_key(word), phrase_reading(word)] for word in sorted(found)]
     else:
         phrases = sorted({word for words in synonyms.values() for word in words if is_phrase(word)})
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -236,11 +230,9 @@ def rewrite_index(path: Path, synonyms: Mapping[str, Synonyms] | None = None) ->
         for doc in docs:
             for name in ("title", "text"):
                 value = doc.get(name, "")
-                words, phrases = split_phrases(readers_words(value, table))
-                said = value + " " + " ".join(words)
-                spoken = readings(said)
+                found, spoken = japanese_keys(value, readers_words(value, table))
                 vocabulary.update(dict.fromkeys(spoken))
-                doc[f"keys_{name}"] = " ".join(keys(said) + [r + MARK for r in spoken] + phrases)
+                doc[f"keys_{name}"] = " ".join(found)
     elif lang == "en":
         # The words in their base forms replace title and text (shown as built).
         others = {name: value for name, value in fields.items() if name not in ("title", "text")}
@@ -312,11 +304,8 @@ def rewrite_zensical_index(path: Path, synonyms: Mapping[str, Synonyms] | None =
             else []
         )
         if lang == "ja":
-            words, phrases = split_phrases(words)
-            said = f"{whole} {' '.join(words)}"
-            spoken = readings(said)
+            words, spoken = japanese_keys(whole, words)
             vocabulary.update(dict.fromkeys(spoken))
-            words = keys(said) + [r + MARK for r in spoken] + phrases
         else:
             words += irregular_bases(f"{whole} {' '.join(words)}")
         if words:
@@ -328,9 +317,7 @@ def rewrite_zensical_index(path: Path, synonyms: Mapping[str, Synonyms] | None =
         title = sections[0].get("title", "")
         named = readers_words(title, table) if _is_guide(location) else []
         if lang == "ja" and named:
-            named, phrases = split_phrases(named)
-            said = f"{title} {' '.join(named)}"
-            named = keys(said) + [r + MARK for r in readings(said)] + phrases
+            named, _ = japanese_keys(title, named)
         elif lang != "ja":
             named += irregular_bases(f"{title} {' '.join(named)}")
         if named:

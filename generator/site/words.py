@@ -124,7 +124,7 @@ def readings(text: str) -> list[str]:
 # katakana, which the separator leaves whole; it ends with MARK, which the
 # query's key also has, so that the key of a phrase (いつ) does not begin
 # another's (いつまで). search-readings.js adds the key to a query that says the
-# phrase (search/phrases.json: its key, its words and its reading, for a query
+# phrase (search/phrases.json: its key and its reading, the reading for a query
 # typed in kana alone).
 PHRASE_MARK = "〆"
 _HIRAGANA = re.compile(r"[\u3041-\u3096]")
@@ -162,10 +162,15 @@ def phrase_reading(phrase: str) -> str:
     )
 
 
-def split_phrases(words: Sequence[str]) -> tuple[list[str], list[str]]:
-    """A list of readers' words as (the words, the keys of its Japanese phrases)."""
-    plain_words = [word for word in words if not is_japanese_phrase(word)]
-    return plain_words, [phrase_key(word) for word in words if is_japanese_phrase(word)]
+def japanese_keys(text: str, readers: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The index keys of a Japanese text said with readers' words: the suffixes
+    of its runs, its words' readings (each with MARK) and its phrases' keys; and
+    the readings alone."""
+    words = [word for word in readers if not is_japanese_phrase(word)]
+    phrases = [phrase_key(word) for word in readers if is_japanese_phrase(word)]
+    said = f"{text} {' '.join(words)}"
+    spoken = readings(said)
+    return keys(said) + [reading + MARK for reading in spoken] + phrases, spoken
 
 
 # Irregular English verb forms and the base form both sides use for them (the

@@ -213,7 +213,8 @@
     var said = katakana(query.normalize("NFKC").toLowerCase().replace(/[\s\u3000]+/g, ""));
     return phrases
       .filter(function (phrase) {
-        return said.indexOf(phrase[1]) >= 0 || said.indexOf(phrase[2]) >= 0;
+        // The key without its marks is the phrase, its kana in katakana.
+        return said.indexOf(phrase[0].slice(1, -1)) >= 0 || said.indexOf(phrase[1]) >= 0;
       })
       .map(function (phrase) {
         return phrase[0];
