@@ -217,7 +217,10 @@ def test_a_server_stopped_by_its_worker_is_not_named_dead_for_another_run(
 ) -> None:
     """A worker whose runs are done stops its server while another worker's run
     fails: that stop is not the app dying under the failed run."""
-    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    # A server that runs until it is stopped: it waits for input that never comes.
+    process = subprocess.Popen(
+        [sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE
+    )
     key = ("the app", 0)
     url = f"http://127.0.0.1:{free_port()}/"
     appserver._running[key] = appserver._App("the app", url, process, Path("log"), ())
