@@ -43,6 +43,9 @@ def test_snapshot_watches_sources_but_not_what_the_preview_writes(tmp_path):
         "app/index.html",
         "mkdocs.yml",
         "steps/.a.yml.123.tmp",
+        "mkdocs.editors.yml",
+        "docs/editors/en/index.md",
+        "docs/editors/en/assets/javascripts/search-readings.js",
     ):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x")
@@ -53,6 +56,8 @@ def test_snapshot_watches_sources_but_not_what_the_preview_writes(tmp_path):
         "docs/ja/index.md",
         "app/index.html",
         "mkdocs.yml",
+        "mkdocs.editors.yml",
+        "docs/editors/en/index.md",
     }
     (tmp_path / "steps/a.yml").write_text("longer")
     (tmp_path / "docs/ja/guides/a.md").write_text("rendered again")

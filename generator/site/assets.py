@@ -29,18 +29,26 @@ def packaged() -> dict[str, bytes]:
     }
 
 
-def install(config: Config) -> list[Path]:
-    """Copy the assets into docs/<lang>/assets/ for every language, and into the
-    editors' guide's docs/editors/<lang>/assets/ when the project has one; drop
-    ones no longer shipped. Returns the folders written (what the preview must
-    not watch)."""
-    files = packaged()
-    written: list[Path] = []
+def _targets(config: Config) -> list[Path]:
+    """docs/<lang>/assets/ for every language, and the editors' guide's
+    docs/editors/<lang>/assets/ when the project has one."""
     docs = config.path("docs_dir")
     targets = [docs / lang / "assets" for lang in config.languages]
     if (config.root / "mkdocs.editors.yml").is_file():
         targets += [docs / "editors" / lang / "assets" for lang in config.languages]
-    for target in targets:
+    return targets
+
+
+def written(config: Config) -> list[Path]:
+    """The folders install writes: what the preview must not watch, or its own
+    build would look like an edit and start another."""
+    return [target / folder for target in _targets(config) for folder in FOLDERS]
+
+
+def install(config: Config) -> None:
+    """Copy the assets into every folder of ``written``; drop ones no longer shipped."""
+    files = packaged()
+    for target in _targets(config):
         for folder in FOLDERS:
             if (target / folder).is_symlink():  # older projects linked one language's copy
                 (target / folder).unlink()
@@ -49,5 +57,3 @@ def install(config: Config) -> list[Path]:
             write_atomic(target / name, data)
         for folder in FOLDERS:
             remove_stale(target / folder, {target / name for name in files})
-            written.append(target / folder)
-    return written

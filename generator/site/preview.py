@@ -41,7 +41,7 @@ from ..guide.lint import LintReport, lint
 from ..guide.yamlfile import Problem
 from ..jsfiles import script
 from ..server import Handler, serve
-from .assets import FOLDERS as ASSET_FOLDERS
+from . import assets
 from .practice import FOLDER as PRACTICE_FOLDER
 
 JS = Path(__file__).parent / "js"
@@ -164,14 +164,14 @@ def watched(config: Config) -> Iterator[Path]:
         yield from (p for p in steps.iterdir() if p.suffix in (".yml", ".yaml"))
     docs = config.path("docs_dir")
     generated = frozenset(
-        docs / lang / sub
-        for lang in config.languages
-        for sub in (
-            layout.GUIDE_PAGES,
-            layout.SITE_PICTURES,
-            PRACTICE_FOLDER,
-            *(f"assets/{f}" for f in ASSET_FOLDERS),
-        )
+        [
+            *(
+                docs / lang / sub
+                for lang in config.languages
+                for sub in (layout.GUIDE_PAGES, layout.SITE_PICTURES, PRACTICE_FOLDER)
+            ),
+            *assets.written(config),
+        ]
     )
     yield from _files(docs, generated)
     yield from config.root.glob("mkdocs*.yml")
