@@ -25,11 +25,15 @@ from tests.conftest import ROOT
 
 CONFIG = load_config(ROOT)
 GUIDES = lint([CONFIG.path("steps_dir")], CONFIG, dt.date.today()).guides
+# The guide test_three_runs_give_identical_bytes runs three times on every
+# platform in the first language; test_guide_runs leaves those runs to it.
+REPEATED = ("check-sent", CONFIG.languages[0])
 CASES = [
     pytest.param(guide, platform, lang, id=f"{guide.id}-{platform}-{lang}")
     for guide in GUIDES
     for platform in guide.platforms
     for lang in CONFIG.languages
+    if (guide.id, lang) != REPEATED
 ]
 
 
@@ -59,9 +63,10 @@ def _guide(name: str) -> Guide:
 
 @pytest.mark.parametrize("platform", ["ios", "android", "web"])
 def test_three_runs_give_identical_bytes(browser, playwright, shop_url, platform):
-    guide = _guide("check-sent")
+    name, lang = REPEATED
+    guide = _guide(name)
     images = [
-        step_images(run_guide(browser, playwright, CONFIG, guide, platform, "ja", shop_url))
+        step_images(run_guide(browser, playwright, CONFIG, guide, platform, lang, shop_url))
         for _ in range(3)
     ]
     first = [(s.raw, s.annotated) for s in images[0]]
