@@ -280,14 +280,17 @@ def search_index(site_dir: Path) -> Path:
     return material if material.is_file() else site_dir / "search.json"
 
 
-def pages_containing(index_path: Path, query: str) -> set[str]:
-    """The pages whose title or text contains the query, as a reader sees them."""
+def pages_containing(index_path: Path, query: str, *, whole_word: bool = False) -> set[str]:
+    """The pages whose title or text contains the query, as a reader sees them
+    (with whole_word, as a word of its own: "told", not "whatitold")."""
     index = json.loads(index_path.read_text("utf-8"))
     docs = index.get("docs", index.get("items", []))
-    wanted = query.lower()
+    wanted = re.compile(
+        rf"\b{re.escape(query.lower())}\b" if whole_word else re.escape(query.lower())
+    )
     found = set()
     for doc in docs:
         text = html.unescape(_TAG.sub("", doc.get("title", "") + " " + doc.get("text", "")))
-        if wanted in text.lower():
+        if wanted.search(text.lower()):
             found.add(doc["location"].split("#")[0])
     return found

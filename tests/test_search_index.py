@@ -21,6 +21,7 @@ from guidegen.site.words import (
     base_forms,
     is_japanese_phrase,
     keys,
+    phrase_forms,
     phrase_key,
     readings,
 )
@@ -90,8 +91,32 @@ def test_a_japanese_phrase_is_one_key_that_none_of_its_words_begins(tmp_path):
     # Cut at its kana, the phrase would make every question with 届 or 来 find the page.
     assert not {"届_", "来_", "メッセージ_"} & title
     phrases = json.loads((tmp_path / "phrases.json").read_text("utf-8"))
-    assert ["〆来ナイ_", "コナイ"] in phrases
-    assert ["〆届イタメッセージ_", "トドイタメッセージ"] in phrases
+    # Its key, then the ways a query says it: as written and as read.
+    assert ["〆来ナイ_", "来ナイ", "コナイ"] in phrases
+    assert ["〆届イタメッセージ_", "届イタメッセージ", "トドイタメッセージ"] in phrases
+
+
+def test_a_query_says_a_phrase_with_or_without_its_particles():
+    assert phrase_forms("連絡がつかない") == [
+        "連絡ガツカナイ",
+        "レンラクガツカナイ",
+        "連絡ツカナイ",
+        "レンラクツカナイ",
+    ]
+    # A particle before or after the words is the phrase itself (って何: "what is").
+    forms = phrase_forms("って何")
+    assert len(forms) == 2 and all(form.startswith("ッテ") for form in forms), forms
+
+
+def test_the_index_lists_its_whole_runs_for_cutting_a_query(tmp_path):
+    """The pages say 保証を申請: a reader's 保証申請 is no part of a page's run,
+    so the query side cuts it into runs' parts (search-readings.js pieces)."""
+    index = _index(tmp_path, "ja", "保証を申請する", "<p>2週間たっても返信がない</p>")
+    assert rewrite_index(index, {"ja": {"返信": ["返事がない", "音沙汰"]}})
+    written = json.loads((tmp_path / "runs.json").read_text("utf-8"))
+    assert written["separator"] == SEPARATOR
+    # Readers' words are runs too; a phrase is a key of its own, not runs.
+    assert set(written["runs"]) == {"保証", "申請", "2週間", "返信", "音沙汰"}
 
 
 def test_zensical_pages_hold_a_japanese_phrase_as_one_word(tmp_path):
@@ -109,7 +134,7 @@ def test_zensical_pages_hold_a_japanese_phrase_as_one_word(tmp_path):
     item = json.loads(index.read_text("utf-8"))["items"][0]
     assert "〆来ナイ_" in item["title"] and "〆来ナイ_" in item["text"]
     assert "来_" not in re.split(SEPARATOR, item["title"])
-    assert ["〆来ナイ_", "コナイ"] in json.loads(
+    assert ["〆来ナイ_", "来ナイ", "コナイ"] in json.loads(
         (tmp_path / "search" / "phrases.json").read_text("utf-8")
     )
 

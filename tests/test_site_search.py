@@ -136,16 +136,26 @@ _KANA_ONLY = re.compile(r"[ぁ-ゖァ-ヺー\s]+")
 # before it was measured, to the holdout half (103 / 72 ja, 164 / 106 en). The
 # second list alone, before and after: ja 18 / 22 and 20 / 22, en 16 / 20 and
 # 17 / 20. All lists now: MkDocs ja 100.0 / 95.8 %, en 99.4 / 93.4 %;
-# Zensical ja 98.1 / 98.6 %, en 99.4 / 94.3 %.
+# Zensical ja 98.1 / 98.6 %, en 99.4 / 94.3 %. Then two lists by readers who
+# saw neither the pages nor the synonyms table (60 and 54 per language, written
+# blind by helpers), measured before any change: list 1 MkDocs ja 93.3, en 93.3 %;
+# list 2 MkDocs ja 81.5, en 85.2 %, Zensical ja 79.6, en 85.2 %. Then a run of
+# kanji that no page has whole (保証申請) cut into parts pages have, phrases
+# matched without their particles (連絡つかない), readers' words for what
+# lists 1 and 2 missed and for what the first holdout half had: the three
+# lists became the tune half, and a third list written blind (48 per language,
+# less 6 queries already in the tune half) the holdout half, measured once, after the
+# change: MkDocs ja 100.0 / 100.0 %, en 98.7 / 95.5 %; Zensical ja 98.2 /
+# 97.8 %, en 98.4 / 95.5 %.
 MIN_RECALL = {
     ("mkdocs", "ja", "tune"): 0.98,
-    ("mkdocs", "ja", "holdout"): 0.94,
-    ("mkdocs", "en", "tune"): 0.98,
-    ("mkdocs", "en", "holdout"): 0.92,
-    ("zensical", "ja", "tune"): 0.96,
-    ("zensical", "ja", "holdout"): 0.96,
-    ("zensical", "en", "tune"): 0.98,
-    ("zensical", "en", "holdout"): 0.92,
+    ("mkdocs", "ja", "holdout"): 0.97,
+    ("mkdocs", "en", "tune"): 0.97,
+    ("mkdocs", "en", "holdout"): 0.93,
+    ("zensical", "ja", "tune"): 0.97,
+    ("zensical", "ja", "holdout"): 0.95,
+    ("zensical", "en", "tune"): 0.97,
+    ("zensical", "en", "holdout"): 0.93,
 }
 
 
@@ -295,7 +305,8 @@ def test_english_queries_meet_the_pages_in_base_forms_and_ask_who(
     the item, whom to contact."""
     site = engine_site
     index = search_index(site.root / "site/en")
-    assert not pages_containing(index, "told") and pages_containing(index, "tell")
+    assert not pages_containing(index, "told", whole_word=True)
+    assert pages_containing(index, "tell", whole_word=True)
     page = _page(site, browser, "en/")
     found = search(page, ["told", "who do I contact"])
     page.context.close()
@@ -310,12 +321,30 @@ def test_a_japanese_phrase_finds_its_guide_in_kanji_or_kana_and_its_words_alone_
     reader who cannot reach the seller finds it, typed in kanji or in kana,
     while 連絡, a word of the phrase, still asks how to contact the seller."""
     page = _page(engine_site, browser)
-    found = search(page, ["出品者と連絡がつかない", "れんらくがつかない", "出品者に連絡"])
+    found = search(
+        page, ["出品者と連絡がつかない", "れんらくがつかない", "連絡つかない", "出品者に連絡"]
+    )
     page.context.close()
     assert found["出品者と連絡がつかない"][0] == "guides/file-claim/", found
     assert found["れんらくがつかない"][0] == "guides/file-claim/", found
+    # Said without its particle, the phrase is still the phrase.
+    assert found["連絡つかない"][0] == "guides/file-claim/", found
     assert found["出品者に連絡"][0] == "guides/contact-seller/", found
     assert "guides/file-claim/" not in found["出品者に連絡"][:3], found
+
+
+def test_a_run_of_kanji_no_page_has_whole_is_searched_as_its_parts(
+    engine_site: Site, browser: Browser
+) -> None:
+    """The claim guide says 保証を申請: 保証申請, typed whole, found nothing
+    (its hiragana is what cuts a page's text into words)."""
+    index = search_index(engine_site.root / "site")
+    assert not pages_containing(index, "保証申請")
+    page = _page(engine_site, browser)
+    found = search(page, ["保証申請", "ほしょうしんせい"])
+    page.context.close()
+    assert found["保証申請"][0] == "guides/file-claim/", found
+    assert found["ほしょうしんせい"][0] == "guides/file-claim/", found
 
 
 # Every word that the search box lists as missing from a result, or passes on

@@ -93,10 +93,11 @@ from .words import (
     is_japanese_phrase,
     is_phrase,
     japanese_keys,
+    phrase_forms,
     phrase_key,
-    phrase_reading,
     phrase_word,
     plain,
+    runs,
 )
 
 # Charts and code (a Mermaid chart's source, before the browser draws it) and
@@ -126,6 +127,7 @@ def _is_guide(location: str) -> bool:
 
 
 READINGS_FILE = "readings.json"
+RUNS_FILE = "runs.json"
 PHRASES_FILE = "phrases.json"
 WORDS_FILE = "words.json"
 FORMS_FILE = "forms.json"
@@ -155,11 +157,11 @@ def readers_words(text: str, synonyms: Synonyms) -> list[str]:
 def _write_phrases(path: Path, synonyms: Synonyms, *, japanese: bool = False) -> None:
     """The table's phrases for the query side (search-readings.js): English ones
     as written, with the irregular verb forms (FORMS_FILE, beside it); Japanese
-    ones as [key, reading] (phrase_key, phrase_reading)."""
+    ones as their key and the ways a query says them (phrase_key, phrase_forms)."""
     phrases: list[Any]
     if japanese:
         found = {word for words in synonyms.values() for word in words if is_japanese_phrase(word)}
-        phrases = [[phrase_key(word), phrase_reading(word)] for word in sorted(found)]
+        phrases = [[phrase_key(word), *phrase_forms(word)] for word in sorted(found)]
     else:
         phrases = sorted({word for words in synonyms.values() for word in words if is_phrase(word)})
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -221,6 +223,7 @@ def rewrite_index(path: Path, synonyms: Mapping[str, Synonyms] | None = None) ->
     table = (synonyms or {}).get(lang, {})
     docs = index.get("docs", [])
     vocabulary: dict[str, None] = {}
+    whole_runs: dict[str, None] = {}
     for doc in docs:
         doc["text"] = searchable(doc.get("text", ""))
         if not _is_guide(doc.get("location", "")):
@@ -230,8 +233,10 @@ def rewrite_index(path: Path, synonyms: Mapping[str, Synonyms] | None = None) ->
         for doc in docs:
             for name in ("title", "text"):
                 value = doc.get(name, "")
-                found, spoken = japanese_keys(value, readers_words(value, table))
+                said = readers_words(value, table)
+                found, spoken = japanese_keys(value, said)
                 vocabulary.update(dict.fromkeys(spoken))
+                whole_runs.update(dict.fromkeys(runs(value, said)))
                 doc[f"keys_{name}"] = " ".join(found)
     elif lang == "en":
         # The words in their base forms replace title and text (shown as built).
@@ -255,8 +260,19 @@ def rewrite_index(path: Path, synonyms: Mapping[str, Synonyms] | None = None) ->
     _write(path, index)
     if vocabulary:
         _write_readings(path.parent / READINGS_FILE, vocabulary)
+        _write_runs(path.parent / RUNS_FILE, whole_runs)
     _write_phrases(path.parent / PHRASES_FILE, table, japanese=lang == "ja")
     return True
+
+
+def _write_runs(path: Path, found: Mapping[str, None]) -> None:
+    """Every run of kanji and katakana of the index, whole, and the separator
+    that cuts a query into runs, for the query side (search-readings.js): a
+    query's run that no page has whole (「保証申請」, where pages say 保証を申請)
+    is cut into runs' parts that pages have."""
+    data = {"separator": SEPARATOR, "runs": sorted(found)}
+    write_atomic(path, json.dumps(data, ensure_ascii=False).encode())
+    path.chmod(0o644)
 
 
 def _write_readings(path: Path, vocabulary: Mapping[str, None]) -> None:
@@ -283,6 +299,7 @@ def rewrite_zensical_index(path: Path, synonyms: Mapping[str, Synonyms] | None =
     table = (synonyms or {}).get(lang, {})
     pages: dict[str, list[dict[str, Any]]] = {}
     vocabulary: dict[str, None] = {}
+    whole_runs: dict[str, None] = {}
     for item in items:
         item["text"] = searchable(item.get("text", ""))
         pages.setdefault(item.get("location", "").split("#")[0], []).append(item)
@@ -304,6 +321,7 @@ def rewrite_zensical_index(path: Path, synonyms: Mapping[str, Synonyms] | None =
             else []
         )
         if lang == "ja":
+            whole_runs.update(dict.fromkeys(runs(whole, words)))
             words, spoken = japanese_keys(whole, words)
             vocabulary.update(dict.fromkeys(spoken))
         else:
@@ -328,6 +346,7 @@ def rewrite_zensical_index(path: Path, synonyms: Mapping[str, Synonyms] | None =
     _write(path, index)
     if vocabulary:
         _write_readings(path.parent / "search" / READINGS_FILE, vocabulary)
+        _write_runs(path.parent / "search" / RUNS_FILE, whole_runs)
     _write_phrases(path.parent / "search" / PHRASES_FILE, table, japanese=lang == "ja")
     _write_words(path.parent / "search" / WORDS_FILE, index, sections_words)
     return True

@@ -124,8 +124,8 @@ def readings(text: str) -> list[str]:
 # katakana, which the separator leaves whole; it ends with MARK, which the
 # query's key also has, so that the key of a phrase (いつ) does not begin
 # another's (いつまで). search-readings.js adds the key to a query that says the
-# phrase (search/phrases.json: its key and its reading, the reading for a query
-# typed in kana alone).
+# phrase (search/phrases.json: its key and the ways a query says it,
+# phrase_forms).
 PHRASE_MARK = "〆"
 _HIRAGANA = re.compile(r"[\u3041-\u3096]")
 
@@ -154,12 +154,32 @@ def phrase_key(phrase: str) -> str:
     return PHRASE_MARK + _katakana(folded) + MARK
 
 
-def phrase_reading(phrase: str) -> str:
-    """A Japanese phrase as read, in katakana (連絡がつかない: レンラクガツカナイ)."""
-    folded = unicodedata.normalize("NFKC", phrase)
-    return "".join(word.reading_form() for word in _sudachi().tokenize(folded)).translate(
-        _TO_KATAKANA
-    )
+def phrase_forms(phrase: str) -> list[str]:
+    """The ways a query says a Japanese phrase, in katakana without spaces: as
+    written and as read, each also without the particles between its words
+    (連絡がつかない: 連絡ガツカナイ, レンラクガツカナイ, 連絡ツカナイ,
+    レンラクツカナイ), which readers leave out (「連絡つかない」)."""
+    folded = re.sub(r"[\s\u3000]+", "", unicodedata.normalize("NFKC", phrase).lower())
+    tokens = list(_sudachi().tokenize(folded))
+    inner = {
+        number
+        for number, token in enumerate(tokens)
+        if 0 < number < len(tokens) - 1 and token.part_of_speech()[0] == "助詞"
+    }
+    forms: dict[str, None] = {}
+    for left_out in (set(), inner):
+        kept = [token for number, token in enumerate(tokens) if number not in left_out]
+        forms[_katakana("".join(token.surface() for token in kept))] = None
+        forms["".join(token.reading_form() for token in kept).translate(_TO_KATAKANA)] = None
+    return list(forms)
+
+
+def runs(text: str, readers: Sequence[str] = ()) -> list[str]:
+    """The runs of a text and its readers' words (phrases aside, which are
+    keys of their own) that hold more than ASCII (kanji and katakana, with any
+    digits among them), whole, as ``keys`` cuts them at hiragana."""
+    said = " ".join([text, *(word for word in readers if not is_japanese_phrase(word))])
+    return [run for run in _SPLIT.split(plain(said).lower()) if run and not run.isascii()]
 
 
 def japanese_keys(text: str, readers: Sequence[str]) -> tuple[list[str], list[str]]:

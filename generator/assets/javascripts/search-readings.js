@@ -7,7 +7,8 @@
  * to the query: 「へんしんをかくにん」 also searches ヘンシン カクニン. A phrase of
  * the synonyms table that the query says (search/phrases.json), in its words
  * or, typed in kana, in its reading, adds the one key the index has for it
- * (「連絡がつかない」: 〆連絡ガツカナイ_). Messages
+ * (「連絡がつかない」: 〆連絡ガツカナイ_); a run of kanji that no page has whole
+ * adds the parts of it that pages have (search/runs.json). Messages
  * wait for the readings, in order, so the first query is read the same way.
  * English queries lose their function words and keep their words' stems,
  * an irregular verb form as its base, as the index has it (search/forms.json:
@@ -169,6 +170,7 @@
         zensical ? load("words.json") : null,
         japanese ? null : load("forms.json"),
         load("phrases.json"),
+        japanese ? load("runs.json") : null,
       ]).then(function (all) {
         var byFirst = {};
         (all[0] || []).forEach(function (word) {
@@ -180,6 +182,7 @@
           phrases: japanese ? [] : all[3] || [],
           japanesePhrases: japanese ? all[3] || [] : [],
           known: all[1],
+          runs: all[4],
         };
       });
     return loaded;
@@ -202,7 +205,7 @@
   /* The keys of the table's Japanese phrases a query says (generator/search.py
    * phrase_key: 〆, the phrase with its kana in katakana, and the index's mark),
    * found in its words or, typed in kana alone, in its reading: 「連絡がつかない」
-   * and 「れんらくがつかない」 both say 〆連絡ガツカナイ_. */
+   * 「れんらくがつかない」 and 「連絡つかない」 all say 〆連絡ガツカナイ_. */
   function katakana(text) {
     return text.replace(/[\u3041-\u3096]/g, function (c) {
       return String.fromCharCode(c.charCodeAt(0) + 0x60);
@@ -213,8 +216,11 @@
     var said = katakana(query.normalize("NFKC").toLowerCase().replace(/[\s\u3000]+/g, ""));
     return phrases
       .filter(function (phrase) {
-        // The key without its marks is the phrase, its kana in katakana.
-        return said.indexOf(phrase[0].slice(1, -1)) >= 0 || said.indexOf(phrase[1]) >= 0;
+        // After its key, the ways a query says the phrase: as written or read,
+        // with or without its particles (generator/site/words.py phrase_forms).
+        return phrase.slice(1).some(function (form) {
+          return said.indexOf(form) >= 0;
+        });
       })
       .map(function (phrase) {
         return phrase[0];
@@ -240,6 +246,31 @@
         i += word ? word.length : 1;
       }
     }
+    return found;
+  }
+
+  /* A query's run of kanji or katakana that no page has whole finds nothing
+   * (「保証申請」, where the pages say 保証を申請): it is cut, from its start,
+   * into the longest parts of two characters or more that a page's run has
+   * (保証, 申請), which the query asks for as well (search/runs.json). */
+  function pieces(query, runs) {
+    if (!runs) return [];
+    runs.text = runs.text || "\n" + runs.runs.join("\n") + "\n";
+    var found = [];
+    query
+      .normalize("NFKC")
+      .toLowerCase()
+      .split(new RegExp(runs.separator, "u"))
+      .forEach(function (run) {
+        if (!/[^ -~]/.test(run) || runs.text.indexOf(run) >= 0) return;
+        var start = 0;
+        while (start < run.length - 1) {
+          var end = run.length;
+          while (end > start + 1 && runs.text.indexOf(run.slice(start, end)) < 0) end--;
+          if (end > start + 1 && found.indexOf(run.slice(start, end)) < 0) found.push(run.slice(start, end));
+          start = end > start + 1 ? end : start + 1;
+        }
+      });
     return found;
   }
 
@@ -312,7 +343,7 @@
 
   /* The words of a query that begin words of Zensical's index, each with the
    * positions of those words, and the readings of its kana as one group. */
-  function zensicalGroups(query, readings, known, phrases, japanesePhrases) {
+  function zensicalGroups(query, readings, known, phrases, japaneseKeys) {
     var separator = new RegExp(known.separator, "u");
     var groups = [];
     var words = query.split(separator).filter(Boolean);
@@ -326,7 +357,7 @@
       var positions = begun(folded, known);
       if (positions.length) groups.push({ node: term(folded), positions: positions });
     });
-    japanesePhrases.forEach(function (key) {
+    japaneseKeys.forEach(function (key) {
       var positions = begun(key.toLowerCase(), known);
       if (positions.length) groups.push({ node: term(key), positions: positions });
     });
@@ -362,17 +393,18 @@
     var query = zensical ? message.data.input : message.data;
     if (typeof query !== "string") return { message: message, groups: [], added: [] };
     var readings = /[\u3041-\u30fa\u30fc]/.test(query) ? spoken(query, found.byFirst) : [];
-    var phrases = japanesePhraseKeys(query, found.japanesePhrases);
+    // The keys of the phrases the query says, and the parts of its runs.
+    var keys = japanesePhraseKeys(query, found.japanesePhrases).concat(pieces(query, found.runs));
     var groups = [];
     var extra = [];
     if (zensical && found.known) {
-      groups = zensicalGroups(query, readings, found.known, found.phrases, phrases);
+      groups = zensicalGroups(query, readings, found.known, found.phrases, keys);
       query = zensicalQuery(query, groups);
-    } else if (readings.length || phrases.length) {
-      extra = readings.concat(phrases).filter(function (term) {
+    } else if (readings.length || keys.length) {
+      extra = readings.concat(keys).filter(function (term) {
         return query.indexOf(term) < 0;
       });
-      query = [query].concat(readings, phrases).join(" ");
+      query = [query].concat(readings, keys).join(" ");
     } else if (!japanese) {
       query = englishQuery(query, found.phrases);
     }
