@@ -11,12 +11,20 @@ from playwright.sync_api import BrowserContext, Page
 
 BLOCKING = ("serious", "critical")
 # Only violations: axe then skips describing every element that passes.
-_RUN = "() => axe.run({resultTypes: ['violations']})"
+ALL_RULES = "() => axe.run({resultTypes: ['violations']})"
 # Only the rules that read colours: for a look that differs from another only
 # in its colours (a dark theme made of CSS alone), the others find the same.
 COLOUR_RULES = (
     "() => axe.run({runOnly: ['color-contrast', 'link-in-text-block'],"
     " resultTypes: ['violations']})"
+)
+# The rules that read colours, controls' names and sizes, and their ARIA: for
+# a look that has another's elements but its own stylesheet and a few controls
+# of its own (an icon button with a label where the other shows a word).
+STYLE_AND_NAME_RULES = (
+    "() => axe.run({runOnly: ['color-contrast', 'link-in-text-block', 'button-name',"
+    " 'link-name', 'target-size', 'aria-allowed-attr', 'aria-valid-attr-value',"
+    " 'aria-prohibited-attr'], resultTypes: ['violations']})"
 )
 
 
@@ -33,7 +41,7 @@ def give_axe(page: Page) -> None:
     page.add_script_tag(content=AXE_SCRIPT)
 
 
-def blocking_violations(page: Page, run: str = _RUN) -> list[str]:
+def blocking_violations(page: Page, run: str = ALL_RULES) -> list[str]:
     """axe's serious and critical violations on the page, each with up to three
     of the elements it found them on. The page's context must have axe
     (axe_on_every_page) from before the page loaded, or the page must have been
