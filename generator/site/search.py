@@ -24,6 +24,10 @@ Japanese (the index's language is ``ja``):
   search-readings.js turns the kana of a reader's query into katakana and cuts
   it, longest reading first, into those words (「へんしんをかくにん」 becomes
   ヘンシン カクニン), so kana-only, kanji and mixed queries meet the same pages.
+- Runs: the runs of the index, whole, are written to ``search/runs.json``:
+  search-readings.js cuts a query's run that no page has whole into the
+  longest parts that pages have (「保証申請」, where a page says 保証を申請,
+  also asks for 保証 and 申請). Without them, the run found nothing.
 - The keys go into two extra fields (``keys_title``, ``keys_text``) that
   replace ``title`` and ``text``; the page text shown in results is untouched.
   (The cost: results no longer mark the matched words.)
