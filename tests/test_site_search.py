@@ -136,26 +136,30 @@ _KANA_ONLY = re.compile(r"[ぁ-ゖァ-ヺー\s]+")
 # before it was measured, to the holdout half (103 / 72 ja, 164 / 106 en). The
 # second list alone, before and after: ja 18 / 22 and 20 / 22, en 16 / 20 and
 # 17 / 20. All lists now: MkDocs ja 100.0 / 95.8 %, en 99.4 / 93.4 %;
-# Zensical ja 98.1 / 98.6 %, en 99.4 / 94.3 %. Then two lists by readers who
-# saw neither the pages nor the synonyms table (60 and 54 per language, written
-# blind by helpers), measured before any change: list 1 MkDocs ja 93.3, en 93.3 %;
-# list 2 MkDocs ja 81.5, en 85.2 %, Zensical ja 79.6, en 85.2 %. Then a run of
-# kanji that no page has whole (保証申請) cut into parts pages have, phrases
-# matched without their particles (連絡つかない), readers' words for what
-# lists 1 and 2 missed and for what the first holdout half had: the three
-# lists became the tune half, and a third list written blind (48 per language,
-# less 6 queries already in the tune half) the holdout half, measured once, after the
-# change: MkDocs ja 100.0 / 100.0 %, en 98.7 / 95.5 %; Zensical ja 98.2 /
-# 97.8 %, en 98.4 / 95.5 %.
+# Zensical ja 98.1 / 98.6 %, en 99.4 / 94.3 %. Then lists written blind by
+# readers who saw neither the pages nor the synonyms table, each measured
+# before the search was changed for it: list 1 (60 per language) MkDocs ja
+# 93.3, en 93.3 %; list 2 (54) MkDocs ja 81.5, en 85.2 %, Zensical ja 79.6, en
+# 85.2 %. Then a run of kanji that no page has whole (保証申請) cut into parts
+# pages have, phrases matched without their particles (連絡つかない), and
+# readers' words for what lists 1 and 2 and the first holdout half missed:
+# those three became the tune half, and list 3 (48 per language, less 6 queries
+# the tune half had) the holdout half, read as figures only: MkDocs ja 100.0,
+# en 95.5 %; Zensical ja 97.8, en 95.5 %. List 4 (48), measured as it came:
+# MkDocs ja 95.8, en 97.9 %; Zensical ja 93.8, en 95.8 %. Then "not" and "no"
+# no longer begin the table's phrases in a query ("not sure I sent it" found
+# the claim guide), and a few readers' words for list 4, which joined the tune
+# half: MkDocs ja 99.7 / 100.0 %, en 99.3 / 97.7 %; Zensical ja 97.5 / 97.8 %,
+# en 98.6 / 97.7 %.
 MIN_RECALL = {
     ("mkdocs", "ja", "tune"): 0.98,
     ("mkdocs", "ja", "holdout"): 0.97,
-    ("mkdocs", "en", "tune"): 0.97,
-    ("mkdocs", "en", "holdout"): 0.93,
-    ("zensical", "ja", "tune"): 0.97,
+    ("mkdocs", "en", "tune"): 0.98,
+    ("mkdocs", "en", "holdout"): 0.95,
+    ("zensical", "ja", "tune"): 0.96,
     ("zensical", "ja", "holdout"): 0.95,
     ("zensical", "en", "tune"): 0.97,
-    ("zensical", "en", "holdout"): 0.93,
+    ("zensical", "en", "holdout"): 0.95,
 }
 
 
@@ -302,16 +306,19 @@ def test_english_queries_meet_the_pages_in_base_forms_and_ask_who(
 ) -> None:
     """ "told" is on no page, "tell" is: an irregular form in a query is read as
     its base (search/forms.json). "who" is no function word: it asks who sold
-    the item, whom to contact."""
+    the item, whom to contact; "not" is one."""
     site = engine_site
     index = search_index(site.root / "site/en")
     assert not pages_containing(index, "told", whole_word=True)
     assert pages_containing(index, "tell", whole_word=True)
     page = _page(site, browser, "en/")
-    found = search(page, ["told", "who do I contact"])
+    found = search(page, ["told", "who do I contact", "not sure I hit send"])
     page.context.close()
     assert found["told"] and set(found["told"]) <= pages_containing(index, "tell"), found
     assert "guides/seller-types/" in found["who do I contact"][:3], found
+    # "not" is a function word: it began the word of every phrase with it
+    # (notanswering, on the claim guide), a phrase the query never said.
+    assert found["not sure I hit send"][0] == "guides/check-sent/", found
 
 
 def test_a_japanese_phrase_finds_its_guide_in_kanji_or_kana_and_its_words_alone_do_not(

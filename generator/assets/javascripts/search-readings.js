@@ -294,11 +294,14 @@
 
   /* Words that say nothing about a page. Material matches each word of a
    * query as the beginning of a word, without its stop-word filter: "i"
-   * would find "ignored", "do" "don't" (a rare word, so weighed high).
-   * "who" is kept: it asks who sold, shipped or is to be contacted. */
+   * would find "ignored", "do" "don't" (a rare word, so weighed high), and
+   * "not" or "no" the one word of a phrase that begins with it (notanswering,
+   * noreply: "not sure I sent it" found the claim guide); a phrase the query
+   * says still adds its word (phraseWords). "who" is kept: it asks who sold,
+   * shipped or is to be contacted. */
   var STOP = (
     "a an and are as at be been but by can could did do does doing for from had has have " +
-    "how i if in into is it its me my of on or our so than that the their them then there " +
+    "how i if in into is it its me my no not of on or our so than that the their them then there " +
     "these they this to was we were what when where which whom why will with would you your"
   ).split(" ");
 
