@@ -149,7 +149,7 @@ def test_the_practices_complete_on_each_device(
             page.goto(f"{site.url}{folder}guides/{guide}/")
             tabs = _tabs(page)
             assert tabs, f"{lang} {guide}: no practice button"
-            for tab, src in tabs if every_tab else tabs[:1]:
+            for number, (tab, src) in enumerate(tabs if every_tab else tabs[:1]):
                 platform = src.split("/")[-2]
                 data = _data(site, lang, platform, guide)
                 assert data is not None
@@ -157,14 +157,18 @@ def test_the_practices_complete_on_each_device(
                 hot = page.locator("[data-practice-hotspot]")
                 total = len(data["hotspots"])
                 wrong = total // 2 + 1
+                # A guide's other tabs run the same code over other pictures: there,
+                # each hotspot is tapped where its box is, and the practice must end.
+                thorough = number == 0
                 for k in range(1, total + 1):
                     expect(hot).to_have_attribute("data-position", f"{k}/{total}")
                     spot = data["hotspots"][k - 1]
-                    expect(hot).to_have_accessible_name(spot["name"])
-                    expect(page.locator("[data-practice] [aria-live]")).to_contain_text(
-                        spot["text"]
-                    )
-                    if k == wrong:
+                    if thorough:
+                        expect(hot).to_have_accessible_name(spot["name"])
+                        expect(page.locator("[data-practice] [aria-live]")).to_contain_text(
+                            spot["text"]
+                        )
+                    if thorough and k == wrong:
                         _tap_beside(page, device == "phone")
                         expect(page.locator("[data-practice-hint]")).to_be_visible()
                         expect(hot).to_have_attribute("data-position", f"{k}/{total}")
