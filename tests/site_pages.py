@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -13,7 +14,7 @@ import yaml
 from playwright.sync_api import Browser, Page
 
 from tests.axe_check import blocking_violations, give_axe
-from tests.site_fixtures import ROOT, Site
+from tests.site_fixtures import DARK_GUIDE, ROOT, Site
 
 GUIDES = sorted(p.stem for p in (ROOT / "steps").glob("*.yml"))
 
@@ -46,10 +47,11 @@ def open_page(site: Site, browser: Browser, path: str, device: dict | None = Non
 def every_page(
     site: Site, browser: Browser, device: dict | None = None
 ) -> Iterator[tuple[Page, str]]:
-    """Visit every page of the site in turn, in one tab as a reader would: yields
-    each path once the page has loaded, and fails on a page's script error or
-    any request that left the site. One tab keeps the renderer and the HTTP
-    cache of the site's scripts and styles, which a context per page would not."""
+    """Visit every page of the site in turn (engine_reads), in one tab as a
+    reader would: yields each path once the page has loaded, and fails on a
+    page's script error or any request that left the site. One tab keeps the
+    renderer and the HTTP cache of the site's scripts and styles, which a
+    context per page would not."""
     page = new_tab(site, browser, device)
     # Every URL the page asks for, its search worker's too (the context sees
     # them; Site.context's route keeps the HTTP cache off, so each page asks
@@ -58,7 +60,7 @@ def every_page(
     page.requested = requested  # type: ignore[attr-defined]
     page.context.on("request", lambda request: requested.append(request.url))
     try:
-        for path in site.pages():
+        for path in filter(partial(engine_reads, site), site.pages()):
             requested.clear()
             visit(page, site, path)
             yield page, path
@@ -66,6 +68,24 @@ def every_page(
             assert not site.external, f"{path}: requests left 127.0.0.1: {site.external}"
     finally:
         page.context.close()
+
+
+# The English guide the second engine's walk reads: the one with dark pictures.
+SECOND_ENGINE_GUIDE = f"en/guides/{DARK_GUIDE}/"
+
+
+def engine_reads(site: Site, path: str) -> bool:
+    """Whether the walk of every page reads the page at path: every page of the
+    default engine's site; of another engine's, every page in the first
+    language, the English home page and one English guide. Another engine
+    builds the same pages from the same Markdown with its own templates: the
+    first language shows every kind of page in them, and the two English pages
+    its language prefix, menus and pictures."""
+    return (
+        site.engine == "mkdocs"
+        or not path.startswith("en/")
+        or path in ("en/", SECOND_ENGINE_GUIDE)
+    )
 
 
 def close_page(page: Page, site: Site) -> None:

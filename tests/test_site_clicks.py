@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, expect
 from tests.site_fixtures import Site, search_index
 from tests.site_pages import (
     IMAGES_ON,
+    SECOND_ENGINE_GUIDE,
     Read,
     choose_tab,
     close_page,
@@ -27,8 +28,11 @@ def test_every_image_of_the_zensical_site_loads_and_has_alt_text(
     zensical_site: Site, readings: Read
 ) -> None:
     # Here, not in test_site.py: this file's worker builds Zensical's site and
-    # reads every page while test_site.py's worker reads MkDocs's.
-    problems = image_problems(readings(zensical_site, IMAGES_ON))
+    # reads its pages (engine_reads) while test_site.py's worker reads MkDocs's.
+    found = readings(zensical_site, IMAGES_ON)
+    read = {reading.path for reading in found}
+    assert {"", "about-sellers/", "editors/", "en/", SECOND_ENGINE_GUIDE} <= read, read
+    problems = image_problems(found)
     assert not problems, "\n".join(problems)
 
 
