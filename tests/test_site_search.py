@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from tests.site_fixtures import ROOT, Site, pages_containing, search, search_index
 
@@ -374,6 +374,17 @@ def test_the_search_box_shows_only_the_words_the_reader_typed(site: Site, browse
     for query in ("れんらくがつかない", "出品者と連絡がつかない", "へんしんをかくにん"):
         _type(page, query)
         page.wait_for_function(_ONLY_TYPED, arg=query)
+    page.context.close()
+
+
+def test_a_run_found_by_its_parts_is_not_listed_as_missing(site: Site, browser: Browser):
+    """保証申請 is on no page whole: the claim guide is found by its parts, and the
+    search box does not tell the reader that the guide lacks the word typed."""
+    page = _page(site, browser)
+    _type(page, "保証申請")
+    first = page.locator(".md-search-result__item").first
+    expect(first.locator("a").first).to_have_attribute("href", re.compile("guides/file-claim/"))
+    expect(first.locator(".md-search-result__terms")).to_have_count(0)
     page.context.close()
 
 

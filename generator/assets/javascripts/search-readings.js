@@ -93,7 +93,8 @@
   }
 
   /* The words guidegen added to the last Material query (readings, phrase
-   * keys). Material lists the words of a query that a result lacks
+   * keys), and the runs of it that it cut into parts. Material lists the
+   * words of a query that a result lacks
    * (「検索に含まれない: ガツ」) and passes them on in its links (?h=, the words
    * to mark on the page): a reader should meet only the words they typed. */
   var added = [];
@@ -252,17 +253,21 @@
   /* A query's run of kanji or katakana that no page has whole finds nothing
    * (「保証申請」, where the pages say 保証を申請): it is cut, from its start,
    * into the longest parts of two characters or more that a page's run has
-   * (保証, 申請), which the query asks for as well (search/runs.json). */
+   * (保証, 申請), which the query asks for as well (search/runs.json). The
+   * runs cut are returned too: the search box would list them as missing
+   * from every result, whose parts it found. */
   function pieces(query, runs) {
-    if (!runs) return [];
-    runs.text = runs.text || "\n" + runs.runs.join("\n") + "\n";
     var found = [];
+    found.cut = [];
+    if (!runs) return found;
+    runs.text = runs.text || "\n" + runs.runs.join("\n") + "\n";
     query
       .normalize("NFKC")
       .toLowerCase()
       .split(new RegExp(runs.separator, "u"))
       .forEach(function (run) {
         if (!/[^ -~]/.test(run) || runs.text.indexOf(run) >= 0) return;
+        found.cut.push(run);
         var start = 0;
         while (start < run.length - 1) {
           var end = run.length;
@@ -397,16 +402,20 @@
     if (typeof query !== "string") return { message: message, groups: [], added: [] };
     var readings = /[\u3041-\u30fa\u30fc]/.test(query) ? spoken(query, found.byFirst) : [];
     // The keys of the phrases the query says, and the parts of its runs.
-    var keys = japanesePhraseKeys(query, found.japanesePhrases).concat(pieces(query, found.runs));
+    var parts = pieces(query, found.runs);
+    var keys = japanesePhraseKeys(query, found.japanesePhrases).concat(parts);
     var groups = [];
     var extra = [];
     if (zensical && found.known) {
       groups = zensicalGroups(query, readings, found.known, found.phrases, keys);
       query = zensicalQuery(query, groups);
     } else if (readings.length || keys.length) {
-      extra = readings.concat(keys).filter(function (term) {
-        return query.indexOf(term) < 0;
-      });
+      extra = readings
+        .concat(keys)
+        .filter(function (term) {
+          return query.indexOf(term) < 0;
+        })
+        .concat(parts.cut);
       query = [query].concat(readings, keys).join(" ");
     } else if (!japanese) {
       query = englishQuery(query, found.phrases);
