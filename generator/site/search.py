@@ -101,7 +101,6 @@ from .words import (
     phrase_key,
     phrase_word,
     plain,
-    runs,
 )
 
 # Charts and code (a Mermaid chart's source, before the browser draws it) and
@@ -168,12 +167,16 @@ def _write_phrases(path: Path, synonyms: Synonyms, *, japanese: bool = False) ->
         phrases = [[phrase_key(word), *phrase_forms(word)] for word in sorted(found)]
     else:
         phrases = sorted({word for words in synonyms.values() for word in words if is_phrase(word)})
-    path.parent.mkdir(parents=True, exist_ok=True)
     files = [(path.name, phrases)] + ([] if japanese else [(FORMS_FILE, IRREGULAR)])
     for name, data in files:
-        text = json.dumps(data, sort_keys=True, ensure_ascii=False)
-        write_atomic(path.parent / name, text.encode())
-        (path.parent / name).chmod(0o644)
+        _write_public(path.parent / name, json.dumps(data, sort_keys=True, ensure_ascii=False))
+
+
+def _write_public(path: Path, text: str) -> None:
+    """A file of the query side, readable by a web server running as another user
+    (write_atomic's temporary file is private)."""
+    write_atomic(path, text.encode())
+    path.chmod(0o644)
 
 
 def load_synonyms(path: Path) -> dict[str, dict[str, list[str]]]:
@@ -237,11 +240,10 @@ def rewrite_index(path: Path, synonyms: Mapping[str, Synonyms] | None = None) ->
         for doc in docs:
             for name in ("title", "text"):
                 value = doc.get(name, "")
-                said = readers_words(value, table)
-                found, spoken = japanese_keys(value, said)
-                vocabulary.update(dict.fromkeys(spoken))
-                whole_runs.update(dict.fromkeys(runs(value, said)))
-                doc[f"keys_{name}"] = " ".join(found)
+                found = japanese_keys(value, readers_words(value, table))
+                vocabulary.update(dict.fromkeys(found.readings))
+                whole_runs.update(dict.fromkeys(found.runs))
+                doc[f"keys_{name}"] = " ".join(found.keys)
     elif lang == "en":
         # The words in their base forms replace title and text (shown as built).
         others = {name: value for name, value in fields.items() if name not in ("title", "text")}
@@ -275,16 +277,13 @@ def _write_runs(path: Path, found: Mapping[str, None]) -> None:
     query's run that no page has whole (「保証申請」, where pages say 保証を申請)
     is cut into runs' parts that pages have."""
     data = {"separator": SEPARATOR, "runs": sorted(found)}
-    write_atomic(path, json.dumps(data, ensure_ascii=False).encode())
-    path.chmod(0o644)
+    _write_public(path, json.dumps(data, ensure_ascii=False))
 
 
 def _write_readings(path: Path, vocabulary: Mapping[str, None]) -> None:
     """The readings of the index, longest first, for the query side (search-readings.js)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     words = sorted(vocabulary, key=lambda word: (-len(word), word))
-    write_atomic(path, json.dumps(words, ensure_ascii=False).encode())
-    path.chmod(0o644)
+    _write_public(path, json.dumps(words, ensure_ascii=False))
 
 
 HIDDEN_KEYS = '<span hidden style="display:none" data-guidegen-keys="">'
@@ -325,9 +324,10 @@ def rewrite_zensical_index(path: Path, synonyms: Mapping[str, Synonyms] | None =
             else []
         )
         if lang == "ja":
-            whole_runs.update(dict.fromkeys(runs(whole, words)))
-            words, spoken = japanese_keys(whole, words)
-            vocabulary.update(dict.fromkeys(spoken))
+            found = japanese_keys(whole, words)
+            vocabulary.update(dict.fromkeys(found.readings))
+            whole_runs.update(dict.fromkeys(found.runs))
+            words = found.keys
         else:
             words += irregular_bases(f"{whole} {' '.join(words)}")
         if words:
@@ -339,7 +339,7 @@ def rewrite_zensical_index(path: Path, synonyms: Mapping[str, Synonyms] | None =
         title = sections[0].get("title", "")
         named = readers_words(title, table) if _is_guide(location) else []
         if lang == "ja" and named:
-            named, _ = japanese_keys(title, named)
+            named = japanese_keys(title, named).keys
         elif lang != "ja":
             named += irregular_bases(f"{title} {' '.join(named)}")
         if named:
@@ -394,9 +394,7 @@ def _write_words(
         "pages": pages,
         "boosts": boosts,
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
-    path.chmod(0o644)
+    _write_public(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
 
 def rewrite_indexes(config: Config, folder: Path) -> bool:

@@ -15,6 +15,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from sudachipy import Dictionary, SplitMode, Tokenizer  # type: ignore[import-untyped]
 
@@ -148,10 +149,14 @@ def _katakana(text: str) -> str:
     return _HIRAGANA.sub(lambda m: chr(ord(m.group(0)) + 0x60), text)
 
 
+def _folded(phrase: str) -> str:
+    """A phrase as a query meets it: widths folded, lower case, no spaces."""
+    return re.sub(r"[\s\u3000]+", "", unicodedata.normalize("NFKC", phrase).lower())
+
+
 def phrase_key(phrase: str) -> str:
     """The one key a Japanese phrase is indexed by (連絡がつかない: 〆連絡ガツカナイ_)."""
-    folded = re.sub(r"[\s\u3000]+", "", unicodedata.normalize("NFKC", phrase).lower())
-    return PHRASE_MARK + _katakana(folded) + MARK
+    return PHRASE_MARK + _katakana(_folded(phrase)) + MARK
 
 
 def phrase_forms(phrase: str) -> list[str]:
@@ -159,8 +164,7 @@ def phrase_forms(phrase: str) -> list[str]:
     written and as read, each also without the particles between its words
     (連絡がつかない: 連絡ガツカナイ, レンラクガツカナイ, 連絡ツカナイ,
     レンラクツカナイ), which readers leave out (「連絡つかない」)."""
-    folded = re.sub(r"[\s\u3000]+", "", unicodedata.normalize("NFKC", phrase).lower())
-    tokens = list(_sudachi().tokenize(folded))
+    tokens = list(_sudachi().tokenize(_folded(phrase)))
     inner = {
         number
         for number, token in enumerate(tokens)
@@ -174,23 +178,25 @@ def phrase_forms(phrase: str) -> list[str]:
     return list(forms)
 
 
-def runs(text: str, readers: Sequence[str] = ()) -> list[str]:
-    """The runs of a text and its readers' words (phrases aside, which are
-    keys of their own) that hold more than ASCII (kanji and katakana, with any
-    digits among them), whole, as ``keys`` cuts them at hiragana."""
-    said = " ".join([text, *(word for word in readers if not is_japanese_phrase(word))])
-    return [run for run in _SPLIT.split(plain(said).lower()) if run and not run.isascii()]
+class JapaneseKeys(NamedTuple):
+    """What the index holds for a Japanese text said with readers' words."""
+
+    keys: list[str]  # the suffixes of its runs, its readings (with MARK), its phrases' keys
+    readings: list[str]  # its words' readings alone
+    runs: list[str]  # its runs that hold more than ASCII, whole (search/runs.json)
 
 
-def japanese_keys(text: str, readers: Sequence[str]) -> tuple[list[str], list[str]]:
-    """The index keys of a Japanese text said with readers' words: the suffixes
-    of its runs, its words' readings (each with MARK) and its phrases' keys; and
-    the readings alone."""
+def japanese_keys(text: str, readers: Sequence[str]) -> JapaneseKeys:
+    """The keys, readings and runs of a Japanese text said with readers' words
+    (its phrases are keys of their own, not runs)."""
     words = [word for word in readers if not is_japanese_phrase(word)]
     phrases = [phrase_key(word) for word in readers if is_japanese_phrase(word)]
     said = f"{text} {' '.join(words)}"
     spoken = readings(said)
-    return keys(said) + [reading + MARK for reading in spoken] + phrases, spoken
+    whole = [run for run in _SPLIT.split(plain(said).lower()) if run and not run.isascii()]
+    return JapaneseKeys(
+        keys(said) + [reading + MARK for reading in spoken] + phrases, spoken, whole
+    )
 
 
 # Irregular English verb forms and the base form both sides use for them (the

@@ -183,7 +183,11 @@
           phrases: japanese ? [] : all[3] || [],
           japanesePhrases: japanese ? all[3] || [] : [],
           known: all[1],
-          runs: all[4],
+          // Every run on its own line: a part of a run is a substring of this text.
+          runs: all[4] && {
+            separator: new RegExp(all[4].separator, "u"),
+            text: "\n" + all[4].runs.join("\n") + "\n",
+          },
         };
       });
     return loaded;
@@ -253,30 +257,29 @@
   /* A query's run of kanji or katakana that no page has whole finds nothing
    * (「保証申請」, where the pages say 保証を申請): it is cut, from its start,
    * into the longest parts of two characters or more that a page's run has
-   * (保証, 申請), which the query asks for as well (search/runs.json). The
-   * runs cut are returned too: the search box would list them as missing
-   * from every result, whose parts it found. */
+   * (保証, 申請), which the query asks for as well (search/runs.json, as
+   * `found` prepares it). The runs cut are returned too: the search box would
+   * list them as missing from every result, whose parts it found. */
   function pieces(query, runs) {
-    var found = [];
-    found.cut = [];
-    if (!runs) return found;
-    runs.text = runs.text || "\n" + runs.runs.join("\n") + "\n";
+    var cut = { parts: [], runs: [] };
+    if (!runs) return cut;
     query
       .normalize("NFKC")
       .toLowerCase()
-      .split(new RegExp(runs.separator, "u"))
+      .split(runs.separator)
       .forEach(function (run) {
         if (!/[^ -~]/.test(run) || runs.text.indexOf(run) >= 0) return;
-        found.cut.push(run);
+        cut.runs.push(run);
         var start = 0;
         while (start < run.length - 1) {
           var end = run.length;
           while (end > start + 1 && runs.text.indexOf(run.slice(start, end)) < 0) end--;
-          if (end > start + 1 && found.indexOf(run.slice(start, end)) < 0) found.push(run.slice(start, end));
+          var part = run.slice(start, end);
+          if (end > start + 1 && cut.parts.indexOf(part) < 0) cut.parts.push(part);
           start = end > start + 1 ? end : start + 1;
         }
       });
-    return found;
+    return cut;
   }
 
   /* Irregular verb forms and their base, as the index has them (search/forms.json). */
@@ -402,8 +405,8 @@
     if (typeof query !== "string") return { message: message, groups: [], added: [] };
     var readings = /[\u3041-\u30fa\u30fc]/.test(query) ? spoken(query, found.byFirst) : [];
     // The keys of the phrases the query says, and the parts of its runs.
-    var parts = pieces(query, found.runs);
-    var keys = japanesePhraseKeys(query, found.japanesePhrases).concat(parts);
+    var cut = pieces(query, found.runs);
+    var keys = japanesePhraseKeys(query, found.japanesePhrases).concat(cut.parts);
     var groups = [];
     var extra = [];
     if (zensical && found.known) {
@@ -415,7 +418,7 @@
         .filter(function (term) {
           return query.indexOf(term) < 0;
         })
-        .concat(parts.cut);
+        .concat(cut.runs);
       query = [query].concat(readings, keys).join(" ");
     } else if (!japanese) {
       query = englishQuery(query, found.phrases);
