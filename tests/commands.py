@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from guidegen.capture import workers
 from guidegen.cli import main
 
 
@@ -17,9 +18,15 @@ def guidegen(root: Path, *args: str, **env_vars: str) -> subprocess.CompletedPro
     its exit code, stdout and stderr. main(argv) is the whole command: starting an
     interpreter for it proves nothing more and costs its start and imports each time.
     Tests of what only a process shows (signals, two runs at once, a kill, the
-    installed wheel) start `python -m guidegen.cli` themselves."""
+    installed wheel) start `python -m guidegen.cli` themselves.
+
+    A capture or check whose project and flags leave the workers to guidegen
+    runs one browser: the suite's workers already keep every core busy, and a
+    browser more per capture only adds its start (with Playwright's driver,
+    nearly a CPU-second). A test of runs side by side asks for its workers."""
     out, err = io.StringIO(), io.StringIO()
     with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(workers, "default_workers", lambda runs: 1)
         for name, value in {"CI": "true", **env_vars}.items():
             patch.setenv(name, value)
         with (
