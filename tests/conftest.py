@@ -188,11 +188,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Python's cycle collector, tuned for a worker that holds Playwright's
-    objects, a site's readings and the imports of every module: what is loaded
-    by now stays (frozen, never walked again), and a collection starts after
-    20,000 new objects, not 700. With the defaults it walked that heap again and
-    again, about 6 % of the CPU of the browser tests."""
+    """Python's cycle collector, tuned for a worker whose heap holds Playwright's
+    objects: what pytest and its plugins have loaded by now is frozen (never
+    walked again), and a collection starts after 20,000 new objects, not 700.
+    Measured once on three browser test files (test_guides, test_mockshop_flows,
+    test_runner): 100 CPU-s with the defaults, 94 with this."""
     gc.collect()
     gc.freeze()
     gc.set_threshold(20_000, 50, 50)
