@@ -131,6 +131,7 @@ KINDS = {
         "test_workflows.py",
     ),
     "browser": (
+        "test_axe_check.py",
         "test_browser.py",
         "test_dialogs.py",
         "test_frames_on_overlays.py",
