@@ -65,12 +65,19 @@ def _half_table() -> dict[str, str]:
 _HALF = _half_table()
 
 
+def _runs(text: str) -> list[str]:
+    """A text's runs as the index cuts it: ASCII words and runs of other letters."""
+    return [run for run in _SPLIT.split(plain(text).lower()) if run]
+
+
 def keys(text: str) -> list[str]:
     """The index keys of a text: ASCII words as they are, other runs as suffixes."""
+    return _keys_of(_runs(text))
+
+
+def _keys_of(runs: Sequence[str]) -> list[str]:
     found: dict[str, None] = {}
-    for run in _SPLIT.split(plain(text).lower()):
-        if not run:
-            continue
+    for run in runs:
         if run.isascii():
             found[run] = None
             continue
@@ -193,9 +200,11 @@ def japanese_keys(text: str, readers: Sequence[str]) -> JapaneseKeys:
     phrases = [phrase_key(word) for word in readers if is_japanese_phrase(word)]
     said = f"{text} {' '.join(words)}"
     spoken = readings(said)
-    whole = [run for run in _SPLIT.split(plain(said).lower()) if run and not run.isascii()]
+    runs = _runs(said)
     return JapaneseKeys(
-        keys(said) + [reading + MARK for reading in spoken] + phrases, spoken, whole
+        _keys_of(runs) + [reading + MARK for reading in spoken] + phrases,
+        spoken,
+        [run for run in runs if not run.isascii()],
     )
 
 
