@@ -49,8 +49,8 @@ def axe_on_every_page(context: BrowserContext) -> None:
 
 
 def give_axe(page: Page) -> None:
-    """axe-core in a page that is already loaded: for a few pages of many,
-    where registering it for all would parse its 500 KB on every page."""
+    """axe-core in a page that is already loaded, whose context has no
+    axe_on_every_page: for a check of one page."""
     page.add_script_tag(content=AXE_SCRIPT)
 
 

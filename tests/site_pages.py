@@ -13,7 +13,7 @@ import pytest
 import yaml
 from playwright.sync_api import Browser, Page
 
-from tests.axe_check import blocking_violations, give_axe
+from tests.axe_check import axe_on_every_page, blocking_violations
 from tests.site_fixtures import DARK_GUIDE, ROOT, Site
 
 GUIDES = sorted(p.stem for p in (ROOT / "steps").glob("*.yml"))
@@ -45,14 +45,17 @@ def open_page(site: Site, browser: Browser, path: str, device: dict | None = Non
 
 
 def every_page(
-    site: Site, browser: Browser, device: dict | None = None
+    site: Site, browser: Browser, device: dict | None = None, *, axe: bool = False
 ) -> Iterator[tuple[Page, str]]:
     """Visit every page of the site in turn (engine_reads), in one tab as a
     reader would: yields each path once the page has loaded, and fails on a
-    page's script error or any request that left the site. One tab keeps the
-    renderer and the HTTP cache of the site's scripts and styles, which a
-    context per page would not."""
+    page's script error or any request that left the site. One tab keeps its
+    renderer, which a context per page would start anew. With axe, every page
+    has axe-core from before its own scripts (axe_on_every_page): handing it to
+    each page after its load (give_axe) cost five times as much CPU."""
     page = new_tab(site, browser, device)
+    if axe:
+        axe_on_every_page(page.context)
     # Every URL the page asks for, its search worker's too (the context sees
     # them; Site.context's route keeps the HTTP cache off, so each page asks
     # for all it needs).
@@ -240,7 +243,7 @@ def readings(browser: Browser, devices: dict[str, dict]) -> Read:
         if (site.engine, device) not in done:
             found = []
             axe = (site.engine, device) == AXE_ON
-            for page, path in every_page(site, browser, devices[device]):
+            for page, path in every_page(site, browser, devices[device], axe=axe):
                 wait_for_scripts(page)
                 overflow = page.evaluate(
                     "() => document.documentElement.scrollWidth"
@@ -248,7 +251,6 @@ def readings(browser: Browser, devices: dict[str, dict]) -> Read:
                 )
                 violations = []
                 if axe and axe_reads(path):
-                    give_axe(page)
                     violations = blocking_violations(page)
                 images = load_all_images(page) if device == IMAGES_ON else []
                 transferred, cut, split = {}, False, ()
