@@ -151,6 +151,7 @@ KINDS = {
     ),
     "end_to_end": (
         "test_appserver.py",
+        "test_browsers.py",
         "test_cli_capture.py",
         "test_end_to_end.py",
         "test_faults.py",

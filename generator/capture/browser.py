@@ -107,8 +107,13 @@ def system_chromium() -> str | None:
     )
 
 
+def chosen_chromium() -> str | None:
+    """The Chromium binary a launch starts now; None for Playwright's own."""
+    return configured_chromium() or system_chromium()
+
+
 def launch(playwright: Playwright) -> Browser:
-    executable = configured_chromium() or system_chromium()
+    executable = chosen_chromium()
     if executable is not None:
         return _launch(playwright, executable)
     return _launch_playwrights_own(playwright)

@@ -21,9 +21,9 @@ from ..faults import DriverGone
 from ..guide.load import load_guide
 from ..safepath import within
 from ..server import serve
-from . import layout
+from . import browsers, layout
 from .appserver import exited, require_reachable, reset, started
-from .browser import configured_chromium, launch
+from .browser import configured_chromium
 from .frames import Failure, Run
 from .jobs import Job, Outcome
 
@@ -145,6 +145,7 @@ SHARED_HINT = (
 
 
 def _worker(
+    owner: browsers.BrowserThread,
     config: Config,
     shared: str | None,
     worker: int,
@@ -159,7 +160,6 @@ def _worker(
     # Playwright is imported only where a browser starts, so that redraw,
     # which shares this module, never loads it.
     from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
 
     from .runner import run_guide
     from .targets import GuideFailed
@@ -182,68 +182,66 @@ def _worker(
                 done.put(error)
 
     try:
-        with app as url, sync_playwright() as playwright:
-            browser = launch(playwright)
-            try:
-                while not stop.is_set():
-                    try:
-                        job = todo.get_nowait()
-                    except queue.Empty:
+        with app as url:
+            # The worker's thread keeps its driver and browser for the next capture.
+            playwright, browser = owner.playwright, owner.browser()
+            while not stop.is_set():
+                try:
+                    job = todo.get_nowait()
+                except queue.Empty:
+                    break
+                trace = None
+                if trace_dir is not None:
+                    name = layout.trace_name(job.guide.id, job.platform, job.lang, job.scheme)
+                    trace = str(trace_dir / name)
+                if server is not None and server.reset:
+                    scenario = job.guide.scenario or ""
+                    reset(config, server, url, worker, scenario, job.name)
+                    states.forget(str(worker))
+                state = None
+                if job.setup is not None:
+                    key = (str(worker), job.setup.id, job.platform, job.lang, job.scheme)
+                    state = states.get(
+                        key,
+                        partial(_sign_in, browser, playwright, config, job, url, trace_dir),
+                    )
+                    if isinstance(state, Failure):
+                        done.put(Outcome(job, None, None, blocked=state))
+                        continue
+                try:
+                    run = run_guide(
+                        browser,
+                        playwright,
+                        config,
+                        job.guide,
+                        job.platform,
+                        job.lang,
+                        url,
+                        scheme=job.scheme,
+                        shoot=shoot,
+                        trace_path=trace,
+                        storage_state=state,
+                    )
+                except GuideFailed as failed:
+                    where = step_location(config, job.guide.id, failed.failure.step_id)
+                    failure = _crashed(job, replace(failed.failure, where=where), browser)
+                    done.put(Outcome(job, None, failure))
+                except PlaywrightError:
+                    if browser.is_connected():
+                        if _driver_gone(browser):
+                            owner.retire()
+                            raise DriverGone() from None
+                        raise
+                    done.put(Outcome(job, None, _crashed(job, None, browser)))
+                else:
+                    if stop.is_set():  # interrupted: write nothing more
                         break
-                    trace = None
-                    if trace_dir is not None:
-                        name = layout.trace_name(job.guide.id, job.platform, job.lang, job.scheme)
-                        trace = str(trace_dir / name)
-                    if server is not None and server.reset:
-                        scenario = job.guide.scenario or ""
-                        reset(config, server, url, worker, scenario, job.name)
-                        states.forget(str(worker))
-                    state = None
-                    if job.setup is not None:
-                        key = (str(worker), job.setup.id, job.platform, job.lang, job.scheme)
-                        state = states.get(
-                            key,
-                            partial(_sign_in, browser, playwright, config, job, url, trace_dir),
-                        )
-                        if isinstance(state, Failure):
-                            done.put(Outcome(job, None, None, blocked=state))
-                            continue
-                    try:
-                        run = run_guide(
-                            browser,
-                            playwright,
-                            config,
-                            job.guide,
-                            job.platform,
-                            job.lang,
-                            url,
-                            scheme=job.scheme,
-                            shoot=shoot,
-                            trace_path=trace,
-                            storage_state=state,
-                        )
-                    except GuideFailed as failed:
-                        where = step_location(config, job.guide.id, failed.failure.step_id)
-                        failure = _crashed(job, replace(failed.failure, where=where), browser)
-                        done.put(Outcome(job, None, failure))
-                    except PlaywrightError:
-                        if browser.is_connected():
-                            if _driver_gone(browser):
-                                raise DriverGone() from None
-                            raise
-                        done.put(Outcome(job, None, _crashed(job, None, browser)))
-                    else:
-                        if stop.is_set():  # interrupted: write nothing more
-                            break
-                        if len(waiting) == SETTLING:
-                            waiting.popleft().result()
-                        waiting.append(settling.submit(settle, job, run))
-                    if not browser.is_connected() and not stop.is_set():
-                        # A crash fails only the run in flight; the next gets a new browser.
-                        browser = launch(playwright)
-            finally:
-                with suppress(PlaywrightError):
-                    browser.close()
+                    if len(waiting) == SETTLING:
+                        waiting.popleft().result()
+                    waiting.append(settling.submit(settle, job, run))
+                if not browser.is_connected() and not stop.is_set():
+                    # A crash fails only the run in flight; the next gets a new browser.
+                    browser = owner.browser()
     except BaseException as error:  # handed to the main thread, which re-raises it
         if not stop.is_set():  # after an interrupt nobody listens, and noise helps no one
             done.put(error)
@@ -322,8 +320,9 @@ def execute(
 ) -> Iterator[Outcome]:
     """Run jobs in parallel, yielding each run or failure as it ends.
 
-    Each worker thread has its own browser: Playwright's sync API is bound to
-    the thread that started it. Every job gets a fresh browser context.
+    Each worker runs on a browser thread of its own (browsers.take), whose
+    driver and browser outlive the capture: the next one in this process finds
+    them started. Every job gets a fresh browser context.
     `then`, when given, runs on each successful run on a thread of the worker,
     while its browser goes on to the next run (drawing and comparing images
     overlaps with browsing, the worker's own and the others').
@@ -350,18 +349,25 @@ def execute(
         )
     shared_app = count > 1 and not isolated and (server is not None or bool(config.base_url))
     hint = SHARED_HINT.format(count=count) if shared_app else ""
-    # Each worker starts its own server in its own thread, all at once.
+    # Each worker starts its own server on its own browser thread, all at once.
     with nullcontext(None) if isolated else app_url(config) as shared:
-        threads = [
-            threading.Thread(
-                target=_worker,
-                args=(config, shared, index, todo, done, stop, shoot, trace_dir, then, states),
-                daemon=True,
+        owners = browsers.take(count)
+        for index, owner in enumerate(owners):
+            owner.hand(
+                partial(
+                    _worker,
+                    config=config,
+                    shared=shared,
+                    worker=index,
+                    todo=todo,
+                    done=done,
+                    stop=stop,
+                    shoot=shoot,
+                    trace_dir=trace_dir,
+                    then=then,
+                    states=states,
+                )
             )
-            for index in range(count)
-        ]
-        for thread in threads:
-            thread.start()
         try:
             running = count
             while running:
@@ -382,5 +388,6 @@ def execute(
                     yield item
         finally:
             stop.set()
-            for thread in threads:
-                thread.join()
+            for owner in owners:
+                owner.wait()
+            browsers.give_back(owners)

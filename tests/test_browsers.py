@@ -1,0 +1,118 @@
+"""Browsers kept from one capture to the next in the same process (capture/browsers.py)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Playwright
+
+from guidegen.capture import browsers
+from tests.commands import guidegen
+from tests.test_cli_capture import project
+
+
+@pytest.fixture
+def launched(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Browser]]:
+    """Every browser the kept threads launch from now on, none kept before."""
+    browsers.close_all()
+    started: list[Browser] = []
+    real = browsers.launch
+
+    def counting(playwright: Playwright) -> Browser:
+        started.append(real(playwright))
+        return started[-1]
+
+    monkeypatch.setattr(browsers, "launch", counting)
+    yield started
+    browsers.close_all()
+
+
+def on_a_kept_thread(work: Callable[[browsers.BrowserThread], object]) -> None:
+    """Run work(thread) on the browser thread a one-worker capture would take."""
+    (thread,) = browsers.take(1)
+    try:
+        thread.hand(work)
+        thread.wait()
+    finally:
+        browsers.give_back([thread])
+
+
+def test_the_next_capture_uses_the_browser_the_last_one_kept(
+    tmp_path: Path, launched: list[Browser]
+) -> None:
+    root = project(tmp_path)
+    assert guidegen(root, "capture", "--platform", "web").returncode == 0
+    assert len(launched) == 1 and launched[0].is_connected()
+    check = guidegen(root, "capture", "--check", "--platform", "web")
+    assert check.returncode == 0, check.stderr
+    assert "0 files written" in check.stdout
+    assert len(launched) == 1
+
+
+def test_a_browser_that_closed_or_another_chromium_asked_for_is_not_kept(
+    tmp_path: Path, launched: list[Browser], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project(tmp_path)
+    assert guidegen(root, "check", "--platform", "web").returncode == 0
+    # As a crash would, between two captures.
+    on_a_kept_thread(lambda thread: thread.browser().close())
+    assert guidegen(root, "check", "--platform", "web").returncode == 0
+    assert len(launched) == 2 and not launched[0].is_connected()
+    # GUIDEGEN_CHROMIUM set to another binary since the last launch.
+    monkeypatch.setattr(browsers, "chosen_chromium", lambda: "/another/chromium")
+    assert guidegen(root, "check", "--platform", "web").returncode == 0
+    assert len(launched) == 3
+
+
+def test_captures_side_by_side_never_share_a_browser(
+    tmp_path: Path, launched: list[Browser]
+) -> None:
+    root = project(tmp_path)
+    assert guidegen(root, "check", "--workers", "2").returncode == 0
+    assert len(launched) == 2
+    first = browsers.take(1)
+    try:
+        # One thread is taken: a capture of two workers starts one browser more.
+        assert guidegen(root, "check", "--workers", "2").returncode == 0
+        assert len(launched) == 3
+    finally:
+        browsers.give_back(first)
+
+
+def _left_behind(tmp: Path) -> list[str]:
+    """What of the browsers a process started still runs, or lies in its temporary folder."""
+    running = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            line = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if str(tmp).encode() in line:
+            running.append(pid)
+    return running + [path.name for path in tmp.iterdir()]
+
+
+def test_a_command_closes_its_browsers_when_it_exits(tmp_path: Path) -> None:
+    """Nothing outlives guidegen: no Chromium running, no profile folder left,
+    as the command ends."""
+    root = project(tmp_path / "project")
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    # Output to a file: run() would wait on a pipe for every process that holds it.
+    with (tmp_path / "output").open("w") as output:
+        code = subprocess.run(
+            [sys.executable, "-m", "guidegen.cli", "capture", "--platform", "web"],
+            cwd=root,
+            env={**os.environ, "CI": "true", "TMPDIR": str(tmp)},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        ).returncode
+    assert code == 0, (tmp_path / "output").read_text()
+    # Closed before guidegen returned: a browser its driver closes after that
+    # (on seeing guidegen gone) is still there now.
+    assert not _left_behind(tmp)
