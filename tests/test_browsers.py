@@ -5,21 +5,21 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Playwright
 
 from guidegen.capture import browsers
+from guidegen.capture.browsers import Work
 from tests.commands import guidegen
 from tests.test_cli_capture import project
 
 
 @pytest.fixture
-def launched(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Browser]]:
-    """Every browser the kept threads launch from now on, none kept before."""
-    browsers.close_all()
+def launched(monkeypatch: pytest.MonkeyPatch) -> list[Browser]:
+    """Every browser the kept threads launch from now on (some may be kept
+    from earlier tests of this process)."""
     started: list[Browser] = []
     real = browsers.launch
 
@@ -28,18 +28,14 @@ def launched(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Browser]]:
         return started[-1]
 
     monkeypatch.setattr(browsers, "launch", counting)
-    yield started
-    browsers.close_all()
+    return started
 
 
-def on_a_kept_thread(work: Callable[[browsers.BrowserThread], object]) -> None:
-    """Run work(thread) on the browser thread a one-worker capture would take."""
-    (thread,) = browsers.take(1)
-    try:
+def on_threads(threads: list[browsers.BrowserThread], work: Work) -> None:
+    for thread in threads:
         thread.hand(work)
+    for thread in threads:
         thread.wait()
-    finally:
-        browsers.give_back([thread])
 
 
 def test_the_next_capture_uses_the_browser_the_last_one_kept(
@@ -47,11 +43,11 @@ def test_the_next_capture_uses_the_browser_the_last_one_kept(
 ) -> None:
     root = project(tmp_path)
     assert guidegen(root, "capture", "--platform", "web").returncode == 0
-    assert len(launched) == 1 and launched[0].is_connected()
+    before = len(launched)
     check = guidegen(root, "capture", "--check", "--platform", "web")
     assert check.returncode == 0, check.stderr
     assert "0 files written" in check.stdout
-    assert len(launched) == 1
+    assert len(launched) == before
 
 
 def test_a_browser_that_closed_or_another_chromium_asked_for_is_not_kept(
@@ -59,29 +55,40 @@ def test_a_browser_that_closed_or_another_chromium_asked_for_is_not_kept(
 ) -> None:
     root = project(tmp_path)
     assert guidegen(root, "check", "--platform", "web").returncode == 0
-    # As a crash would, between two captures.
-    on_a_kept_thread(lambda thread: thread.browser().close())
+    # As a crash would, between two captures: the thread a one-worker capture takes.
+    closed: list[Browser] = []
+
+    def close(kept: browsers.BrowserThread) -> None:
+        closed.append(kept.browser())
+        closed[-1].close()
+
+    thread = browsers.take(1)
+    try:
+        on_threads(thread, close)
+    finally:
+        browsers.give_back(thread)
+    before = len(launched)
     assert guidegen(root, "check", "--platform", "web").returncode == 0
-    assert len(launched) == 2 and not launched[0].is_connected()
+    assert len(launched) == before + 1 and not closed[0].is_connected()
     # GUIDEGEN_CHROMIUM set to another binary since the last launch.
     monkeypatch.setattr(browsers, "chosen_chromium", lambda: "/another/chromium")
     assert guidegen(root, "check", "--platform", "web").returncode == 0
-    assert len(launched) == 3
+    assert len(launched) == before + 2
 
 
 def test_captures_side_by_side_never_share_a_browser(
     tmp_path: Path, launched: list[Browser]
 ) -> None:
     root = project(tmp_path)
-    assert guidegen(root, "check", "--workers", "2").returncode == 0
-    assert len(launched) == 2
-    first = browsers.take(1)
+    held = browsers.take(2)
     try:
-        # One thread is taken: a capture of two workers starts one browser more.
+        on_threads(held, lambda thread: thread.browser())  # both with a browser
+        before = len(launched)
+        # Two threads are taken: a capture of two workers starts two browsers of its own.
         assert guidegen(root, "check", "--workers", "2").returncode == 0
-        assert len(launched) == 3
+        assert len(launched) == before + 2
     finally:
-        browsers.give_back(first)
+        browsers.give_back(held)
 
 
 def _left_behind(tmp: Path) -> list[str]:
