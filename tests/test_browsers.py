@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -123,3 +124,29 @@ def test_a_command_closes_its_browsers_when_it_exits(tmp_path: Path) -> None:
     # Closed before guidegen returned: a browser its driver closes after that
     # (on seeing guidegen gone) is still there now.
     assert not _left_behind(tmp)
+
+
+def test_a_render_after_a_capture_still_runs_on_every_core(tmp_path: Path) -> None:
+    """The kept browser thread waits for the next capture: it holds nothing a
+    forked child could need, so the pieces of work after it are forked still."""
+    root = project(tmp_path)
+    script = """
+import json, os, sys
+from guidegen.capture import parallel
+from guidegen.cli import main
+
+assert main(["check", "--platform", "web"]) == 0
+def where(item):
+    return os.getpid()
+print(json.dumps({"pids": parallel.each(where, [1, 2], workers=2), "me": os.getpid()}))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=root,
+        env={**os.environ, "CI": "true"},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout.splitlines()[-1])
+    assert len(set(answer["pids"])) == 2 and answer["me"] not in answer["pids"]

@@ -148,6 +148,14 @@ def give_back(threads: list[BrowserThread]) -> None:
         _taken.difference_update(threads)
 
 
+def waiting() -> int:
+    """How many kept threads wait for a capture to take them. Such a thread
+    only waits on its queue, holding no lock that a process forked meanwhile
+    (parallel.each) could need."""
+    with _lock:
+        return sum(1 for thread in _kept if thread.usable() and thread not in _taken)
+
+
 @atexit.register
 def close_all() -> None:
     """Close every kept browser and driver: at exit, or when a caller wants

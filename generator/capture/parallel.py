@@ -11,6 +11,9 @@ Forking is safe only from a process with one thread (another thread may hold a
 lock the child would wait for forever) and on Linux (macOS's own libraries
 start threads of their own, and Windows has no fork), so a process with threads,
 another system, or a machine with one core runs the pieces one after another.
+The browser threads a capture keeps for the next one (browsers.py) do not
+count while they wait for it, nor do their drivers' child watchers: the
+preview renders on every core after it recaptured.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
 from .. import childprocess
+from . import browsers
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -44,7 +48,7 @@ def each(
     """[function(item) for item in items], the items shared among up to
     `workers` child processes (default: one per core)."""
     workers = min(len(items), workers or os.cpu_count() or 1)
-    if workers < 2 or threading.active_count() > 1 or not sys.platform.startswith("linux"):
+    if workers < 2 or _others_at_work() or not sys.platform.startswith("linux"):
         return [function(item) for item in items]
     context = multiprocessing.get_context("fork")
     tie = childprocess.tie_to_parent()
@@ -100,6 +104,15 @@ def _reply(child: multiprocessing.process.BaseProcess, receiver: Connection) -> 
     if not ok and value is None:
         return False, KeyboardInterrupt()
     return ok, value
+
+
+def _others_at_work() -> bool:
+    """Whether a thread besides this one may hold a lock that a forked child
+    would wait for forever. Two kinds never do: a browser thread a capture
+    keeps while it waits for the next (browsers.waiting), and asyncio's child
+    watcher, which only waits for its process (Playwright's driver) to end."""
+    watchers = [t for t in threading.enumerate() if t.name.startswith("asyncio-waitpid-")]
+    return threading.active_count() - 1 - browsers.waiting() - len(watchers) > 0
 
 
 def _child(
