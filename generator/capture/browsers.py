@@ -43,6 +43,7 @@ class BrowserThread:
         self._playwright: Playwright | None = None
         self._browser: Browser | None = None
         self._executable: str | None = None
+        self._driver_gone = False
         self.retired = False
         self._thread = threading.Thread(target=self._loop, name="guidegen-browser", daemon=True)
         self._thread.start()
@@ -84,7 +85,7 @@ class BrowserThread:
     def retire(self) -> None:
         """Give up this thread's driver (it died): the thread ends after the
         work in hand, and the next capture starts another."""
-        self.retired = True
+        self.retired = self._driver_gone = True
 
     def _close_browser(self) -> None:
         from playwright.sync_api import Error as PlaywrightError
@@ -100,7 +101,7 @@ class BrowserThread:
         if self._playwright is None:
             return
         with suppress(PlaywrightError):
-            if not self.retired:
+            if not self._driver_gone:  # a dead driver closes nothing
                 self._close_browser()
             self._playwright.stop()
         self._playwright = None
