@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -150,3 +152,38 @@ print(json.dumps({"pids": parallel.each(where, [1, 2], workers=2), "me": os.getp
     assert done.returncode == 0, done.stderr
     answer = json.loads(done.stdout.splitlines()[-1])
     assert len(set(answer["pids"])) == 2 and answer["me"] not in answer["pids"]
+
+
+def _below(pid: int) -> list[int]:
+    """Every process below pid."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            kids = [int(kid) for kid in (task / "children").read_text().split()]
+        except FileNotFoundError:  # a thread that ended since the listing
+            continue
+        for kid in kids:
+            found += [kid, *_below(kid)]
+    return found
+
+
+def test_a_browser_gone_with_its_driver_is_replaced_with_both(
+    tmp_path: Path, launched: list[Browser]
+) -> None:
+    """Ctrl-C in a terminal reaches the kept driver and browser too: a program
+    that goes on (the preview, a caller of main()) captures with new ones."""
+    root = project(tmp_path)
+    before = set(_below(os.getpid()))
+    browsers.close_all()
+    assert guidegen(root, "check", "--platform", "web").returncode == 0
+    for pid in set(_below(os.getpid())) - before:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGINT)
+    # The kept thread learns of it in its next call: the run that makes it fails
+    # as a crash does, and only that run.
+    crashed = guidegen(root, "check", "--platform", "web")
+    assert crashed.returncode == 0 or "the browser crashed or was killed" in crashed.stderr
+    count = len(launched)
+    check = guidegen(root, "check", "--platform", "web")
+    assert check.returncode == 0, check.stderr
+    assert len(launched) == count

@@ -72,10 +72,15 @@ class BrowserThread:
     def browser(self) -> Browser:
         """The browser kept from earlier work, while it is connected and is the
         Chromium that is configured now (GUIDEGEN_CHROMIUM may have changed);
-        else a new one."""
+        else a new one. A browser that went away may have taken its driver with
+        it (Ctrl-C reaches both), so the driver is started anew too; read
+        `playwright` after this."""
         wanted = chosen_chromium()
         kept = self._browser
-        if kept is not None and (not kept.is_connected() or wanted != self._executable):
+        if kept is not None and not kept.is_connected():
+            self._browser = None
+            self._stop_driver()
+        elif kept is not None and wanted != self._executable:
             self._close_browser()
         if self._browser is None:
             self._browser = launch(self.playwright)
@@ -95,16 +100,18 @@ class BrowserThread:
             with suppress(PlaywrightError):
                 browser.close()
 
-    def _close(self) -> None:
+    def _stop_driver(self) -> None:
         from playwright.sync_api import Error as PlaywrightError
 
-        if self._playwright is None:
-            return
-        with suppress(PlaywrightError):
-            if not self._driver_gone:  # a dead driver closes nothing
-                self._close_browser()
-            self._playwright.stop()
-        self._playwright = None
+        driver, self._playwright = self._playwright, None
+        if driver is not None:
+            with suppress(PlaywrightError):
+                driver.stop()
+
+    def _close(self) -> None:
+        if not self._driver_gone:  # a dead driver closes nothing
+            self._close_browser()
+        self._stop_driver()
 
     def _loop(self) -> None:
         try:

@@ -184,7 +184,8 @@ def _worker(
     try:
         with app as url:
             # The worker's thread keeps its driver and browser for the next capture.
-            playwright, browser = owner.playwright, owner.browser()
+            browser = owner.browser()
+            playwright = owner.playwright
             while not stop.is_set():
                 try:
                     job = todo.get_nowait()
@@ -242,6 +243,7 @@ def _worker(
                 if not browser.is_connected() and not stop.is_set():
                     # A crash fails only the run in flight; the next gets a new browser.
                     browser = owner.browser()
+                    playwright = owner.playwright
     except BaseException as error:  # handed to the main thread, which re-raises it
         if not stop.is_set():  # after an interrupt nobody listens, and noise helps no one
             done.put(error)
