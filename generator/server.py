@@ -55,6 +55,9 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     """UTF-8 text types, no caching, no request log, no unanswered request."""
 
     timeout = IDLE_SECONDS
+    # Nothing is kept: a reload shows each file as it is now (the app under
+    # test, a preview that has just rebuilt the site).
+    cache_control = "no-store"
 
     def parse_request(self) -> bool:
         if not super().parse_request():
@@ -93,7 +96,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         return TEXT_TYPES.get(Path(path).suffix.lower()) or super().guess_type(path)
 
     def end_headers(self) -> None:
-        self.send_header("Cache-Control", "no-store")
+        self.send_header("Cache-Control", self.cache_control)
         super().end_headers()
 
     def log_message(self, format: str, *args: object) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Playwright, sync_playwright
 
-from guidegen.capture.browser import launch
+from guidegen.capture.browser import LAUNCH_ARGS, chosen_chromium
 from guidegen.config import Config, load_config
 from guidegen.server import serve
 from tests import editor_project
@@ -206,9 +206,17 @@ def playwright() -> Iterator[Playwright]:
         yield instance
 
 
+# The tests' browser resolves no host name but 127.0.0.1, so a page that asks
+# for anything beyond this machine gets an error, not the network. The built
+# site's tests also name each such request (tests/site_fixtures.py).
+OFFLINE = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
+
+
 @pytest.fixture(scope="session")
 def browser(playwright: Playwright) -> Iterator[Browser]:
-    chromium = launch(playwright)
+    chromium = playwright.chromium.launch(
+        executable_path=chosen_chromium(), args=[*LAUNCH_ARGS, OFFLINE], headless=True
+    )
     yield chromium
     chromium.close()
 

@@ -57,8 +57,7 @@ def every_page(
     if axe:
         axe_on_every_page(page.context)
     # Every URL the page asks for, its search worker's too (the context sees
-    # them; Site.context's route keeps the HTTP cache off, so each page asks
-    # for all it needs).
+    # them, also those the HTTP cache answers).
     requested: list[str] = []
     page.requested = requested  # type: ignore[attr-defined]
     page.context.on("request", lambda request: requested.append(request.url))

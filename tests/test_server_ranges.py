@@ -1,4 +1,4 @@
-"""The static server answers byte ranges, so a browser can seek in a served video."""
+"""The static server: byte ranges, so a browser can seek in a served video, and no caching."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from guidegen.server import serve
+from guidegen.server import Handler, serve
 
 
 def fetch(url: str, byte_range: str | None = None) -> tuple[int, Message, bytes]:
@@ -48,3 +48,16 @@ def test_captions_are_served_as_utf8_webvtt(tmp_path: Path) -> None:
     with serve(tmp_path) as url:
         _, headers, _ = fetch(url + "c.vtt")
     assert headers["Content-Type"] == "text/vtt; charset=utf-8"
+
+
+def test_answers_are_never_kept_unless_a_handler_says_so(tmp_path: Path) -> None:
+    # The app under test and a preview that rebuilds must be seen as they are now.
+    (tmp_path / "page.html").write_text("<p>now</p>")
+    with serve(tmp_path) as url:
+        assert fetch(url + "page.html")[1]["Cache-Control"] == "no-store"
+
+    class Hosted(Handler):
+        cache_control = "max-age=600"
+
+    with serve(tmp_path, handler=Hosted) as url:
+        assert fetch(url + "page.html")[1]["Cache-Control"] == "max-age=600"
