@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from guidegen.capture.browser import launch
 from guidegen.server import serve
+from tests.site_fixtures import StaticHost
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOP = ROOT / "mockshop"
@@ -104,7 +105,7 @@ def shop(request: pytest.FixtureRequest) -> Iterator[Shop]:
         browser = launch(playwright)
     before = set(browser.contexts)
     try:
-        with serve(SHOP) as base:
+        with serve(SHOP, handler=StaticHost) as base:
             yield Shop(browser, playwright.devices, base)
     finally:
         if own is not None:

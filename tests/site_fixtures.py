@@ -179,11 +179,12 @@ def built_once(factory: pytest.TempPathFactory, engine: str) -> Path:
     return root
 
 
-class HostedSite(Handler):
-    """The built site as a static host serves it (GitHub Pages says max-age=600):
-    a page's scripts, styles and pictures are kept between the pages of a
+class StaticHost(Handler):
+    """Files as a static host serves them (GitHub Pages says max-age=600): a
+    page's scripts, styles and pictures are kept between the pages of a
     context, where no-store had each page load them and compile its scripts
-    anew. A new context starts with no cache, as a first-time reader does."""
+    anew. A new context starts with no cache, as a first-time reader does.
+    For the built site and the mock shop, whose files no test changes."""
 
     cache_control = "max-age=600"
 
@@ -195,7 +196,7 @@ def _served(factory: pytest.TempPathFactory, root: Path, engine: str) -> Iterato
     # Hard links, no bytes copied; not a symlink, since the server serves only
     # files whose real path is inside its folder.
     shutil.copytree(root / "site", served / SUB_PATH.strip("/"), copy_function=os.link)
-    with serve(served, handler=HostedSite) as url:
+    with serve(served, handler=StaticHost) as url:
         yield Site(root=root, url=url + SUB_PATH, engine=engine)
 
 
