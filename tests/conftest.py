@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Playwright, sync_playwright
 
-from guidegen.capture.browser import LAUNCH_ARGS, chosen_chromium
+from guidegen.capture.browser import launch
 from guidegen.config import Config, load_config
 from guidegen.server import serve
 from tests import editor_project
@@ -214,9 +214,7 @@ OFFLINE = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
 
 @pytest.fixture(scope="session")
 def browser(playwright: Playwright) -> Iterator[Browser]:
-    chromium = playwright.chromium.launch(
-        executable_path=chosen_chromium(), args=[*LAUNCH_ARGS, OFFLINE], headless=True
-    )
+    chromium = launch(playwright, OFFLINE)
     yield chromium
     chromium.close()
 

@@ -112,20 +112,20 @@ def chosen_chromium() -> str | None:
     return configured_chromium() or system_chromium()
 
 
-def launch(playwright: Playwright) -> Browser:
+def launch(playwright: Playwright, *extra_args: str) -> Browser:
+    """Chromium, headless, with LAUNCH_ARGS and then extra_args."""
+    args = [*LAUNCH_ARGS, *extra_args]
     executable = chosen_chromium()
     if executable is not None:
-        return _launch(playwright, executable)
-    return _launch_playwrights_own(playwright)
+        return _launch(playwright, executable, args)
+    return _launch_playwrights_own(playwright, args)
 
 
-def _launch(playwright: Playwright, executable: str) -> Browser:
+def _launch(playwright: Playwright, executable: str, args: list[str]) -> Browser:
     from playwright.sync_api import Error
 
     try:
-        return playwright.chromium.launch(
-            executable_path=executable, args=list(LAUNCH_ARGS), headless=True
-        )
+        return playwright.chromium.launch(executable_path=executable, args=args, headless=True)
     except Error as error:
         why = str(error).splitlines()[0].removeprefix("BrowserType.launch: ")
         raise BrowserNotFound(
@@ -134,18 +134,18 @@ def _launch(playwright: Playwright, executable: str) -> Browser:
         ) from None
 
 
-def _launch_playwrights_own(playwright: Playwright) -> Browser:
+def _launch_playwrights_own(playwright: Playwright, args: list[str]) -> Browser:
     """Playwright's own browser, where `playwright install chromium` could download
     it. Left to choose, Playwright runs its headless shell, which that command puts
     beside the full browser; an install without it (--no-shell) has only the full one."""
     from playwright.sync_api import Error
 
     try:
-        return playwright.chromium.launch(args=list(LAUNCH_ARGS), headless=True)
+        return playwright.chromium.launch(args=args, headless=True)
     except Error:
         full = playwright.chromium.executable_path
         if Path(full).is_file():
-            return _launch(playwright, full)
+            return _launch(playwright, full, args)
     raise BrowserNotFound(
         "no Chromium found: install Debian's packages (apt-get install "
         f"chromium-headless-shell fonts-noto-cjk), or set {ENV_VAR} to a Chromium binary"
