@@ -62,7 +62,7 @@ def test_a_browser_that_closed_or_another_chromium_asked_for_is_not_kept(
     closed: list[Browser] = []
 
     def close(kept: browsers.BrowserThread) -> None:
-        closed.append(kept.browser())
+        closed.append(kept.started()[0])
         closed[-1].close()
 
     thread = browsers.take(1)
@@ -85,7 +85,7 @@ def test_captures_side_by_side_never_share_a_browser(
     root = project(tmp_path)
     held = browsers.take(2)
     try:
-        on_threads(held, lambda thread: thread.browser())  # both with a browser
+        on_threads(held, lambda thread: thread.started())  # both with a browser
         before = len(launched)
         # Two threads are taken: a capture of two workers starts two browsers of its own.
         assert guidegen(root, "check", "--workers", "2").returncode == 0

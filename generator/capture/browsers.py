@@ -59,8 +59,7 @@ class BrowserThread:
     def wait(self) -> None:
         self._done.wait()
 
-    @property
-    def playwright(self) -> Playwright:
+    def _driver(self) -> Playwright:
         if self._playwright is None:
             # Imported only where a browser starts, so that commands that never
             # start one (lint, render, redraw) do not load Playwright.
@@ -69,12 +68,12 @@ class BrowserThread:
             self._playwright = sync_playwright().start()
         return self._playwright
 
-    def browser(self) -> Browser:
+    def started(self) -> tuple[Browser, Playwright]:
         """The browser kept from earlier work, while it is connected and is the
-        Chromium that is configured now (GUIDEGEN_CHROMIUM may have changed);
-        else a new one. A browser that went away may have taken its driver with
-        it (Ctrl-C reaches both), so the driver is started anew too; read
-        `playwright` after this."""
+        Chromium that is configured now (GUIDEGEN_CHROMIUM may have changed),
+        else a new one; and the driver it runs on. A browser that went away may
+        have taken its driver with it (Ctrl-C reaches both), so the driver is
+        started anew too: the two are handed out together."""
         wanted = chosen_chromium()
         kept = self._browser
         if kept is not None and not kept.is_connected():
@@ -83,9 +82,9 @@ class BrowserThread:
         elif kept is not None and wanted != self._executable:
             self._close_browser()
         if self._browser is None:
-            self._browser = launch(self.playwright)
+            self._browser = launch(self._driver())
             self._executable = wanted
-        return self._browser
+        return self._browser, self._driver()
 
     def retire(self) -> None:
         """Give up this thread's driver (it died): the thread ends after the

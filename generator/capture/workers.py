@@ -184,8 +184,7 @@ def _worker(
     try:
         with app as url:
             # The worker's thread keeps its driver and browser for the next capture.
-            browser = owner.browser()
-            playwright = owner.playwright
+            browser, playwright = owner.started()
             while not stop.is_set():
                 try:
                     job = todo.get_nowait()
@@ -242,8 +241,7 @@ def _worker(
                     waiting.append(settling.submit(settle, job, run))
                 if not browser.is_connected() and not stop.is_set():
                     # A crash fails only the run in flight; the next gets a new browser.
-                    browser = owner.browser()
-                    playwright = owner.playwright
+                    browser, playwright = owner.started()
     except BaseException as error:  # handed to the main thread, which re-raises it
         if not stop.is_set():  # after an interrupt nobody listens, and noise helps no one
             done.put(error)
