@@ -233,27 +233,31 @@ def devices(playwright: Playwright) -> dict[str, dict]:
 # Runs the engine's own search worker on the page's index, as the search box
 # does, and returns for each query the pages of its results, best first:
 # Material's (lunr, search/search_index.json, results grouped by page) or
-# Zensical's (search.json, results by section, ten at a time).
+# Zensical's (search.json, results by section, ten at a time). The worker,
+# with its index built, stays with the page for the page's next queries.
 _SEARCH_JS = """
 async (queries) => {
-  const config = JSON.parse(document.getElementById("__config").textContent);
-  const base = new URL(config.base.replace(/\\/?$/, "/"), location.href);
-  const material = await fetch(new URL("search/search_index.json", base));
-  const index = await (material.ok ? material : await fetch(new URL("search.json", base))).json();
-  const worker = new Worker(new URL(config.search, location.href));
-  const ask = (message) => new Promise((resolve) => {
-    worker.onmessage = (event) => resolve(event.data);
-    worker.postMessage(message);
-  });
+  window.guidegenTestSearch ??= (async () => {
+    const config = JSON.parse(document.getElementById("__config").textContent);
+    const base = new URL(config.base.replace(/\\/?$/, "/"), location.href);
+    const found = await fetch(new URL("search/search_index.json", base));
+    const index = await (found.ok ? found : await fetch(new URL("search.json", base))).json();
+    const worker = new Worker(new URL(config.search, location.href));
+    const ask = (message) => new Promise((resolve) => {
+      worker.onmessage = (event) => resolve(event.data);
+      worker.postMessage(message);
+    });
+    await ask({type: 0, data: found.ok ? {...index, options: {suggest: false}} : index});
+    return {material: found.ok, index, ask};
+  })();
+  const {material, index, ask} = await window.guidegenTestSearch;
   const answers = {};
-  if (material.ok) {
-    await ask({type: 0, data: {...index, options: {suggest: false}}});
+  if (material) {
     for (const query of queries) {
       const result = await ask({type: 2, data: query});
       answers[query] = result.data.items.map((group) => group[0].location.split("#")[0]);
     }
   } else {
-    await ask({type: 0, data: index});
     for (const query of queries) {
       const pages = [];
       let page;
@@ -272,7 +276,6 @@ async (queries) => {
       answers[query] = pages;
     }
   }
-  worker.terminate();
   return answers;
 }
 """

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -170,6 +171,27 @@ def _page(site: Site, browser: Browser, root: str = "") -> Page:
     return page
 
 
+Searcher = Callable[[Site, str], Page]
+
+
+@pytest.fixture(scope="module")
+def searcher(browser: Browser) -> Iterator[Searcher]:
+    """searcher(site, root): the one page of the module that asks the site's
+    search worker (search()) in that section. Those queries read nothing of the
+    page but its config, and the worker keeps its index between them: one page
+    and one index per section instead of one for every test."""
+    pages: dict[tuple[str, str], Page] = {}
+
+    def page_for(site: Site, root: str = "") -> Page:
+        if (site.engine, root) not in pages:
+            pages[(site.engine, root)] = _page(site, browser, root)
+        return pages[(site.engine, root)]
+
+    yield page_for
+    for page in pages.values():
+        page.context.close()
+
+
 def _type(page: Page, query: str) -> None:
     """Type a query into Material's search box."""
     box = page.locator("input.md-search__input")
@@ -189,16 +211,14 @@ def test_the_build_rewrote_the_japanese_index_and_added_english_synonyms(site: S
     assert "syn_title" in en["config"]["fields"]
 
 
-def test_japanese_search_finds_every_word_of_every_page(engine_site: Site, browser: Browser):
+def test_japanese_search_finds_every_word_of_every_page(engine_site: Site, searcher: Searcher):
     site = engine_site
     queries = list(dict.fromkeys(QUERIES_JA + guide_words(site.root / "steps")))
     index = search_index(site.root / "site")
     expected = {q: pages_containing(index, q) for q in queries}
     present = [q for q in QUERIES_JA if expected[q]]
     assert len(present) >= 40, f"only {len(present)} of the listed words are on the site"
-    page = _page(site, browser)
-    results = search(page, [q for q in queries if expected[q]])
-    page.context.close()
+    results = search(searcher(site, ""), [q for q in queries if expected[q]])
     missed = {q: sorted(expected[q] - set(pages)) for q, pages in results.items()}
     missed = {q: pages for q, pages in missed.items() if pages}
     print(f"{site.engine}: {len(results) - len(missed)} of {len(results)} words found")
@@ -219,13 +239,11 @@ def test_each_language_has_a_hundred_natural_queries_in_two_halves() -> None:
     ), kana
 
 
-def natural_recall(site: Site, browser: Browser, lang: str, half: str) -> tuple[float, dict]:
+def natural_recall(site: Site, searcher: Searcher, lang: str, half: str) -> tuple[float, dict]:
     """The share of the half's natural queries whose guide is in the first three."""
     root = "" if lang == "ja" else f"{lang}/"
     queries = NATURAL[lang][half]
-    page = _page(site, browser, root)
-    results = search(page, list(queries))
-    page.context.close()
+    results = search(searcher(site, root), list(queries))
     missed = {
         q: results[q][:3]
         for q, guide in queries.items()
@@ -237,16 +255,16 @@ def natural_recall(site: Site, browser: Browser, lang: str, half: str) -> tuple[
 @pytest.mark.parametrize("half", HALVES)
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_readers_own_words_find_the_guide_in_the_first_three(
-    engine_site: Site, browser: Browser, lang: str, half: str
+    engine_site: Site, searcher: Searcher, lang: str, half: str
 ) -> None:
     site = engine_site
-    recall, missed = natural_recall(site, browser, lang, half)
+    recall, missed = natural_recall(site, searcher, lang, half)
     print(f"{site.engine} {lang} {half}: natural-query recall {recall:.1%}; missed {missed}")
     floor = MIN_RECALL[(site.engine, lang, half)]
     assert recall >= floor, f"{site.engine} {lang} {half}: {recall:.1%} < {floor:.0%}; {missed}"
 
 
-def test_readers_search_never_lists_the_editors_pages(site: Site, browser: Browser) -> None:
+def test_readers_search_never_lists_the_editors_pages(site: Site, searcher: Searcher) -> None:
     for root, queries in (
         ("", ["書式リファレンス", "送信済み", "返品", "ガイド"]),
         ("en/", ["reference", "guide", "marks"]),
@@ -255,9 +273,7 @@ def test_readers_search_never_lists_the_editors_pages(site: Site, browser: Brows
             (site.root / "site" / root / "search/search_index.json").read_text("utf-8")
         )
         assert not [d for d in docs["docs"] if d["location"].startswith("editors")]
-        page = _page(site, browser, root)
-        found = search(page, queries)
-        page.context.close()
+        found = search(searcher(site, root), queries)
         assert not [p for pages in found.values() for p in pages if "editors" in p], found
     editors = json.loads((site.root / "site/editors/search/search_index.json").read_text("utf-8"))
     assert {d["location"].split("#")[0] for d in editors["docs"]} >= {"", "reference/", "marks/"}
@@ -302,7 +318,7 @@ def test_the_search_box_lists_the_guides_about_the_word_first(
 
 
 def test_english_queries_meet_the_pages_in_base_forms_and_ask_who(
-    engine_site: Site, browser: Browser
+    engine_site: Site, searcher: Searcher
 ) -> None:
     """ "told" is on no page, "tell" is: an irregular form in a query is read as
     its base (search/forms.json). "who" is no function word: it asks who sold
@@ -311,9 +327,7 @@ def test_english_queries_meet_the_pages_in_base_forms_and_ask_who(
     index = search_index(site.root / "site/en")
     assert not pages_containing(index, "told", whole_word=True)
     assert pages_containing(index, "tell", whole_word=True)
-    page = _page(site, browser, "en/")
-    found = search(page, ["told", "who do I contact", "not sure I hit send"])
-    page.context.close()
+    found = search(searcher(site, "en/"), ["told", "who do I contact", "not sure I hit send"])
     assert found["told"] and set(found["told"]) <= pages_containing(index, "tell"), found
     assert "guides/seller-types/" in found["who do I contact"][:3], found
     # "not" is a function word: it began the word of every phrase with it
@@ -322,16 +336,15 @@ def test_english_queries_meet_the_pages_in_base_forms_and_ask_who(
 
 
 def test_a_japanese_phrase_finds_its_guide_in_kanji_or_kana_and_its_words_alone_do_not(
-    engine_site: Site, browser: Browser
+    engine_site: Site, searcher: Searcher
 ) -> None:
     """連絡がつかない is a phrase of the synonyms table, for the claim guide: a
     reader who cannot reach the seller finds it, typed in kanji or in kana,
     while 連絡, a word of the phrase, still asks how to contact the seller."""
-    page = _page(engine_site, browser)
     found = search(
-        page, ["出品者と連絡がつかない", "れんらくがつかない", "連絡つかない", "出品者に連絡"]
+        searcher(engine_site, ""),
+        ["出品者と連絡がつかない", "れんらくがつかない", "連絡つかない", "出品者に連絡"],
     )
-    page.context.close()
     assert found["出品者と連絡がつかない"][0] == "guides/file-claim/", found
     assert found["れんらくがつかない"][0] == "guides/file-claim/", found
     # Said without its particle, the phrase is still the phrase.
@@ -341,15 +354,13 @@ def test_a_japanese_phrase_finds_its_guide_in_kanji_or_kana_and_its_words_alone_
 
 
 def test_a_run_of_kanji_no_page_has_whole_is_searched_as_its_parts(
-    engine_site: Site, browser: Browser
+    engine_site: Site, searcher: Searcher
 ) -> None:
     """The claim guide says 保証を申請: 保証申請, typed whole, found nothing
     (its hiragana is what cuts a page's text into words)."""
     index = search_index(engine_site.root / "site")
     assert not pages_containing(index, "保証申請")
-    page = _page(engine_site, browser)
-    found = search(page, ["保証申請", "ほしょうしんせい"])
-    page.context.close()
+    found = search(searcher(engine_site, ""), ["保証申請", "ほしょうしんせい"])
     assert found["保証申請"][0] == "guides/file-claim/", found
     assert found["ほしょうしんせい"][0] == "guides/file-claim/", found
 
