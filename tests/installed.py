@@ -63,7 +63,9 @@ def installed_guidegen(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pat
     ]
     assert not list(source.rglob("*.egg-info"))
     venv = work / "venv"
-    _run(sys.executable, "-m", "venv", venv)
+    # Without a pip of its own (ensurepip took 4 s of CPU): this venv's pip
+    # installs into it (--python), as the venv's own would.
+    _run(sys.executable, "-m", "venv", "--without-pip", venv)
     python = venv / "bin" / "python"
     purelib = subprocess.run(
         [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
@@ -73,5 +75,17 @@ def installed_guidegen(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pat
     ).stdout.strip()
     # The dependencies come from the current venv; guidegen itself only from the wheel.
     (Path(purelib) / "current-venv.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    _run(python, "-m", "pip", "install", "--no-deps", "--no-index", "-q", wheel)
+    _run(
+        sys.executable,
+        "-m",
+        "pip",
+        "--python",
+        python,
+        "install",
+        "--no-deps",
+        "--no-index",
+        "--disable-pip-version-check",
+        "-q",
+        wheel,
+    )
     yield venv / "bin"
