@@ -22,6 +22,16 @@ if TYPE_CHECKING:
     from .capture.jobs import Job
 
 
+# After the changed pictures of a check: a check of an app nobody changed that
+# fails this way is the app drawing something new on every run.
+CHANGED_BY_ITSELF = (
+    "if the app did not change, something on its screens changes on every run (a "
+    "duration, a count, a random id): the report's diff pictures show where; hide it "
+    "with capture_css, or in a guide with redact (docs: your-app, pictures that "
+    "change when the app did not)"
+)
+
+
 class UsageError(Exception):
     """Bad input: printed as one line, exit code 2."""
 
@@ -157,6 +167,8 @@ def cmd_capture(args: argparse.Namespace, config: Config) -> int:
         for item in result.results.items:
             if item.status != "unchanged":
                 print(f"{item.status}: {item.key}", file=sys.stderr)
+        if any(item.status == "changed" for item in result.results.items):
+            print(CHANGED_BY_ITSELF, file=sys.stderr)
         return 1
     return code
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from guidegen.commands import CHANGED_BY_ITSELF
 from guidegen.server import serve
 from tests.commands import guidegen
 from tests.test_cli_capture import project
@@ -85,6 +86,8 @@ def test_a_css_change_is_caught_and_update_rewrites_exactly_those_images(capture
     assert result.returncode == 1
     changed = changed_keys(result.stderr)
     assert changed == ["en/ios/demo/step-2", "en/web/demo/step-2"]
+    # What to do when nothing in the app changed: its last line.
+    assert result.stderr.splitlines()[-1] == CHANGED_BY_ITSELF
     assert tree(root) == before  # check wrote nothing
     report = json.loads((root / ".guidegen/report/results.json").read_text())
     assert sorted(i["key"] for i in report["items"] if i["status"] == "changed") == changed
@@ -134,6 +137,7 @@ def test_orphans_are_reported_and_pruned(captured):
     lines = result.stderr.splitlines()
     assert "orphaned: en/ios/demo/step-2" in lines
     assert "orphaned: en/web/second/*" in lines
+    assert CHANGED_BY_ITSELF not in lines  # no picture changed
     assert guidegen(root, "capture", "--prune").returncode == 0
     assert not (root / "screenshots/en/ios/demo/step-2.webp").exists()
     assert not (root / "screenshots/en/web/second").exists()
