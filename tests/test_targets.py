@@ -120,6 +120,18 @@ def test_the_editors_pages_rich_text_example_runs(
         ({"text": "Publsh"}, "no element with text 'Publsh'; did you mean text 'Publish'"),
         # A search box labelled by a picture has no label text, but an accessible name.
         ({"label": "Search"}, "no element with label 'Search'; did you mean img 'Search' or"),
+        # A selector is offered the elements a looser form of it finds, written as
+        # selectors: those with its structure, and of any element only near ones.
+        (
+            {"css": "input[name='titel']"},
+            "no element with CSS selector 'input[name='titel']'; "
+            """did you mean CSS selector 'input#id_title[name="title"]' or""",
+        ),
+        (
+            {"css": ".rich-txt [contenteditable]"},
+            "no element with CSS selector '.rich-txt [contenteditable]'; "
+            """did you mean CSS selector 'div.editor[contenteditable="true"]'?""",
+        ),
         ({"css": "#nothing"}, "no element with CSS selector '#nothing'"),
     ],
     ids=[
@@ -131,7 +143,9 @@ def test_the_editors_pages_rich_text_example_runs(
         "placeholder",
         "text",
         "picture-label",
-        "css",
+        "css-attribute",
+        "css-class",
+        "css-nothing-near",
     ],
 )
 def test_a_missing_target_names_the_nearest_of_its_kind_on_the_screen(
@@ -145,7 +159,10 @@ def test_a_missing_target_names_the_nearest_of_its_kind_on_the_screen(
     g = guide({"highlight": target})
     with pytest.raises(GuideFailed) as failed:
         run_guide(browser, playwright, editor_config, g, "web", "en", editor_url)
-    assert failed.value.failure.reason.startswith(wanted)
+    reason = failed.value.failure.reason
+    assert reason.startswith(wanted)
+    # Nothing near is offered where nothing is near (an id no element is like).
+    assert ("did you mean" in reason) == ("did you mean" in wanted), reason
     assert failed.value.failure.missing
 
 

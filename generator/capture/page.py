@@ -169,6 +169,11 @@ WATCH_JS = script(JS, "watch.js")
 CANDIDATES_JS = script(JS, "candidates.js")
 
 
+# For a missing CSS selector: the visible elements a looser form of it finds,
+# written as selectors, so that the nearest can be named like the one missing.
+CSS_NEAR_JS = script(JS, "css_near.js")
+
+
 # Selects the first occurrence of the words (or all the text) in a field or
 # in an element's text, as dragging over it would, and focuses the editor that
 # holds it so that its toolbar shows. Returns whether the words were found.

@@ -54,6 +54,7 @@ from ..guide.types import ColorScheme, Platform, text_in
 from .dialogs import Dialog, dialog_for
 from .page import (
     CANDIDATES_JS,
+    CSS_NEAR_JS,
     MASK_COLOR,
     MEASURE_JS,
     NAVIGATION_TIMEOUT_MS,
@@ -77,6 +78,7 @@ from .targets import (
     Choice,
     _ActionFailed,
     _aria_names,
+    _did_you_mean,
     _Hidden,
     _kind_and_name,
     _Missing,
@@ -264,9 +266,17 @@ class _Session:
         """'; did you mean …?' naming what the screen has instead: elements of the
         target's kind with a near name; else elements of any role with a near
         accessible name (a link that became a button, a field labelled by a
-        picture); else the nearest of the target's kind, however far."""
+        picture); else the nearest of the target's kind, however far. For a CSS
+        selector, the elements that a looser form of it finds, written as
+        selectors (css_near.js), the most alike first: however far when they
+        have its structure, near ones only when any element would do."""
         if isinstance(target, CssTarget):
-            return ""  # a selector has no near miss to name
+            try:
+                looseness, found = self.page.evaluate(CSS_NEAR_JS, target.css)
+            except PlaywrightError:
+                return ""
+            css: list[Choice] = [("CSS selector", str(written), ()) for written in found]
+            return _did_you_mean(_nearest(target.css, css, NEAR if looseness else 0.0))
         kind, wanted = _kind_and_name(target, self.lang)
         try:
             named: list[Choice] = [(role, name, ()) for role, name in self._roles()]
@@ -284,9 +294,7 @@ class _Session:
         # Of all the texts on a screen only near ones help; of its few fields, any.
         if not near and kind != "text":
             near = _nearest(wanted, same, 0.0)
-        if not near:
-            return ""
-        return "; did you mean " + " or ".join(f"{k} '{name}'" for k, name in near) + "?"
+        return _did_you_mean(near)
 
     def _roles(self) -> list[tuple[str, str]]:
         """(role, accessible name) of every named element on the screen, as Playwright

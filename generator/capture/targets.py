@@ -170,6 +170,13 @@ def _nearest(
     return [choice for choice, (score, _) in ranked if score >= cutoff][:count]
 
 
+def _did_you_mean(near: list[tuple[str, str]]) -> str:
+    """'; did you mean …?' for the nearest choices, or nothing without any."""
+    if not near:
+        return ""
+    return "; did you mean " + " or ".join(f"{k} '{name}'" for k, name in near) + "?"
+
+
 def _words(text: str) -> list[str]:
     return re.findall(r"[^\W_]+", text.casefold())
 

@@ -1,0 +1,37 @@
+// The visible elements that a looser form of a missing selector finds, each
+// written as a selector of its own: its tag, its id or classes, and its values
+// of the attributes the selector tested. The first form drops the selector's
+// attribute tests and pseudo-classes, so what it finds has the selector's
+// structure (a link whose href changed); the second drops ids and classes too,
+// and finds any element (a class that was renamed). Returns the form's number
+// (0 or 1) and what it found, bounded.
+(selector) => {
+  const shown = (el) => el.checkVisibility({visibilityProperty: true});
+  const tested = [...new Set([...selector.matchAll(/\[\s*([\w-]+)/g)].map((m) => m[1]))];
+  const bare = selector
+    .replace(/\[(?:[^\]"']|"[^"]*"|'[^']*')*\]/g, "")
+    .replace(/::?[\w-]+(?:\((?:[^()]|\([^()]*\))*\))?/g, "");
+  const written = (el) => {
+    let text = el.localName;
+    if (el.id) {
+      text += `#${CSS.escape(el.id)}`;
+    } else {
+      for (const name of el.classList) text += `.${CSS.escape(name)}`;
+    }
+    for (const name of tested) {
+      if (el.hasAttribute(name)) text += `[${name}=${JSON.stringify(el.getAttribute(name))}]`;
+    }
+    return text;
+  };
+  const forms = [bare.trim(), bare.replace(/[#.][\w-]+/g, "").trim() || "*"];
+  for (const [looseness, form] of forms.entries()) {
+    let found = [];
+    try {
+      found = form ? [...document.querySelectorAll(form)].filter(shown) : [];
+    } catch {
+      continue;
+    }
+    if (found.length) return [looseness, [...new Set(found.slice(0, 300).map(written))]];
+  }
+  return [1, []];
+}
