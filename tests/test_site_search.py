@@ -284,14 +284,17 @@ def _titles(index: Path) -> dict[str, str]:
     return {d["location"]: d["title"] for d in docs if "#" not in d["location"]}
 
 
-def _search_box(site: Site, browser: Browser, root: str, query: str) -> list[str]:
-    """The pages the search box lists for a query, in order, relative to the root."""
-    page = _page(site, browser, root)
-    _type(page, query)
+def _search_box(site: Site, searcher: Searcher, root: str, query: str) -> list[str]:
+    """The pages the search box lists for a query, in order, relative to the root.
+    The section's shared page: its box is emptied first, and the results of an
+    earlier query are gone before this one is typed."""
+    page = searcher(site, root)
     items = page.locator(".md-search-result__item > a.md-search-result__link")
+    _type(page, "")
+    expect(items).to_have_count(0)
+    _type(page, query)
     items.first.wait_for()
     hrefs = items.evaluate_all("links => links.map(a => a.href)")
-    page.context.close()
     return [href.removeprefix(site.url + root).split("#")[0].split("?")[0] for href in hrefs]
 
 
@@ -306,12 +309,12 @@ def _search_box(site: Site, browser: Browser, root: str, query: str) -> list[str
     ],
 )
 def test_the_search_box_lists_the_guides_about_the_word_first(
-    site: Site, browser: Browser, root: str, query: str, title_word: str
+    site: Site, searcher: Searcher, root: str, query: str, title_word: str
 ) -> None:
     titles = _titles(site.root / "site" / root / "search/search_index.json")
     about = {loc for loc, title in titles.items() if title_word in title.lower()}
     assert about, f"no page title contains {title_word!r}"
-    listed = _search_box(site, browser, root, query)
+    listed = _search_box(site, searcher, root, query)
     assert listed[: len(about)] and set(listed[: len(about)]) == about, (
         f"{query}: expected {sorted(about)} first, got {listed}"
     )
@@ -400,9 +403,9 @@ def test_a_run_found_by_its_parts_is_not_listed_as_missing(site: Site, browser: 
 
 
 @pytest.mark.parametrize(("typed", "guide"), [("ﾒｯｾｰｼﾞ", "check-sent"), ("ＳＥＮＴ", "check-sent")])
-def test_the_search_box_reads_any_width(site: Site, browser: Browser, typed: str, guide: str):
+def test_the_search_box_reads_any_width(site: Site, searcher: Searcher, typed: str, guide: str):
     root = "" if typed.startswith("ﾒ") else "en/"
-    listed = _search_box(site, browser, root, typed)
+    listed = _search_box(site, searcher, root, typed)
     assert f"guides/{guide}/" in listed[:3], listed
 
 
