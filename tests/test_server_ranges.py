@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from guidegen.server import Handler, serve
+from guidegen.server import serve
+from tests.site_fixtures import StaticHost
 
 
 def fetch(url: str, byte_range: str | None = None) -> tuple[int, Message, bytes]:
@@ -56,8 +57,6 @@ def test_answers_are_never_kept_unless_a_handler_says_so(tmp_path: Path) -> None
     with serve(tmp_path) as url:
         assert fetch(url + "page.html")[1]["Cache-Control"] == "no-store"
 
-    class Hosted(Handler):
-        cache_control = "max-age=600"
-
-    with serve(tmp_path, handler=Hosted) as url:
-        assert fetch(url + "page.html")[1]["Cache-Control"] == "max-age=600"
+    with serve(tmp_path, handler=StaticHost) as url:
+        assert fetch(url + "page.html")[1]["Cache-Control"] == StaticHost.cache_control
+    assert StaticHost.cache_control == "max-age=600"
