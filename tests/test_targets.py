@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, Playwright
 
 from guidegen import cli
 from guidegen.capture import workers as capture_module
+from guidegen.capture.page import CSS_NEAR_JS
 from guidegen.capture.runner import run_guide
 from guidegen.capture.targets import GuideFailed
 from guidegen.config import Config
@@ -132,6 +133,13 @@ def test_the_editors_pages_rich_text_example_runs(
             "no element with CSS selector '.rich-txt [contenteditable]'; "
             """did you mean CSS selector 'div.editor[contenteditable="true"]'?""",
         ),
+        # What is found is compared with the selector's last compound, which
+        # names the element itself.
+        (
+            {"css": "body div.rich-text div.editr"},
+            "no element with CSS selector 'body div.rich-text div.editr'; "
+            "did you mean CSS selector 'div.editor'?",
+        ),
         ({"css": "#nothing"}, "no element with CSS selector '#nothing'"),
     ],
     ids=[
@@ -145,6 +153,7 @@ def test_the_editors_pages_rich_text_example_runs(
         "picture-label",
         "css-attribute",
         "css-class",
+        "css-descendant",
         "css-nothing-near",
     ],
 )
@@ -164,6 +173,24 @@ def test_a_missing_target_names_the_nearest_of_its_kind_on_the_screen(
     # Nothing near is offered where nothing is near (an id no element is like).
     assert ("did you mean" in reason) == ("did you mean" in wanted), reason
     assert failed.value.failure.missing
+
+
+def test_a_selectors_last_compound_starts_after_its_last_combinator(browser: Browser) -> None:
+    """A space, > or a comma inside brackets or parentheses is no combinator, and
+    a bracket inside quotes closes nothing."""
+    page = browser.new_page()
+    try:
+        page.set_content("<p><span title='c d'>x</span></p>")
+        for selector, last in [
+            ("div[title='a b'] > span[title='c > d']", "span[title='c > d']"),
+            ("div[title='a ] b'] span", "span"),
+            ("p:not(.a, .b) span", "span"),
+            ("p, span.x", "span.x"),
+            ("span ", "span"),
+        ]:
+            assert page.evaluate(CSS_NEAR_JS, selector)[1] == last, selector
+    finally:
+        page.close()
 
 
 def test_a_failure_other_than_a_missing_target_is_not_drift(

@@ -268,15 +268,16 @@ class _Session:
         accessible name (a link that became a button, a field labelled by a
         picture); else the nearest of the target's kind, however far. For a CSS
         selector, the elements that a looser form of it finds, written as
-        selectors (css_near.js), the most alike first: however far when they
-        have its structure, near ones only when any element would do."""
+        selectors (css_near.js), those most like its last compound first:
+        however far when they have its structure, near ones only when any
+        element would do."""
         if isinstance(target, CssTarget):
             try:
-                looseness, found = self.page.evaluate(CSS_NEAR_JS, target.css)
+                looseness, last, found = self.page.evaluate(CSS_NEAR_JS, target.css)
             except PlaywrightError:
                 return ""
             css: list[Choice] = [("CSS selector", str(written), ()) for written in found]
-            return _did_you_mean(_nearest(target.css, css, NEAR if looseness else 0.0))
+            return _did_you_mean(_nearest(str(last), css, NEAR if looseness else 0.0))
         kind, wanted = _kind_and_name(target, self.lang)
         try:
             named: list[Choice] = [(role, name, ()) for role, name in self._roles()]
