@@ -14,7 +14,6 @@ from tests.mockshop_fixtures import (
     PLATFORMS,
     SHOP,
     Shop,
-    close,
     screen,
     tap,
 )
@@ -126,7 +125,6 @@ def test_contact_seller_then_message_is_in_sent(shop: Shop, platform: str, lang:
     go_to_messages(page)
     tap(page, "messages-tab-buyer-seller")
     expect(page.get_by_test_id("message-9001")).to_have_count(0)
-    close(page)
 
 
 @pytest.mark.parametrize(("platform", "lang"), LOOKS, ids=LOOK_IDS)
@@ -149,7 +147,6 @@ def test_seller_reply_in_buyer_seller_folder(shop: Shop, platform: str, lang: st
     tap(page, "messages-tab-sent")
     expect(page.get_by_test_id("message-5001")).to_be_visible()
     expect(page.get_by_test_id("message-5002")).to_have_count(0)
-    close(page)
 
 
 # The dark theme changes colours only: one flow on each look proves it works there.
@@ -197,7 +194,6 @@ def test_return_request_flow(shop: Shop, platform: str, lang: str, scheme: str) 
     go_to_messages(page)
     tap(page, "messages-tab-sent")
     expect(page.get_by_test_id("message-9001")).to_contain_text(t["return"])
-    close(page)
 
 
 @pytest.mark.parametrize(("platform", "lang"), LOOKS, ids=LOOK_IDS)
@@ -211,7 +207,6 @@ def test_day_13_offers_no_claim(shop: Shop, platform: str, lang: str) -> None:
     expect(page.get_by_test_id("problem-contact-seller")).to_be_visible()
     expect(page.get_by_test_id("problem-file-claim")).to_have_count(0)
     expect(page.get_by_text(TEXT[lang]["claim"], exact=True)).to_have_count(0)
-    close(page)
 
 
 @pytest.mark.parametrize(("platform", "lang"), LOOKS, ids=LOOK_IDS)
@@ -237,7 +232,6 @@ def test_day_14_offers_claim_and_files_it(shop: Shop, platform: str, lang: str) 
     tap(page, "problem-reason-missing-parts")
     expect(page.get_by_test_id("problem-file-claim")).to_have_count(0)
     expect(page.get_by_test_id("problem-status")).to_contain_text("G-20261126-1001")
-    close(page)
 
 
 @pytest.mark.parametrize("platform", PLATFORMS)
@@ -257,7 +251,6 @@ def test_dark_theme_follows_the_system_setting(shop: Shop, platform: str) -> Non
         for selector, prop in (("body", "backgroundColor"), (surface, "backgroundColor")):
             assert (luminance(page, selector, prop) < 0.2) is dark, (scheme, selector)
         assert (luminance(page, ".row-title", "color") > 0.7) is dark, scheme
-        close(page)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -269,11 +262,9 @@ def test_two_weeks_run_from_contacting_the_seller(shop: Shop, lang: str) -> None
     expect(status).to_contain_text("12月8日" if lang == "ja" else "December 8")
     expect(status).to_contain_text("あと12日" if lang == "ja" else "12 days left")
     expect(waiting.get_by_test_id("problem-file-claim")).to_have_count(0)
-    close(waiting)
     overdue = shop.open("ios", lang, "contacted-14-days", "#/orders/1001/problem/damaged")
     expect(overdue.get_by_test_id("problem-file-claim")).to_have_text(TEXT[lang]["claim"])
     expect(overdue.get_by_test_id("problem-status")).to_contain_text("14")
-    close(overdue)
 
 
 def test_today_comes_from_the_scenario_not_the_clock(shop: Shop) -> None:
@@ -308,7 +299,6 @@ def test_three_fulfilment_types(shop: Shop, platform: str) -> None:
             expect(page.get_by_test_id(contact)).to_be_visible()
         tap(page, "contact-support")
         assert screen(page) == "customer-service"
-        close(page)
 
 
 @pytest.mark.parametrize("platform", PLATFORMS)
@@ -325,7 +315,6 @@ def test_marketplace_shipped_scenario(shop: Shop, platform: str) -> None:
     expect(page.get_by_test_id("order-shipped-by")).to_have_text("こもれびマーケット")
     tap(page, "contact-seller")
     expect(page.get_by_test_id("assistant-choice-missing-parts")).to_be_visible()
-    close(page)
 
 
 @pytest.mark.parametrize(("platform", "lang"), LOOKS, ids=LOOK_IDS)
@@ -345,7 +334,6 @@ def test_order_search(shop: Shop, platform: str, lang: str) -> None:
     expect(page.get_by_test_id("order-1002")).to_have_count(0)
     page.get_by_test_id("order-search-input").fill("no such thing")
     expect(page.get_by_test_id("order-search-empty")).to_be_visible()
-    close(page)
 
 
 def test_state_lasts_for_the_session_and_resets_with_another_scenario(shop: Shop) -> None:
@@ -360,7 +348,6 @@ def test_state_lasts_for_the_session_and_resets_with_another_scenario(shop: Shop
     page.wait_for_selector("body[data-ready='true']")
     expect(page.get_by_test_id("message-9001")).to_have_count(0)
     expect(page.get_by_test_id("message-5001")).to_be_visible()
-    close(page)
 
 
 @pytest.mark.parametrize(
@@ -392,14 +379,12 @@ def test_language_switch_keeps_scenario(shop: Shop) -> None:
     assert page.evaluate("document.documentElement.lang") == "en"
     assert "scenario=seller-replied" in page.url
     expect(page.get_by_test_id("lang-en")).to_have_attribute("aria-current", "true")
-    close(page)
 
 
 def test_unknown_scenario_says_so(shop: Shop) -> None:
     page = shop.open("web", "en", "no-such-scenario")
     assert screen(page) == "error"
     expect(page.get_by_test_id("error-message")).to_contain_text("damaged-item")
-    close(page)
 
 
 def test_scenarios_json_is_the_fixture_source() -> None:
