@@ -93,6 +93,8 @@ class Site:
     url: str
     engine: str = "mkdocs"
     external: list[str] = field(default_factory=list)
+    # site_pages.open_page's tabs, by device.
+    tabs: dict[str, Page] = field(default_factory=dict)
 
     def pages(self) -> list[str]:
         """Every page of the site, as paths relative to its root (ja and en/,

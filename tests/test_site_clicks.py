@@ -16,9 +16,9 @@ from tests.site_pages import (
     SECOND_ENGINE_GUIDE,
     Read,
     choose_tab,
-    close_page,
     image_problems,
     load_all_images,
+    no_page_faults,
     open_page,
     selected_tab,
 )
@@ -53,7 +53,6 @@ def test_a_request_that_leaves_the_site_is_refused_and_named(site: Site, browser
         elsewhere,
     )
     leaving, site.external[:] = list(site.external), []
-    page.context.close()
     assert outcome == [200, "refused", "refused"]
     assert leaving == ["https://cdn.example.net/x.js", elsewhere]
 
@@ -69,7 +68,7 @@ def test_readers_pages_link_the_editors_guide_from_the_footer_only(
     assert page.locator(".md-nav a[href*='reference']").count(), "the editors' nav"
     page.locator("a.gg-footer-link").click()
     page.wait_for_url(site.url + root)
-    close_page(page, site)
+    no_page_faults(page, site)
 
 
 def test_a_platform_chosen_on_one_guide_is_shown_on_the_next(engine_site: Site, browser: Browser):
@@ -81,7 +80,7 @@ def test_a_platform_chosen_on_one_guide_is_shown_on_the_next(engine_site: Site, 
     assert selected_tab(page) == "Android"
     page.reload()
     assert selected_tab(page) == "Android", "the choice is remembered across page loads"
-    close_page(page, site)
+    no_page_faults(page, site)
 
 
 @pytest.mark.parametrize(
@@ -97,7 +96,7 @@ def test_the_language_switcher_keeps_the_page(engine_site: Site, browser: Browse
     page.locator(".md-header__option .md-select button").hover()
     page.get_by_role("link", name="日本語").click()
     page.wait_for_url(site.url + start)
-    close_page(page, site)
+    no_page_faults(page, site)
 
 
 def test_step_images_are_lazy_and_open_in_a_lightbox(site: Site, browser: Browser) -> None:
@@ -114,7 +113,7 @@ def test_step_images_are_lazy_and_open_in_a_lightbox(site: Site, browser: Browse
     page.keyboard.press("Escape")
     expect(dialog).to_have_js_property("open", False)
     assert page.url == site.url + "guides/contact-seller/", "the image opened in place"
-    close_page(page, site)
+    no_page_faults(page, site)
 
 
 def test_the_home_flow_chart_is_html_linked_dark_aware_and_unsearched(
@@ -143,7 +142,7 @@ def test_the_home_flow_chart_is_html_linked_dark_aware_and_unsearched(
         page.evaluate("() => document.body.setAttribute('data-md-color-scheme', 'slate')")
         assert boxes.first.evaluate("a => getComputedStyle(a).borderTopColor") != light
         words = chart.locator("a, p").all_inner_texts()
-        close_page(page, site)
+        no_page_faults(page, site)
         index = json.loads(search_index(site.root / "site" / root).read_text("utf-8"))
         home = " ".join(
             doc["title"] + " " + doc["text"]
@@ -163,7 +162,7 @@ def test_guide_text_with_html_is_shown_as_text(site: Site, browser: Browser) -> 
     assert page.locator("h1").inner_text().replace("\u2060", "").startswith("</title><script>")
     assert "<b>bold</b>" in page.locator("article").inner_text()
     assert page.title().replace("\u2060", "").startswith("</title><script>")
-    close_page(page, site)
+    no_page_faults(page, site)
 
 
 def test_from_a_sub_path_a_reader_can_click_through(engine_site: Site, browser: Browser) -> None:
@@ -183,7 +182,7 @@ def test_from_a_sub_path_a_reader_can_click_through(engine_site: Site, browser: 
     assert header.evaluate("h => getComputedStyle(h).position") in ("sticky", "fixed")
     page.locator("a.md-header__button.md-logo, a.md-logo").first.click()
     page.wait_for_url(site.url)
-    close_page(page, site)
+    no_page_faults(page, site)
 
 
 def test_the_search_box_opens_results_under_the_sub_path(site: Site, browser: Browser) -> None:
@@ -194,4 +193,4 @@ def test_the_search_box_opens_results_under_the_sub_path(site: Site, browser: Br
     box.press("End")
     page.locator(".md-search-result__item > a").first.click()
     page.wait_for_url(re.compile(re.escape(site.url + "en/guides/")))
-    close_page(page, site)
+    no_page_faults(page, site)
