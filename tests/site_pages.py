@@ -48,8 +48,9 @@ def open_page(site: Site, browser: Browser, path: str, device: dict | None = Non
     page = site.tabs.get(key)
     if page is None or page.is_closed():
         page = site.tabs[key] = new_tab(site, browser, device)
-    elif page.url.startswith(site.url):
-        page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
+    else:
+        if page.url.startswith(site.url):
+            page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
         page.mouse.move(-1, -1)
         page.errors.clear()  # type: ignore[attr-defined]
     visit(page, site, path)
