@@ -29,7 +29,7 @@ READY = "body[data-ready='true']"
 
 @dataclass
 class Shop:
-    """The served shop and one browser; open() gives a page in a fresh context."""
+    """The served shop and one browser; open() and look() give a kept page per look."""
 
     browser: Browser
     devices: dict[str, dict[str, Any]]
