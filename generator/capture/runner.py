@@ -251,7 +251,9 @@ class _StepRun:
             self.answered(action)
             return
         target = action_target(action)
-        element = session.one(target) if target is not None and _needs_element(action) else None
+        element, handle = (
+            session.one(target) if target is not None and _needs_element(action) else (None, None)
+        )
         before = session.where()
         if not is_marked(action):
             self.catch_up()
@@ -260,12 +262,11 @@ class _StepRun:
             if self.pending is not None and self.moved_on(before):
                 self.close_frame()
             return
-        assert element is not None and target is not None
+        assert element is not None and handle is not None and target is not None
         self.number += 1
-        handle = element.element_handle()
         if self.unshot and session.scrolls(handle):
             self.catch_up()  # the fields filled in are pictured before the page scrolls
-        session.reveal(element)
+        session.reveal(handle)
         if self.group and session.covered([m.handle for m in self.group]):
             # Scrolled away or covered: the earlier marks keep the screen they were on.
             self.close_frame()

@@ -242,10 +242,16 @@ class _Session:
         except PlaywrightError:  # a document going away in a navigation is not still
             return False
 
-    def one(self, target: Target) -> Locator:
-        """The single visible element the target names, waiting for it to appear."""
+    def one(self, target: Target) -> tuple[Locator, ElementHandle]:
+        """The single visible element the target names, waiting for it to appear:
+        its locator (for actions, which check it can take them) and its handle."""
         found = self.locate(target)
-        if not self.appears(found):
+        # Usually the element is on the settled page already: one query says so and
+        # how many match, where waiting for it and counting takes three calls more.
+        handles = found.element_handles()
+        if not handles and self.appears(found):
+            handles = found.element_handles()
+        if not handles:
             if self.locate(target, visible=False).count():
                 raise _Missing(
                     f"{describe_target(target, self.lang)} is on the page but hidden; show it "
@@ -254,13 +260,12 @@ class _Session:
             raise _Missing(
                 f"no element with {describe_target(target, self.lang)}{self.nearest(target)}"
             )
-        count = found.count()
-        if count > 1:
+        if len(handles) > 1:
             raise _ActionFailed(
-                f"{count} elements match {describe_target(target, self.lang)}; "
+                f"{len(handles)} elements match {describe_target(target, self.lang)}; "
                 "make the target specific (a test id, or role and exact name)"
             )
-        return found
+        return found, handles[0]
 
     def nearest(self, target: Target) -> str:
         """'; did you mean …?' naming what the screen has instead: elements of the
@@ -305,7 +310,7 @@ class _Session:
         _aria_names(yaml.safe_load(snapshot), found)
         return found
 
-    def reveal(self, element: Locator) -> None:
+    def reveal(self, element: Locator | ElementHandle) -> None:
         """Scroll the element into view, and to the middle when something covers it."""
         if element.evaluate(REVEAL_JS):
             # A scroll can load images or move a sticky bar: the page settles before
