@@ -58,14 +58,20 @@ def open_page(site: Site, browser: Browser, path: str, device: dict | None = Non
 
 
 def every_page(
-    site: Site, browser: Browser, device: dict | None = None, *, axe: bool = False
+    site: Site,
+    browser: Browser,
+    device: dict | None = None,
+    *,
+    axe: bool = False,
+    requests: bool = False,
 ) -> Iterator[tuple[Page, str]]:
     """Visit every page of the site in turn (engine_reads), in one tab as a
     reader would: yields each path once the page has loaded, and fails on a
     page's script error or any request that left the site. One tab keeps its
     renderer, which a context per page would start anew. With axe, every page
     has axe-core from before its own scripts (axe_on_every_page): handing it to
-    each page after its load (give_axe) cost five times as much CPU."""
+    each page after its load (give_axe) cost five times as much CPU. With
+    requests, page.requested lists every URL the page asked for."""
     page = new_tab(site, browser, device)
     if axe:
         axe_on_every_page(page.context)
@@ -73,7 +79,8 @@ def every_page(
     # them, also those the HTTP cache answers).
     requested: list[str] = []
     page.requested = requested  # type: ignore[attr-defined]
-    page.context.on("request", lambda request: requested.append(request.url))
+    if requests:
+        page.context.on("request", lambda request: requested.append(request.url))
     try:
         for path in filter(partial(engine_reads, site), site.pages()):
             requested.clear()
@@ -256,7 +263,9 @@ def readings(browser: Browser, devices: dict[str, dict]) -> Read:
         if (site.engine, device) not in done:
             found = []
             axe = (site.engine, device) == AXE_ON
-            for page, path in every_page(site, browser, devices[device], axe=axe):
+            for page, path in every_page(
+                site, browser, devices[device], axe=axe, requests=device == "phone"
+            ):
                 wait_for_scripts(page)
                 overflow = page.evaluate(
                     "() => document.documentElement.scrollWidth"
