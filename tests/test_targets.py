@@ -193,6 +193,26 @@ def test_a_selectors_last_compound_starts_after_its_last_combinator(browser: Bro
         page.close()
 
 
+def test_an_option_the_list_lacks_is_drift_named_with_the_lists_options(
+    browser: Browser, playwright: Playwright, editor_config: Config, editor_url: str
+) -> None:
+    # An option that is there is chosen; one that is not is reported as drift (no
+    # rerun with a trace), with what the list offers instead.
+    chosen = guide({"select": {"target": {"label": "Genre"}, "option": "Poetry"}})
+    run_guide(browser, playwright, editor_config, chosen, "web", "en", editor_url)
+    g = guide({"select": {"target": {"label": "Genre"}, "option": "Poems"}})
+    with pytest.raises(GuideFailed) as failed:
+        run_guide(browser, playwright, editor_config, g, "web", "en", editor_url)
+    failure = failed.value.failure
+    assert failure.reason == "no option 'Poems' in label 'Genre'; did you mean option 'Poetry'?"
+    assert failure.missing
+    # With no option near, the nearest are named all the same.
+    g = guide({"select": {"target": {"label": "Genre"}, "option": "Comics"}})
+    with pytest.raises(GuideFailed) as failed:
+        run_guide(browser, playwright, editor_config, g, "web", "en", editor_url)
+    assert "in label 'Genre'; did you mean option '" in failed.value.failure.reason
+
+
 def test_a_failure_other_than_a_missing_target_is_not_drift(
     browser: Browser, playwright: Playwright, editor_config: Config, editor_url: str
 ) -> None:

@@ -178,3 +178,8 @@ CSS_NEAR_JS = script(JS, "css_near.js")
 # in an element's text, as dragging over it would, and focuses the editor that
 # holds it so that its toolbar shows. Returns whether the words were found.
 SELECT_JS = script(JS, "select.js")
+
+# For a select action: whether the list offers the option, and, when it does
+# not, the labels it offers instead.
+HAS_OPTION_JS = script(JS, "has_option.js")
+OPTION_LABELS_JS = script(JS, "option_labels.js")

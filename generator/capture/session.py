@@ -55,9 +55,11 @@ from .dialogs import Dialog, dialog_for
 from .page import (
     CANDIDATES_JS,
     CSS_NEAR_JS,
+    HAS_OPTION_JS,
     MASK_COLOR,
     MEASURE_JS,
     NAVIGATION_TIMEOUT_MS,
+    OPTION_LABELS_JS,
     QUIET_MIN_MS,
     QUIET_WINDOWS,
     REVEAL_JS,
@@ -310,6 +312,22 @@ class _Session:
         _aria_names(yaml.safe_load(snapshot), found)
         return found
 
+    def offers(self, element: Locator, target: Target, option: str) -> None:
+        """Drift, like a missing target: a list without the option is reported once
+        the page is still without it, with the list's nearest options."""
+        handle = element.element_handle(timeout=NAVIGATION_TIMEOUT_MS)
+        if self.until_still(
+            lambda ms: self.page.wait_for_function(HAS_OPTION_JS, arg=[handle, option], timeout=ms),
+            lambda: bool(self.page.evaluate(HAS_OPTION_JS, [handle, option])),
+        ):
+            return
+        labels: list[Choice] = [
+            ("option", label, ()) for label in handle.evaluate(OPTION_LABELS_JS)
+        ]
+        # The near options; when none is near, the nearest, for a list has few.
+        near = _did_you_mean(_nearest(option, labels, NEAR) or _nearest(option, labels, 0.0))
+        raise _Missing(f"no option '{option}' in {describe_target(target, self.lang)}{near}")
+
     def reveal(self, element: Locator | ElementHandle) -> None:
         """Scroll the element into view, and to the middle when something covers it."""
         if element.evaluate(REVEAL_JS):
@@ -477,7 +495,9 @@ class _Session:
                 element.fill(self.fill_value(action.fill.value))
             case Select():
                 assert element is not None
-                element.select_option(label=text_in(action.select.option, self.lang))
+                option = text_in(action.select.option, self.lang)
+                self.offers(element, action.select.target, option)
+                element.select_option(label=option)
             case ScrollTo():
                 assert element is not None
                 self.reveal(element)

@@ -1,0 +1,1 @@
+(select) => [...select.options].map((option) => option.label)
