@@ -105,6 +105,43 @@ def test_a_css_change_is_caught_and_update_rewrites_exactly_those_images(capture
     assert guidegen(root, "capture", "--check").returncode == 0
 
 
+def test_a_change_outside_the_steps_pictures_changes_none_of_them(captured):
+    # The home screen's heading is above both pictures of step 1 (their crops
+    # start below it): the raw frames change, what a reader sees does not. A
+    # check here says so as one on a clean clone (no raw frames) would, and
+    # --force writes no committed file but keeps the new raw frames for redraw.
+    root = captured
+    app = root / "app" / "index.html"
+    app.write_text(app.read_text().replace("<h1>Home</h1>", "<h1>Start page</h1>"))
+    before = tree(root)
+    result = guidegen(root, "capture", "--check")
+    assert result.returncode == 0, result.stderr
+    assert "6 unchanged; 0 files written" in result.stdout, result.stdout
+    result = guidegen(root, "capture", "--force")
+    assert result.returncode == 0, result.stderr
+    assert "6 unchanged; 0 files written" in result.stdout, result.stdout
+    after = tree(root)
+    rewritten = sorted(k for k in after if after[k] != before[k])
+    # The manifest notes the app's files, which changed.
+    assert rewritten == [
+        "screenshots/en/ios/demo/raw/step-1-1.png",
+        "screenshots/en/ios/second/raw/step-1-1.png",
+        "screenshots/en/web/demo/raw/step-1-1.png",
+        "screenshots/en/web/second/raw/step-1-1.png",
+        "screenshots/manifest.json",
+    ]
+    # A change inside the pictures still counts: the button they show, renamed.
+    app.write_text(app.read_text().replace('|| "Next"', '|| "Continue"'))
+    result = guidegen(root, "capture", "--check")
+    assert result.returncode == 1
+    assert changed_keys(result.stderr) == [
+        "en/ios/demo/step-1",
+        "en/ios/second/step-1",
+        "en/web/demo/step-1",
+        "en/web/second/step-1",
+    ]
+
+
 def test_a_one_pixel_difference_stays_under_the_budget(captured):
     root = captured
     raw = root / "screenshots/en/web/second/raw/step-1-1.png"

@@ -170,27 +170,29 @@ def _boxes(entry: dict[str, Any]) -> list[list[list[Any]]]:
 
 
 def judge(key: str, fresh: StepImages, old: StepImages | None, tolerance: Tolerance) -> Verdict:
-    """Compare a fresh step with the committed one: by its raw frames when the
-    last capture's are on this machine (they are not committed), which tells a
-    change of the UI from one of the marks only; else by the step image, the
-    picture the reader sees."""
+    """Compare a fresh step with the committed one by the picture the reader sees
+    and its marks; when they differ, the raw frames (where the last capture's are
+    on this machine: they are not committed) tell a change of the UI from one of
+    the marks only. A change of the screen that the picture leaves out (a clock
+    in a footer outside the step's crop) changes nothing: so a check here agrees
+    with one on a clean clone, which has no raw frames."""
     if old is None:
         return Verdict(key, "new")
     if not old.annotated:
         return Verdict(key, "missing")
-    ui = _raw_difference(old.raw, fresh.raw, tolerance) if old.raw else None
-    if ui is not None and ui.beyond(tolerance):
-        return Verdict(key, "changed", ui.changed_pixels, ui.total_pixels)
     drawn = pixel_difference(old.pixels(), fresh.pixels(), tolerance)
-    if _boxes(old.entry) != _boxes(fresh.entry) or drawn.beyond(tolerance):
+    if _boxes(old.entry) == _boxes(fresh.entry) and not drawn.beyond(tolerance):
+        return Verdict(key, "unchanged", drawn.changed_pixels, drawn.total_pixels)
+    ui = raw_difference(old.raw, fresh.raw, tolerance) if old.raw else None
+    if ui is None:
         # Without the raw frames the picture cannot tell the marks from the UI.
-        status = "annotation" if ui is not None else "changed"
-        return Verdict(key, status, drawn.changed_pixels, drawn.total_pixels)
-    seen = ui or drawn
-    return Verdict(key, "unchanged", seen.changed_pixels, seen.total_pixels)
+        return Verdict(key, "changed", drawn.changed_pixels, drawn.total_pixels)
+    if ui.beyond(tolerance):
+        return Verdict(key, "changed", ui.changed_pixels, ui.total_pixels)
+    return Verdict(key, "annotation", drawn.changed_pixels, drawn.total_pixels)
 
 
-def _raw_difference(
+def raw_difference(
     old: tuple[bytes, ...], fresh: tuple[bytes, ...], tolerance: Tolerance
 ) -> Difference:
     """The raw frames' differences summed; all changed when their number differs."""

@@ -23,6 +23,7 @@ from .compare import (
     Tolerance,
     Verdict,
     judge,
+    raw_difference,
 )
 from .dialogs import draw as draw_dialog
 from .frames import Frame, Run, frame_entry
@@ -143,6 +144,14 @@ def _write_raw(folder: Path, entry: dict[str, Any], raws: Sequence[bytes]) -> li
     return written
 
 
+def _outside_changed(kept: StepImages, fresh: StepImages, tolerance: Tolerance) -> bool:
+    """Whether an unchanged step's screens changed beyond the tolerance (then
+    outside its picture); the same bytes are the same screens, and are not decoded."""
+    if kept.raw == fresh.raw:
+        return False
+    return raw_difference(kept.raw, fresh.raw, tolerance).beyond(tolerance)
+
+
 def _committed_image(path: Path) -> bytes:
     """The committed image's bytes; empty when it is missing or damaged (said on
     stderr). Only its structure is checked here: its pixels are decoded once, when
@@ -232,9 +241,10 @@ def settle_run(
             kept = old[step]
             entry = _with_new_fields(kept.entry, images.entry)
             older = set(_raw_files(folder, kept.entry)) - set(_raw_files(folder, entry))
-            if not kept.raw or older:
-                # A fresh clone, or raw frames named as an older capture named
-                # them: keep this capture's raw frames for redraw.
+            if not kept.raw or older or _outside_changed(kept, images, tolerance):
+                # A fresh clone, raw frames named as an older capture named them, or
+                # a screen changed outside the step's picture: keep this capture's
+                # raw frames for redraw (not counted as written: git ignores them).
                 _write_raw(folder, entry, images.raw)
             for path in older:
                 path.unlink(missing_ok=True)
