@@ -110,6 +110,12 @@ def test_the_editors_pages_rich_text_example_runs(
             {"role": "link", "name": "Publish"},
             "no element with role link named 'Publish'; did you mean button 'Publish' or",
         ),
+        # A renamed button: the buttons are named, not a field only half alike
+        # in name (the textbox 'Notes').
+        (
+            {"role": "button", "name": "Notice"},
+            "no element with role button named 'Notice'; did you mean button 'Publish'?",
+        ),
         ({"label": "Titel"}, "no element with label 'Titel'; did you mean label 'Title:'?"),
         # A renamed label is found by the field's name and id, which stayed.
         ({"label": "Year"}, "no element with label 'Year'; did you mean label 'Published:'?"),
@@ -146,6 +152,7 @@ def test_the_editors_pages_rich_text_example_runs(
         "testid",
         "role",
         "role-changed",
+        "role-renamed",
         "label",
         "label-renamed",
         "placeholder",

@@ -77,6 +77,7 @@ from .page import (
 )
 from .targets import (
     NEAR,
+    ROLE_CHANGED,
     Choice,
     _ActionFailed,
     _aria_names,
@@ -271,9 +272,9 @@ class _Session:
 
     def nearest(self, target: Target) -> str:
         """'; did you mean …?' naming what the screen has instead: elements of the
-        target's kind with a near name; else elements of any role with a near
-        accessible name (a link that became a button, a field labelled by a
-        picture); else the nearest of the target's kind, however far. For a CSS
+        target's kind with a near name; else elements of any role with nearly
+        the same accessible name (a link that became a button, a field labelled
+        by a picture); else the nearest of the target's kind, however far. For a CSS
         selector, the elements that a looser form of it finds, written as
         selectors (css_near.js), those most like its last compound first:
         however far when they have its structure, near ones only when any
@@ -298,7 +299,7 @@ class _Session:
                 ]
         except (PlaywrightError, yaml.YAMLError):  # the page went away: nothing to name
             return ""
-        near = _nearest(wanted, same, NEAR) or _nearest(wanted, named, NEAR)
+        near = _nearest(wanted, same, NEAR) or _nearest(wanted, named, ROLE_CHANGED)
         # Of all the texts on a screen only near ones help; of its few fields, any.
         if not near and kind != "text":
             near = _nearest(wanted, same, 0.0)

@@ -129,6 +129,12 @@ NEAR = 0.5
 
 ALIAS = 0.9
 
+# How alike the name of an element of another role must be to be offered: a
+# role changes with its name kept (a link that became a button), where a name
+# only half alike (Filter and a column's 'title') hides the renamed element of
+# the wanted role.
+ROLE_CHANGED = 0.75
+
 
 def _kind_and_name(target: Target, lang: str) -> tuple[str, str]:
     """The target's kind as a message names it, and the name it looks for."""
