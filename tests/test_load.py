@@ -92,6 +92,17 @@ def test_all_shape_errors_in_one_pass() -> None:
     ]
 
 
+def test_an_action_given_text_for_its_mapping_is_shown_the_keys_it_takes() -> None:
+    text = GUIDE.replace("- fill: {target: body, value: こんにちは}", "- fill: こんにちは")
+    assert load(text) == [
+        "g.yml:13:15: 'fill' must be a mapping like {target: …, value: …}, not text"
+    ]
+    text = GUIDE.replace("- fill: {target: body, value: こんにちは}", "- expect-text: 開く")
+    assert load(text) == [
+        "g.yml:13:22: 'expect-text' must be a mapping like {target: …, text: …}, not text"
+    ]
+
+
 def test_missing_key_points_at_its_mapping() -> None:
     text = GUIDE.replace("  - text: {ja: 開く, en: Open}\n", "  - note: {ja: 注, en: Note}\n")
     assert load(text) == ["g.yml:5:5: missing key 'text' in steps[0]; add it"]

@@ -275,7 +275,13 @@ def _message(
         if name in _LOCALIZED_FIELDS or "prerequisites" in real:
             example = "{ja: …, en: …}"
             return real, False, f"'{name}' must give the text per language, e.g. {example}"
-        return real, False, f"'{name}' must be a mapping of keys and values, not {_kind(value)}"
+        model = _model_at(data, real, root)
+        if model is None:
+            return real, False, f"'{name}' must be a mapping of keys and values, not {_kind(value)}"
+        fields = model.model_fields.items()
+        required = [f.alias or n for n, f in fields if f.is_required()] or _allowed_keys(model)
+        example = "{" + ", ".join(f"{key}: …" for key in required) + "}"
+        return real, False, f"'{name}' must be a mapping like {example}, not {_kind(value)}"
     if kind == "string_type" and value is None:
         return real, False, f"'{name}' is empty; write the text or remove the key"
     if kind == "string_type":
