@@ -97,7 +97,12 @@ def test_clock_is_frozen_at_the_configured_time(browser, playwright, app_config,
     [
         ({"tap": "missing"}, "no element with test id 'missing'"),
         ({"tap": {"role": "button", "name": "Nope"}}, "no element with role button named 'Nope'"),
-        ({"tap": "dup"}, "2 elements match test id 'dup'"),
+        (
+            {"tap": "dup"},
+            "2 elements match test id 'dup'; make the target specific: a test id, or the one "
+            'you mean of {css: "section > button:nth-of-type(1)"} or '
+            '{css: "section > button:nth-of-type(2)"}',
+        ),
         ({"expect-absent": "message"}, "test id 'message' is visible but should be absent"),
     ],
 )

@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Playwright
 
 from guidegen import cli
 from guidegen.capture import workers as capture_module
-from guidegen.capture.page import CSS_NEAR_JS
+from guidegen.capture.page import CSS_NEAR_JS, TELL_APART_JS
 from guidegen.capture.runner import run_guide
 from guidegen.capture.targets import GuideFailed
 from guidegen.config import Config
@@ -196,6 +196,34 @@ def test_a_selectors_last_compound_starts_after_its_last_combinator(browser: Bro
             ("span ", "span"),
         ]:
             assert page.evaluate(CSS_NEAR_JS, selector)[1] == last, selector
+    finally:
+        page.close()
+
+
+def test_elements_one_target_matched_are_each_named_by_a_selector_that_finds_it_alone(
+    browser: Browser,
+) -> None:
+    """A real app names a link twice (sqlite-web: the menu's Query and the tab's):
+    each gets a CSS target the guide can use, by class, by a telling attribute
+    quoted for YAML, after an ancestor, or by its place."""
+    page = browser.new_page()
+    try:
+        page.set_content(
+            "<nav><a class='btn' href='/q/'>Query</a></nav>"
+            "<ul class='tabs'><li><a class='tab' href='/t/'>Rows</a></li>"
+            "<li><a class='tab' href='/t/q/'>Query</a></li></ul>"
+            "<aside id='help'><button>Query</button></aside><p><button>Query</button></p>"
+            "<p><button>Query</button></p>"
+        )
+        found = page.get_by_role("link", name="Query").element_handles()
+        found += page.get_by_role("button", name="Query").element_handles()
+        assert page.evaluate(TELL_APART_JS, found) == [
+            "a.btn",
+            "a.tab[href='/t/q/']",
+            "aside#help button",
+            "body > p:nth-of-type(1) > button:nth-of-type(1)",
+            "body > p:nth-of-type(2) > button:nth-of-type(1)",
+        ]
     finally:
         page.close()
 

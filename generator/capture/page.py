@@ -173,6 +173,9 @@ CANDIDATES_JS = script(JS, "candidates.js")
 # written as selectors, so that the nearest can be named like the one missing.
 CSS_NEAR_JS = script(JS, "css_near.js")
 
+# For elements that one target matched, a CSS selector of each that finds it alone.
+TELL_APART_JS = script(JS, "tell_apart.js")
+
 
 # Selects the first occurrence of the words (or all the text) in a field or
 # in an element's text, as dragging over it would, and focuses the editor that
