@@ -1,3 +1,4 @@
+/* global compound */
 // The visible elements that a looser form of a missing selector finds, each
 // written as a selector of its own: its tag, its id or classes, and its values
 // of the attributes the selector tested. The first form drops the selector's
@@ -32,13 +33,9 @@
   const bare = selector
     .replace(/\[(?:[^\]"']|"[^"]*"|'[^']*')*\]/g, "")
     .replace(/::?[\w-]+(?:\((?:[^()]|\([^()]*\))*\))?/g, "");
+  // include: compound.js
   const written = (el) => {
-    let text = el.localName;
-    if (el.id) {
-      text += `#${CSS.escape(el.id)}`;
-    } else {
-      for (const name of el.classList) text += `.${CSS.escape(name)}`;
-    }
+    let text = compound(el);
     for (const name of tested) {
       if (el.hasAttribute(name)) text += `[${name}=${JSON.stringify(el.getAttribute(name))}]`;
     }

@@ -1,13 +1,12 @@
+/* global compound */
 // For each of several elements that one target matched, a CSS selector that
 // finds that element and no other: its tag with its id or classes, then with
 // one of its telling attributes (a link's href, a field's name), alone or
 // after an ancestor's; else its place, child by child, under the nearest
 // ancestor that a selector finds alone. null for an element in a shadow root.
 (elements) => {
-  const written = (el) => {
-    if (el.id) return `${el.localName}#${CSS.escape(el.id)}`;
-    return el.localName + [...el.classList].slice(0, 3).map((c) => `.${CSS.escape(c)}`).join("");
-  };
+  // include: compound.js
+  const written = (el) => compound(el, 3);
   const only = (selector, el) => {
     const found = document.querySelectorAll(selector);
     return found.length === 1 && found[0] === el;
@@ -41,7 +40,8 @@
       if (only(own, el)) return own;
       let up = el.parentElement;
       for (let depth = 0; up && up !== document.body && depth < 8; depth++) {
-        if (only(`${written(up)} ${own}`, el)) return `${written(up)} ${own}`;
+        const under = `${written(up)} ${own}`;
+        if (only(under, el)) return under;
         up = up.parentElement;
       }
     }
