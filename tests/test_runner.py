@@ -12,8 +12,8 @@ from playwright.sync_api import Browser, Playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from guidegen.capture.frames import Run
-from guidegen.capture.framing import related
-from guidegen.capture.page import MEASURE_JS, REVEAL_JS
+from guidegen.capture.framing import MARK_ROOM, related
+from guidegen.capture.page import MEASURE_JS, REVEAL_JS, SCROLLS_JS
 from guidegen.capture.runner import run_guide
 from guidegen.capture.session import _Session
 from guidegen.capture.targets import GuideFailed
@@ -217,7 +217,7 @@ def test_a_crop_element_that_is_not_on_the_screen_fails_the_step(
     ("top", "expected"),
     [
         (100, 100),  # in view: not scrolled
-        (560, 664 - 200),  # partly below the screen: brought to the bottom edge
+        (560, 664 - 200 - MARK_ROOM),  # partly below: to the bottom edge, room for the outline
         (2000, (664 - 200) / 2),  # out of view: brought to the middle
     ],
 )
@@ -229,8 +229,36 @@ def test_reveal_scrolls_as_the_browser_does_when_needed(
         "<body style='margin:0;height:4000px'>"
         f"<div id='box' style='position:absolute;top:{top}px;width:100px;height:200px'></div>"
     )
-    page.locator("#box").evaluate(REVEAL_JS)
+    page.locator("#box").evaluate(REVEAL_JS, MARK_ROOM)
     assert page.locator("#box").bounding_box()["y"] == pytest.approx(expected, abs=1)
+    page.close()
+
+
+@pytest.mark.parametrize(
+    ("page_height", "position", "moves"),
+    [
+        (4000, "absolute", True),  # the page scrolls on: room is made for the outline
+        (664, "absolute", False),  # the page's end: no scroll can make room
+        (4000, "fixed", False),  # held by the screen: a scroll leaves it where it is
+    ],
+)
+def test_reveal_makes_room_for_the_outline_of_an_element_at_the_screens_edge(
+    browser: Browser, page_height: int, position: str, moves: bool
+) -> None:
+    """sqlite-web's year field ended 0.3 px above an iPhone screen's bottom: in
+    view, so not scrolled, and its mark's outline was cut at the picture's edge."""
+    page = browser.new_page(viewport={"width": 390, "height": 664})
+    page.set_content(
+        f"<body style='margin:0;height:{page_height}px'>"
+        f"<input id='box' style='position:{position};top:626px;height:36px;border:0'>"
+    )
+    box = page.locator("#box")
+    assert box.evaluate(SCROLLS_JS, MARK_ROOM) is moves
+    assert box.evaluate(REVEAL_JS, MARK_ROOM) is moves
+    bottom = 664 - MARK_ROOM if moves else 626 + 36
+    assert box.bounding_box()["y"] + 36 == pytest.approx(bottom, abs=0.5)
+    # The room was a scroll margin for that scroll only: the element is as it was.
+    assert box.get_attribute("style") == f"position:{position};top:626px;height:36px;border:0"
     page.close()
 
 
@@ -242,7 +270,7 @@ def test_reveal_brings_a_button_half_under_a_fixed_bar_clear_of_it(browser: Brow
         "<button id='box' style='position:absolute;top:504px;height:60px'>Submit</button>"
         "<nav style='position:fixed;bottom:0;left:0;right:0;height:120px;background:#333'></nav>"
     )
-    page.locator("#box").evaluate(REVEAL_JS)
+    page.locator("#box").evaluate(REVEAL_JS, MARK_ROOM)
     assert page.locator("#box").bounding_box()["y"] == pytest.approx((664 - 60) / 2, abs=1)
     page.close()
 

@@ -32,6 +32,9 @@ TOUCH = GAP + 1.0  # CSS px: a badge this close to its outline's stroke belongs 
 # Outline gaps (CSS px) to try on each side, the preferred first: a little air
 # around the element, less or more where a neighbour's text is close.
 SIDE_GAPS = (4.0, 5.0, 6.0, 3.0, 2.0, 8.0, 1.0, 0.0, 10.0, 12.0, -2.0, -4.0)
+# The room (CSS px) the preferred outline takes beyond its element's box: a
+# reveal keeps this much of the screen around an element it marks (reveal.js).
+MARK_ROOM = SIDE_GAPS[0] + STROKE
 WIDE_GAPS = tuple(float(gap) for gap in range(14, 50, 2))  # past a touching line
 PARAGRAPH_GAP = 4.0  # CSS px: lines this close are one paragraph
 EMPTY_BAND = 24.0  # CSS px: a band above or below what a crop shows, this tall, goes

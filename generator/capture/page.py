@@ -35,10 +35,12 @@ SCROLLS_JS = script(JS, "scrolls.js")
 
 # Scrolled as the browser's "scroll into view if needed" does, on each axis: not
 # at all when the element is in view, to the nearest edge when it is partly in
-# view, to the middle when it is out of view. In one call, since a reveal comes
-# before every mark. In view is not enough: a fixed bar (a phone's tab bar) can
-# cover an element that the viewport contains; then it goes to the middle.
-# Says whether it scrolled.
+# view, to the middle when it is out of view; at the nearest edge with a margin
+# (framing.MARK_ROOM) for its mark's outline, also when it is in view but too
+# close to the top or bottom to show the outline whole (near_edge.js). In one
+# call, since a reveal comes before every mark. In view is not enough: a fixed
+# bar (a phone's tab bar) can cover an element that the viewport contains; then
+# it goes to the middle. Says whether it scrolled.
 REVEAL_JS = script(JS, "reveal.js")
 
 

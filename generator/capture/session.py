@@ -53,6 +53,7 @@ from ..guide.actions import (
 )
 from ..guide.types import ColorScheme, Platform, text_in
 from .dialogs import Dialog, dialog_for
+from .framing import MARK_ROOM
 from .page import (
     CANDIDATES_JS,
     CSS_NEAR_JS,
@@ -346,7 +347,7 @@ class _Session:
 
     def reveal(self, element: Locator | ElementHandle) -> None:
         """Scroll the element into view, and to the middle when something covers it."""
-        if element.evaluate(REVEAL_JS):
+        if element.evaluate(REVEAL_JS, MARK_ROOM):
             # A scroll can load images or move a sticky bar: the page settles before
             # its boxes are measured and its picture taken.
             self.settle()
@@ -411,7 +412,7 @@ class _Session:
     def scrolls(self, element: ElementHandle | None) -> bool:
         """Whether revealing the element will scroll the page."""
         try:
-            return element is not None and bool(element.evaluate(SCROLLS_JS))
+            return element is not None and bool(element.evaluate(SCROLLS_JS, MARK_ROOM))
         except PlaywrightError:
             return True
 

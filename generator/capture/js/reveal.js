@@ -1,11 +1,20 @@
-(element) => {
+/* global nearEdge */
+(element, margin) => {
+  // include: near_edge.js
   const along = (start, end, size) => (end <= 0 || start >= size ? "center" : "nearest");
   let r = element.getBoundingClientRect();
   const block = along(r.top, r.bottom, innerHeight);
   const inline = along(r.left, r.right, innerWidth);
   let scrolled = false;
-  if (r.top < 0 || r.bottom > innerHeight || r.left < 0 || r.right > innerWidth) {
+  const out = r.top < 0 || r.bottom > innerHeight || r.left < 0 || r.right > innerWidth;
+  if (out || nearEdge(element, r, margin)) {
+    // To the nearest edge, with room for a mark's outline where the element fits
+    // with it. The room is a scroll margin, given for this scroll only.
+    const style = element.getAttribute("style");
+    if (r.height + 2 * margin <= innerHeight) element.style.scrollMarginBlock = `${margin}px`;
     element.scrollIntoView({block, inline});
+    if (style === null) element.removeAttribute("style");
+    else element.setAttribute("style", style);
     r = element.getBoundingClientRect();
     scrolled = true;
   }
