@@ -19,6 +19,7 @@ from guidegen.capture.session import _Session
 from guidegen.capture.targets import GuideFailed
 from guidegen.config import Config
 from guidegen.guide.model import Guide
+from guidegen.server import Handler, serve
 
 
 def guide(*steps: dict[str, Any], **extra: Any) -> Guide:
@@ -131,6 +132,35 @@ def test_a_failure_names_guide_step_platform_action_and_screen(
     line = failure.line("shot.png")
     assert line.startswith("g › step 2 'step-2' › android/en: ")
     assert line.endswith("(screen: form); screenshot: shot.png")
+
+
+class _SaveFails(Handler):
+    """The fixture server of an app whose save answers 500 Internal Server Error."""
+
+    def do_POST(self) -> None:
+        self.send_error(500)
+
+
+SAVE_PAGE = """<body data-ready='true'><button data-testid='save'>Save</button><script>
+  document.querySelector('button').onclick = async () => {
+    const answer = await fetch('/api/save?token=abc123', {method: 'POST'});
+    if (answer.ok) document.body.insertAdjacentHTML('beforeend', '<p data-testid=saved>Saved</p>');
+  };
+</script>"""
+
+
+def test_a_failure_names_the_server_errors_the_app_answered_during_the_run(
+    browser, playwright, app_config, tmp_path
+):
+    """Radicale answered a sign-in with 500 (its storage folder was gone): the run
+    failed on the next screen's element, and only the picture showed why."""
+    (tmp_path / "index.html").write_text(SAVE_PAGE)
+    g = guide({"text": {"en": "①"}, "actions": [{"tap": "save"}, {"expect-visible": "saved"}]})
+    with serve(tmp_path, handler=_SaveFails) as url, pytest.raises(GuideFailed) as caught:
+        run(browser, playwright, replace(app_config, timeout_ms=5000), url, g, "web")
+    reason = caught.value.failure.reason
+    assert reason.endswith("; the app answered 500 to POST /api/save during the run"), reason
+    assert "abc123" not in reason
 
 
 def test_a_missing_expected_text_is_drift_reported_once_the_page_is_still(

@@ -7,10 +7,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from playwright.sync_api import (
     Page,
     Request,
+    Response,
 )
 
 from ..jsfiles import script
@@ -82,15 +84,26 @@ STILL_LIMIT_S = 2.0
 class _Network:
     """The page's requests in flight, for waiting until the network is quiet.
     A request open longer than the action timeout (a long poll) is no longer
-    waited for; an event stream is open by design."""
+    waited for; an event stream is open by design. Also the server errors the
+    app answered, which explain most runs that fail on a real app."""
 
     def __init__(self, page: Page, timeout_s: float) -> None:
         self.open: dict[Request, float] = {}
         self.events = 0
         self.timeout_s = timeout_s
+        # Each as "500 to POST /path": no query, which may carry a token.
+        self.server_errors: list[str] = []
         page.on("request", self._started)
         page.on("requestfinished", self._ended)
         page.on("requestfailed", self._ended)
+        page.on("response", self._answered)
+
+    def _answered(self, response: Response) -> None:
+        if response.status >= 500:
+            path = urlsplit(response.url).path or "/"
+            answer = f"{response.status} to {response.request.method} {path}"
+            if answer not in self.server_errors:
+                self.server_errors.append(answer)
 
     def _started(self, request: Request) -> None:
         if request.resource_type != "eventsource":

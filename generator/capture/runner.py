@@ -396,6 +396,10 @@ def run_guide(
             action, reason, missing = error.action, error.reason, error.missing
         else:
             reason = _reason(error)
+        errors = session.network.server_errors
+        if errors:
+            listed = ", ".join(errors[:3]) + (", …" if len(errors) > 3 else "")
+            reason += f"; the app answered {listed} during the run"
         failure = Failure(
             guide.id,
             number,
