@@ -163,6 +163,43 @@ def test_a_failure_names_the_server_errors_the_app_answered_during_the_run(
     assert "abc123" not in reason
 
 
+UNTIED_LABELS = """<body data-ready='true'>
+<form hidden><label for='title'>Title:</label><input id='title'></form>
+<form><label for='title'>Title:</label><input id='create_title'>
+<label>Notes</label><textarea class='notes'></textarea></form>"""
+
+
+@pytest.mark.parametrize(
+    ("label", "reason"),
+    [
+        (
+            "Title:",
+            "label 'Title:' is on the screen but tied to no field there (its for=\"title\" "
+            'names a hidden element); target the field beside it: {css: "input#create_title"}',
+        ),
+        (
+            "Notes",
+            "label 'Notes' is on the screen but tied to no field there (it has no for); "
+            'target the field beside it: {css: "textarea.notes"}',
+        ),
+    ],
+)
+def test_a_label_tied_to_no_field_on_the_screen_is_named_with_the_field_beside_it(
+    browser, playwright, app_config, tmp_path, label, reason
+):
+    """Radicale's create form labels its title field with for="displayname", the
+    id of the edit form's field, which is hidden: the run said the label's field
+    was hidden, and nothing of the field the reader sees."""
+    (tmp_path / "index.html").write_text(UNTIED_LABELS)
+    g = guide(
+        {"text": {"en": "①"}, "actions": [{"fill": {"target": {"label": label}, "value": "x"}}]}
+    )
+    with serve(tmp_path) as url, pytest.raises(GuideFailed) as caught:
+        run(browser, playwright, app_config, url, g, "web")
+    assert caught.value.failure.reason == reason
+    assert caught.value.failure.missing  # drift: reported once the page is still, no trace
+
+
 def test_a_missing_expected_text_is_drift_reported_once_the_page_is_still(
     browser, playwright, app_config, app_url
 ):

@@ -191,6 +191,10 @@ CSS_NEAR_JS = script(JS, "css_near.js")
 # For elements that one target matched, a CSS selector of each that finds it alone.
 TELL_APART_JS = script(JS, "tell_apart.js")
 
+# For a label target that finds no field: a label on the screen with its text
+# that is tied to no field, and the field beside it.
+UNTIED_LABEL_JS = script(JS, "untied_label.js")
+
 
 # Selects the first occurrence of the words (or all the text) in a field or
 # in an element's text, as dragging over it would, and focuses the editor that

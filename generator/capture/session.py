@@ -3,7 +3,6 @@ targets, telling screens apart, masking secrets."""
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Callable
@@ -73,11 +72,11 @@ from .page import (
     SETTLE_JS,
     STATE_JS,
     STILL_LIMIT_S,
-    TELL_APART_JS,
     WATCH_JS,
     Where,
     _Network,
 )
+from .suggest import apart, untied_label
 from .targets import (
     NEAR,
     ROLE_CHANGED,
@@ -258,6 +257,12 @@ class _Session:
         if not handles and self.appears(found):
             handles = found.element_handles()
         if not handles:
+            if isinstance(target, LabelTarget):
+                wanted = text_in(target.label, self.lang)
+                described = describe_target(target, self.lang)
+                untied = untied_label(self.page, described, wanted, target.exact)
+                if untied:
+                    raise _Missing(untied)
             if self.locate(target, visible=False).count():
                 raise _Missing(
                     f"{describe_target(target, self.lang)} is on the page but hidden; show it "
@@ -269,22 +274,9 @@ class _Session:
         if len(handles) > 1:
             raise _ActionFailed(
                 f"{len(handles)} elements match {describe_target(target, self.lang)}; "
-                f"make the target specific: {self.apart(handles)}"
+                f"make the target specific: {apart(self.page, handles)}"
             )
         return found, handles[0]
-
-    def apart(self, handles: list[ElementHandle]) -> str:
-        """How a guide can name one of several matched elements: a CSS target for
-        each (real apps repeat a link's name, in the menu and in the tabs)."""
-        try:
-            selectors = self.page.evaluate(TELL_APART_JS, handles[:4])
-        except PlaywrightError:
-            selectors = []
-        if not selectors or None in selectors:
-            return "a test id, or role and exact name"
-        listed = " or ".join(f"{{css: {json.dumps(s, ensure_ascii=False)}}}" for s in selectors)
-        more = ", …" if len(handles) > len(selectors) else ""
-        return f"a test id, or the one you mean of {listed}{more}"
 
     def nearest(self, target: Target) -> str:
         """'; did you mean …?' naming what the screen has instead: elements of the
