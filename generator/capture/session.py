@@ -257,12 +257,9 @@ class _Session:
         if not handles and self.appears(found):
             handles = found.element_handles()
         if not handles:
-            if isinstance(target, LabelTarget):
-                wanted = text_in(target.label, self.lang)
-                described = describe_target(target, self.lang)
-                untied = untied_label(self.page, described, wanted, target.exact)
-                if untied:
-                    raise _Missing(untied)
+            untied = isinstance(target, LabelTarget) and untied_label(self.page, target, self.lang)
+            if untied:
+                raise _Missing(untied)
             if self.locate(target, visible=False).count():
                 raise _Missing(
                     f"{describe_target(target, self.lang)} is on the page but hidden; show it "

@@ -9,7 +9,10 @@ import json
 from playwright.sync_api import ElementHandle, Page
 from playwright.sync_api import Error as PlaywrightError
 
+from ..guide.actions import LabelTarget
+from ..guide.types import text_in
 from .page import TELL_APART_JS, UNTIED_LABEL_JS
+from .targets import describe_target
 
 
 def _css(selector: str) -> str:
@@ -29,13 +32,13 @@ def apart(page: Page, handles: list[ElementHandle]) -> str:
     return f"a test id, or the one you mean of {' or '.join(map(_css, selectors))}{more}"
 
 
-def untied_label(page: Page, described: str, wanted: str, exact: bool) -> str | None:
+def untied_label(page: Page, target: LabelTarget, lang: str) -> str | None:
     """Why a label target finds no field when the screen shows its label: the
     label is tied to none on the screen (Radicale's 'Title:' has for="displayname",
     a field of a hidden form, beside the field create_displayname); names the
     field beside it as a CSS target."""
     try:
-        found = page.evaluate_handle(UNTIED_LABEL_JS, [wanted, exact])
+        found = page.evaluate_handle(UNTIED_LABEL_JS, [text_in(target.label, lang), target.exact])
         field = found.get_property("field").as_element()
         if field is None:
             return None
@@ -47,4 +50,5 @@ def untied_label(page: Page, described: str, wanted: str, exact: bool) -> str | 
     names = "a hidden element" if hidden else "no element"
     why = f'its for="{tied_to}" names {names}' if tied_to else "it has no for"
     beside = f"; target the field beside it: {_css(selector)}" if selector else ""
+    described = describe_target(target, lang)
     return f"{described} is on the screen but tied to no field there ({why}){beside}"

@@ -17,5 +17,5 @@
       if (node.matches(fields) && node.checkVisibility()) return {field: node, for: label.htmlFor, hidden: !!label.control};
     }
   }
-  return null;
+  return {field: null};
 }
