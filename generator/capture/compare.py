@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
 from PIL import Image, ImageChops
@@ -43,11 +43,20 @@ class Difference:
         return self.size_changed or self.changed_pixels > tolerance.budget
 
 
+@cache
+def _beyond(threshold: int) -> tuple[int, ...]:
+    """The lookup table that makes a difference white when it is beyond the
+    threshold, built once: a function given to point is called for each of
+    the 256 values at every call, and a capture makes one for every picture
+    it judges and the search for moves one per tile and move."""
+    return tuple(255 if value > threshold else 0 for value in range(256))
+
+
 def _changed_mask(old: Image.Image, new: Image.Image, threshold: int) -> Image.Image:
     """A black-and-white image: white where a pixel changed beyond the threshold."""
     red, green, blue = ImageChops.difference(old, new).split()
     largest = ImageChops.lighter(ImageChops.lighter(red, green), blue)
-    return largest.point(lambda value: 255 if value > threshold else 0)
+    return largest.point(_beyond(threshold))
 
 
 def difference(old_png: bytes, new_png: bytes, tolerance: Tolerance) -> Difference:
