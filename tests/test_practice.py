@@ -128,21 +128,25 @@ def _tap_beside(page: Page, phone: bool) -> None:
         page.mouse.click(where["x"], where["y"])
 
 
-# Each device in one language, each guide's first tab: the other language's
-# practice, and a guide's other tabs, are the same code over other captures.
-# Every tab of every guide, in both languages on both devices, took 90 s of
-# the suite's 5 minutes;
+# Each guide's practice is played to the end once, on its first tab: half of
+# the guides on a phone in Japanese, the other half on a computer in English.
+# The other language's practice, a guide's other tabs and the other device's
+# run of a guide are the same code over other captures: every tab of every
+# guide, in both languages on both devices, took 90 s of the suite's 5 minutes,
+# every guide on both devices 24 s.
 # test_every_embeddable_page_has_its_language_title_and_alt_texts reads every
 # practice's data, on every tab in both languages, without a browser.
+PLAYED = [guide for guide in GUIDES if guide != "escape-check"]
+HALVES = {"phone": PLAYED[0::2], "desktop": PLAYED[1::2]}
+
+
 @pytest.mark.parametrize(("device", "lang"), [("phone", "ja"), ("desktop", "en")])
 def test_the_practices_complete_on_each_device(
     contexts: dict[str, Page], site: Site, device: str, lang: str
 ) -> None:
     page = contexts[device]
     done = 0
-    for guide in GUIDES:
-        if guide == "escape-check":
-            continue
+    for guide in HALVES[device]:
         page.goto(f"{site.url}{LANGS[lang]}guides/{guide}/")
         tabs = _tabs(page)
         assert tabs, f"{lang} {guide}: no practice button"
@@ -169,7 +173,7 @@ def test_the_practices_complete_on_each_device(
         page.keyboard.press("Escape")
         expect(page.locator("[data-practice]")).to_have_count(0)
         done += 1
-    assert done == len([guide for guide in GUIDES if guide != "escape-check"])
+    assert done == len(HALVES[device]) >= 3
     assert not site.external
 
 
