@@ -32,7 +32,7 @@ COVERED = "check-sent"
 # Android runs in the first language only: its screens are the iPhone's phone
 # layout with a stylesheet of their own (its own back button), and no guide has
 # Android's own text, so each language's words are run on the iPhone and Android's
-# screens in Japanese. `guidegen check` runs every combination.
+# screens in Japanese.
 ONE_LANGUAGE = {"android"}
 CASES = [
     pytest.param(guide, platform, lang, id=f"{guide.id}-{platform}-{lang}")
