@@ -228,6 +228,31 @@ def test_elements_one_target_matched_are_each_named_by_a_selector_that_finds_it_
         page.close()
 
 
+def test_words_that_a_longer_text_also_contains_suggest_exact_when_one_has_them_whole(
+    browser: Browser, playwright: Playwright, editor_config: Config, editor_url: str
+) -> None:
+    """Words match where they are part of an element's (Fava: the Payee field's
+    placeholder is also in the filter's 'Filter by tag, payee, …'): when one of
+    the elements has them whole, exact: true is what the guide means."""
+    g = guide({"tap": {"text": "Publish"}})
+    with pytest.raises(GuideFailed) as failed:
+        run_guide(browser, playwright, editor_config, g, "web", "en", editor_url)
+    assert failed.value.failure.reason == (
+        "2 elements match text 'Publish'; make the target specific: exact: true (one of "
+        "them has those words whole), a test id, or the one you mean of "
+        '{css: "form > label:nth-of-type(2)"} or {css: "button"}'
+    )
+    exact = guide({"tap": {"text": "Publish", "exact": True}})
+    run_guide(browser, playwright, editor_config, exact, "web", "en", editor_url)
+    # Without an element that has them whole, exact: true is no way out.
+    g = guide({"tap": {"text": "Publ"}})
+    with pytest.raises(GuideFailed) as failed:
+        run_guide(browser, playwright, editor_config, g, "web", "en", editor_url)
+    assert "2 elements match text 'Publ'; make the target specific: a test id, or " in (
+        failed.value.failure.reason
+    )
+
+
 def test_an_option_the_list_lacks_is_drift_named_with_the_lists_options(
     browser: Browser, playwright: Playwright, editor_config: Config, editor_url: str
 ) -> None:

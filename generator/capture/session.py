@@ -269,9 +269,14 @@ class _Session:
                 f"no element with {describe_target(target, self.lang)}{self.nearest(target)}"
             )
         if len(handles) > 1:
+            one_whole = False
+            worded = RoleTarget | TextTarget | LabelTarget | PlaceholderTarget
+            if isinstance(target, worded) and not target.exact:
+                # Words match where they are a part of an element's (Playwright's default).
+                one_whole = self.locate(target.model_copy(update={"exact": True})).count() == 1
             raise _ActionFailed(
                 f"{len(handles)} elements match {describe_target(target, self.lang)}; "
-                f"make the target specific: {apart(self.page, handles)}"
+                f"make the target specific: {apart(self.page, handles, one_whole=one_whole)}"
             )
         return found, handles[0]
 

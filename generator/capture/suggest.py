@@ -19,17 +19,21 @@ def _css(selector: str) -> str:
     return f"{{css: {json.dumps(selector, ensure_ascii=False)}}}"
 
 
-def apart(page: Page, handles: list[ElementHandle]) -> str:
-    """How a guide can name one of several matched elements: a CSS target for
-    each (real apps repeat a link's name, in the menu and in the tabs)."""
+def apart(page: Page, handles: list[ElementHandle], *, one_whole: bool = False) -> str:
+    """How a guide can name one of several matched elements: exact: true when
+    only one of them has the target's words whole (Fava's Payee field, whose
+    placeholder is also part of the filter's 'Filter by tag, payee, …'); a
+    CSS target for each (real apps repeat a link's name, in the menu and in
+    the tabs)."""
+    whole = "exact: true (one of them has those words whole), " if one_whole else ""
     try:
         selectors = page.evaluate(TELL_APART_JS, handles[:4])
     except PlaywrightError:
         selectors = []
     if not selectors or None in selectors:
-        return "a test id, or role and exact name"
+        return f"{whole}a test id, or role and exact name"
     more = ", …" if len(handles) > len(selectors) else ""
-    return f"a test id, or the one you mean of {' or '.join(map(_css, selectors))}{more}"
+    return f"{whole}a test id, or the one you mean of {' or '.join(map(_css, selectors))}{more}"
 
 
 def untied_label(page: Page, target: LabelTarget, lang: str) -> str | None:
