@@ -214,15 +214,22 @@ def test_elements_one_target_matched_are_each_named_by_a_selector_that_finds_it_
             "<li><a class='tab' href='/t/q/'>Query</a></li></ul>"
             "<aside id='help'><button>Query</button></aside><p><button>Query</button></p>"
             "<p><button>Query</button></p>"
+            # Class names a build generates, which its next build changes.
+            "<div class='row svelte-1cc11g6'><input class='svelte-xqzmbt' placeholder=Account></div>"
+            "<div class='dialog jsx-2031232157'><input class='css-1x2y3z4 field'"
+            " placeholder=Account></div>"
         )
         found = page.get_by_role("link", name="Query").element_handles()
         found += page.get_by_role("button", name="Query").element_handles()
+        found += page.get_by_placeholder("Account").element_handles()
         assert page.evaluate(TELL_APART_JS, found) == [
             "a.btn",
             "a.tab[href='/t/q/']",
             "aside#help button",
             "body > p:nth-of-type(1) > button:nth-of-type(1)",
             "body > p:nth-of-type(2) > button:nth-of-type(1)",
+            "div.row input",
+            "input.field",
         ]
     finally:
         page.close()
