@@ -215,7 +215,8 @@ def test_elements_one_target_matched_are_each_named_by_a_selector_that_finds_it_
             "<aside id='help'><button>Query</button></aside><p><button>Query</button></p>"
             "<p><button>Query</button></p>"
             # Class names a build generates, which its next build changes.
-            "<div class='row svelte-1cc11g6'><input class='svelte-xqzmbt' placeholder=Account></div>"
+            "<div class='row svelte-1cc11g6'>"
+            "<input class='svelte-xqzmbt' placeholder=Account></div>"
             "<div class='dialog jsx-2031232157'><input class='css-1x2y3z4 field'"
             " placeholder=Account></div>"
         )
