@@ -105,3 +105,34 @@ def test_a_mark_covered_when_its_picture_is_taken_fails_naming_what_covers_it(
         assert failure.reason.startswith(
             "mark ① (test id 'help') is covered by div.cookie-banner at its centre"
         ), failure.reason
+
+
+@pytest.mark.parametrize("platform", ["ios", "web"])
+def test_of_the_elements_a_target_matches_the_one_on_top_is_meant(
+    browser, playwright, overlays_app, tmp_path, platform
+):
+    """With the flyout open, 'Save' names two buttons: the page's, under the
+    flyout, and the flyout's own. A reader sees the flyout's, and so does the run
+    (Fava: the filter's Account field behind a dialog that has one too)."""
+    g = guide(
+        {
+            "text": {"en": "{Tap} ① Menu, then ② Save."},
+            "actions": [
+                {"tap": "menu"},
+                {"tap": {"role": "button", "name": "Save"}},
+                {"expect-text": {"target": "status", "text": "Saved from the menu"}},
+            ],
+        },
+    )
+    run_guide(browser, playwright, config(tmp_path), g, platform, "en", overlays_app)
+    # With the flyout closed, the page's own Save is the one.
+    g = guide(
+        {
+            "text": {"en": "{Tap} ① Save."},
+            "actions": [
+                {"tap": {"role": "button", "name": "Save"}},
+                {"expect-text": {"target": "status", "text": "Saved"}},
+            ],
+        },
+    )
+    run_guide(browser, playwright, config(tmp_path), g, platform, "en", overlays_app)

@@ -191,6 +191,9 @@ CSS_NEAR_JS = script(JS, "css_near.js")
 # For elements that one target matched, a CSS selector of each that finds it alone.
 TELL_APART_JS = script(JS, "tell_apart.js")
 
+# For elements that one target matched, whether another element covers each.
+COVERED_JS = script(JS, "covered.js")
+
 # For a label target that finds no field: a label on the screen with its text
 # that is tied to no field, and the field beside it.
 UNTIED_LABEL_JS = script(JS, "untied_label.js")

@@ -55,6 +55,7 @@ from .dialogs import Dialog, dialog_for
 from .framing import MARK_ROOM
 from .page import (
     CANDIDATES_JS,
+    COVERED_JS,
     CSS_NEAR_JS,
     HAS_OPTION_JS,
     MASK_COLOR,
@@ -269,6 +270,11 @@ class _Session:
                 f"no element with {describe_target(target, self.lang)}{self.nearest(target)}"
             )
         if len(handles) > 1:
+            # A reader sees only the one on top: an open dialog's field, not the
+            # field of the same name in the page behind its backdrop (Fava's Account).
+            shown = [i for i, hid in enumerate(self.page.evaluate(COVERED_JS, handles)) if not hid]
+            if len(shown) == 1:
+                return found.nth(shown[0]), handles[shown[0]]
             one_whole = False
             worded = RoleTarget | TextTarget | LabelTarget | PlaceholderTarget
             if isinstance(target, worded) and not target.exact:
