@@ -146,6 +146,12 @@ def test_the_editors_pages_rich_text_example_runs(
             "no element with CSS selector 'body div.rich-text div.editr'; "
             "did you mean CSS selector 'div.editor'?",
         ),
+        # The element itself, found where the selector's ancestors no longer are.
+        (
+            {"css": "nav button[data-testid='publish-now']"},
+            "no element with CSS selector 'nav button[data-testid='publish-now']'; "
+            """did you mean CSS selector 'button[data-testid="publish-now"]'?""",
+        ),
         ({"css": "#nothing"}, "no element with CSS selector '#nothing'"),
     ],
     ids=[
@@ -161,6 +167,7 @@ def test_the_editors_pages_rich_text_example_runs(
         "css-attribute",
         "css-class",
         "css-descendant",
+        "css-moved",
         "css-nothing-near",
     ],
 )

@@ -1,12 +1,14 @@
 /* global compound */
 // The visible elements that a looser form of a missing selector finds, each
 // written as a selector of its own: its tag, its id or classes, and its values
-// of the attributes the selector tested. The first form drops the selector's
+// of the attributes the selector tested. One form drops the selector's
 // attribute tests and pseudo-classes, so what it finds has the selector's
-// structure (a link whose href changed); the second drops ids and classes too,
-// and finds any element (a class that was renamed). Returns the form's number
-// (0 or 1), the selector's last compound (what names the element itself, which
-// what was found is compared with) and what it found, bounded.
+// structure (a link whose href changed); the next drops ids and classes too,
+// and finds any element (a class that was renamed). Returns how loose the form
+// that found something is (0: what it finds is offered however far from the
+// selector; 1: only what is near), the selector's last compound (what names the
+// element itself, which what was found is compared with) and what it found,
+// bounded.
 (selector) => {
   // The last compound starts after the last combinator or comma outside
   // brackets and parentheses (a bracket in quotes is text).
@@ -41,8 +43,15 @@
     }
     return text;
   };
-  const forms = [bare.trim(), bare.replace(/[#.][\w-]+/g, "").trim() || "*"];
-  for (const [looseness, form] of forms.entries()) {
+  // Before those, the last compound alone, when the selector has more: the
+  // element itself, now elsewhere in the page (Fava's + button, in the sidebar
+  // on a computer and beside the menu button on a phone).
+  const forms = [
+    [0, last === selector.trim() ? "" : last],
+    [0, bare.trim()],
+    [1, bare.replace(/[#.][\w-]+/g, "").trim() || "*"],
+  ];
+  for (const [looseness, form] of forms) {
     let found = [];
     try {
       found = form ? [...document.querySelectorAll(form)].filter(shown) : [];
