@@ -63,6 +63,36 @@ def test_a_written_report_reads_back_sorted_by_status_then_key(tmp_path: Path) -
     assert "<img src='images/a.before.webp' alt='before: en/web/a/step-1'>" in page
 
 
+def test_a_report_keeps_only_the_images_it_shows(tmp_path: Path) -> None:
+    """An earlier report's pictures in the same folder go with it: a check after a
+    capture that changed pictures leaves none of theirs behind."""
+    shown_now = write_images(tmp_path, "en/web/a/step-1", {"before": WEBP, "after": WEBP})
+    earlier = write_images(tmp_path, "en/web/b/step-1", {"diff": PNG})
+    shot = write_images(tmp_path, "failed/en/web/c/1", {"screen": PNG})
+    line = "c › step 1 › web/en: no element"
+    items = (Item("en/web/a/step-1", "changed", 5, 100, shown_now["before"], shown_now["after"]),)
+    write_report(tmp_path, Results(items, failures=(line,), shots={line: shot["screen"]}))
+    kept = sorted(p.relative_to(tmp_path).as_posix() for p in (tmp_path / "images").iterdir())
+    assert kept == sorted([shown_now["before"], shown_now["after"], shot["screen"]])
+    assert not (tmp_path / earlier["diff"]).exists()
+    # A link in its place is refused, not followed.
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "keep.png").write_bytes(PNG)
+    (tmp_path / "images" / "link.png").symlink_to(tmp_path / "elsewhere" / "keep.png")
+    before = (tmp_path / "results.json").read_bytes()
+    with pytest.raises(UnsafePath):
+        write_report(tmp_path, Results(items))
+    assert (tmp_path / "elsewhere" / "keep.png").exists()
+    assert (tmp_path / "results.json").read_bytes() == before
+    # So is an images folder that is a link.
+    (tmp_path / "images" / "link.png").unlink()
+    (tmp_path / "images").rename(tmp_path / "kept")
+    (tmp_path / "images").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(UnsafePath):
+        write_report(tmp_path, Results(items))
+    assert (tmp_path / "elsewhere" / "keep.png").exists()
+
+
 def test_text_from_guides_and_the_app_cannot_break_out_of_the_summaries() -> None:
     line = "g › step 1 › web/en: found '``x`` <script>alert(1)</script>'"
     results = Results(failures=(line,))

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..files import write_atomic
-from ..safepath import BadFile, inside, regular_files, shown
+from ..safepath import WRITE_FIX, BadFile, inside, own_folder, regular_files, shown
 from ..safetext import clean
 from .imagefile import is_webp
 
@@ -189,7 +189,12 @@ def summary_html(results: Results) -> str:
 
 
 def write_report(folder: Path, results: Results) -> None:
+    """Write the report's files, and delete the images of earlier reports in the
+    folder, which this one does not show: the folder is uploaded as it is. A link
+    among the images stops it before anything is written or deleted."""
     results = _cleaned(results)
+    images = own_folder(folder, folder / "images")
+    found = regular_files(images, WRITE_FIX) if images.is_dir() else []
     data = {
         "items": [asdict(i) for i in results.items],
         "manifest": results.manifest,
@@ -201,6 +206,11 @@ def write_report(folder: Path, results: Results) -> None:
     write_atomic(folder / "results.json", text.encode())
     write_atomic(folder / "summary.md", summary_markdown(results).encode())
     write_atomic(folder / "index.html", summary_html(results).encode())
+    shows = {name for i in results.items for name in (i.before, i.after, i.diff) if name}
+    shows |= set(results.shots.values())
+    for image in found:
+        if image.relative_to(folder).as_posix() not in shows:
+            image.unlink()
 
 
 READ_FIX = "pass the --report folder a guidegen capture wrote"
